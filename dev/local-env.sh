@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# The project's local world on loopback: etcd + kube-apiserver (built from Go modules by dev/testenv/build.sh)
+# and moto_server (the AWS API emulator).
+#
+#   dev/local-env.sh up       start everything (or do nothing when it is already up); prints how to use it
+#   dev/local-env.sh down     stop exactly what `up` started (recorded pids) and remove its state
+#   dev/local-env.sh status   say what runs; exit 0 when all is up, 3 when nothing is, 1 when partly
+#
+# State, logs and the generated env file live in $LOCAL_ENV_DIR (default: <repo>/target/local-env):
+#   env.sh       exports KUBECONFIG, AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
+#   kubeconfig   admin (client certificate in group system:masters)
+#   logs/        one log per process
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+dir=${LOCAL_ENV_DIR:-"$repo/target/local-env"}
+pids="$dir/pids"
+logs="$dir/logs"
+components=(etcd kube-apiserver moto)
+
+say() { echo "local-env: $*" >&2; }
+die() { say "$*"; exit 1; }
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# A recorded pid counts only while it is alive AND still runs what we started (pids get reused).
+alive() {
+  local name=$1 pid
+  [ -f "$pids/$name" ] || return 1
+  pid=$(cat "$pids/$name")
+  # Every process is started with $dir as its working directory: that is the mark we check.
+  [ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$dir" ] || return 1
+  # A killed process lingers as a zombie until init reaps it: that is not running.
+  ! grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null
+}
+
+stop_all() {
+  local name pid
+  for name in "${components[@]}"; do
+    if alive "$name"; then
+      pid=$(cat "$pids/$name")
+      kill -TERM "$pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -KILL "$pid" 2>/dev/null || true
+      say "stopped $name (pid $pid)"
+    fi
+  done
+}
+
+# start NAME CMD...: in $dir, detached from this shell (setsid) so it outlives `up`; pid recorded.
+start() {
+  local name=$1; shift
+  (cd "$dir" && exec setsid "$@" >"$logs/$name.log" 2>&1 < /dev/null) &
+  echo $! > "$pids/$name"
+}
+
+# wait_for NAME SECONDS CMD...: poll CMD until it succeeds; fail naming the log if the process dies or time runs out.
+wait_for() {
+  local name=$1 secs=$2; shift 2
+  local deadline=$(( $(date +%s) + secs ))
+  until "$@" >/dev/null 2>&1; do
+    if ! alive "$name"; then
+      tail -n 20 "$logs/$name.log" >&2 || true
+      die "$name exited during start-up; log: $logs/$name.log"
+    fi
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      tail -n 20 "$logs/$name.log" >&2 || true
+      die "$name did not answer within ${secs}s; log: $logs/$name.log"
+    fi
+    sleep 0.3
+  done
+}
+
+gen_certs() {
+  local c="$dir/certs"
+  mkdir -p "$c"
+  (
+    cd "$c"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=lambda-ingress-local-ca" \
+      -keyout ca.key -out ca.crt
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=kube-apiserver" -keyout apiserver.key -out apiserver.csr
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc\n' > san.ext
+    openssl x509 -req -in apiserver.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 30 -extfile san.ext -out apiserver.crt
+    openssl req -newkey rsa:2048 -nodes -subj "/O=system:masters/CN=admin" -keyout admin.key -out admin.csr
+    openssl x509 -req -in admin.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 30 -out admin.crt
+    openssl genrsa -out sa.key 2048
+    openssl rsa -in sa.key -pubout -out sa.pub
+  ) >"$logs/certs.log" 2>&1 || die "certificate generation failed; log: $logs/certs.log"
+}
+
+write_kubeconfig() {
+  local port=$1 c="$dir/certs"
+  cat >"$dir/kubeconfig" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: local
+  cluster:
+    server: https://127.0.0.1:$port
+    certificate-authority-data: $(base64 -w0 "$c/ca.crt")
+users:
+- name: admin
+  user:
+    client-certificate-data: $(base64 -w0 "$c/admin.crt")
+    client-key-data: $(base64 -w0 "$c/admin.key")
+contexts:
+- name: local
+  context: {cluster: local, user: admin}
+current-context: local
+EOF
+  chmod 600 "$dir/kubeconfig"
+}
+
+ensure_moto() {
+  if ! python3 -c 'import moto.server, flask, flask_cors' >/dev/null 2>&1; then
+    say "installing moto[server] (pip)"
+    python3 -m pip install --quiet 'moto[server]>=5.1,<6' >&2 || die "pip install 'moto[server]' failed"
+  fi
+}
+
+up() {
+  if [ -d "$dir" ]; then
+    if status >/dev/null 2>&1; then
+      say "already up ($dir)"
+      print_usage
+      return 0
+    fi
+    say "cleaning stale state from an earlier run in $dir"
+    stop_all
+    rm -rf "$dir"
+  fi
+
+  ensure_moto
+  local bin
+  bin=$("$repo/dev/testenv/build.sh") || die "could not build kube-apiserver/etcd (see above)"
+
+  mkdir -p "$pids" "$logs"
+  gen_certs
+  local etcd_port etcd_peer api_port moto_port
+  etcd_port=$(free_port); etcd_peer=$(free_port); api_port=$(free_port); moto_port=$(free_port)
+
+  # --unsafe-no-fsync: a throw-away test store; durability costs seconds per test on a busy disk.
+  start etcd "$bin/etcd" --name local --data-dir "$dir/etcd" \
+    --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
+    --listen-peer-urls "http://127.0.0.1:$etcd_peer" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer" \
+    --initial-cluster "local=http://127.0.0.1:$etcd_peer" --unsafe-no-fsync --log-level warn
+  start moto python3 -m moto.server -H 127.0.0.1 -p "$moto_port"
+  wait_for etcd 60 curl -sf "http://127.0.0.1:$etcd_port/health"
+
+  local c="$dir/certs"
+  # Admission and authorization as in a real cluster: the default admission plugins, RBAC on.
+  # --endpoint-reconciler-type=none: the apiserver would otherwise try to publish 127.0.0.1 as the
+  # kubernetes Service endpoint, which endpoint validation refuses (loopback), logging errors forever.
+  start kube-apiserver "$bin/kube-apiserver" \
+    --etcd-servers "http://127.0.0.1:$etcd_port" \
+    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$api_port" \
+    --cert-dir "$c" --tls-cert-file "$c/apiserver.crt" --tls-private-key-file "$c/apiserver.key" \
+    --client-ca-file "$c/ca.crt" \
+    --service-account-issuer "https://127.0.0.1:$api_port" \
+    --service-account-key-file "$c/sa.pub" --service-account-signing-key-file "$c/sa.key" \
+    --authorization-mode RBAC \
+    --service-cluster-ip-range 10.96.0.0/24 \
+    --endpoint-reconciler-type none \
+    --allow-privileged=true --profiling=false
+  write_kubeconfig "$api_port"
+  wait_for kube-apiserver 120 curl -sf --cacert "$c/ca.crt" --cert "$c/admin.crt" --key "$c/admin.key" \
+    "https://127.0.0.1:$api_port/readyz"
+  wait_for moto 60 curl -sf "http://127.0.0.1:$moto_port/moto-api/data.json"
+
+  cat >"$dir/env.sh" <<EOF
+# Written by dev/local-env.sh up; source it to talk to the local world.
+export KUBECONFIG="$dir/kubeconfig"
+export AWS_ENDPOINT_URL="http://127.0.0.1:$moto_port"
+export AWS_REGION="us-east-1"
+export AWS_DEFAULT_REGION="us-east-1"  # the AWS CLI v1 reads only this one
+export AWS_ACCESS_KEY_ID="testing"
+export AWS_SECRET_ACCESS_KEY="testing"
+EOF
+  say "up: kube-apiserver https://127.0.0.1:$api_port, etcd http://127.0.0.1:$etcd_port, moto http://127.0.0.1:$moto_port"
+  print_usage
+}
+
+print_usage() {
+  cat >&2 <<EOF
+local-env: to use it:   source $dir/env.sh
+local-env:   kubectl get --raw /readyz
+local-env:   aws elbv2 describe-load-balancers
+local-env: logs in $logs; stop with: dev/local-env.sh down
+EOF
+}
+
+down() {
+  if [ ! -d "$dir" ]; then say "nothing to stop ($dir does not exist)"; return 0; fi
+  stop_all
+  rm -rf "$dir"
+  say "down"
+}
+
+status() {
+  local name up=0 total=${#components[@]}
+  for name in "${components[@]}"; do
+    if alive "$name"; then up=$((up + 1)); echo "$name: running (pid $(cat "$pids/$name"))"
+    else echo "$name: not running"; fi
+  done
+  if [ "$up" -eq "$total" ] && [ -f "$dir/env.sh" ]; then echo "env: $dir/env.sh"; return 0; fi
+  [ "$up" -eq 0 ] && return 3
+  return 1
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  status) status ;;
+  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,108 @@
+package io.lambdaingress.operator.testing;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The real local world an integration test runs against: a kube-apiserver (+ etcd) and a moto_server,
+ * both on loopback, as described by the {@code env.sh} that {@code dev/local-env.sh up} writes.
+ *
+ * <p>Tests get it from {@link LocalWorldExtension}; they never start servers themselves.
+ */
+public final class LocalWorld {
+
+  private static final Pattern EXPORT = Pattern.compile("^export ([A-Z_]+)=\"(.*)\"$");
+
+  private final Path dir;
+  private final Map<String, String> env;
+
+  private LocalWorld(Path dir, Map<String, String> env) {
+    this.dir = dir;
+    this.env = Map.copyOf(env);
+  }
+
+  /** Reads {@code dir/env.sh}, the file {@code dev/local-env.sh up} writes. */
+  static LocalWorld fromEnvFile(Path dir) {
+    Map<String, String> env = new LinkedHashMap<>();
+    try {
+      for (String line : Files.readAllLines(dir.resolve("env.sh"))) {
+        Matcher m = EXPORT.matcher(line.trim());
+        if (m.matches()) {
+          env.put(m.group(1), m.group(2));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + dir.resolve("env.sh"), e);
+    }
+    for (String required :
+        new String[] {"KUBECONFIG", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}) {
+      if (!env.containsKey(required)) {
+        throw new IllegalStateException(dir.resolve("env.sh") + " does not export " + required);
+      }
+    }
+    return new LocalWorld(dir, env);
+  }
+
+  /** The variables a process needs to talk to this world (for operator processes started by tests). */
+  public Map<String, String> environment() {
+    return env;
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  public Path kubeconfig() {
+    return Path.of(env.get("KUBECONFIG"));
+  }
+
+  public URI awsEndpoint() {
+    return URI.create(env.get("AWS_ENDPOINT_URL"));
+  }
+
+  public String awsRegion() {
+    return env.get("AWS_REGION");
+  }
+
+  /** An admin client (client certificate in group system:masters). The caller closes it. */
+  public KubernetesClient adminClient() {
+    return new KubernetesClientBuilder().withConfig(kubeConfig()).build();
+  }
+
+  /** The admin kubeconfig as a fabric8 Config, to derive other identities from (tokens, impersonation). */
+  public Config kubeConfig() {
+    try {
+      return Config.fromKubeconfig(null, Files.readString(kubeconfig()), kubeconfig().toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Points the AWS SDK's default chains (region, credentials, endpoint) at moto through the SDK's own
+   * standard system properties — the JVM twins of AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
+   * and AWS_ENDPOINT_URL — so code under test builds its clients exactly as in production.
+   */
+  void exportAwsSettingsToSystemProperties() {
+    System.setProperty("aws.region", awsRegion());
+    System.setProperty("aws.accessKeyId", env.get("AWS_ACCESS_KEY_ID"));
+    System.setProperty("aws.secretAccessKey", env.get("AWS_SECRET_ACCESS_KEY"));
+    System.setProperty("aws.endpointUrl", env.get("AWS_ENDPOINT_URL"));
+  }
+
+  /** A name no other test (or earlier run against the same long-lived world) uses: {@code prefix-xxxxxxxx}. */
+  public static String uniqueName(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+}

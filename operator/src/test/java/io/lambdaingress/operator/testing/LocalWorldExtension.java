@@ -1,0 +1,124 @@
+package io.lambdaingress.operator.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Gives integration tests the one local world, started the one way the project has: {@code dev/local-env.sh}.
+ *
+ * <ul>
+ *   <li>If a world is already up in {@code $LOCAL_ENV_DIR} (default {@code <repo>/target/local-env}, the
+ *       developer's {@code dev/local-env.sh up}), the tests use it and leave it running.
+ *   <li>Otherwise the extension runs {@code dev/local-env.sh up} with {@code LOCAL_ENV_DIR=<repo>/target/it-env}
+ *       once per test JVM and {@code down} when the whole run ends (JUnit closes root-store resources).
+ * </ul>
+ *
+ * Tests stay independent of each other's leftovers by using their own namespaces and AWS names
+ * ({@link LocalWorld#uniqueName}).
+ */
+public final class LocalWorldExtension implements BeforeAllCallback, ParameterResolver {
+
+  private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(LocalWorldExtension.class);
+  // The first build of kube-apiserver takes minutes on 2 cores; CI builds it before the tests.
+  private static final long UP_TIMEOUT_MINUTES = 40;
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    world(context);
+  }
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+    return parameterContext.getParameter().getType() == LocalWorld.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+    return world(extensionContext);
+  }
+
+  private static LocalWorld world(ExtensionContext context) {
+    return context.getRoot().getStore(NS).getOrComputeIfAbsent(Session.class, k -> Session.open(), Session.class).world;
+  }
+
+  /** The world for this JVM, and whether this JVM must stop it. */
+  private static final class Session implements AutoCloseable {
+    private final Path repo;
+    private final LocalWorld world;
+    private final boolean owned;
+
+    private Session(Path repo, LocalWorld world, boolean owned) {
+      this.repo = repo;
+      this.world = world;
+      this.owned = owned;
+    }
+
+    static Session open() {
+      Path repo = repoRoot();
+      String configured = System.getenv("LOCAL_ENV_DIR");
+      Path developerWorld = configured != null ? Path.of(configured) : repo.resolve("target/local-env");
+      Session session;
+      if (run(repo, developerWorld, "status", 1) == 0) {
+        session = new Session(repo, LocalWorld.fromEnvFile(developerWorld), false);
+      } else {
+        Path own = repo.resolve("target/it-env");
+        int rc = run(repo, own, "up", UP_TIMEOUT_MINUTES);
+        if (rc != 0) {
+          throw new IllegalStateException(
+              "dev/local-env.sh up failed (exit " + rc + "); its logs are in " + own.resolve("logs"));
+        }
+        session = new Session(repo, LocalWorld.fromEnvFile(own), true);
+      }
+      session.world.exportAwsSettingsToSystemProperties();
+      return session;
+    }
+
+    @Override
+    public void close() {
+      if (owned) {
+        run(repo, world.directory(), "down", 2);
+      }
+    }
+
+    private static int run(Path repo, Path envDir, String verb, long timeoutMinutes) {
+      ProcessBuilder pb = new ProcessBuilder("bash", repo.resolve("dev/local-env.sh").toString(), verb)
+          .directory(repo.toFile())
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.INHERIT);
+      pb.environment().put("LOCAL_ENV_DIR", envDir.toAbsolutePath().toString());
+      if ("status".equals(verb)) {
+        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      }
+      try {
+        Process p = pb.start();
+        if (!p.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
+          p.destroyForcibly();
+          throw new IllegalStateException("dev/local-env.sh " + verb + " did not finish within " + timeoutMinutes + " min");
+        }
+        return p.exitValue();
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot run dev/local-env.sh " + verb, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while running dev/local-env.sh " + verb, e);
+      }
+    }
+
+    private static Path repoRoot() {
+      Path p = Path.of("").toAbsolutePath();
+      while (p != null && !Files.isRegularFile(p.resolve("dev/local-env.sh"))) {
+        p = p.getParent();
+      }
+      if (p == null) {
+        throw new IllegalStateException("cannot find the repository root (dev/local-env.sh) above " + Path.of("").toAbsolutePath());
+      }
+      return p;
+    }
+  }
+}
