@@ -1,0 +1,49 @@
+package io.lambdaingress.operator.aws;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+
+/**
+ * Counts AWS API calls per IAM action, {@code service:Operation} such as {@code elasticloadbalancing:DescribeTags}
+ * (one per call, not per retry attempt): for metrics, for the scale benchmark (read calls per resync) and
+ * for checking the IAM policy against what is really called.
+ */
+public final class AwsCallCounter implements ExecutionInterceptor {
+
+  // The SDK's service names -> the IAM action prefixes of the services we call.
+  private static final Map<String, String> IAM_PREFIX = Map.of(
+      "ElasticLoadBalancingV2", "elasticloadbalancing", "Lambda", "lambda", "ECR", "ecr", "EC2", "ec2");
+
+  private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
+
+  @Override
+  public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+    String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
+    String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+    String prefix = IAM_PREFIX.getOrDefault(service, service.toLowerCase(java.util.Locale.ROOT));
+    calls.computeIfAbsent(prefix + ":" + operation, k -> new LongAdder()).increment();
+  }
+
+  /** A sorted copy of the counts so far, keyed by IAM action. */
+  public Map<String, Long> snapshot() {
+    Map<String, Long> copy = new TreeMap<>();
+    calls.forEach((k, v) -> copy.put(k, v.sum()));
+    return copy;
+  }
+
+  /** Calls that only read (Describe*, Get*, List*) in {@code snapshot}. */
+  public static long reads(Map<String, Long> snapshot) {
+    return snapshot.entrySet().stream().filter(e -> isRead(e.getKey())).mapToLong(Map.Entry::getValue).sum();
+  }
+
+  public static boolean isRead(String serviceOperation) {
+    String op = serviceOperation.substring(serviceOperation.indexOf(':') + 1);
+    return op.startsWith("Describe") || op.startsWith("Get") || op.startsWith("List");
+  }
+}

@@ -1,0 +1,91 @@
+package io.lambdaingress.operator.aws;
+
+import java.util.Set;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/** An AWS call failed, with our {@link Reason} and a message naming the resource it was about. */
+public final class AwsFailure extends RuntimeException {
+
+  private static final Set<String> ACCESS_DENIED = Set.of(
+      "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthFailure",
+      "UnrecognizedClientException", "InvalidClientTokenId", "ExpiredToken", "ExpiredTokenException");
+  private static final Set<String> THROTTLED = Set.of(
+      "Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
+      "RequestThrottled", "RequestThrottledException", "SlowDown");
+  private static final Set<String> NOT_FOUND = Set.of(
+      "InvalidSubnetID.NotFound", "InvalidSubnet", "SubnetNotFound", "InvalidGroup.NotFound",
+      "InvalidSecurityGroup", "InvalidSecurityGroupID.NotFound", "InvalidVpcID.NotFound",
+      "RepositoryNotFoundException", "ImageNotFoundException", "ResourceNotFoundException",
+      "LoadBalancerNotFound", "TargetGroupNotFound", "ListenerNotFound", "NoSuchEntity");
+  private static final Set<String> CONFLICT = Set.of("DuplicateLoadBalancerName", "DuplicateTargetGroupName",
+      "DuplicateListener");
+  private static final Set<String> INVALID = Set.of("ValidationError", "InvalidConfigurationRequest",
+      "InvalidParameterValueException", "InvalidParameterValue", "InvalidParameterCombination",
+      "InvalidTarget", "InvalidScheme", "InvalidLoadBalancerAction", "IncompatibleProtocols");
+
+  private final Reason reason;
+  private final String awsErrorCode;
+
+  public AwsFailure(Reason reason, String message, String awsErrorCode, Throwable cause) {
+    super(message, cause);
+    this.reason = reason;
+    this.awsErrorCode = awsErrorCode;
+  }
+
+  public AwsFailure(Reason reason, String message) {
+    this(reason, message, null, null);
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+
+  /** The AWS error code behind this failure, or null when it did not come from AWS. */
+  public String awsErrorCode() {
+    return awsErrorCode;
+  }
+
+  /** Maps an SDK exception to our reason; {@code what} names the resource, e.g. "ALB li-default-sample-alb". */
+  public static AwsFailure of(SdkException e, String what) {
+    if (e instanceof AwsServiceException ase && ase.awsErrorDetails() != null) {
+      String code = ase.awsErrorDetails().errorCode();
+      String awsMessage = ase.awsErrorDetails().errorMessage();
+      Reason reason = reasonFor(code, ase.statusCode(), ase.isThrottlingException());
+      return new AwsFailure(reason, what + ": " + code + (awsMessage == null ? "" : ": " + awsMessage), code, e);
+    }
+    return new AwsFailure(Reason.AwsError, what + ": " + e.getMessage(), null, e);
+  }
+
+  static Reason reasonFor(String code, int httpStatus, boolean sdkSaysThrottled) {
+    if (code != null) {
+      if (ACCESS_DENIED.contains(code)) {
+        return Reason.AwsAccessDenied;
+      }
+      if (THROTTLED.contains(code)) {
+        return Reason.AwsThrottled;
+      }
+      if (NOT_FOUND.contains(code)) {
+        return Reason.DependencyNotFound;
+      }
+      if (CONFLICT.contains(code)) {
+        return Reason.NameConflict;
+      }
+      if (INVALID.contains(code)) {
+        return Reason.InvalidSpec;
+      }
+    }
+    if (sdkSaysThrottled || httpStatus == 429) {
+      return Reason.AwsThrottled;
+    }
+    if (httpStatus == 403) {
+      return Reason.AwsAccessDenied;
+    }
+    return Reason.AwsError;
+  }
+
+  /** Whether this failure says the resource itself is gone (so a read may treat it as absent). */
+  public boolean isNotFound() {
+    return reason == Reason.DependencyNotFound;
+  }
+}

@@ -1,0 +1,187 @@
+package io.lambdaingress.operator.aws;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateListenerRequest;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateLoadBalancerRequest;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateTargetGroupRequest;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerAttribute;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ModifyTargetGroupRequest;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetDescription;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupAttribute;
+
+/**
+ * Elastic Load Balancing v2: load balancers, listeners, target groups, registrations, tags, attributes.
+ * SDK calls only; bulk reads where the API allows them (tags: 20 ARNs a call; whole-account listings paged).
+ */
+public final class ElbV2Client {
+
+  static final int TAG_BATCH = 20;
+  private static final int PAGE = 400;
+
+  private final ElasticLoadBalancingV2Client elb;
+
+  ElbV2Client(ElasticLoadBalancingV2Client elb) {
+    this.elb = elb;
+  }
+
+  // --- reads ---
+
+  public Optional<LoadBalancer> loadBalancer(String name) {
+    return AwsCall.find("load balancer " + name,
+        () -> elb.describeLoadBalancers(r -> r.names(name)).loadBalancers().stream().findFirst().orElse(null));
+  }
+
+  /** Every load balancer of the account and region (one call per 400): the bulk read of a resync. */
+  public List<LoadBalancer> allLoadBalancers() {
+    return AwsCall.run("load balancers", () -> elb.describeLoadBalancersPaginator(r -> r.pageSize(PAGE)).loadBalancers().stream().toList());
+  }
+
+  public Optional<TargetGroup> targetGroup(String name) {
+    return AwsCall.find("target group " + name,
+        () -> elb.describeTargetGroups(r -> r.names(name)).targetGroups().stream().findFirst().orElse(null));
+  }
+
+  /** Every target group of the account and region (one call per 400). */
+  public List<TargetGroup> allTargetGroups() {
+    return AwsCall.run("target groups", () -> elb.describeTargetGroupsPaginator(r -> r.pageSize(PAGE)).targetGroups().stream().toList());
+  }
+
+  /** Tags of load balancers and target groups, by ARN; 20 ARNs per call as the API allows. */
+  public Map<String, Map<String, String>> tags(Collection<String> arns) {
+    Map<String, Map<String, String>> tags = new HashMap<>();
+    List<String> all = List.copyOf(arns);
+    for (int i = 0; i < all.size(); i += TAG_BATCH) {
+      List<String> batch = all.subList(i, Math.min(all.size(), i + TAG_BATCH));
+      AwsCall.run("tags of " + batch, () -> elb.describeTags(r -> r.resourceArns(batch))).tagDescriptions()
+          .forEach(d -> {
+            Map<String, String> m = new HashMap<>();
+            d.tags().forEach(t -> m.put(t.key(), t.value()));
+            tags.put(d.resourceArn(), m);
+          });
+    }
+    return tags;
+  }
+
+  public List<Listener> listeners(String loadBalancerArn) {
+    return AwsCall.run("listeners of " + loadBalancerArn,
+        () -> elb.describeListenersPaginator(r -> r.loadBalancerArn(loadBalancerArn)).listeners().stream().toList());
+  }
+
+  public Map<String, String> loadBalancerAttributes(String arn) {
+    Map<String, String> attrs = new HashMap<>();
+    AwsCall.run("attributes of " + arn, () -> elb.describeLoadBalancerAttributes(r -> r.loadBalancerArn(arn)))
+        .attributes().forEach(a -> attrs.put(a.key(), a.value()));
+    return attrs;
+  }
+
+  public Map<String, String> targetGroupAttributes(String arn) {
+    Map<String, String> attrs = new HashMap<>();
+    AwsCall.run("attributes of " + arn, () -> elb.describeTargetGroupAttributes(r -> r.targetGroupArn(arn)))
+        .attributes().forEach(a -> attrs.put(a.key(), a.value()));
+    return attrs;
+  }
+
+  /** The registered targets' ids (and ports) of a target group. */
+  public List<TargetDescription> targets(String targetGroupArn) {
+    return AwsCall.run("targets of " + targetGroupArn,
+        () -> elb.describeTargetHealth(r -> r.targetGroupArn(targetGroupArn)).targetHealthDescriptions().stream()
+            .map(d -> d.target()).toList());
+  }
+
+  // --- writes ---
+
+  public LoadBalancer createLoadBalancer(CreateLoadBalancerRequest request) {
+    return AwsCall.run("create load balancer " + request.name(), () -> elb.createLoadBalancer(request)).loadBalancers().get(0);
+  }
+
+  public void deleteLoadBalancer(String arn) {
+    AwsCall.run("delete load balancer " + arn, () -> elb.deleteLoadBalancer(r -> r.loadBalancerArn(arn)));
+  }
+
+  public void setLoadBalancerAttributes(String arn, Map<String, String> attributes) {
+    List<LoadBalancerAttribute> attrs = new ArrayList<>();
+    attributes.forEach((k, v) -> attrs.add(LoadBalancerAttribute.builder().key(k).value(v).build()));
+    AwsCall.run("set attributes of " + arn, () -> elb.modifyLoadBalancerAttributes(r -> r.loadBalancerArn(arn).attributes(attrs)));
+  }
+
+  public void setSecurityGroups(String loadBalancerArn, Collection<String> groups) {
+    AwsCall.run("set security groups of " + loadBalancerArn, () -> elb.setSecurityGroups(r -> r.loadBalancerArn(loadBalancerArn).securityGroups(groups)));
+  }
+
+  public void setSubnets(String loadBalancerArn, Collection<String> subnets) {
+    AwsCall.run("set subnets of " + loadBalancerArn, () -> elb.setSubnets(r -> r.loadBalancerArn(loadBalancerArn).subnets(subnets)));
+  }
+
+  public Listener createListener(CreateListenerRequest request) {
+    return AwsCall.run("create listener on " + request.loadBalancerArn(), () -> elb.createListener(request)).listeners().get(0);
+  }
+
+  /** Points a listener at a port and forwards it to a target group (in place). */
+  public void modifyListener(String listenerArn, int port, String targetGroupArn) {
+    AwsCall.run("modify listener " + listenerArn, () -> elb.modifyListener(r -> r.listenerArn(listenerArn).port(port)
+        .defaultActions(forwardTo(targetGroupArn))));
+  }
+
+  public void deleteListener(String listenerArn) {
+    AwsCall.run("delete listener " + listenerArn, () -> elb.deleteListener(r -> r.listenerArn(listenerArn)));
+  }
+
+  public TargetGroup createTargetGroup(CreateTargetGroupRequest request) {
+    return AwsCall.run("create target group " + request.name(), () -> elb.createTargetGroup(request)).targetGroups().get(0);
+  }
+
+  public void modifyTargetGroup(ModifyTargetGroupRequest request) {
+    AwsCall.run("modify target group " + request.targetGroupArn(), () -> elb.modifyTargetGroup(request));
+  }
+
+  public void setTargetGroupAttributes(String arn, Map<String, String> attributes) {
+    List<TargetGroupAttribute> attrs = new ArrayList<>();
+    attributes.forEach((k, v) -> attrs.add(TargetGroupAttribute.builder().key(k).value(v).build()));
+    AwsCall.run("set attributes of " + arn, () -> elb.modifyTargetGroupAttributes(r -> r.targetGroupArn(arn).attributes(attrs)));
+  }
+
+  public void deleteTargetGroup(String arn) {
+    AwsCall.run("delete target group " + arn, () -> elb.deleteTargetGroup(r -> r.targetGroupArn(arn)));
+  }
+
+  public void registerTarget(String targetGroupArn, String targetId, Integer port) {
+    TargetDescription t = TargetDescription.builder().id(targetId).port(port).build();
+    AwsCall.run("register " + targetId + " in " + targetGroupArn, () -> elb.registerTargets(r -> r.targetGroupArn(targetGroupArn).targets(t)));
+  }
+
+  public void deregisterTarget(String targetGroupArn, String targetId, Integer port) {
+    TargetDescription t = TargetDescription.builder().id(targetId).port(port).build();
+    AwsCall.run("deregister " + targetId + " from " + targetGroupArn, () -> elb.deregisterTargets(r -> r.targetGroupArn(targetGroupArn).targets(t)));
+  }
+
+  public void addTags(String arn, Map<String, String> tags) {
+    if (tags.isEmpty()) {
+      return;
+    }
+    List<Tag> list = tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+    AwsCall.run("tag " + arn, () -> elb.addTags(r -> r.resourceArns(arn).tags(list)));
+  }
+
+  public void removeTags(String arn, Collection<String> keys) {
+    if (keys.isEmpty()) {
+      return;
+    }
+    AwsCall.run("untag " + arn, () -> elb.removeTags(r -> r.resourceArns(arn).tagKeys(keys)));
+  }
+
+  public static Action forwardTo(String targetGroupArn) {
+    return Action.builder().type(ActionTypeEnum.FORWARD).targetGroupArn(targetGroupArn).build();
+  }
+}
