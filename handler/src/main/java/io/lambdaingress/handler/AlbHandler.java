@@ -54,10 +54,6 @@ public class AlbHandler implements RequestStreamHandler {
         }
     }
 
-    public HealthCheck healthCheck() {
-        return healthCheck;
-    }
-
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         output.write(handle(input.readAllBytes(), context));
