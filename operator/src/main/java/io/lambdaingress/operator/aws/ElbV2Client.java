@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerAttribute;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ModifyTargetGroupRequest;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetDescription;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
@@ -128,9 +129,9 @@ public final class ElbV2Client {
     return AwsCall.run("create listener on " + request.loadBalancerArn(), () -> elb.createListener(request)).listeners().get(0);
   }
 
-  /** Points a listener at a port and forwards it to a target group (in place). */
-  public void modifyListener(String listenerArn, int port, String targetGroupArn) {
-    AwsCall.run("modify listener " + listenerArn, () -> elb.modifyListener(r -> r.listenerArn(listenerArn).port(port)
+  /** Sets a listener's protocol and port and forwards it to a target group (in place). */
+  public void modifyListener(String listenerArn, ProtocolEnum protocol, int port, String targetGroupArn) {
+    AwsCall.run("modify listener " + listenerArn, () -> elb.modifyListener(r -> r.listenerArn(listenerArn).protocol(protocol).port(port)
         .defaultActions(forwardTo(targetGroupArn))));
   }
 

@@ -101,6 +101,18 @@ public final class LocalWorld {
     System.setProperty("aws.endpointUrl", env.get("AWS_ENDPOINT_URL"));
   }
 
+  /** The repository's root: the first directory above the working directory that holds dev/local-env.sh. */
+  public static Path repoRoot() {
+    Path p = Path.of("").toAbsolutePath();
+    while (p != null && !Files.isRegularFile(p.resolve("dev/local-env.sh"))) {
+      p = p.getParent();
+    }
+    if (p == null) {
+      throw new IllegalStateException("cannot find the repository root (dev/local-env.sh) above " + Path.of("").toAbsolutePath());
+    }
+    return p;
+  }
+
   /** A name no other test (or earlier run against the same long-lived world) uses: {@code prefix-xxxxxxxx}. */
   public static String uniqueName(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);

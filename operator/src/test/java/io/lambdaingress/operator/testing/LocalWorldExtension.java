@@ -1,7 +1,6 @@
 package io.lambdaingress.operator.testing;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -60,7 +59,7 @@ public final class LocalWorldExtension implements BeforeAllCallback, ParameterRe
     }
 
     static Session open() {
-      Path repo = repoRoot();
+      Path repo = LocalWorld.repoRoot();
       String configured = System.getenv("LOCAL_ENV_DIR");
       Path developerWorld = configured != null ? Path.of(configured) : repo.resolve("target/local-env");
       Session session;
@@ -108,17 +107,6 @@ public final class LocalWorldExtension implements BeforeAllCallback, ParameterRe
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while running dev/local-env.sh " + verb, e);
       }
-    }
-
-    private static Path repoRoot() {
-      Path p = Path.of("").toAbsolutePath();
-      while (p != null && !Files.isRegularFile(p.resolve("dev/local-env.sh"))) {
-        p = p.getParent();
-      }
-      if (p == null) {
-        throw new IllegalStateException("cannot find the repository root (dev/local-env.sh) above " + Path.of("").toAbsolutePath());
-      }
-      return p;
     }
   }
 }

@@ -1,0 +1,77 @@
+package io.lambdaingress.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the operator observed and did, at {@code observedGeneration}. */
+public class LambdaIngressStatus {
+
+  @JsonPropertyDescription("The generation of the spec this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("The NLB's DNS name: where clients connect.")
+  private String endpoint;
+
+  @JsonPropertyDescription("Ready: True when every piece of the chain exists and matches the spec; False with a reason "
+      + "(InvalidSpec, NameConflict, AwsAccessDenied, AwsThrottled, DependencyNotFound, AwsError, Progressing) and a message.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("The NLB, its listener and its target group (type alb).")
+  private LoadBalancerStatus nlb;
+
+  @JsonPropertyDescription("The ALB, its listener and its target group (type lambda).")
+  private LoadBalancerStatus alb;
+
+  @JsonPropertyDescription("The function, its image digest and its invoke permission.")
+  private LambdaStatus lambda;
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public String getEndpoint() {
+    return endpoint;
+  }
+
+  public void setEndpoint(String endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  public LoadBalancerStatus getNlb() {
+    return nlb;
+  }
+
+  public void setNlb(LoadBalancerStatus nlb) {
+    this.nlb = nlb;
+  }
+
+  public LoadBalancerStatus getAlb() {
+    return alb;
+  }
+
+  public void setAlb(LoadBalancerStatus alb) {
+    this.alb = alb;
+  }
+
+  public LambdaStatus getLambda() {
+    return lambda;
+  }
+
+  public void setLambda(LambdaStatus lambda) {
+    this.lambda = lambda;
+  }
+}

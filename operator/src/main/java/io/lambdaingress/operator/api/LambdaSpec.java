@@ -1,0 +1,46 @@
+package io.lambdaingress.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+
+/** The function behind the ALB: managed by the operator, or an existing one. */
+@ValidationRule(value = "has(self.function) != has(self.functionArn)", message = "set exactly one of spec.lambda.function and spec.lambda.functionArn")
+public class LambdaSpec {
+
+  @JsonPropertyDescription("A function the operator creates and updates. Exactly one of function and functionArn.")
+  private FunctionSpec function;
+
+  @Pattern("^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?$")
+  @JsonPropertyDescription("An existing function the operator never modifies: only the invoke permission and the registration are added. Exactly one of function and functionArn.")
+  private String functionArn;
+
+  @Default("false")
+  @JsonPropertyDescription("Send multi-value headers and query parameters to the function (lambda target group attribute). Default false.")
+  private Boolean multiValueHeaders;
+
+  public FunctionSpec getFunction() {
+    return function;
+  }
+
+  public void setFunction(FunctionSpec function) {
+    this.function = function;
+  }
+
+  public String getFunctionArn() {
+    return functionArn;
+  }
+
+  public void setFunctionArn(String functionArn) {
+    this.functionArn = functionArn;
+  }
+
+  public Boolean getMultiValueHeaders() {
+    return multiValueHeaders;
+  }
+
+  public void setMultiValueHeaders(Boolean multiValueHeaders) {
+    this.multiValueHeaders = multiValueHeaders;
+  }
+}

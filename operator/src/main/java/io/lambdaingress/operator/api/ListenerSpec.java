@@ -1,0 +1,24 @@
+package io.lambdaingress.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+
+/** A listener: the port it accepts connections on. */
+public class ListenerSpec {
+
+  @Required
+  @Min(1)
+  @Max(65535)
+  @JsonPropertyDescription("Port the listener accepts connections on (1-65535). NLB: TCP; ALB: HTTP. Changed in place.")
+  private Integer port;
+
+  public Integer getPort() {
+    return port;
+  }
+
+  public void setPort(Integer port) {
+    this.port = port;
+  }
+}

@@ -1,0 +1,51 @@
+package io.lambdaingress.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** A load balancer of the chain as it exists in AWS. */
+public class LoadBalancerStatus {
+
+  @JsonPropertyDescription("ARN of the load balancer.")
+  private String arn;
+
+  @JsonPropertyDescription("DNS name of the load balancer.")
+  private String dnsName;
+
+  @JsonPropertyDescription("ARN of its listener.")
+  private String listenerArn;
+
+  @JsonPropertyDescription("ARN of the target group its listener forwards to.")
+  private String targetGroupArn;
+
+  public String getArn() {
+    return arn;
+  }
+
+  public void setArn(String arn) {
+    this.arn = arn;
+  }
+
+  public String getDnsName() {
+    return dnsName;
+  }
+
+  public void setDnsName(String dnsName) {
+    this.dnsName = dnsName;
+  }
+
+  public String getListenerArn() {
+    return listenerArn;
+  }
+
+  public void setListenerArn(String listenerArn) {
+    this.listenerArn = listenerArn;
+  }
+
+  public String getTargetGroupArn() {
+    return targetGroupArn;
+  }
+
+  public void setTargetGroupArn(String targetGroupArn) {
+    this.targetGroupArn = targetGroupArn;
+  }
+}

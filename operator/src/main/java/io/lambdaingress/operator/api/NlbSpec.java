@@ -1,0 +1,71 @@
+package io.lambdaingress.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import java.util.List;
+
+/** The network load balancer: the static-IP entry point. */
+public class NlbSpec {
+
+  @Default("internal")
+  @JsonPropertyDescription("internal (default) or internet-facing. Changing it replaces the NLB.")
+  private Scheme scheme;
+
+  @Default("true")
+  @JsonPropertyDescription("Distribute traffic across all zones' targets. Default true.")
+  private Boolean crossZoneLoadBalancing;
+
+  @Required
+  @Size(min = 1, max = 6)
+  @JsonPropertyDescription("Subnets of the NLB (one per zone), with optional static IPs. At least one; all subnets of a LambdaIngress must be in one VPC.")
+  private List<SubnetMapping> subnetMappings;
+
+  @Required
+  @JsonPropertyDescription("The TCP listener.")
+  private ListenerSpec listener;
+
+  @JsonPropertyDescription("Health check of the ALB target, over HTTP through the ALB to the function.")
+  private HealthCheckSpec healthCheck;
+
+  public Scheme getScheme() {
+    return scheme;
+  }
+
+  public void setScheme(Scheme scheme) {
+    this.scheme = scheme;
+  }
+
+  public Boolean getCrossZoneLoadBalancing() {
+    return crossZoneLoadBalancing;
+  }
+
+  public void setCrossZoneLoadBalancing(Boolean crossZoneLoadBalancing) {
+    this.crossZoneLoadBalancing = crossZoneLoadBalancing;
+  }
+
+  public List<SubnetMapping> getSubnetMappings() {
+    return subnetMappings;
+  }
+
+  public void setSubnetMappings(List<SubnetMapping> subnetMappings) {
+    this.subnetMappings = subnetMappings;
+  }
+
+  public ListenerSpec getListener() {
+    return listener;
+  }
+
+  public void setListener(ListenerSpec listener) {
+    this.listener = listener;
+  }
+
+  public HealthCheckSpec getHealthCheck() {
+    return healthCheck;
+  }
+
+  public void setHealthCheck(HealthCheckSpec healthCheck) {
+    this.healthCheck = healthCheck;
+  }
+}

@@ -1,0 +1,126 @@
+package io.lambdaingress.operator.model;
+
+import io.lambdaingress.operator.api.AlbSpec;
+import io.lambdaingress.operator.api.DeletionPolicy;
+import io.lambdaingress.operator.api.FunctionSpec;
+import io.lambdaingress.operator.api.LambdaIngress;
+import io.lambdaingress.operator.api.LambdaIngressSpec;
+import io.lambdaingress.operator.api.NlbSpec;
+import io.lambdaingress.operator.api.Scheme;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateLoadBalancerRequest;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateTargetGroupRequest;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerTypeEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.SubnetMapping;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetTypeEnum;
+import software.amazon.awssdk.services.lambda.model.CreateFunctionRequest;
+import software.amazon.awssdk.services.lambda.model.PackageType;
+
+/**
+ * The desired AWS state of one LambdaIngress, with no I/O: names, tags, and each resource as the immutable
+ * SDK request that would create it (the reconciler diffs observed resources against these). The VPC id is
+ * an input because it is read from AWS (the subnets' VPC).
+ */
+public record ChainModel(LoadBalancerNames names, Map<String, String> ownerTags, NlbSide nlb, AlbSide alb,
+    Optional<ManagedFunction> function, String existingFunctionArn, String permissionStatementId,
+    DeletionPolicy deletionPolicy) {
+
+  public static final String TAG_CLUSTER = "lambdaingress.io/cluster";
+  public static final String TAG_NAMESPACE = "lambdaingress.io/namespace";
+  public static final String TAG_NAME = "lambdaingress.io/name";
+  public static final String HEALTH_PATH_ENV = "LAMBDA_INGRESS_HEALTH_PATH";
+  public static final String DEFAULT_HEALTH_PATH = "/healthz";
+
+  /** The NLB, its TCP listener's port and its target group of type alb. */
+  public record NlbSide(String name, CreateLoadBalancerRequest loadBalancer, Map<String, String> attributes,
+      int listenerPort, CreateTargetGroupRequest albTargetGroup) {}
+
+  /** The ALB, its HTTP listener's port and its target group of type lambda. */
+  public record AlbSide(String name, CreateLoadBalancerRequest loadBalancer, Map<String, String> attributes,
+      int listenerPort, CreateTargetGroupRequest lambdaTargetGroup, Map<String, String> lambdaTargetGroupAttributes) {}
+
+  /** A function the operator manages; its create request needs the image pinned at reconcile time. */
+  public record ManagedFunction(String name, ImageRef image, CreateFunctionRequest template) {
+    public CreateFunctionRequest request(String pinnedImageUri) {
+      return template.toBuilder().code(c -> c.imageUri(pinnedImageUri)).build();
+    }
+  }
+
+  public static ChainModel of(LambdaIngress li, String cluster, String vpcId) {
+    LambdaIngressSpec spec = li.getSpec();
+    String namespace = li.getMetadata().getNamespace();
+    String name = li.getMetadata().getName();
+    LoadBalancerNames names = LoadBalancerNames.of(cluster, namespace, name);
+
+    Map<String, String> ownerTags = Map.of(TAG_CLUSTER, cluster, TAG_NAMESPACE, namespace, TAG_NAME, name);
+    // Owner tags win over spec.tags (the CRD refuses the reserved prefix anyway).
+    Map<String, String> allTags = new TreeMap<>(spec.getTags() == null ? Map.of() : spec.getTags());
+    allTags.putAll(ownerTags);
+    List<Tag> elbTags = allTags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+
+    AlbSpec albSpec = spec.getAlb();
+    int albPort = albSpec.getListener().getPort();
+    boolean multiValue = Boolean.TRUE.equals(spec.getLambda().getMultiValueHeaders());
+    AlbSide alb = new AlbSide(names.alb(),
+        CreateLoadBalancerRequest.builder().name(names.alb()).type(LoadBalancerTypeEnum.APPLICATION)
+            .scheme(scheme(albSpec.getScheme())).subnets(albSpec.getSubnets())
+            .securityGroups(albSpec.getSecurityGroups() == null ? List.of() : albSpec.getSecurityGroups()).tags(elbTags).build(),
+        Map.of(), albPort,
+        CreateTargetGroupRequest.builder().name(names.lambdaTargetGroup()).targetType(TargetTypeEnum.LAMBDA).tags(elbTags).build(),
+        Map.of("lambda.multi_value_headers.enabled", Boolean.toString(multiValue)));
+
+    NlbSpec nlbSpec = spec.getNlb();
+    String healthPath = healthPath(spec);
+    NlbSide nlb = new NlbSide(names.nlb(),
+        CreateLoadBalancerRequest.builder().name(names.nlb()).type(LoadBalancerTypeEnum.NETWORK)
+            .scheme(scheme(nlbSpec.getScheme()))
+            .subnetMappings(nlbSpec.getSubnetMappings().stream().map(m -> SubnetMapping.builder()
+                .subnetId(m.getSubnetId()).privateIPv4Address(m.getPrivateIPv4Address()).build()).toList())
+            .tags(elbTags).build(),
+        Map.of("load_balancing.cross_zone.enabled", Boolean.toString(!Boolean.FALSE.equals(nlbSpec.getCrossZoneLoadBalancing()))),
+        nlbSpec.getListener().getPort(),
+        // The NLB health-checks the ALB through the ALB's listener, so its checks reach the function.
+        CreateTargetGroupRequest.builder().name(names.albTargetGroup()).targetType(TargetTypeEnum.ALB)
+            .protocol(ProtocolEnum.TCP).port(albPort).vpcId(vpcId)
+            .healthCheckProtocol(ProtocolEnum.HTTP).healthCheckPath(healthPath).healthCheckPort(Integer.toString(albPort))
+            .tags(elbTags).build());
+
+    Optional<ManagedFunction> function = Optional.ofNullable(spec.getLambda().getFunction())
+        .map(f -> managedFunction(f, names, healthPath, allTags));
+    return new ChainModel(names, ownerTags, nlb, alb, function, spec.getLambda().getFunctionArn(),
+        names.permissionStatementId(), spec.getDeletionPolicy() == null ? DeletionPolicy.Delete : spec.getDeletionPolicy());
+  }
+
+  public static String healthPath(LambdaIngressSpec spec) {
+    var hc = spec.getNlb().getHealthCheck();
+    return hc == null || hc.getPath() == null ? DEFAULT_HEALTH_PATH : hc.getPath();
+  }
+
+  private static ManagedFunction managedFunction(FunctionSpec f, LoadBalancerNames names, String healthPath, Map<String, String> tags) {
+    String name = f.getName() != null ? f.getName() : names.function();
+    Map<String, String> env = new LinkedHashMap<>(f.getEnvironment() == null ? Map.of() : f.getEnvironment());
+    env.put(HEALTH_PATH_ENV, healthPath);
+    CreateFunctionRequest.Builder b = CreateFunctionRequest.builder().functionName(name).packageType(PackageType.IMAGE)
+        .role(f.getRoleArn())
+        .timeout(f.getTimeoutSeconds() == null ? 30 : f.getTimeoutSeconds())
+        .memorySize(f.getMemoryMiB() == null ? 512 : f.getMemoryMiB())
+        .environment(e -> e.variables(Map.copyOf(env)))
+        .tags(Map.copyOf(tags));
+    if (f.getVpc() != null) {
+      b.vpcConfig(v -> v.subnetIds(f.getVpc().getSubnetIds()).securityGroupIds(f.getVpc().getSecurityGroupIds()));
+    }
+    var image = f.getImage();
+    ImageRef ref = image.getUri() != null ? ImageRef.fromUri(image.getUri()) : ImageRef.tagged(image.getRepository(), image.getTag());
+    return new ManagedFunction(name, ref, b.build());
+  }
+
+  private static String scheme(Scheme s) {
+    return (s == null ? Scheme.INTERNAL : s).value();
+  }
+}

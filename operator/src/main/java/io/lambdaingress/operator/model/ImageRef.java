@@ -1,0 +1,41 @@
+package io.lambdaingress.operator.model;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Which image the function runs, before it is pinned: an ECR repository and tag (resolved to a digest on
+ * every reconcile, so a new image behind the tag rolls the function), or a URI already pinned by digest.
+ */
+public record ImageRef(String repository, String tag, String pinnedUri) {
+
+  // <registry>/<repository>@sha256:<hex>   |   <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>
+  private static final Pattern PINNED = Pattern.compile("^(.+)@(sha256:[0-9a-f]{64})$");
+  private static final Pattern ECR_TAGGED = Pattern.compile("^[0-9]{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com[^/]*/(.+):([A-Za-z0-9_][A-Za-z0-9_.-]*)$");
+
+  public static ImageRef tagged(String repository, String tag) {
+    return new ImageRef(repository, tag == null ? "latest" : tag, null);
+  }
+
+  /** From a spec's image.uri; null when it names neither a pinned image nor an ECR repository:tag. */
+  public static ImageRef fromUri(String uri) {
+    if (PINNED.matcher(uri).matches()) {
+      return new ImageRef(null, null, uri);
+    }
+    Matcher m = ECR_TAGGED.matcher(uri);
+    if (m.matches()) {
+      return tagged(m.group(1), m.group(2));
+    }
+    return null;
+  }
+
+  /** The registry/repository part and the digest of a pinned URI, or null when this ref is a tag. */
+  public String[] pinnedParts() {
+    if (pinnedUri == null) {
+      return null;
+    }
+    Matcher m = PINNED.matcher(pinnedUri);
+    m.matches();
+    return new String[] {m.group(1), m.group(2)};
+  }
+}

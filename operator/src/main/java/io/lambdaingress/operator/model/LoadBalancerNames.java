@@ -1,0 +1,71 @@
+package io.lambdaingress.operator.model;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * The AWS names of one LambdaIngress's resources, derived deterministically from cluster, namespace and
+ * name. Names are how the operator finds its resources again after a crash (the idempotency key), so they
+ * must never change for a given object, never collide between objects, and fit AWS's limits:
+ * load balancer and target group names at most 32 characters of [A-Za-z0-9-], no leading or trailing
+ * hyphen, and a load balancer name may not start with "internal-"; function names at most 64 of
+ * [A-Za-z0-9-_]. Every name carries 8 hex characters of SHA-256 over cluster/namespace/name: readable
+ * prefixes may be truncated or coincide ("default/a-b" and "default-a/b"), the hash keeps them apart.
+ */
+public record LoadBalancerNames(String nlb, String alb, String albTargetGroup, String lambdaTargetGroup,
+    String function, String permissionStatementId) {
+
+  static final int ELB_NAME_MAX = 32;
+  static final int FUNCTION_NAME_MAX = 64;
+
+  public static LoadBalancerNames of(String cluster, String namespace, String name) {
+    String hash = hash(cluster + "/" + namespace + "/" + name);
+    String readable = sanitize(namespace + "-" + name);
+    return new LoadBalancerNames(
+        elbName(readable, hash, "nlb"),
+        elbName(readable, hash, "alb"),
+        elbName(readable, hash, "atg"),
+        elbName(readable, hash, "ltg"),
+        functionName(readable, hash),
+        "lambda-ingress-" + hash);
+  }
+
+  /** "li-" + readable part + "-" + hash + "-" + kind, the readable part cut to fit 32 characters. */
+  private static String elbName(String readable, String hash, String kind) {
+    int budget = ELB_NAME_MAX - "li-".length() - 1 - hash.length() - 1 - kind.length();
+    return "li-" + cut(readable, budget) + "-" + hash + "-" + kind;
+  }
+
+  private static String functionName(String readable, String hash) {
+    int budget = FUNCTION_NAME_MAX - "li-".length() - 1 - hash.length();
+    return "li-" + cut(readable, budget) + "-" + hash;
+  }
+
+  private static String cut(String s, int max) {
+    String cut = s.length() <= max ? s : s.substring(0, max);
+    return stripHyphens(cut);
+  }
+
+  /** Lower case, every run of characters outside [a-z0-9] becomes one hyphen, no hyphen at either end. */
+  static String sanitize(String s) {
+    String lower = s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+    String stripped = stripHyphens(lower);
+    return stripped.isEmpty() ? "x" : stripped;
+  }
+
+  private static String stripHyphens(String s) {
+    return s.replaceAll("^-+", "").replaceAll("-+$", "");
+  }
+
+  static String hash(String s) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JVM", e);
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package io.lambdaingress.operator.model;
+
+import io.lambdaingress.operator.api.LambdaIngressSpec;
+import io.lambdaingress.operator.api.Scheme;
+import io.lambdaingress.operator.api.SubnetMapping;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The rules the CRD schema cannot express, each answered with a message naming the field. Pure: the
+ * subnets' and security groups' facts are read from AWS by the caller and passed in.
+ */
+public final class SpecValidation {
+
+  /** A subnet's facts from EC2. */
+  public record SubnetFacts(String vpcId, String cidrBlock, String availabilityZone) {}
+
+  private SpecValidation() {}
+
+  /** Problems visible in the spec alone (before any AWS read). */
+  public static List<String> ofSpec(LambdaIngressSpec spec) {
+    List<String> problems = new ArrayList<>();
+    var image = spec.getLambda().getFunction() == null ? null : spec.getLambda().getFunction().getImage();
+    if (image != null && image.getUri() != null && ImageRef.fromUri(image.getUri()) == null) {
+      problems.add("spec.lambda.function.image.uri: '" + image.getUri() + "' is neither pinned by digest (...@sha256:<64 hex>) "
+          + "nor an ECR image with a tag (<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>)");
+    }
+    if (Set.copyOf(spec.getAlb().getSubnets()).size() != spec.getAlb().getSubnets().size()) {
+      problems.add("spec.alb.subnets: a subnet is listed twice: " + spec.getAlb().getSubnets());
+    }
+    if (spec.getNlb().getScheme() == Scheme.INTERNET_FACING
+        && spec.getNlb().getSubnetMappings().stream().anyMatch(m -> m.getPrivateIPv4Address() != null)) {
+      problems.add("spec.nlb.subnetMappings: privateIPv4Address is only for an internal NLB; an internet-facing NLB "
+          + "gets its static IPs from Elastic IPs");
+    }
+    return problems;
+  }
+
+  /** Every subnet the spec names, field by field, for the EC2 read. */
+  public static Map<String, String> subnetFields(LambdaIngressSpec spec) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    List<SubnetMapping> mappings = spec.getNlb().getSubnetMappings();
+    for (int i = 0; i < mappings.size(); i++) {
+      fields.putIfAbsent(mappings.get(i).getSubnetId(), "spec.nlb.subnetMappings[" + i + "].subnetId");
+    }
+    List<String> alb = spec.getAlb().getSubnets();
+    for (int i = 0; i < alb.size(); i++) {
+      fields.putIfAbsent(alb.get(i), "spec.alb.subnets[" + i + "]");
+    }
+    var fn = spec.getLambda().getFunction();
+    if (fn != null && fn.getVpc() != null) {
+      List<String> s = fn.getVpc().getSubnetIds();
+      for (int i = 0; i < s.size(); i++) {
+        fields.putIfAbsent(s.get(i), "spec.lambda.function.vpc.subnetIds[" + i + "]");
+      }
+    }
+    return fields;
+  }
+
+  /** Every security group the spec names. */
+  public static Set<String> securityGroups(LambdaIngressSpec spec) {
+    Set<String> groups = new LinkedHashSet<>();
+    if (spec.getAlb().getSecurityGroups() != null) {
+      groups.addAll(spec.getAlb().getSecurityGroups());
+    }
+    var fn = spec.getLambda().getFunction();
+    if (fn != null && fn.getVpc() != null) {
+      groups.addAll(fn.getVpc().getSecurityGroupIds());
+    }
+    return groups;
+  }
+
+  /** Problems of the network: one VPC for everything, static IPs inside their subnets, ALB zones. */
+  public static List<String> ofNetwork(LambdaIngressSpec spec, Map<String, SubnetFacts> subnets, Map<String, String> securityGroupVpcs) {
+    List<String> problems = new ArrayList<>();
+    Map<String, String> fields = subnetFields(spec);
+    String vpc = subnets.get(spec.getNlb().getSubnetMappings().get(0).getSubnetId()).vpcId();
+    fields.forEach((subnet, field) -> {
+      String other = subnets.get(subnet).vpcId();
+      if (!vpc.equals(other)) {
+        problems.add(field + ": subnet " + subnet + " is in " + other + ", but spec.nlb.subnetMappings[0] is in " + vpc
+            + "; all subnets of a LambdaIngress must be in one VPC");
+      }
+    });
+    securityGroupVpcs.forEach((group, groupVpc) -> {
+      if (!vpc.equals(groupVpc)) {
+        problems.add("security group " + group + " is in " + groupVpc + ", not in the subnets' VPC " + vpc);
+      }
+    });
+    List<SubnetMapping> mappings = spec.getNlb().getSubnetMappings();
+    for (int i = 0; i < mappings.size(); i++) {
+      SubnetMapping m = mappings.get(i);
+      if (m.getPrivateIPv4Address() != null) {
+        String cidr = subnets.get(m.getSubnetId()).cidrBlock();
+        if (!Ipv4Cidr.parse(cidr).contains(m.getPrivateIPv4Address())) {
+          problems.add("spec.nlb.subnetMappings[" + i + "].privateIPv4Address: " + m.getPrivateIPv4Address()
+              + " is outside subnet " + m.getSubnetId() + " (" + cidr + ")");
+        } else if (!Ipv4Cidr.parse(cidr).usableByLoadBalancer(m.getPrivateIPv4Address())) {
+          problems.add("spec.nlb.subnetMappings[" + i + "].privateIPv4Address: " + m.getPrivateIPv4Address()
+              + " is one of the addresses AWS reserves in " + cidr + " (the first four and the last)");
+        }
+      }
+    }
+    Set<String> albZones = new LinkedHashSet<>();
+    spec.getAlb().getSubnets().forEach(s -> albZones.add(subnets.get(s).availabilityZone()));
+    if (albZones.size() < 2) {
+      problems.add("spec.alb.subnets: an ALB needs subnets in at least two Availability Zones; these are all in " + albZones);
+    }
+    return problems;
+  }
+}

@@ -1,0 +1,189 @@
+package io.lambdaingress.operator.reconciler;
+
+import io.lambdaingress.operator.aws.AwsClients;
+import io.lambdaingress.operator.aws.AwsFailure;
+import io.lambdaingress.operator.aws.ElbV2Client;
+import io.lambdaingress.operator.aws.EcrImageClient.PinnedImage;
+import io.lambdaingress.operator.model.ChainModel;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
+
+/**
+ * Converges AWS on one object's desired chain, in dependency order, each step observe -> diff -> the
+ * minimal write:
+ *
+ * <ol>
+ *   <li>lambda target group, function, invoke permission, function registered in the group;
+ *   <li>ALB and its HTTP listener forwarding to the lambda target group;
+ *   <li>the NLB's {@code alb} target group, and the ALB registered in it (AWS refuses that registration
+ *       until the ALB has a listener on the port, hence after 2);
+ *   <li>NLB and its TCP listener forwarding to the alb target group.
+ * </ol>
+ *
+ * Every step finds its resource by the name the model derives before it creates anything, and tags go in
+ * the create call itself, so a crash between any two writes converges on the next run with no duplicate
+ * and no untagged resource.
+ */
+public final class ChainReconciler {
+
+  /** What the chain looks like after a run; {@code pending} says why it is not complete yet (requeue soon). */
+  public record Outcome(ChainStatus status, String pending) {
+    public boolean complete() {
+      return pending == null;
+    }
+  }
+
+  /** The ARNs and names a run leaves behind: the object's status pieces. */
+  public record ChainStatus(String nlbArn, String nlbDnsName, String nlbListenerArn, String nlbTargetGroupArn,
+      String albArn, String albDnsName, String albListenerArn, String lambdaTargetGroupArn,
+      String functionArn, String imageDigest, String permissionStatementId) {}
+
+  private final AwsClients aws;
+
+  public ChainReconciler(AwsClients aws) {
+    this.aws = aws;
+  }
+
+  public Outcome apply(ChainModel desired, AwsWrites writes) {
+    Ownership ownership = new Ownership(desired.ownerTags());
+    ElbV2Client elb = aws.elbV2();
+    TargetGroupStep targetGroups = new TargetGroupStep(elb, ownership, writes);
+    LoadBalancerStep loadBalancers = new LoadBalancerStep(elb, ownership, writes);
+    ListenerStep listeners = new ListenerStep(elb, writes);
+    FunctionStep functions = new FunctionStep(aws.lambda(), ownership, writes);
+
+    // 1. The Lambda side. Replacing the lambda target group would need its listener detached first; it has
+    //    no immutable setting the spec can change, so a replacement only happens after out-of-band edits.
+    ChainModel.AlbSide alb = desired.alb();
+    TargetGroup lambdaTargets = targetGroups.ensure("lambda target group", alb.lambdaTargetGroup(),
+        alb.lambdaTargetGroupAttributes(), () -> detachListenersForwardingTo(elb, desired, alb.name()));
+    String functionArn;
+    String digest = null;
+    if (desired.function().isPresent()) {
+      ChainModel.ManagedFunction fn = desired.function().get();
+      String[] pinned = fn.image().pinnedParts();
+      PinnedImage image = pinned != null ? new PinnedImage(pinned[0], pinned[1]) : aws.ecr().resolve(fn.image().repository(), fn.image().tag());
+      digest = image.digest();
+      FunctionStep.Result result = functions.ensureManaged(fn.request(image.uri()));
+      functionArn = result.functionArn();
+      if (result.busy()) {
+        return new Outcome(partial(null, null, null, lambdaTargets, functionArn, digest, desired), "function " + fn.name() + " is being updated by AWS");
+      }
+    } else {
+      functionArn = functions.requireExisting(desired.existingFunctionArn());
+    }
+    functions.ensurePermission(functionArn, desired.permissionStatementId(), lambdaTargets.targetGroupArn());
+    targetGroups.ensureOnlyTarget("lambda target group", lambdaTargets, functionArn, null);
+
+    // 2. ALB + listener.
+    Optional<LoadBalancer> albLb = loadBalancers.ensure("ALB", alb.loadBalancer(), alb.attributes());
+    if (albLb.isEmpty()) {
+      return new Outcome(partial(null, null, null, lambdaTargets, functionArn, digest, desired), "ALB " + alb.name() + " is being replaced");
+    }
+    Listener albListener = listeners.ensure("ALB", albLb.get().loadBalancerArn(), ProtocolEnum.HTTP, alb.listenerPort(),
+        lambdaTargets.targetGroupArn());
+
+    // 3. The NLB's target group (type alb) and the ALB registered in it, on the ALB listener's port.
+    ChainModel.NlbSide nlb = desired.nlb();
+    TargetGroup albTargets = targetGroups.ensure("alb target group", nlb.albTargetGroup(), Map.of(),
+        () -> detachListenersForwardingTo(elb, desired, nlb.name()));
+    targetGroups.ensureOnlyTarget("alb target group", albTargets, albLb.get().loadBalancerArn(), alb.listenerPort());
+
+    // 4. NLB + listener.
+    Optional<LoadBalancer> nlbLb = loadBalancers.ensure("NLB", nlb.loadBalancer(), nlb.attributes());
+    if (nlbLb.isEmpty()) {
+      return new Outcome(partial(albLb.get(), albListener, null, lambdaTargets, functionArn, digest, desired),
+          "NLB " + nlb.name() + " is being replaced");
+    }
+    Listener nlbListener = listeners.ensure("NLB", nlbLb.get().loadBalancerArn(), ProtocolEnum.TCP, nlb.listenerPort(),
+        albTargets.targetGroupArn());
+
+    return new Outcome(new ChainStatus(nlbLb.get().loadBalancerArn(), nlbLb.get().dnsName(), nlbListener.listenerArn(),
+        albTargets.targetGroupArn(), albLb.get().loadBalancerArn(), albLb.get().dnsName(), albListener.listenerArn(),
+        lambdaTargets.targetGroupArn(), functionArn, digest, desired.permissionStatementId()), null);
+  }
+
+  private static ChainStatus partial(LoadBalancer alb, Listener albListener, TargetGroup albTargets, TargetGroup lambdaTargets,
+      String functionArn, String digest, ChainModel desired) {
+    return new ChainStatus(null, null, null, albTargets == null ? null : albTargets.targetGroupArn(),
+        alb == null ? null : alb.loadBalancerArn(), alb == null ? null : alb.dnsName(),
+        albListener == null ? null : albListener.listenerArn(), lambdaTargets.targetGroupArn(), functionArn, digest,
+        desired.permissionStatementId());
+  }
+
+  /** Before a target group is replaced: delete our load balancer's listeners that forward to it. */
+  private static void detachListenersForwardingTo(ElbV2Client elb, ChainModel desired, String loadBalancerName) {
+    elb.loadBalancer(loadBalancerName).ifPresent(lb -> elb.listeners(lb.loadBalancerArn()).forEach(l -> elb.deleteListener(l.listenerArn())));
+  }
+
+  /**
+   * Deletes what this object owns, in the reverse of the creation order: NLB, its alb target group, ALB,
+   * the lambda target group, then the function (or, for an existing function, only our permission).
+   * Returns why it must be called again (AWS still holds a target group for a load balancer being
+   * deleted), or null when nothing of ours is left. Resources without our owner tags are never touched.
+   */
+  public String delete(ChainModel desired, AwsWrites writes) {
+    Ownership ownership = new Ownership(desired.ownerTags());
+    ElbV2Client elb = aws.elbV2();
+    deleteLoadBalancer(elb, ownership, writes, "NLB", desired.nlb().name());
+    if (!deleteTargetGroup(elb, ownership, writes, "alb target group", desired.nlb().albTargetGroup().name())) {
+      return "alb target group " + desired.nlb().albTargetGroup().name() + " is still in use by the NLB being deleted";
+    }
+    deleteLoadBalancer(elb, ownership, writes, "ALB", desired.alb().name());
+    if (!deleteTargetGroup(elb, ownership, writes, "lambda target group", desired.alb().lambdaTargetGroup().name())) {
+      return "lambda target group " + desired.alb().lambdaTargetGroup().name() + " is still in use by the ALB being deleted";
+    }
+    if (desired.function().isPresent()) {
+      String name = desired.function().get().name();
+      var fn = aws.lambda().function(name);
+      if (fn.isPresent() && ownership.owns(fn.get().tags() == null ? Map.of() : fn.get().tags())) {
+        writes.announce("Deleted", "function " + name, "object deleted");
+        aws.lambda().delete(name);
+      }
+    } else {
+      String arn = desired.existingFunctionArn();
+      boolean ours = aws.lambda().function(arn).isPresent()
+          && aws.lambda().policy(arn).stream().anyMatch(s -> desired.permissionStatementId().equals(s.sid()));
+      if (ours) {
+        writes.announce("Deleted", "permission " + desired.permissionStatementId() + " on " + arn, "object deleted");
+        aws.lambda().removePermission(arn, desired.permissionStatementId());
+      }
+    }
+    return null;
+  }
+
+  private static void deleteLoadBalancer(ElbV2Client elb, Ownership ownership, AwsWrites writes, String kind, String name) {
+    Optional<LoadBalancer> found = elb.loadBalancer(name);
+    if (found.isPresent() && ownership.owns(tagsOf(elb, found.get().loadBalancerArn()))) {
+      writes.announce("Deleted", kind + " " + name, "object deleted");
+      elb.deleteLoadBalancer(found.get().loadBalancerArn());
+    }
+  }
+
+  /** False while AWS still reports the group in use (its load balancer's deletion has not gone through). */
+  private static boolean deleteTargetGroup(ElbV2Client elb, Ownership ownership, AwsWrites writes, String kind, String name) {
+    Optional<TargetGroup> tg = elb.targetGroup(name);
+    if (tg.isEmpty() || !ownership.owns(tagsOf(elb, tg.get().targetGroupArn()))) {
+      return true;
+    }
+    try {
+      writes.announce("Deleted", kind + " " + name, "object deleted");
+      elb.deleteTargetGroup(tg.get().targetGroupArn());
+      return true;
+    } catch (AwsFailure f) {
+      if ("ResourceInUse".equals(f.awsErrorCode())) {
+        return false;
+      }
+      throw f;
+    }
+  }
+
+  private static Map<String, String> tagsOf(ElbV2Client elb, String arn) {
+    return elb.tags(List.of(arn)).getOrDefault(arn, Map.of());
+  }
+}

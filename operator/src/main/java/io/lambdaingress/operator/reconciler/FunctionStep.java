@@ -1,0 +1,151 @@
+package io.lambdaingress.operator.reconciler;
+
+import io.lambdaingress.operator.aws.AwsFailure;
+import io.lambdaingress.operator.aws.LambdaFunctionClient;
+import io.lambdaingress.operator.aws.LambdaFunctionClient.PolicyStatement;
+import io.lambdaingress.operator.aws.Reason;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import software.amazon.awssdk.services.lambda.model.AddPermissionRequest;
+import software.amazon.awssdk.services.lambda.model.CreateFunctionRequest;
+import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
+import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
+import software.amazon.awssdk.services.lambda.model.State;
+import software.amazon.awssdk.services.lambda.model.UpdateFunctionConfigurationRequest;
+import software.amazon.awssdk.services.lambda.model.VpcConfig;
+
+/**
+ * The Lambda side: the managed function (configuration and image, updated in place) or an existing
+ * function that is never modified, and the invoke permission for Elastic Load Balancing.
+ */
+final class FunctionStep {
+
+  static final String ELB_PRINCIPAL = "elasticloadbalancing.amazonaws.com";
+  static final String INVOKE = "lambda:InvokeFunction";
+
+  /** The function as converged, or busy: AWS is still applying an earlier update (the caller requeues). */
+  record Result(String functionArn, boolean busy) {}
+
+  private final LambdaFunctionClient lambda;
+  private final Ownership ownership;
+  private final AwsWrites writes;
+
+  FunctionStep(LambdaFunctionClient lambda, Ownership ownership, AwsWrites writes) {
+    this.lambda = lambda;
+    this.ownership = ownership;
+    this.writes = writes;
+  }
+
+  Result ensureManaged(CreateFunctionRequest desired) {
+    String name = desired.functionName();
+    GetFunctionResponse found = lambda.function(name).orElse(null);
+    if (found == null) {
+      writes.announce("Created", "function " + name, "missing");
+      FunctionConfiguration created = lambda.create(desired);
+      return new Result(created.functionArn(), created.state() == State.PENDING);
+    }
+    ownership.require("function", name, found.tags() == null ? Map.of() : found.tags());
+    FunctionConfiguration c = found.configuration();
+    // AWS refuses a second update while one is in progress: come back when it is done.
+    if (c.state() == State.PENDING || c.lastUpdateStatus() == LastUpdateStatus.IN_PROGRESS) {
+      return new Result(c.functionArn(), true);
+    }
+    String configChange = configurationChange(desired, c);
+    if (configChange != null) {
+      writes.announce("Updated", "function " + name, configChange);
+      lambda.updateConfiguration(UpdateFunctionConfigurationRequest.builder().functionName(name)
+          .role(desired.role()).timeout(desired.timeout()).memorySize(desired.memorySize())
+          .environment(e -> e.variables(desired.environment().variables()))
+          .vpcConfig(desired.vpcConfig() == null ? VpcConfig.builder().subnetIds(List.of()).securityGroupIds(List.of()).build() : desired.vpcConfig())
+          .build());
+      return new Result(c.functionArn(), true);
+    }
+    if (!Objects.equals(desired.code().imageUri(), found.code().imageUri())) {
+      writes.announce("Updated", "function " + name, "image " + found.code().imageUri() + " -> " + desired.code().imageUri());
+      lambda.updateImage(name, desired.code().imageUri());
+      return new Result(c.functionArn(), true);
+    }
+    syncTags(c.functionArn(), found.tags() == null ? Map.of() : found.tags(), desired.tags());
+    return new Result(c.functionArn(), false);
+  }
+
+  /** An existing function named by ARN: it must exist; nothing of it is ever changed. */
+  String requireExisting(String functionArn) {
+    return lambda.function(functionArn).map(f -> f.configuration().functionArn()).orElseThrow(() -> new AwsFailure(
+        Reason.DependencyNotFound, "spec.lambda.functionArn: function " + functionArn + " does not exist"));
+  }
+
+  static String configurationChange(CreateFunctionRequest d, FunctionConfiguration c) {
+    if (!Objects.equals(d.role(), c.role())) {
+      return "role " + c.role() + " -> " + d.role();
+    }
+    if (!Objects.equals(d.timeout(), c.timeout())) {
+      return "timeout " + c.timeout() + "s -> " + d.timeout() + "s";
+    }
+    if (!Objects.equals(d.memorySize(), c.memorySize())) {
+      return "memory " + c.memorySize() + " MiB -> " + d.memorySize() + " MiB";
+    }
+    Map<String, String> env = c.environment() == null ? Map.of() : c.environment().variables();
+    if (!d.environment().variables().equals(env)) {
+      return "environment " + diffKeys(env, d.environment().variables());
+    }
+    Set<String> subnets = c.vpcConfig() == null ? Set.of() : Set.copyOf(c.vpcConfig().subnetIds());
+    Set<String> groups = c.vpcConfig() == null ? Set.of() : Set.copyOf(c.vpcConfig().securityGroupIds());
+    Set<String> wantSubnets = d.vpcConfig() == null ? Set.of() : Set.copyOf(d.vpcConfig().subnetIds());
+    Set<String> wantGroups = d.vpcConfig() == null ? Set.of() : Set.copyOf(d.vpcConfig().securityGroupIds());
+    if (!subnets.equals(wantSubnets) || !groups.equals(wantGroups)) {
+      return "VPC subnets " + subnets + " -> " + wantSubnets + ", security groups " + groups + " -> " + wantGroups;
+    }
+    return null;
+  }
+
+  private static String diffKeys(Map<String, String> was, Map<String, String> want) {
+    Set<String> changed = new HashSet<>();
+    want.forEach((k, v) -> {
+      if (!v.equals(was.get(k))) {
+        changed.add(k);
+      }
+    });
+    was.keySet().stream().filter(k -> !want.containsKey(k)).forEach(changed::add);
+    return "keys changed: " + changed; // values may be secrets: never logged
+  }
+
+  private void syncTags(String functionArn, Map<String, String> observed, Map<String, String> wanted) {
+    Map<String, String> add = new HashMap<>();
+    wanted.forEach((k, v) -> {
+      if (!v.equals(observed.get(k))) {
+        add.put(k, v);
+      }
+    });
+    Set<String> remove = new HashSet<>(observed.keySet());
+    remove.removeAll(wanted.keySet());
+    remove.removeIf(k -> k.startsWith("aws:"));
+    if (!add.isEmpty() || !remove.isEmpty()) {
+      writes.announce("Updated", "function " + functionArn, "tags: set " + add.keySet() + ", removed " + remove);
+      lambda.tag(functionArn, add);
+      lambda.untag(functionArn, remove);
+    }
+  }
+
+  /** Exactly one statement with our id: ELB may invoke the function, from {@code sourceArn} only. */
+  void ensurePermission(String functionArn, String statementId, String sourceArn) {
+    List<PolicyStatement> statements = lambda.policy(functionArn);
+    PolicyStatement ours = statements.stream().filter(s -> statementId.equals(s.sid())).findFirst().orElse(null);
+    if (ours != null && INVOKE.equals(ours.action()) && ELB_PRINCIPAL.equals(ours.principal()) && sourceArn.equals(ours.sourceArn())) {
+      return;
+    }
+    if (ours != null) {
+      writes.announce("Replaced", "permission " + statementId + " on " + functionArn, "source " + ours.sourceArn() + " -> " + sourceArn);
+      lambda.removePermission(functionArn, statementId);
+    } else {
+      writes.announce("Created", "permission " + statementId + " on " + functionArn, "missing");
+    }
+    lambda.addPermission(AddPermissionRequest.builder().functionName(functionArn).statementId(statementId)
+        .action(INVOKE).principal(ELB_PRINCIPAL).sourceArn(sourceArn).build());
+  }
+}

@@ -1,0 +1,123 @@
+package io.lambdaingress.operator.reconciler;
+
+import io.lambdaingress.operator.aws.ElbV2Client;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateTargetGroupRequest;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ModifyTargetGroupRequest;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetDescription;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
+
+/**
+ * One target group: find by derived name, create when missing, modify its health check and attributes in
+ * place, and replace it when its target type, protocol, port or VPC differ (AWS fixes those at creation).
+ * Also the group's one registration: exactly the desired target, nothing stale.
+ */
+final class TargetGroupStep {
+
+  private final ElbV2Client elb;
+  private final Ownership ownership;
+  private final AwsWrites writes;
+
+  TargetGroupStep(ElbV2Client elb, Ownership ownership, AwsWrites writes) {
+    this.elb = elb;
+    this.ownership = ownership;
+    this.writes = writes;
+  }
+
+  /** The group, converged; {@code beforeReplace} runs before a replacement deletes it (to detach listeners). */
+  TargetGroup ensure(String kind, CreateTargetGroupRequest desired, Map<String, String> attributes, Runnable beforeReplace) {
+    TargetGroup tg = elb.targetGroup(desired.name()).orElse(null);
+    Map<String, String> tags = Map.of();
+    if (tg != null) {
+      tags = elb.tags(List.of(tg.targetGroupArn())).getOrDefault(tg.targetGroupArn(), Map.of());
+      ownership.require(kind, desired.name(), tags);
+      String immutableChange = immutableChange(desired, tg);
+      if (immutableChange != null) {
+        writes.announce("Replaced", kind + " " + desired.name(), immutableChange + " (only settable at creation)");
+        beforeReplace.run();
+        elb.deleteTargetGroup(tg.targetGroupArn());
+        tg = null;
+      }
+    }
+    if (tg == null) {
+      writes.announce("Created", kind + " " + desired.name(), "missing");
+      tg = elb.createTargetGroup(desired);
+      tags = null;
+    } else {
+      String healthChange = healthCheckChange(desired, tg);
+      if (healthChange != null) {
+        writes.announce("Updated", kind + " " + desired.name(), "health check " + healthChange);
+        elb.modifyTargetGroup(ModifyTargetGroupRequest.builder().targetGroupArn(tg.targetGroupArn())
+            .healthCheckProtocol(desired.healthCheckProtocol()).healthCheckPath(desired.healthCheckPath())
+            .healthCheckPort(desired.healthCheckPort()).build());
+      }
+    }
+    if (tags != null) {
+      LoadBalancerStep.syncTags(elb, kind + " " + desired.name(), tg.targetGroupArn(), tags, desired.tags(), writes);
+    }
+    if (!attributes.isEmpty()) {
+      Map<String, String> observed = elb.targetGroupAttributes(tg.targetGroupArn());
+      Map<String, String> changes = new HashMap<>();
+      attributes.forEach((k, v) -> {
+        if (!v.equals(observed.get(k))) {
+          changes.put(k, v);
+        }
+      });
+      if (!changes.isEmpty()) {
+        writes.announce("Updated", kind + " " + desired.name(), "attributes " + changes);
+        elb.setTargetGroupAttributes(tg.targetGroupArn(), changes);
+      }
+    }
+    return tg;
+  }
+
+  static String immutableChange(CreateTargetGroupRequest desired, TargetGroup tg) {
+    if (!Objects.equals(desired.targetTypeAsString(), tg.targetTypeAsString())) {
+      return "target type " + tg.targetTypeAsString() + " -> " + desired.targetTypeAsString();
+    }
+    if (desired.protocol() != null && !Objects.equals(desired.protocolAsString(), tg.protocolAsString())) {
+      return "protocol " + tg.protocolAsString() + " -> " + desired.protocolAsString();
+    }
+    if (desired.port() != null && !Objects.equals(desired.port(), tg.port())) {
+      return "port " + tg.port() + " -> " + desired.port();
+    }
+    if (desired.vpcId() != null && !Objects.equals(desired.vpcId(), tg.vpcId())) {
+      return "VPC " + tg.vpcId() + " -> " + desired.vpcId();
+    }
+    return null;
+  }
+
+  static String healthCheckChange(CreateTargetGroupRequest desired, TargetGroup tg) {
+    if (desired.healthCheckPath() != null && !desired.healthCheckPath().equals(tg.healthCheckPath())) {
+      return "path " + tg.healthCheckPath() + " -> " + desired.healthCheckPath();
+    }
+    if (desired.healthCheckProtocol() != null && !desired.healthCheckProtocolAsString().equals(tg.healthCheckProtocolAsString())) {
+      return "protocol " + tg.healthCheckProtocolAsString() + " -> " + desired.healthCheckProtocolAsString();
+    }
+    if (desired.healthCheckPort() != null && !desired.healthCheckPort().equals(tg.healthCheckPort())) {
+      return "port " + tg.healthCheckPort() + " -> " + desired.healthCheckPort();
+    }
+    return null;
+  }
+
+  /** Makes the group's targets exactly {@code targetId} (on {@code port}, null for lambda targets). */
+  void ensureOnlyTarget(String kind, TargetGroup tg, String targetId, Integer port) {
+    List<TargetDescription> registered = elb.targets(tg.targetGroupArn());
+    boolean present = false;
+    for (TargetDescription t : registered) {
+      if (t.id().equals(targetId) && Objects.equals(port, t.port())) {
+        present = true;
+      } else {
+        writes.announce("Deregistered", kind + " " + tg.targetGroupName(), "stale target " + t.id() + (t.port() == null ? "" : ":" + t.port()));
+        elb.deregisterTarget(tg.targetGroupArn(), t.id(), t.port());
+      }
+    }
+    if (!present) {
+      writes.announce("Registered", kind + " " + tg.targetGroupName(), "target " + targetId + (port == null ? "" : ":" + port) + " missing");
+      elb.registerTarget(tg.targetGroupArn(), targetId, port);
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package io.lambdaingress.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.lambdaingress.operator.testing.ArticlePrerequisites;
+import io.lambdaingress.operator.testing.AwsInventory;
+import io.lambdaingress.operator.testing.LocalWorld;
+import io.lambdaingress.operator.testing.OperatorHarness;
+import io.lambdaingress.operator.testing.WithLocalWorld;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetDescription;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
+
+/**
+ * The article's stack end to end: one LambdaIngress applied to the real API server, the operator running,
+ * and every property of the chain read back from moto with the AWS SDK.
+ */
+@WithLocalWorld
+class LambdaIngressIT {
+
+  // Short, so that drift repair and image rolls are seen within a test; production default is 60 s.
+  private static final Duration RESYNC = Duration.ofSeconds(4);
+  private static final Duration READY = Duration.ofSeconds(60);
+
+  private static OperatorHarness operator;
+  private static ArticlePrerequisites pre;
+  private static ElasticLoadBalancingV2Client elb;
+  private static LambdaClient lambda;
+  private static int nextIp = 10;
+
+  @BeforeAll
+  static void start(LocalWorld world) {
+    operator = OperatorHarness.start(world, RESYNC, 2);
+    pre = ArticlePrerequisites.create(world.awsRegion());
+    elb = ElasticLoadBalancingV2Client.create();
+    lambda = LambdaClient.create();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (operator != null) {
+      operator.close();
+    }
+    elb.close();
+    lambda.close();
+  }
+
+  /** The article's stack for this test: its own name, and its own static IP (AWS refuses a taken one). */
+  private static String stack(String namespace, String name) {
+    return pre.articleStack(namespace, name).replace("10.20.0.10", "10.20.0." + (nextIp++));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> status(GenericKubernetesResource r) {
+    return (Map<String, Object>) r.getAdditionalProperties().get("status");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String statusField(GenericKubernetesResource r, String piece, String field) {
+    return (String) ((Map<String, Object>) status(r).get(piece)).get(field);
+  }
+
+  private static LoadBalancer loadBalancer(String arn) {
+    return elb.describeLoadBalancers(q -> q.loadBalancerArns(arn)).loadBalancers().get(0);
+  }
+
+  private static TargetGroup targetGroup(String arn) {
+    return elb.describeTargetGroups(q -> q.targetGroupArns(arn)).targetGroups().get(0);
+  }
+
+  private static Listener onlyListener(String lbArn) {
+    List<Listener> listeners = elb.describeListeners(q -> q.loadBalancerArn(lbArn)).listeners();
+    assertThat(listeners).hasSize(1);
+    return listeners.get(0);
+  }
+
+  private static List<TargetDescription> targets(String tgArn) {
+    return elb.describeTargetHealth(q -> q.targetGroupArn(tgArn)).targetHealthDescriptions().stream().map(d -> d.target()).toList();
+  }
+
+  private static Map<String, String> attributes(String lbArn) {
+    return elb.describeLoadBalancerAttributes(q -> q.loadBalancerArn(lbArn)).attributes().stream()
+        .collect(java.util.stream.Collectors.toMap(a -> a.key(), a -> a.value()));
+  }
+
+  @Test
+  void articleStackBecomesReadyWithEveryPropertyOfTheChain() {
+    String ns = operator.namespace(0);
+    operator.apply(stack(ns, "article"));
+    GenericKubernetesResource li = operator.awaitReady(ns, "article", READY);
+
+    assertThat(operator.readyCondition(ns, "article")).containsEntry("reason", "Reconciled");
+    Map<String, String> owner = Map.of("lambdaingress.io/cluster", operator.clusterName(),
+        "lambdaingress.io/namespace", ns, "lambdaingress.io/name", "article", "team", "payments");
+
+    // NLB: internal, network, cross-zone, the static IP's subnet; TCP 80 -> the alb target group.
+    LoadBalancer nlb = loadBalancer(statusField(li, "nlb", "arn"));
+    assertThat(nlb.typeAsString()).isEqualTo("network");
+    assertThat(nlb.schemeAsString()).isEqualTo("internal");
+    assertThat(nlb.availabilityZones()).singleElement().satisfies(az -> {
+      assertThat(az.subnetId()).isEqualTo(pre.subnets().get("a"));
+      // moto does not report the addresses of a subnet mapping; AWS does, and then it must be ours.
+      az.loadBalancerAddresses().forEach(a -> assertThat(a.privateIPv4Address()).startsWith("10.20.0."));
+    });
+    assertThat(attributes(nlb.loadBalancerArn())).containsEntry("load_balancing.cross_zone.enabled", "true");
+    assertThat(AwsInventory.tagsOf(elb, nlb.loadBalancerArn())).containsAllEntriesOf(owner);
+    assertThat(status(li)).containsEntry("endpoint", nlb.dnsName());
+    Listener nlbListener = onlyListener(nlb.loadBalancerArn());
+    assertThat(nlbListener.protocolAsString()).isEqualTo("TCP");
+    assertThat(nlbListener.port()).isEqualTo(80);
+    assertThat(nlbListener.defaultActions().get(0).targetGroupArn()).isEqualTo(statusField(li, "nlb", "targetGroupArn"));
+
+    // The NLB's target group: type alb, TCP 80, health checks over HTTP on /healthz through the ALB's listener.
+    TargetGroup albTargets = targetGroup(statusField(li, "nlb", "targetGroupArn"));
+    assertThat(albTargets.targetTypeAsString()).isEqualTo("alb");
+    assertThat(albTargets.protocolAsString()).isEqualTo("TCP");
+    assertThat(albTargets.port()).isEqualTo(80);
+    assertThat(albTargets.vpcId()).isEqualTo(pre.vpcId());
+    assertThat(albTargets.healthCheckProtocolAsString()).isEqualTo("HTTP");
+    assertThat(albTargets.healthCheckPath()).isEqualTo("/healthz");
+    assertThat(albTargets.healthCheckPort()).isIn("80", "traffic-port");
+    assertThat(AwsInventory.tagsOf(elb, albTargets.targetGroupArn())).containsAllEntriesOf(owner);
+
+    // ALB: internal, application, subnets b and c, its security group; HTTP 80 -> the lambda target group.
+    LoadBalancer alb = loadBalancer(statusField(li, "alb", "arn"));
+    assertThat(alb.typeAsString()).isEqualTo("application");
+    assertThat(alb.schemeAsString()).isEqualTo("internal");
+    assertThat(alb.availabilityZones()).extracting(az -> az.subnetId())
+        .containsExactlyInAnyOrder(pre.subnets().get("b"), pre.subnets().get("c"));
+    assertThat(alb.securityGroups()).containsExactly(pre.albSecurityGroup());
+    assertThat(AwsInventory.tagsOf(elb, alb.loadBalancerArn())).containsAllEntriesOf(owner);
+    assertThat(targets(albTargets.targetGroupArn())).singleElement().satisfies(t -> {
+      assertThat(t.id()).isEqualTo(alb.loadBalancerArn());
+      assertThat(t.port()).isEqualTo(80);
+    });
+    Listener albListener = onlyListener(alb.loadBalancerArn());
+    assertThat(albListener.protocolAsString()).isEqualTo("HTTP");
+    assertThat(albListener.port()).isEqualTo(80);
+    String lambdaTargetsArn = statusField(li, "alb", "targetGroupArn");
+    assertThat(albListener.defaultActions().get(0).targetGroupArn()).isEqualTo(lambdaTargetsArn);
+
+    TargetGroup lambdaTargets = targetGroup(lambdaTargetsArn);
+    assertThat(lambdaTargets.targetTypeAsString()).isEqualTo("lambda");
+    assertThat(AwsInventory.tagsOf(elb, lambdaTargetsArn)).containsAllEntriesOf(owner);
+
+    // The function: the image pinned by digest, the article's configuration, the health path, the VPC.
+    String functionArn = statusField(li, "lambda", "functionArn");
+    assertThat(targets(lambdaTargetsArn)).singleElement().satisfies(t -> assertThat(t.id()).isEqualTo(functionArn));
+    GetFunctionResponse fn = lambda.getFunction(q -> q.functionName(functionArn));
+    String digest = statusField(li, "lambda", "imageDigest");
+    assertThat(digest).startsWith("sha256:");
+    assertThat(fn.code().imageUri()).endsWith("/" + pre.repository() + "@" + digest);
+    assertThat(fn.configuration().packageTypeAsString()).isEqualTo("Image");
+    assertThat(fn.configuration().timeout()).isEqualTo(30);
+    assertThat(fn.configuration().memorySize()).isEqualTo(512);
+    assertThat(fn.configuration().role()).isEqualTo(pre.roleArn());
+    assertThat(fn.configuration().environment().variables())
+        .containsEntry("ENV", "hoge").containsEntry("LAMBDA_INGRESS_HEALTH_PATH", "/healthz");
+    assertThat(fn.configuration().vpcConfig().subnetIds())
+        .containsExactlyInAnyOrder(pre.subnets().get("d"), pre.subnets().get("e"));
+    assertThat(fn.configuration().vpcConfig().securityGroupIds()).containsExactly(pre.lambdaSecurityGroup());
+    assertThat(fn.tags()).containsAllEntriesOf(owner);
+
+    // The permission: ELB may invoke it, from the lambda target group only.
+    String policy = lambda.getPolicy(q -> q.functionName(functionArn)).policy();
+    String sid = statusField(li, "lambda", "permissionStatementId");
+    assertThat(policy).contains("\"Sid\": \"" + sid + "\"").contains("elasticloadbalancing.amazonaws.com")
+        .contains("lambda:InvokeFunction").contains(lambdaTargetsArn);
+  }
+}

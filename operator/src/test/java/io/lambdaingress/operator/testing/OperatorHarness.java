@@ -1,0 +1,161 @@
+package io.lambdaingress.operator.testing;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.javaoperatorsdk.operator.Operator;
+import io.lambdaingress.operator.OperatorMain;
+import io.lambdaingress.operator.OperatorSettings;
+import io.lambdaingress.operator.aws.AwsCallCounter;
+import io.lambdaingress.operator.aws.AwsClients;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The operator running in-process against the local world, the way {@link OperatorMain} runs it, watching
+ * only namespaces of its own (so test classes never reconcile each other's objects) with a cluster name
+ * of its own (so owner tags never match resources of another run).
+ */
+public final class OperatorHarness implements AutoCloseable {
+
+  public static final ResourceDefinitionContext LAMBDA_INGRESSES = new ResourceDefinitionContext.Builder()
+      .withGroup("lambdaingress.io").withVersion("v1alpha1").withKind("LambdaIngress").withPlural("lambdaingresses")
+      .withNamespaced(true).build();
+
+  private final KubernetesClient client;
+  private final AwsClients aws;
+  private final Operator operator;
+  private final String clusterName;
+  private final List<String> namespaces;
+
+  private OperatorHarness(KubernetesClient client, AwsClients aws, Operator operator, String clusterName, List<String> namespaces) {
+    this.client = client;
+    this.aws = aws;
+    this.operator = operator;
+    this.clusterName = clusterName;
+    this.namespaces = namespaces;
+  }
+
+  /** Installs the checked-in CRDs, creates {@code namespaceCount} namespaces and starts the operator on them. */
+  public static OperatorHarness start(LocalWorld world, Duration resync, int namespaceCount) {
+    KubernetesClient client = world.adminClient();
+    installCrds(client);
+    List<String> namespaces = Stream.generate(() -> LocalWorld.uniqueName("li")).limit(namespaceCount).toList();
+    namespaces.forEach(ns -> client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create());
+    String cluster = LocalWorld.uniqueName("it");
+    AwsClients aws = new AwsClients(new AwsCallCounter());
+    Operator operator = OperatorMain.start(new OperatorSettings(cluster, resync, Set.copyOf(namespaces)), client, aws);
+    return new OperatorHarness(client, aws, operator, cluster, namespaces);
+  }
+
+  public static void installCrds(KubernetesClient client) {
+    try (Stream<Path> files = Files.list(LocalWorld.repoRoot().resolve("crds"))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).toList()) {
+        try (InputStream in = Files.newInputStream(f)) {
+          CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+          client.apiextensions().v1().customResourceDefinitions().resource(crd).forceConflicts().serverSideApply();
+          client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+              .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions().stream()
+                  .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())), 30, TimeUnit.SECONDS);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public AwsCallCounter awsCalls() {
+    return aws.counter();
+  }
+
+  public String clusterName() {
+    return clusterName;
+  }
+
+  public String namespace(int i) {
+    return namespaces.get(i);
+  }
+
+  /** Applies a LambdaIngress written as YAML (as a user would with kubectl apply). */
+  public GenericKubernetesResource apply(String yaml) {
+    GenericKubernetesResource r = client.genericKubernetesResources(LAMBDA_INGRESSES).load(
+        new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8))).item();
+    return client.genericKubernetesResources(LAMBDA_INGRESSES).inNamespace(r.getMetadata().getNamespace())
+        .resource(r).forceConflicts().serverSideApply();
+  }
+
+  public GenericKubernetesResource get(String namespace, String name) {
+    return client.genericKubernetesResources(LAMBDA_INGRESSES).inNamespace(namespace).withName(name).get();
+  }
+
+  /** The Ready condition of the object, or an empty map while it has none. */
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> readyCondition(String namespace, String name) {
+    GenericKubernetesResource r = get(namespace, name);
+    if (r == null || !(r.getAdditionalProperties().get("status") instanceof Map<?, ?> status)) {
+      return Map.of();
+    }
+    Object conditions = status.get("conditions");
+    if (!(conditions instanceof List<?> list)) {
+      return Map.of();
+    }
+    return list.stream().map(c -> (Map<String, Object>) c).filter(c -> "Ready".equals(c.get("type"))).findFirst().orElse(Map.of());
+  }
+
+  /** Waits until Ready=True at the object's current generation; fails with the last condition seen. */
+  public GenericKubernetesResource awaitReady(String namespace, String name, Duration timeout) {
+    return awaitCondition(namespace, name, "True", null, timeout);
+  }
+
+  /** Waits until Ready has the status (and reason, when not null) at the current generation. */
+  public GenericKubernetesResource awaitCondition(String namespace, String name, String status, String reason, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Map<String, Object> last = Map.of();
+    while (System.nanoTime() < deadline) {
+      GenericKubernetesResource r = get(namespace, name);
+      last = readyCondition(namespace, name);
+      if (r != null && status.equals(last.get("status")) && (reason == null || reason.equals(last.get("reason")))
+          && Long.valueOf(r.getMetadata().getGeneration()).equals(toLong(last.get("observedGeneration")))) {
+        return r;
+      }
+      sleep(200);
+    }
+    throw new AssertionError("LambdaIngress " + namespace + "/" + name + " did not reach Ready=" + status
+        + (reason == null ? "" : " (" + reason + ")") + " within " + timeout + "; last Ready condition: " + last);
+  }
+
+  private static Long toLong(Object o) {
+    return o instanceof Number n ? n.longValue() : null;
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+    aws.close();
+    client.close();
+  }
+}
