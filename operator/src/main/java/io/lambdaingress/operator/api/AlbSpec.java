@@ -1,5 +1,6 @@
 package io.lambdaingress.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
@@ -7,6 +8,8 @@ import io.fabric8.generator.annotation.Size;
 import java.util.List;
 
 /** The application load balancer between the NLB and the function. */
+// Absent, not null: the API server refuses null for an object or list field.
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public class AlbSpec {
 
   @Default("internal")

@@ -1,6 +1,7 @@
 package io.lambdaingress.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.generator.annotation.Default;
@@ -12,6 +13,8 @@ import io.fabric8.generator.annotation.Size;
 import java.util.Map;
 
 /** A Lambda function that the operator creates and keeps in sync. */
+// Absent, not null: the API server refuses null for an object or list field.
+@JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.environment) || !('LAMBDA_INGRESS_HEALTH_PATH' in self.environment)", message = "environment.LAMBDA_INGRESS_HEALTH_PATH is set by the operator from spec.nlb.healthCheck.path")
 @ValidationRule(value = "!has(self.environment) || self.environment.all(k, k.matches('^[a-zA-Z][a-zA-Z0-9_]*$') && size(k) <= 128)", message = "environment keys must be letters, digits and _ and start with a letter")
 public class FunctionSpec {

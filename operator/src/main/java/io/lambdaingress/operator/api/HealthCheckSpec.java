@@ -1,11 +1,14 @@
 package io.lambdaingress.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 
 /** The NLB target group's health check, which passes through the ALB to the function. */
+// Absent, not null: the API server refuses null for an object or list field.
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public class HealthCheckSpec {
 
   @Default("/healthz")

@@ -1,11 +1,14 @@
 package io.lambdaingress.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 
 /** The function's container image: an ECR repository and tag in this account and region, or a full URI. */
+// Absent, not null: the API server refuses null for an object or list field.
+@JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "has(self.repository) != has(self.uri)", message = "set exactly one of image.repository (with image.tag) and image.uri")
 @ValidationRule(value = "!has(self.tag) || has(self.repository)", message = "image.tag goes with image.repository")
 public class ImageSpec {

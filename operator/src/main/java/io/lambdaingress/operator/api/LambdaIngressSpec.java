@@ -1,5 +1,6 @@
 package io.lambdaingress.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
@@ -12,6 +13,8 @@ import java.util.Map;
     message = "spec.tags may not use the reserved prefixes lambdaingress.io/ (owner tags) and aws:")
 @ValidationRule(value = "!has(self.tags) || self.tags.all(k, size(k) <= 128 && size(self.tags[k]) <= 256)",
     message = "spec.tags keys are at most 128 characters and values at most 256 (AWS limits)")
+// Absent, not null: the API server refuses null for an object or list field.
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public class LambdaIngressSpec {
 
   @Required

@@ -1,11 +1,14 @@
 package io.lambdaingress.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
 
 /** What the operator observed and did, at {@code observedGeneration}. */
+// Absent, not null: the API server refuses null for an object or list field.
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public class LambdaIngressStatus {
 
   @JsonPropertyDescription("The generation of the spec this status describes.")

@@ -1,11 +1,14 @@
 package io.lambdaingress.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 
 /** The function behind the ALB: managed by the operator, or an existing one. */
+// Absent, not null: the API server refuses null for an object or list field.
+@JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "has(self.function) != has(self.functionArn)", message = "set exactly one of spec.lambda.function and spec.lambda.functionArn")
 public class LambdaSpec {
 

@@ -1,8 +1,11 @@
 package io.lambdaingress.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /** The function side of the chain as it exists in AWS. */
+// Absent, not null: the API server refuses null for an object or list field.
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public class LambdaStatus {
 
   @JsonPropertyDescription("ARN of the function behind the ALB.")

@@ -68,7 +68,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     AwsWrites writes = new AwsWrites(events, li);
     ChainReconciler.Outcome outcome = chain.apply(model, writes);
 
-    LambdaIngressStatus status = toStatus(outcome.status(), generation);
+    LambdaIngressStatus status = toStatus(outcome.status(), li.getStatus(), generation);
     if (outcome.complete()) {
       ReadyCondition.set(li.getStatus(), status, true, ReadyCondition.RECONCILED,
           writes.count() == 0 ? "the chain matches the spec" : "the chain matches the spec after " + writes.count() + " AWS write(s)",
@@ -122,7 +122,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
     String message = e instanceof AwsFailure ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
-    log.atWarn().addKeyValue("object", key(li)).addKeyValue("reason", reason).addKeyValue("attempt", attempt).log(message);
+    log.atWarn().addKeyValue("object", key(li)).addKeyValue("reason", reason).addKeyValue("attempt", attempt).log("{}", message);
     long generation = li.getMetadata().getGeneration();
     LambdaIngressStatus status = li.getStatus() == null ? new LambdaIngressStatus() : copy(li.getStatus());
     status.setObservedGeneration(generation);
@@ -140,7 +140,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     }
     String waiting = chain.delete(model, new AwsWrites(events, li));
     if (waiting != null) {
-      log.atInfo().addKeyValue("object", key(li)).log("deletion waits: " + waiting);
+      log.atInfo().addKeyValue("object", key(li)).log("deletion waits: {}", waiting);
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(PROGRESS_POLL.toMillis());
     }
     return DeleteControl.defaultDelete();
@@ -155,12 +155,18 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     }
   }
 
-  private static LambdaIngressStatus toStatus(ChainReconciler.ChainStatus s, long generation) {
+  /**
+   * The status of a run. A run that stopped early (AWS still busy) knows only part of the chain: the
+   * pieces it did not reach keep what the previous status said rather than going blank.
+   */
+  private static LambdaIngressStatus toStatus(ChainReconciler.ChainStatus s, LambdaIngressStatus previous, long generation) {
     LambdaIngressStatus status = new LambdaIngressStatus();
     status.setObservedGeneration(generation);
-    status.setEndpoint(s.nlbDnsName());
-    status.setNlb(piece(s.nlbArn(), s.nlbDnsName(), s.nlbListenerArn(), s.nlbTargetGroupArn()));
-    status.setAlb(piece(s.albArn(), s.albDnsName(), s.albListenerArn(), s.lambdaTargetGroupArn()));
+    status.setNlb(s.nlbArn() != null ? piece(s.nlbArn(), s.nlbDnsName(), s.nlbListenerArn(), s.nlbTargetGroupArn())
+        : previous == null ? null : previous.getNlb());
+    status.setAlb(s.albArn() != null ? piece(s.albArn(), s.albDnsName(), s.albListenerArn(), s.lambdaTargetGroupArn())
+        : previous == null ? null : previous.getAlb());
+    status.setEndpoint(status.getNlb() == null ? null : status.getNlb().getDnsName());
     LambdaStatus lambda = new LambdaStatus();
     lambda.setFunctionArn(s.functionArn());
     lambda.setImageDigest(s.imageDigest());

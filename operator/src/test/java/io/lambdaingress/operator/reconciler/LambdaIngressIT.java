@@ -179,4 +179,153 @@ class LambdaIngressIT {
     assertThat(policy).contains("\"Sid\": \"" + sid + "\"").contains("elasticloadbalancing.amazonaws.com")
         .contains("lambda:InvokeFunction").contains(lambdaTargetsArn);
   }
+
+  private static String ready(String ns, String name, String yaml) {
+    operator.apply(yaml);
+    operator.awaitReady(ns, name, READY);
+    return yaml;
+  }
+
+  @Test
+  void portHealthPathEnvironmentAndTagsChangeInPlace() {
+    String ns = operator.namespace(0);
+    String yaml = ready(ns, "inplace", stack(ns, "inplace"));
+    GenericKubernetesResource before = operator.get(ns, "inplace");
+
+    String changed = yaml.replace("    listener:\n      port: 80\n    healthCheck:", "    listener:\n      port: 8080\n    healthCheck:")
+        .replace("path: /healthz", "path: /ping")
+        .replace("ENV: hoge", "ENV: fuga")
+        .replace("team: payments", "team: checkout");
+    assertThat(changed).contains("port: 8080").contains("/ping").contains("fuga").contains("checkout");
+    operator.apply(changed);
+    GenericKubernetesResource after = operator.awaitReady(ns, "inplace", READY);
+
+    // Same resources, new settings.
+    for (String[] piece : new String[][] {{"nlb", "arn"}, {"nlb", "listenerArn"}, {"nlb", "targetGroupArn"}, {"alb", "arn"}, {"lambda", "functionArn"}}) {
+      assertThat(statusField(after, piece[0], piece[1])).as(piece[0] + "." + piece[1]).isEqualTo(statusField(before, piece[0], piece[1]));
+    }
+    assertThat(onlyListener(statusField(after, "nlb", "arn")).port()).isEqualTo(8080);
+    assertThat(targetGroup(statusField(after, "nlb", "targetGroupArn")).healthCheckPath()).isEqualTo("/ping");
+    var env = lambda.getFunction(q -> q.functionName(statusField(after, "lambda", "functionArn"))).configuration().environment().variables();
+    assertThat(env).containsEntry("ENV", "fuga").containsEntry("LAMBDA_INGRESS_HEALTH_PATH", "/ping");
+    assertThat(AwsInventory.tagsOf(elb, statusField(after, "alb", "arn"))).containsEntry("team", "checkout");
+    assertThat(lambda.getFunction(q -> q.functionName(statusField(after, "lambda", "functionArn"))).tags()).containsEntry("team", "checkout");
+  }
+
+  @Test
+  void nlbSubnetMappingChangeReplacesTheNlbAndTheOldOneIsGone() {
+    String ns = operator.namespace(0);
+    String yaml = ready(ns, "replace", stack(ns, "replace"));
+    String oldNlb = statusField(operator.get(ns, "replace"), "nlb", "arn");
+
+    // Move the NLB from subnet a (10.20.0.0/24) to subnet b (10.20.1.0/24) with a static IP there.
+    String moved = yaml.replace("subnetId: " + pre.subnets().get("a"), "subnetId: " + pre.subnets().get("b"))
+        .replaceAll("privateIPv4Address: 10\\.20\\.0\\.\\d+", "privateIPv4Address: 10.20.1." + (nextIp++));
+    operator.apply(moved);
+    GenericKubernetesResource after = operator.awaitReady(ns, "replace", READY);
+
+    String newNlb = statusField(after, "nlb", "arn");
+    assertThat(newNlb).isNotEqualTo(oldNlb);
+    assertThat(loadBalancer(newNlb).availabilityZones()).singleElement()
+        .satisfies(az -> assertThat(az.subnetId()).isEqualTo(pre.subnets().get("b")));
+    assertThat(elb.describeLoadBalancers(q -> q.pageSize(400)).loadBalancers()).extracting(LoadBalancer::loadBalancerArn)
+        .doesNotContain(oldNlb);
+    assertThat(status(after)).containsEntry("endpoint", loadBalancer(newNlb).dnsName());
+    assertThat(onlyListener(newNlb).defaultActions().get(0).targetGroupArn()).isEqualTo(statusField(after, "nlb", "targetGroupArn"));
+  }
+
+  @Test
+  void aNewImageDigestBehindTheTagRollsTheFunctionWithinOneResync() {
+    String ns = operator.namespace(0);
+    ready(ns, "roll", stack(ns, "roll"));
+    String functionArn = statusField(operator.get(ns, "roll"), "lambda", "functionArn");
+
+    String newDigest = pre.pushImage("latest");
+
+    await().atMost(RESYNC.multipliedBy(3)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      assertThat(lambda.getFunction(q -> q.functionName(functionArn)).code().imageUri()).endsWith("@" + newDigest);
+      assertThat(statusField(operator.get(ns, "roll"), "lambda", "imageDigest")).isEqualTo(newDigest);
+    });
+  }
+
+  @Test
+  void eachPieceDeletedOutOfBandIsBackWithinOneResync() {
+    String ns = operator.namespace(0);
+    ready(ns, "drift", stack(ns, "drift"));
+    GenericKubernetesResource li = operator.get(ns, "drift");
+    String functionArn = statusField(li, "lambda", "functionArn");
+    String lambdaTargets = statusField(li, "alb", "targetGroupArn");
+    String albTargets = statusField(li, "nlb", "targetGroupArn");
+    Duration withinOneResync = RESYNC.multipliedBy(3);
+
+    // The invoke permission.
+    lambda.removePermission(q -> q.functionName(functionArn).statementId(statusField(li, "lambda", "permissionStatementId")));
+    await().atMost(withinOneResync).ignoreExceptions().untilAsserted(() ->
+        assertThat(lambda.getPolicy(q -> q.functionName(functionArn)).policy()).contains(lambdaTargets));
+
+    // The function's registration, and the ALB's.
+    elb.deregisterTargets(q -> q.targetGroupArn(lambdaTargets).targets(t -> t.id(functionArn)));
+    elb.deregisterTargets(q -> q.targetGroupArn(albTargets).targets(t -> t.id(statusField(li, "alb", "arn")).port(80)));
+    await().atMost(withinOneResync).ignoreExceptions().untilAsserted(() -> {
+      assertThat(targets(lambdaTargets)).extracting(TargetDescription::id).containsExactly(functionArn);
+      assertThat(targets(albTargets)).extracting(TargetDescription::id).containsExactly(statusField(li, "alb", "arn"));
+    });
+
+    // A listener.
+    elb.deleteListener(q -> q.listenerArn(statusField(li, "alb", "listenerArn")));
+    await().atMost(withinOneResync).ignoreExceptions().untilAsserted(() ->
+        assertThat(elb.describeListeners(q -> q.loadBalancerArn(statusField(li, "alb", "arn"))).listeners()).hasSize(1));
+
+    // The NLB itself: a new one (new ARN) takes its place.
+    elb.deleteLoadBalancer(q -> q.loadBalancerArn(statusField(li, "nlb", "arn")));
+    await().atMost(withinOneResync).ignoreExceptions().untilAsserted(() -> {
+      GenericKubernetesResource now = operator.get(ns, "drift");
+      assertThat(statusField(now, "nlb", "arn")).isNotEqualTo(statusField(li, "nlb", "arn"));
+      assertThat(onlyListener(statusField(now, "nlb", "arn")).port()).isEqualTo(80);
+    });
+
+    // The function itself.
+    lambda.deleteFunction(q -> q.functionName(functionArn));
+    await().atMost(withinOneResync).ignoreExceptions().untilAsserted(() -> {
+      assertThat(lambda.getFunction(q -> q.functionName(functionArn)).configuration().functionArn()).isEqualTo(functionArn);
+      assertThat(targets(lambdaTargets)).extracting(TargetDescription::id).containsExactly(functionArn);
+    });
+    operator.awaitReady(ns, "drift", READY);
+  }
+
+  @Test
+  void deleteRemovesEverythingOfOursAndRetainKeepsEverything() {
+    String ns = operator.namespace(1);
+    ready(ns, "gone", stack(ns, "gone"));
+    String retained = stack(ns, "kept").replace("deletionPolicy: Delete", "deletionPolicy: Retain");
+    ready(ns, "kept", retained);
+    assertThat(AwsInventory.ownedBy(operator.clusterName(), ns, "gone")).hasSize(5);
+    assertThat(AwsInventory.ownedBy(operator.clusterName(), ns, "kept")).hasSize(5);
+
+    operator.client().genericKubernetesResources(OperatorHarness.LAMBDA_INGRESSES).inNamespace(ns).withName("gone").delete();
+    operator.client().genericKubernetesResources(OperatorHarness.LAMBDA_INGRESSES).inNamespace(ns).withName("kept").delete();
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      assertThat(operator.get(ns, "gone")).isNull();
+      assertThat(operator.get(ns, "kept")).isNull();
+    });
+
+    assertThat(AwsInventory.ownedBy(operator.clusterName(), ns, "gone")).isEmpty();
+    assertThat(AwsInventory.ownedBy(operator.clusterName(), ns, "kept")).hasSize(5);
+  }
+
+  @Test
+  void theSameNameInTwoNamespacesDoesNotCollide() {
+    String a = operator.namespace(0);
+    String b = operator.namespace(1);
+    ready(a, "twin", stack(a, "twin"));
+    ready(b, "twin", stack(b, "twin"));
+
+    GenericKubernetesResource inA = operator.get(a, "twin");
+    GenericKubernetesResource inB = operator.get(b, "twin");
+    for (String[] piece : new String[][] {{"nlb", "arn"}, {"alb", "arn"}, {"nlb", "targetGroupArn"}, {"alb", "targetGroupArn"}, {"lambda", "functionArn"}}) {
+      assertThat(statusField(inA, piece[0], piece[1])).isNotEqualTo(statusField(inB, piece[0], piece[1]));
+    }
+    assertThat(AwsInventory.ownedBy(operator.clusterName(), a, "twin")).hasSize(5);
+    assertThat(AwsInventory.ownedBy(operator.clusterName(), b, "twin")).hasSize(5);
+  }
 }
