@@ -44,16 +44,18 @@ public final class ChainReconciler {
       String functionArn, String imageDigest, String permissionStatementId) {}
 
   private final AwsClients aws;
+  private final ElbInventory inventory;
 
-  public ChainReconciler(AwsClients aws) {
+  public ChainReconciler(AwsClients aws, ElbInventory inventory) {
     this.aws = aws;
+    this.inventory = inventory;
   }
 
   public Outcome apply(ChainModel desired, AwsWrites writes) {
     Ownership ownership = new Ownership(desired.ownerTags());
     ElbV2Client elb = aws.elbV2();
-    TargetGroupStep targetGroups = new TargetGroupStep(elb, ownership, writes);
-    LoadBalancerStep loadBalancers = new LoadBalancerStep(elb, ownership, writes);
+    TargetGroupStep targetGroups = new TargetGroupStep(inventory, ownership, writes);
+    LoadBalancerStep loadBalancers = new LoadBalancerStep(inventory, ownership, writes);
     ListenerStep listeners = new ListenerStep(elb, writes);
     FunctionStep functions = new FunctionStep(aws.lambda(), ownership, writes);
 
@@ -130,6 +132,11 @@ public final class ChainReconciler {
   public String delete(ChainModel desired, AwsWrites writes) {
     Ownership ownership = new Ownership(desired.ownerTags());
     ElbV2Client elb = aws.elbV2();
+    // Deletion reads AWS afresh (no shared listing): it must see exactly what is there now.
+    inventory.forgetLoadBalancer(desired.nlb().name());
+    inventory.forgetLoadBalancer(desired.alb().name());
+    inventory.forgetTargetGroup(desired.nlb().albTargetGroup().name());
+    inventory.forgetTargetGroup(desired.alb().lambdaTargetGroup().name());
     deleteLoadBalancer(elb, ownership, writes, "NLB", desired.nlb().name());
     if (!deleteTargetGroup(elb, ownership, writes, "alb target group", desired.nlb().albTargetGroup().name())) {
       return "alb target group " + desired.nlb().albTargetGroup().name() + " is still in use by the NLB being deleted";

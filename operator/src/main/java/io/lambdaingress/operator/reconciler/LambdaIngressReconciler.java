@@ -21,6 +21,7 @@ import io.lambdaingress.operator.aws.Reason;
 import io.lambdaingress.operator.model.ChainModel;
 import io.lambdaingress.operator.model.SpecValidation;
 import io.lambdaingress.operator.model.SpecValidation.SubnetFacts;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,15 +45,24 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   // Throttling is retried quietly; only when it persists past this many attempts does Ready say so.
   private static final int QUIET_THROTTLE_ATTEMPTS = 3;
 
+  // AWS error codes that mean "the shared listing was out of date", not "the spec is wrong".
+  private static final java.util.Set<String> STALE = java.util.Set.of("LoadBalancerNotFound", "TargetGroupNotFound", "ListenerNotFound");
+  // Facts that only our own writes or rare out-of-band edits change: kept this long.
+  private static final Duration DETAIL_AGE = Duration.ofMinutes(5);
+
   private final OperatorSettings settings;
-  private final AwsClients aws;
+  private final ElbInventory inventory;
+  private final NetworkFacts network;
   private final ChainReconciler chain;
   private final KubernetesEvents events;
 
   public LambdaIngressReconciler(OperatorSettings settings, AwsClients aws, KubernetesClient kubernetes) {
     this.settings = settings;
-    this.aws = aws;
-    this.chain = new ChainReconciler(aws);
+    Clock clock = Clock.systemUTC();
+    // Listed at most twice per resync period: every object's resync in between reads from one listing.
+    this.inventory = new ElbInventory(aws.elbV2(), settings.resyncPeriod().dividedBy(2), DETAIL_AGE, clock);
+    this.network = new NetworkFacts(aws.ec2(), DETAIL_AGE, clock);
+    this.chain = new ChainReconciler(aws, inventory);
     this.events = new KubernetesEvents(kubernetes);
   }
 
@@ -66,7 +76,18 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     String vpc = resolveNetwork(li);
     ChainModel model = ChainModel.of(li, settings.clusterName(), vpc);
     AwsWrites writes = new AwsWrites(events, li);
-    ChainReconciler.Outcome outcome = chain.apply(model, writes);
+    ChainReconciler.Outcome outcome;
+    try {
+      outcome = chain.apply(model, writes);
+    } catch (AwsFailure f) {
+      if (!STALE.contains(f.awsErrorCode())) {
+        throw f;
+      }
+      // Something listed is gone (deleted out of band): list afresh and converge in this same run.
+      log.atInfo().addKeyValue("object", key(li)).log("shared listing out of date ({}); listing again", f.awsErrorCode());
+      inventory.forgetListing();
+      outcome = chain.apply(model, writes);
+    }
 
     LambdaIngressStatus status = toStatus(outcome.status(), li.getStatus(), generation);
     if (outcome.complete()) {
@@ -84,13 +105,13 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     Map<String, String> fields = SpecValidation.subnetFields(li.getSpec());
     Map<String, Ec2NetworkClient.Subnet> found;
     try {
-      found = aws.ec2().subnets(List.copyOf(fields.keySet()));
+      found = network.subnets(List.copyOf(fields.keySet()));
     } catch (AwsFailure f) {
       throw withField(f, fields);
     }
     Map<String, SubnetFacts> facts = new LinkedHashMap<>();
     found.forEach((id, s) -> facts.put(id, new SubnetFacts(s.vpcId(), s.cidrBlock(), s.availabilityZone())));
-    Map<String, String> groups = aws.ec2().securityGroupVpcs(List.copyOf(SpecValidation.securityGroups(li.getSpec())));
+    Map<String, String> groups = network.securityGroupVpcs(List.copyOf(SpecValidation.securityGroups(li.getSpec())));
     List<String> problems = SpecValidation.ofNetwork(li.getSpec(), facts, groups);
     if (!problems.isEmpty()) {
       throw new AwsFailure(Reason.InvalidSpec, String.join("; ", problems));

@@ -23,12 +23,14 @@ final class LoadBalancerStep {
   /** What to do with an existing load balancer, and why (for the Event). */
   record Verdict(boolean replace, String why) {}
 
+  private final ElbInventory inventory;
   private final ElbV2Client elb;
   private final Ownership ownership;
   private final AwsWrites writes;
 
-  LoadBalancerStep(ElbV2Client elb, Ownership ownership, AwsWrites writes) {
-    this.elb = elb;
+  LoadBalancerStep(ElbInventory inventory, Ownership ownership, AwsWrites writes) {
+    this.inventory = inventory;
+    this.elb = inventory.client();
     this.ownership = ownership;
     this.writes = writes;
   }
@@ -38,15 +40,17 @@ final class LoadBalancerStep {
    * must wait (AWS holds the name and the static IPs until the old one is gone): the caller requeues.
    */
   Optional<LoadBalancer> ensure(String kind, CreateLoadBalancerRequest desired, Map<String, String> attributes) {
-    Optional<LoadBalancer> found = elb.loadBalancer(desired.name());
+    Optional<LoadBalancer> found = inventory.loadBalancer(desired.name());
     if (found.isEmpty()) {
       writes.announce("Created", kind + " " + desired.name(), "missing");
       LoadBalancer created = elb.createLoadBalancer(desired);
+      inventory.remember(created);
+      inventory.rememberTags(created.loadBalancerArn(), tagMap(desired.tags()));
       applyAttributes(kind, created, attributes);
       return Optional.of(created);
     }
     LoadBalancer lb = found.get();
-    Map<String, String> tags = elb.tags(List.of(lb.loadBalancerArn())).getOrDefault(lb.loadBalancerArn(), Map.of());
+    Map<String, String> tags = inventory.tags(lb.loadBalancerArn());
     ownership.require(kind, desired.name(), tags);
 
     Verdict verdict = compareImmutable(desired, lb);
@@ -54,18 +58,21 @@ final class LoadBalancerStep {
       writes.announce("Replaced", kind + " " + desired.name(), verdict.why() + " (only settable at creation; "
           + "the old one is deleted first, so its DNS name changes and its listeners go with it)");
       elb.deleteLoadBalancer(lb.loadBalancerArn());
+      inventory.forgetLoadBalancer(desired.name());
       return Optional.empty();
     }
     if (!desired.securityGroups().isEmpty() && !Set.copyOf(desired.securityGroups()).equals(Set.copyOf(lb.securityGroups()))) {
       writes.announce("Updated", kind + " " + desired.name(), "security groups " + lb.securityGroups() + " -> " + desired.securityGroups());
       elb.setSecurityGroups(lb.loadBalancerArn(), desired.securityGroups());
+      inventory.remember(lb.toBuilder().securityGroups(desired.securityGroups()).build());
     }
     if (!desired.subnets().isEmpty() && !Set.copyOf(desired.subnets()).equals(observedSubnets(lb))) {
       writes.announce("Updated", kind + " " + desired.name(), "subnets " + observedSubnets(lb) + " -> " + desired.subnets());
       elb.setSubnets(lb.loadBalancerArn(), desired.subnets());
+      inventory.forgetLoadBalancer(desired.name()); // the zones it reports change: read it afresh next time
     }
     applyAttributes(kind, lb, attributes);
-    syncTags(elb, kind + " " + desired.name(), lb.loadBalancerArn(), tags, desired.tags(), writes);
+    syncTags(inventory, kind + " " + desired.name(), lb.loadBalancerArn(), tags, desired.tags(), writes);
     return Optional.of(lb);
   }
 
@@ -101,7 +108,7 @@ final class LoadBalancerStep {
     if (wanted.isEmpty()) {
       return;
     }
-    Map<String, String> observed = elb.loadBalancerAttributes(lb.loadBalancerArn());
+    Map<String, String> observed = inventory.loadBalancerAttributes(lb.loadBalancerArn());
     Map<String, String> changes = new HashMap<>();
     wanted.forEach((k, v) -> {
       if (!v.equals(observed.get(k))) {
@@ -111,12 +118,13 @@ final class LoadBalancerStep {
     if (!changes.isEmpty()) {
       writes.announce("Updated", kind + " " + lb.loadBalancerName(), "attributes " + changes);
       elb.setLoadBalancerAttributes(lb.loadBalancerArn(), changes);
+      inventory.rememberAttributes(lb.loadBalancerArn(), changes);
     }
   }
 
   /** Makes the resource's tags the desired ones: adds or changes what differs, removes what we no longer want. */
-  static void syncTags(ElbV2Client elb, String resource, String arn, Map<String, String> observed, List<Tag> desired, AwsWrites writes) {
-    Map<String, String> wanted = desired.stream().collect(Collectors.toMap(Tag::key, Tag::value));
+  static void syncTags(ElbInventory inventory, String resource, String arn, Map<String, String> observed, List<Tag> desired, AwsWrites writes) {
+    Map<String, String> wanted = tagMap(desired);
     Map<String, String> add = new HashMap<>();
     wanted.forEach((k, v) -> {
       if (!v.equals(observed.get(k))) {
@@ -129,8 +137,16 @@ final class LoadBalancerStep {
     remove.removeIf(k -> k.startsWith("aws:"));
     if (!add.isEmpty() || !remove.isEmpty()) {
       writes.announce("Updated", resource, "tags: set " + add.keySet() + ", removed " + remove);
-      elb.addTags(arn, add);
-      elb.removeTags(arn, remove);
+      inventory.client().addTags(arn, add);
+      inventory.client().removeTags(arn, remove);
+      Map<String, String> now = new HashMap<>(observed);
+      now.putAll(add);
+      now.keySet().removeAll(remove);
+      inventory.rememberTags(arn, now);
     }
+  }
+
+  static Map<String, String> tagMap(List<Tag> tags) {
+    return tags.stream().collect(Collectors.toMap(Tag::key, Tag::value));
   }
 }

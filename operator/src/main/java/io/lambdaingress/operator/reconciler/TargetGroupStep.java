@@ -17,34 +17,39 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
  */
 final class TargetGroupStep {
 
+  private final ElbInventory inventory;
   private final ElbV2Client elb;
   private final Ownership ownership;
   private final AwsWrites writes;
 
-  TargetGroupStep(ElbV2Client elb, Ownership ownership, AwsWrites writes) {
-    this.elb = elb;
+  TargetGroupStep(ElbInventory inventory, Ownership ownership, AwsWrites writes) {
+    this.inventory = inventory;
+    this.elb = inventory.client();
     this.ownership = ownership;
     this.writes = writes;
   }
 
   /** The group, converged; {@code beforeReplace} runs before a replacement deletes it (to detach listeners). */
   TargetGroup ensure(String kind, CreateTargetGroupRequest desired, Map<String, String> attributes, Runnable beforeReplace) {
-    TargetGroup tg = elb.targetGroup(desired.name()).orElse(null);
+    TargetGroup tg = inventory.targetGroup(desired.name()).orElse(null);
     Map<String, String> tags = Map.of();
     if (tg != null) {
-      tags = elb.tags(List.of(tg.targetGroupArn())).getOrDefault(tg.targetGroupArn(), Map.of());
+      tags = inventory.tags(tg.targetGroupArn());
       ownership.require(kind, desired.name(), tags);
       String immutableChange = immutableChange(desired, tg);
       if (immutableChange != null) {
         writes.announce("Replaced", kind + " " + desired.name(), immutableChange + " (only settable at creation)");
         beforeReplace.run();
         elb.deleteTargetGroup(tg.targetGroupArn());
+        inventory.forgetTargetGroup(desired.name());
         tg = null;
       }
     }
     if (tg == null) {
       writes.announce("Created", kind + " " + desired.name(), "missing");
       tg = elb.createTargetGroup(desired);
+      inventory.remember(tg);
+      inventory.rememberTags(tg.targetGroupArn(), LoadBalancerStep.tagMap(desired.tags()));
       tags = null;
     } else {
       String healthChange = healthCheckChange(desired, tg);
@@ -53,13 +58,15 @@ final class TargetGroupStep {
         elb.modifyTargetGroup(ModifyTargetGroupRequest.builder().targetGroupArn(tg.targetGroupArn())
             .healthCheckProtocol(desired.healthCheckProtocol()).healthCheckPath(desired.healthCheckPath())
             .healthCheckPort(desired.healthCheckPort()).build());
+        inventory.remember(tg.toBuilder().healthCheckProtocol(desired.healthCheckProtocol())
+            .healthCheckPath(desired.healthCheckPath()).healthCheckPort(desired.healthCheckPort()).build());
       }
     }
     if (tags != null) {
-      LoadBalancerStep.syncTags(elb, kind + " " + desired.name(), tg.targetGroupArn(), tags, desired.tags(), writes);
+      LoadBalancerStep.syncTags(inventory, kind + " " + desired.name(), tg.targetGroupArn(), tags, desired.tags(), writes);
     }
     if (!attributes.isEmpty()) {
-      Map<String, String> observed = elb.targetGroupAttributes(tg.targetGroupArn());
+      Map<String, String> observed = inventory.targetGroupAttributes(tg.targetGroupArn());
       Map<String, String> changes = new HashMap<>();
       attributes.forEach((k, v) -> {
         if (!v.equals(observed.get(k))) {
@@ -69,6 +76,7 @@ final class TargetGroupStep {
       if (!changes.isEmpty()) {
         writes.announce("Updated", kind + " " + desired.name(), "attributes " + changes);
         elb.setTargetGroupAttributes(tg.targetGroupArn(), changes);
+        inventory.rememberAttributes(tg.targetGroupArn(), changes);
       }
     }
     return tg;

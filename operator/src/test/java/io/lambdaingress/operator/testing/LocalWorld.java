@@ -32,6 +32,14 @@ public final class LocalWorld {
     this.env = Map.copyOf(env);
   }
 
+  /** The developer's running world ({@code dev/local-env.sh up}), with the AWS SDK pointed at it: for benchmarks. */
+  public static LocalWorld running() {
+    String configured = System.getenv("LOCAL_ENV_DIR");
+    LocalWorld world = fromEnvFile(configured != null ? Path.of(configured) : repoRoot().resolve("target/local-env"));
+    world.exportAwsSettingsToSystemProperties();
+    return world;
+  }
+
   /** Reads {@code dir/env.sh}, the file {@code dev/local-env.sh up} writes. */
   static LocalWorld fromEnvFile(Path dir) {
     Map<String, String> env = new LinkedHashMap<>();

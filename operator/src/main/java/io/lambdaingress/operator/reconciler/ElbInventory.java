@@ -1,0 +1,175 @@
+package io.lambdaingress.operator.reconciler;
+
+import io.lambdaingress.operator.aws.ElbV2Client;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
+
+/**
+ * What the operator knows of Elastic Load Balancing, shared by all objects' reconciles so that a resync of
+ * N objects reads in bulk instead of N times: every load balancer and target group of the account (one call
+ * per 400, refreshed at most every {@code maxAge}), tags (20 ARNs a call, for every listed ARN at once) and
+ * attributes, cached by ARN for {@code detailAge}. Our own writes update it in place.
+ *
+ * <p>Safety rules: a name the listing does not show is confirmed with a fresh read before anyone creates it
+ * (never a duplicate, never a create over a resource someone else made in the meantime); a resource the
+ * listing shows but AWS no longer has makes the next call fail with a not-found, which drops the listing
+ * ({@link #forgetListing}) so the retry sees AWS as it is.
+ */
+public final class ElbInventory {
+
+  private record Listing(Instant at, Map<String, LoadBalancer> loadBalancers, Map<String, TargetGroup> targetGroups) {}
+
+  private record Cached<T>(Instant at, T value) {}
+
+  private final ElbV2Client elb;
+  private final Duration maxAge;
+  private final Duration detailAge;
+  private final Clock clock;
+  private volatile Listing listing;
+  private final Map<String, Cached<Map<String, String>>> tags = new ConcurrentHashMap<>();
+  private final Map<String, Cached<Map<String, String>>> attributes = new ConcurrentHashMap<>();
+
+  public ElbInventory(ElbV2Client elb, Duration maxAge, Duration detailAge, Clock clock) {
+    this.elb = elb;
+    this.maxAge = maxAge;
+    this.detailAge = detailAge;
+    this.clock = clock;
+  }
+
+  public ElbV2Client client() {
+    return elb;
+  }
+
+  private synchronized Listing listing() {
+    Listing l = listing;
+    if (l == null || l.at().plus(maxAge).isBefore(clock.instant())) {
+      Map<String, LoadBalancer> lbs = new ConcurrentHashMap<>();
+      elb.allLoadBalancers().forEach(lb -> lbs.put(lb.loadBalancerName(), lb));
+      Map<String, TargetGroup> tgs = new ConcurrentHashMap<>();
+      elb.allTargetGroups().forEach(tg -> tgs.put(tg.targetGroupName(), tg));
+      l = new Listing(clock.instant(), lbs, tgs);
+      listing = l;
+    }
+    return l;
+  }
+
+  /** The load balancer with this name; a miss in the listing is confirmed by a fresh read. */
+  public Optional<LoadBalancer> loadBalancer(String name) {
+    LoadBalancer listed = listing().loadBalancers().get(name);
+    if (listed != null) {
+      return Optional.of(listed);
+    }
+    Optional<LoadBalancer> fresh = elb.loadBalancer(name);
+    fresh.ifPresent(this::remember);
+    return fresh;
+  }
+
+  public Optional<TargetGroup> targetGroup(String name) {
+    TargetGroup listed = listing().targetGroups().get(name);
+    if (listed != null) {
+      return Optional.of(listed);
+    }
+    Optional<TargetGroup> fresh = elb.targetGroup(name);
+    fresh.ifPresent(this::remember);
+    return fresh;
+  }
+
+  /** Tags of a listed resource; on a miss, the tags of every listed resource without fresh tags are read together. */
+  public Map<String, String> tags(String arn) {
+    Cached<Map<String, String>> c = tags.get(arn);
+    if (c != null && fresh(c)) {
+      return c.value();
+    }
+    Listing l = listing();
+    List<String> stale = new java.util.ArrayList<>();
+    stale.add(arn);
+    l.loadBalancers().values().forEach(lb -> addIfStale(stale, lb.loadBalancerArn()));
+    l.targetGroups().values().forEach(tg -> addIfStale(stale, tg.targetGroupArn()));
+    Instant now = clock.instant();
+    Map<String, Map<String, String>> read = elb.tags(stale.stream().distinct().toList());
+    read.forEach((a, t) -> tags.put(a, new Cached<>(now, Map.copyOf(t))));
+    return read.getOrDefault(arn, Map.of());
+  }
+
+  private void addIfStale(List<String> stale, String arn) {
+    Cached<Map<String, String>> c = tags.get(arn);
+    if (c == null || !fresh(c)) {
+      stale.add(arn);
+    }
+  }
+
+  public Map<String, String> loadBalancerAttributes(String arn) {
+    return attributes.compute(arn, (k, c) -> c != null && fresh(c) ? c : new Cached<>(clock.instant(), Map.copyOf(elb.loadBalancerAttributes(arn)))).value();
+  }
+
+  public Map<String, String> targetGroupAttributes(String arn) {
+    return attributes.compute(arn, (k, c) -> c != null && fresh(c) ? c : new Cached<>(clock.instant(), Map.copyOf(elb.targetGroupAttributes(arn)))).value();
+  }
+
+  private boolean fresh(Cached<?> c) {
+    return !c.at().plus(detailAge).isBefore(clock.instant());
+  }
+
+  // --- our writes keep it current ---
+
+  public void remember(LoadBalancer lb) {
+    Listing l = listing;
+    if (l != null) {
+      l.loadBalancers().put(lb.loadBalancerName(), lb);
+    }
+  }
+
+  public void remember(TargetGroup tg) {
+    Listing l = listing;
+    if (l != null) {
+      l.targetGroups().put(tg.targetGroupName(), tg);
+    }
+  }
+
+  public void rememberTags(String arn, Map<String, String> current) {
+    tags.put(arn, new Cached<>(clock.instant(), Map.copyOf(current)));
+  }
+
+  public void rememberAttributes(String arn, Map<String, String> changes) {
+    attributes.computeIfPresent(arn, (k, c) -> {
+      Map<String, String> merged = new HashMap<>(c.value());
+      merged.putAll(changes);
+      return new Cached<>(c.at(), Map.copyOf(merged));
+    });
+  }
+
+  public void forgetLoadBalancer(String name) {
+    Listing l = listing;
+    if (l != null) {
+      LoadBalancer gone = l.loadBalancers().remove(name);
+      if (gone != null) {
+        tags.remove(gone.loadBalancerArn());
+        attributes.remove(gone.loadBalancerArn());
+      }
+    }
+  }
+
+  public void forgetTargetGroup(String name) {
+    Listing l = listing;
+    if (l != null) {
+      TargetGroup gone = l.targetGroups().remove(name);
+      if (gone != null) {
+        tags.remove(gone.targetGroupArn());
+        attributes.remove(gone.targetGroupArn());
+      }
+    }
+  }
+
+  /** Drops the listing: the next read lists AWS again (after a not-found showed it out of date). */
+  public synchronized void forgetListing() {
+    listing = null;
+  }
+}

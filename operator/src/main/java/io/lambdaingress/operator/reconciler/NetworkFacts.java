@@ -1,0 +1,59 @@
+package io.lambdaingress.operator.reconciler;
+
+import io.lambdaingress.operator.aws.Ec2NetworkClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The subnets' and security groups' facts (VPC, CIDR, zone) that validation needs. A subnet id's VPC, CIDR
+ * and zone never change, so they are kept for {@code maxAge} (a deleted subnet surfaces as soon as AWS is
+ * asked to use it); only ids not known yet are read, in one call for all of them.
+ */
+public final class NetworkFacts {
+
+  private record Cached<T>(Instant at, T value) {}
+
+  private final Ec2NetworkClient ec2;
+  private final Duration maxAge;
+  private final Clock clock;
+  private final Map<String, Cached<Ec2NetworkClient.Subnet>> subnets = new ConcurrentHashMap<>();
+  private final Map<String, Cached<String>> groupVpcs = new ConcurrentHashMap<>();
+
+  public NetworkFacts(Ec2NetworkClient ec2, Duration maxAge, Clock clock) {
+    this.ec2 = ec2;
+    this.maxAge = maxAge;
+    this.clock = clock;
+  }
+
+  public Map<String, Ec2NetworkClient.Subnet> subnets(Collection<String> ids) {
+    List<String> missing = ids.stream().filter(id -> !fresh(subnets.get(id))).distinct().toList();
+    if (!missing.isEmpty()) {
+      Instant now = clock.instant();
+      ec2.subnets(missing).forEach((id, s) -> subnets.put(id, new Cached<>(now, s)));
+    }
+    Map<String, Ec2NetworkClient.Subnet> result = new LinkedHashMap<>();
+    ids.forEach(id -> result.put(id, subnets.get(id).value()));
+    return result;
+  }
+
+  public Map<String, String> securityGroupVpcs(Collection<String> ids) {
+    List<String> missing = ids.stream().filter(id -> !fresh(groupVpcs.get(id))).distinct().toList();
+    if (!missing.isEmpty()) {
+      Instant now = clock.instant();
+      ec2.securityGroupVpcs(missing).forEach((id, vpc) -> groupVpcs.put(id, new Cached<>(now, vpc)));
+    }
+    Map<String, String> result = new LinkedHashMap<>();
+    ids.forEach(id -> result.put(id, groupVpcs.get(id).value()));
+    return result;
+  }
+
+  private boolean fresh(Cached<?> c) {
+    return c != null && !c.at().plus(maxAge).isBefore(clock.instant());
+  }
+}

@@ -1,0 +1,81 @@
+package io.lambdaingress.operator.bench;
+
+import io.lambdaingress.operator.aws.AwsCallCounter;
+import io.lambdaingress.operator.testing.ArticlePrerequisites;
+import io.lambdaingress.operator.testing.LocalWorld;
+import io.lambdaingress.operator.testing.OperatorHarness;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The operator at scale, against the running local world (dev/bench-scale.sh brings it up): for each N,
+ * N article stacks applied at once, the seconds until all are Ready, then the AWS read calls that one full
+ * resync period of steady state costs (each object is reconciled once per period), per operation.
+ *
+ * <p>A benchmark, not a test: it prints numbers and asserts nothing. moto answers in about a millisecond
+ * where AWS takes tens, so the seconds are a floor; the call counts are what carries over to AWS.
+ */
+public final class ScaleBenchmark {
+
+  public static void main(String[] args) throws Exception {
+    List<Integer> sizes = new ArrayList<>();
+    for (String a : args.length == 0 ? new String[] {"1", "10", "50"} : args) {
+      sizes.add(Integer.parseInt(a));
+    }
+    Duration resync = Duration.ofSeconds(Long.parseLong(System.getProperty("resync", "20")));
+    LocalWorld world = LocalWorld.running();
+    ArticlePrerequisites pre = ArticlePrerequisites.create(world.awsRegion());
+    System.out.printf("%-6s %-16s %-22s %-18s %s%n", "N", "apply->Ready s", "reads per resync", "reads/object", "top reads per resync");
+    for (int n : sizes) {
+      try (OperatorHarness operator = OperatorHarness.start(world, resync, 1)) {
+        String ns = operator.namespace(0);
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+          // Each stack its own static IP: 10.20.0.10 .. 10.20.0.(10+n-1).
+          operator.apply(pre.articleStack(ns, "s" + i).replace("10.20.0.10", "10.20.0." + (10 + i)));
+        }
+        for (int i = 0; i < n; i++) {
+          operator.awaitReady(ns, "s" + i, Duration.ofMinutes(10));
+        }
+        double readySeconds = (System.nanoTime() - start) / 1e9;
+
+        // Steady state: let the creation's follow-up reconciles pass, then count one resync period.
+        Thread.sleep(resync.toMillis() + 2000);
+        Map<String, Long> before = operator.awsCalls().snapshot();
+        Thread.sleep(resync.toMillis());
+        Map<String, Long> delta = delta(before, operator.awsCalls().snapshot());
+        long reads = AwsCallCounter.reads(delta);
+        System.out.printf("%-6d %-16.1f %-22d %-18.1f %s%n", n, readySeconds, reads, (double) reads / n, top(delta));
+
+        for (int i = 0; i < n; i++) {
+          operator.client().genericKubernetesResources(OperatorHarness.LAMBDA_INGRESSES).inNamespace(ns).withName("s" + i).delete();
+        }
+        for (int i = 0; i < n; i++) {
+          operator.client().genericKubernetesResources(OperatorHarness.LAMBDA_INGRESSES).inNamespace(ns).withName("s" + i)
+              .waitUntilCondition(r -> r == null, 5, java.util.concurrent.TimeUnit.MINUTES);
+        }
+      }
+    }
+    System.exit(0);
+  }
+
+  private static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
+    Map<String, Long> d = new TreeMap<>();
+    after.forEach((k, v) -> {
+      long diff = v - before.getOrDefault(k, 0L);
+      if (diff > 0) {
+        d.put(k, diff);
+      }
+    });
+    return d;
+  }
+
+  private static String top(Map<String, Long> delta) {
+    return delta.entrySet().stream().filter(e -> AwsCallCounter.isRead(e.getKey()))
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(4)
+        .map(e -> e.getKey().substring(e.getKey().indexOf(':') + 1) + "=" + e.getValue()).toList().toString();
+  }
+}
