@@ -3,6 +3,11 @@ package io.lambdaingress.operator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.lambdaingress.operator.aws.AwsCallCounter;
 import io.lambdaingress.operator.aws.AwsClients;
@@ -25,16 +30,39 @@ public final class OperatorMain {
     OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
     KubernetesClient kubernetes = new KubernetesClientBuilder().build();
     AwsClients aws = new AwsClients(new AwsCallCounter());
-    Operator operator = start(settings, kubernetes, aws);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Operator operator = start(settings, kubernetes, aws, registry);
+    try {
+      OperatorEndpoints endpoints = new OperatorEndpoints(settings.httpPort(), registry, aws.counter(), operator);
+      log.atInfo().addKeyValue("port", endpoints.port()).log("serving /metrics, /healthz, /readyz");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        endpoints.close();
+        operator.stop();
+        aws.close();
+      }, "shutdown"));
+    } catch (java.io.IOException e) {
       operator.stop();
-      aws.close();
-    }, "shutdown"));
+      throw new java.io.UncheckedIOException("cannot serve /metrics on port " + settings.httpPort(), e);
+    }
+  }
+
+  public static Operator start(OperatorSettings settings, KubernetesClient kubernetes, AwsClients aws) {
+    return start(settings, kubernetes, aws, null);
   }
 
   /** Registers the reconciler and starts the operator; used by main and by the tests that run it in-process. */
-  public static Operator start(OperatorSettings settings, KubernetesClient kubernetes, AwsClients aws) {
-    Operator operator = new Operator(o -> o.withKubernetesClient(kubernetes).withCloseClientOnStop(false));
+  public static Operator start(OperatorSettings settings, KubernetesClient kubernetes, AwsClients aws, MeterRegistry registry) {
+    Operator operator = new Operator(o -> {
+      o.withKubernetesClient(kubernetes).withCloseClientOnStop(false);
+      if (registry != null) {
+        o.withMetrics(MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry).build());
+      }
+      if (settings.leaderElection()) {
+        // One Lease in the operator's namespace; the identity is the pod (HOSTNAME) so a restart is a new candidate.
+        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration("lambda-ingress-operator", settings.leaseNamespace(),
+            System.getenv().getOrDefault("HOSTNAME", "local") + "-" + java.util.UUID.randomUUID().toString().substring(0, 8)));
+      }
+    });
     operator.register(new LambdaIngressReconciler(settings, aws, kubernetes), c -> {
       c.withReconciliationMaxInterval(settings.resyncPeriod());
       // AWS throttling and transient errors: back off 2s, 4s, 8s ... up to 2 min, then keep trying at that pace.
@@ -47,6 +75,7 @@ public final class OperatorMain {
     operator.start();
     log.atInfo().addKeyValue("cluster", settings.clusterName()).addKeyValue("resync", settings.resyncPeriod())
         .addKeyValue("namespaces", settings.namespaces().isEmpty() ? "all" : settings.namespaces())
+        .addKeyValue("leaderElection", settings.leaderElection())
         .log("lambda-ingress operator started");
     return operator;
   }

@@ -15,12 +15,18 @@ import java.util.stream.Collectors;
  *     clusters sharing an account never touch each other's resources
  * @param resyncPeriod how often every object is reconciled even without a change: the drift-repair period
  * @param namespaces the namespaces watched; empty means all
+ * @param leaderElection whether replicas elect one leader through a Lease (the Deployment runs two)
+ * @param leaseNamespace where the Lease lives: the operator's own namespace (POD_NAMESPACE)
+ * @param httpPort the port of /metrics, /healthz and /readyz; 0 picks a free one (tests)
  */
-public record OperatorSettings(String clusterName, Duration resyncPeriod, Set<String> namespaces) {
+public record OperatorSettings(String clusterName, Duration resyncPeriod, Set<String> namespaces,
+    boolean leaderElection, String leaseNamespace, int httpPort) {
 
   public static final String CLUSTER_NAME = "LAMBDA_INGRESS_CLUSTER_NAME";
   public static final String RESYNC_PERIOD = "LAMBDA_INGRESS_RESYNC_PERIOD";
   public static final String WATCH_NAMESPACES = "LAMBDA_INGRESS_WATCH_NAMESPACES";
+  public static final String LEADER_ELECTION = "LAMBDA_INGRESS_LEADER_ELECTION";
+  public static final String HTTP_PORT = "LAMBDA_INGRESS_HTTP_PORT";
 
   public OperatorSettings {
     if (clusterName == null || clusterName.isBlank()) {
@@ -30,6 +36,14 @@ public record OperatorSettings(String clusterName, Duration resyncPeriod, Set<St
       throw new IllegalArgumentException(RESYNC_PERIOD + " must be positive, got " + resyncPeriod);
     }
     namespaces = Set.copyOf(namespaces);
+    if (leaderElection && (leaseNamespace == null || leaseNamespace.isBlank())) {
+      throw new IllegalArgumentException(LEADER_ELECTION + " needs POD_NAMESPACE: the namespace of the Lease");
+    }
+  }
+
+  /** Settings for one in-process operator without leader election or a fixed port (tests, benchmarks). */
+  public OperatorSettings(String clusterName, Duration resyncPeriod, Set<String> namespaces) {
+    this(clusterName, resyncPeriod, namespaces, false, null, 0);
   }
 
   /** Reads the settings; {@code RESYNC_PERIOD} takes seconds ("60") or an ISO-8601 duration ("PT1M"). */
@@ -38,7 +52,9 @@ public record OperatorSettings(String clusterName, Duration resyncPeriod, Set<St
     Duration resync = parseDuration(env.getOrDefault(RESYNC_PERIOD, "60"));
     Set<String> namespaces = Arrays.stream(env.getOrDefault(WATCH_NAMESPACES, "").split(","))
         .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
-    return new OperatorSettings(cluster, resync, namespaces);
+    boolean leaderElection = Boolean.parseBoolean(env.getOrDefault(LEADER_ELECTION, "false"));
+    int port = Integer.parseInt(env.getOrDefault(HTTP_PORT, "8080"));
+    return new OperatorSettings(cluster, resync, namespaces, leaderElection, env.get("POD_NAMESPACE"), port);
   }
 
   static Duration parseDuration(String value) {

@@ -22,6 +22,8 @@ public final class OperatorProcess implements AutoCloseable {
   private final AtomicInteger writes = new AtomicInteger();
   private volatile CountDownLatch killAt = new CountDownLatch(0);
   private volatile int killAfter = Integer.MAX_VALUE;
+  private final java.util.concurrent.CompletableFuture<Integer> httpPort = new java.util.concurrent.CompletableFuture<>();
+  private static final java.util.regex.Pattern PORT = java.util.regex.Pattern.compile("serving /metrics.*port=(\\d+)");
 
   private OperatorProcess(Process process, Path log) {
     this.process = process;
@@ -34,6 +36,10 @@ public final class OperatorProcess implements AutoCloseable {
           out.write(line);
           out.newLine();
           out.flush();
+          java.util.regex.Matcher m = PORT.matcher(line);
+          if (m.find()) {
+            httpPort.complete(Integer.parseInt(m.group(1)));
+          }
           if (line.contains("aws write") && writes.incrementAndGet() >= killAfter) {
             process.destroyForcibly(); // SIGKILL: no shutdown hook, no finally, mid-reconcile
             killAt.countDown();
@@ -49,6 +55,11 @@ public final class OperatorProcess implements AutoCloseable {
 
   /** Starts the jar with the world's Kubernetes and AWS settings, watching one namespace. */
   public static OperatorProcess start(LocalWorld world, String clusterName, String namespace, int resyncSeconds) {
+    return start(world, clusterName, namespace, resyncSeconds, Map.of());
+  }
+
+  /** The same, with more environment (leader election, ...). The HTTP port is a free one. */
+  public static OperatorProcess start(LocalWorld world, String clusterName, String namespace, int resyncSeconds, Map<String, String> extraEnv) {
     Path jar = LocalWorld.repoRoot().resolve("operator/target/lambda-ingress-operator.jar");
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: integration tests run after `package` (mvn verify builds it)");
@@ -60,6 +71,8 @@ public final class OperatorProcess implements AutoCloseable {
     env.put("LAMBDA_INGRESS_CLUSTER_NAME", clusterName);
     env.put("LAMBDA_INGRESS_WATCH_NAMESPACES", namespace);
     env.put("LAMBDA_INGRESS_RESYNC_PERIOD", Integer.toString(resyncSeconds));
+    env.put("LAMBDA_INGRESS_HTTP_PORT", "0");
+    env.putAll(extraEnv);
     try {
       Path log = LocalWorld.repoRoot().resolve("operator/target/operator-process-" + namespace + ".log");
       return new OperatorProcess(pb.start(), log);
@@ -79,6 +92,15 @@ public final class OperatorProcess implements AutoCloseable {
     boolean killed = killAt.await(timeoutSeconds, TimeUnit.SECONDS);
     process.waitFor(10, TimeUnit.SECONDS);
     return killed;
+  }
+
+  /** The port of /metrics, /healthz, /readyz, once the process has logged it. */
+  public int httpPort(long timeoutSeconds) throws Exception {
+    return httpPort.get(timeoutSeconds, TimeUnit.SECONDS);
+  }
+
+  public boolean alive() {
+    return process.isAlive();
   }
 
   public int writes() {
