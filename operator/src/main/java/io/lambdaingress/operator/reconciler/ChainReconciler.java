@@ -51,7 +51,11 @@ public final class ChainReconciler {
     this.inventory = inventory;
   }
 
-  public Outcome apply(ChainModel desired, AwsWrites writes) {
+  /**
+   * @param previousFunctionArn the function the status last named, or null: when the spec now names another
+   *     function, the previous one is deregistered and, if it is ours, deleted once the new one serves
+   */
+  public Outcome apply(ChainModel desired, String previousFunctionArn, AwsWrites writes) {
     Ownership ownership = new Ownership(desired.ownerTags());
     ElbV2Client elb = aws.elbV2();
     TargetGroupStep targetGroups = new TargetGroupStep(inventory, ownership, writes);
@@ -81,6 +85,9 @@ public final class ChainReconciler {
     }
     functions.ensurePermission(functionArn, desired.permissionStatementId(), lambdaTargets.targetGroupArn());
     targetGroups.ensureOnlyTarget("lambda target group", lambdaTargets, functionArn, null);
+    if (previousFunctionArn != null && !previousFunctionArn.equals(functionArn)) {
+      functions.retire(previousFunctionArn, desired.permissionStatementId());
+    }
 
     // 2. ALB + listener.
     Optional<LoadBalancer> albLb = loadBalancers.ensure("ALB", alb.loadBalancer(), alb.attributes());

@@ -119,15 +119,17 @@ public final class ElbInventory {
   }
 
   // --- our writes keep it current ---
+  // Synchronized with the refresh in listing(): otherwise a refresh that read AWS before our write could
+  // install its listing after it, bringing back what we just deleted.
 
-  public void remember(LoadBalancer lb) {
+  public synchronized void remember(LoadBalancer lb) {
     Listing l = listing;
     if (l != null) {
       l.loadBalancers().put(lb.loadBalancerName(), lb);
     }
   }
 
-  public void remember(TargetGroup tg) {
+  public synchronized void remember(TargetGroup tg) {
     Listing l = listing;
     if (l != null) {
       l.targetGroups().put(tg.targetGroupName(), tg);
@@ -146,7 +148,7 @@ public final class ElbInventory {
     });
   }
 
-  public void forgetLoadBalancer(String name) {
+  public synchronized void forgetLoadBalancer(String name) {
     Listing l = listing;
     if (l != null) {
       LoadBalancer gone = l.loadBalancers().remove(name);
@@ -157,7 +159,7 @@ public final class ElbInventory {
     }
   }
 
-  public void forgetTargetGroup(String name) {
+  public synchronized void forgetTargetGroup(String name) {
     Listing l = listing;
     if (l != null) {
       TargetGroup gone = l.targetGroups().remove(name);

@@ -132,6 +132,24 @@ final class FunctionStep {
     }
   }
 
+  /**
+   * A function the spec no longer names (renamed, or switched to functionArn): ours is deleted; one that is
+   * not ours only loses our permission statement. Its registration went with ensureOnlyTarget.
+   */
+  void retire(String functionArn, String statementId) {
+    var fn = lambda.function(functionArn);
+    if (fn.isEmpty()) {
+      return;
+    }
+    if (ownership.owns(fn.get().tags() == null ? Map.of() : fn.get().tags())) {
+      writes.announce("Deleted", "function " + functionArn, "the spec names another function now");
+      lambda.delete(functionArn);
+    } else if (lambda.policy(functionArn).stream().anyMatch(s -> statementId.equals(s.sid()))) {
+      writes.announce("Deleted", "permission " + statementId + " on " + functionArn, "the spec names another function now");
+      lambda.removePermission(functionArn, statementId);
+    }
+  }
+
   /** Exactly one statement with our id: ELB may invoke the function, from {@code sourceArn} only. */
   void ensurePermission(String functionArn, String statementId, String sourceArn) {
     List<PolicyStatement> statements = lambda.policy(functionArn);

@@ -76,9 +76,11 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     String vpc = resolveNetwork(li);
     ChainModel model = ChainModel.of(li, settings.clusterName(), vpc);
     AwsWrites writes = new AwsWrites(events, li);
+    String previousFunction = li.getStatus() == null || li.getStatus().getLambda() == null ? null
+        : li.getStatus().getLambda().getFunctionArn();
     ChainReconciler.Outcome outcome;
     try {
-      outcome = chain.apply(model, writes);
+      outcome = chain.apply(model, previousFunction, writes);
     } catch (AwsFailure f) {
       if (!STALE.contains(f.awsErrorCode())) {
         throw f;
@@ -86,7 +88,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
       // Something listed is gone (deleted out of band): list afresh and converge in this same run.
       log.atInfo().addKeyValue("object", key(li)).log("shared listing out of date ({}); listing again", f.awsErrorCode());
       inventory.forgetListing();
-      outcome = chain.apply(model, writes);
+      outcome = chain.apply(model, previousFunction, writes);
     }
 
     LambdaIngressStatus status = toStatus(outcome.status(), li.getStatus(), generation);
@@ -143,7 +145,9 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
     String message = e instanceof AwsFailure ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
-    log.atWarn().addKeyValue("object", key(li)).addKeyValue("reason", reason).addKeyValue("attempt", attempt).log("{}", message);
+    var warning = log.atWarn().addKeyValue("object", key(li)).addKeyValue("reason", reason).addKeyValue("attempt", attempt);
+    // An AWS failure is fully said by its message; anything else is a bug of ours: keep its stack.
+    (e instanceof AwsFailure ? warning : warning.setCause(e)).log("{}", message);
     long generation = li.getMetadata().getGeneration();
     LambdaIngressStatus status = li.getStatus() == null ? new LambdaIngressStatus() : copy(li.getStatus());
     status.setObservedGeneration(generation);

@@ -195,8 +195,8 @@ class LambdaIngressIT {
     String changed = yaml.replace("    listener:\n      port: 80\n    healthCheck:", "    listener:\n      port: 8080\n    healthCheck:")
         .replace("path: /healthz", "path: /ping")
         .replace("ENV: hoge", "ENV: fuga")
-        .replace("team: payments", "team: checkout");
-    assertThat(changed).contains("port: 8080").contains("/ping").contains("fuga").contains("checkout");
+        .replace("team: payments", "owner: checkout");
+    assertThat(changed).contains("port: 8080").contains("/ping").contains("fuga").contains("owner: checkout");
     operator.apply(changed);
     GenericKubernetesResource after = operator.awaitReady(ns, "inplace", READY);
 
@@ -208,8 +208,9 @@ class LambdaIngressIT {
     assertThat(targetGroup(statusField(after, "nlb", "targetGroupArn")).healthCheckPath()).isEqualTo("/ping");
     var env = lambda.getFunction(q -> q.functionName(statusField(after, "lambda", "functionArn"))).configuration().environment().variables();
     assertThat(env).containsEntry("ENV", "fuga").containsEntry("LAMBDA_INGRESS_HEALTH_PATH", "/ping");
-    assertThat(AwsInventory.tagsOf(elb, statusField(after, "alb", "arn"))).containsEntry("team", "checkout");
-    assertThat(lambda.getFunction(q -> q.functionName(statusField(after, "lambda", "functionArn"))).tags()).containsEntry("team", "checkout");
+    assertThat(AwsInventory.tagsOf(elb, statusField(after, "alb", "arn"))).containsEntry("owner", "checkout").doesNotContainKey("team");
+    assertThat(lambda.getFunction(q -> q.functionName(statusField(after, "lambda", "functionArn"))).tags())
+        .containsEntry("owner", "checkout").doesNotContainKey("team");
   }
 
   @Test
@@ -327,5 +328,99 @@ class LambdaIngressIT {
     }
     assertThat(AwsInventory.ownedBy(operator.clusterName(), a, "twin")).hasSize(5);
     assertThat(AwsInventory.ownedBy(operator.clusterName(), b, "twin")).hasSize(5);
+  }
+
+  @Test
+  void albListenerPortChangeReplacesTheNlbTargetGroupAndMultiValueHeadersChangeInPlace() {
+    String ns = operator.namespace(1);
+    String yaml = ready(ns, "albport", stack(ns, "albport"));
+    GenericKubernetesResource before = operator.get(ns, "albport");
+
+    // The alb target group's port must equal the ALB listener's: AWS fixes it at creation, so a new group.
+    String changed = yaml.replace("    listener:\n      port: 80\n  lambda:", "    listener:\n      port: 8081\n  lambda:")
+        .replace("multiValueHeaders: false", "multiValueHeaders: true")
+        .replace("subnets: [" + pre.subnets().get("b") + ", " + pre.subnets().get("c") + "]",
+            "subnets: [" + pre.subnets().get("b") + ", " + pre.subnets().get("d") + "]")
+        .replace("securityGroups: [" + pre.albSecurityGroup() + "]", "securityGroups: [" + pre.albSecurityGroup() + ", " + pre.lambdaSecurityGroup() + "]");
+    assertThat(changed).contains("port: 8081").contains("multiValueHeaders: true").contains(pre.subnets().get("d") + "]")
+        .contains(pre.lambdaSecurityGroup() + "]");
+    operator.apply(changed);
+    GenericKubernetesResource after = operator.awaitReady(ns, "albport", READY);
+
+    assertThat(statusField(after, "alb", "arn")).isEqualTo(statusField(before, "alb", "arn"));
+    LoadBalancer alb = loadBalancer(statusField(after, "alb", "arn"));
+    assertThat(alb.availabilityZones()).extracting(az -> az.subnetId()).containsExactlyInAnyOrder(pre.subnets().get("b"), pre.subnets().get("d"));
+    assertThat(alb.securityGroups()).containsExactlyInAnyOrder(pre.albSecurityGroup(), pre.lambdaSecurityGroup());
+    assertThat(onlyListener(statusField(after, "alb", "arn")).port()).isEqualTo(8081);
+    TargetGroup albTargets = targetGroup(statusField(after, "nlb", "targetGroupArn"));
+    assertThat(albTargets.targetGroupArn()).isNotEqualTo(statusField(before, "nlb", "targetGroupArn"));
+    assertThat(albTargets.port()).isEqualTo(8081);
+    assertThat(albTargets.healthCheckPort()).isIn("8081", "traffic-port");
+    assertThat(targets(albTargets.targetGroupArn())).singleElement().satisfies(t -> assertThat(t.port()).isEqualTo(8081));
+    assertThat(onlyListener(statusField(after, "nlb", "arn")).defaultActions().get(0).targetGroupArn()).isEqualTo(albTargets.targetGroupArn());
+    assertThat(elb.describeTargetGroupAttributes(q -> q.targetGroupArn(statusField(after, "alb", "targetGroupArn"))).attributes())
+        .anySatisfy(a -> {
+          assertThat(a.key()).isEqualTo("lambda.multi_value_headers.enabled");
+          assertThat(a.value()).isEqualTo("true");
+        });
+  }
+
+  @Test
+  void renamingTheFunctionCreatesTheNewOneAndDeletesTheOld() {
+    String ns = operator.namespace(1);
+    String yaml = ready(ns, "rename", stack(ns, "rename"));
+    String oldArn = statusField(operator.get(ns, "rename"), "lambda", "functionArn");
+
+    operator.apply(yaml.replace("      name: rename-" + ns + "\n", "      name: renamed-" + ns + "\n"));
+    GenericKubernetesResource after = operator.awaitReady(ns, "rename", READY);
+
+    String newArn = statusField(after, "lambda", "functionArn");
+    assertThat(newArn).endsWith(":function:renamed-" + ns);
+    assertThat(targets(statusField(after, "alb", "targetGroupArn"))).extracting(TargetDescription::id).containsExactly(newArn);
+    assertThat(lambda.listFunctionsPaginator().functions().stream().map(f -> f.functionArn())).doesNotContain(oldArn);
+    assertThat(AwsInventory.ownedBy(operator.clusterName(), ns, "rename")).hasSize(5);
+  }
+
+  @Test
+  void anExistingFunctionGetsOnlyThePermissionAndRegistrationAndKeepsItsConfiguration() {
+    String ns = operator.namespace(1);
+    String name = LocalWorld.uniqueName("existing");
+    String digest = pre.pushImage("existing");
+    String repoUri;
+    try (var ecr = software.amazon.awssdk.services.ecr.EcrClient.create()) {
+      repoUri = ecr.describeRepositories(q -> q.repositoryNames(pre.repository())).repositories().get(0).repositoryUri();
+    }
+    String arn = lambda.createFunction(q -> q.functionName(name).packageType("Image").code(c -> c.imageUri(repoUri + "@" + digest))
+        .role(pre.roleArn()).timeout(7).environment(e -> e.variables(Map.of("MINE", "yes")))).functionArn();
+
+    String yaml = stack(ns, "existing");
+    int fn = yaml.indexOf("    function:\n");
+    int end = yaml.indexOf("    multiValueHeaders:");
+    yaml = yaml.substring(0, fn) + "    functionArn: " + arn + "\n" + yaml.substring(end);
+    ready(ns, "existing", yaml);
+
+    GetFunctionResponse after = lambda.getFunction(q -> q.functionName(arn));
+    assertThat(after.configuration().timeout()).isEqualTo(7);
+    assertThat(after.configuration().environment().variables()).containsExactly(Map.entry("MINE", "yes"));
+    assertThat(after.tags() == null ? Map.<String, String>of() : after.tags()).doesNotContainKey("lambdaingress.io/cluster");
+    String lambdaTargets = statusField(operator.get(ns, "existing"), "alb", "targetGroupArn");
+    assertThat(targets(lambdaTargets)).extracting(TargetDescription::id).containsExactly(arn);
+    assertThat(lambda.getPolicy(q -> q.functionName(arn)).policy()).contains(lambdaTargets);
+
+    operator.client().genericKubernetesResources(OperatorHarness.LAMBDA_INGRESSES).inNamespace(ns).withName("existing").delete();
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(operator.get(ns, "existing")).isNull());
+    // The function stays, without our permission; everything we created is gone.
+    assertThat(lambda.getFunction(q -> q.functionName(arn)).configuration().timeout()).isEqualTo(7);
+    assertThat(policyOrEmpty(arn)).doesNotContain("lambda-ingress-");
+    assertThat(AwsInventory.ownedBy(operator.clusterName(), ns, "existing")).isEmpty();
+  }
+
+  /** A function's resource policy; Lambda answers 404 when it has no statement at all. */
+  private static String policyOrEmpty(String functionArn) {
+    try {
+      return lambda.getPolicy(q -> q.functionName(functionArn)).policy();
+    } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException e) {
+      return "";
+    }
   }
 }

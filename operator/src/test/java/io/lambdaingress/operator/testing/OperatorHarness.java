@@ -154,6 +154,8 @@ public final class OperatorHarness implements AutoCloseable {
 
   @Override
   public void close() {
+    SuiteAwsCalls.record(aws.counter().snapshot(), StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+        .walk(frames -> frames.map(f -> f.getDeclaringClass().getSimpleName()).filter(n -> n.endsWith("IT")).findFirst().orElse("?")));
     operator.stop();
     aws.close();
     client.close();

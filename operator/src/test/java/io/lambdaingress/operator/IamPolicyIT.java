@@ -1,0 +1,57 @@
+package io.lambdaingress.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lambdaingress.operator.testing.LocalWorld;
+import io.lambdaingress.operator.testing.SuiteAwsCalls;
+import java.nio.file.Files;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docs/iam-policy.json against what the operator really calls: every AWS action the integration suite's
+ * operators called is allowed, and nothing is allowed that the suite never called. Runs last (see
+ * junit-platform.properties), after the suites that exercise the whole lifecycle.
+ *
+ * <p>moto does not evaluate IAM policies, so this is the policy's action list, not its conditions: those
+ * (owner-tag conditions) are checked by a person against AWS's documentation of condition keys.
+ */
+@Order(Integer.MAX_VALUE)
+class IamPolicyIT {
+
+  // Authorized by AWS as part of another call, never called by us: CreateFunction/UpdateFunctionConfiguration
+  // check iam:PassRole on the function's role.
+  private static final Set<String> IMPLIED = Set.of("iam:PassRole");
+  // The lifecycle (create, update in place, replace, drift, image roll, delete) and the bad-input cases.
+  private static final Set<String> LIFECYCLE_SUITES = Set.of("LambdaIngressIT");
+
+  @Test
+  void allowsExactlyTheActionsTheOperatorCalls() throws Exception {
+    assumeTrue(SuiteAwsCalls.recordedFrom().containsAll(LIFECYCLE_SUITES),
+        "needs the full integration suite in this JVM (ran: " + SuiteAwsCalls.recordedFrom() + ")");
+    Set<String> allowed = new TreeSet<>();
+    JsonNode policy = new ObjectMapper().readTree(Files.readString(LocalWorld.repoRoot().resolve("docs/iam-policy.json")));
+    for (JsonNode statement : policy.path("Statement")) {
+      assertThat(statement.path("Effect").asText()).isEqualTo("Allow");
+      JsonNode actions = statement.path("Action");
+      if (actions.isArray()) {
+        actions.forEach(a -> allowed.add(a.asText()));
+      } else {
+        allowed.add(actions.asText());
+      }
+    }
+    assertThat(allowed).as("no wildcard actions").noneMatch(a -> a.contains("*"));
+    Set<String> called = new TreeSet<>(SuiteAwsCalls.called());
+
+    assertThat(allowed).as("every action the operator called is allowed").containsAll(called);
+    Set<String> neverCalled = new TreeSet<>(allowed);
+    neverCalled.removeAll(called);
+    neverCalled.removeAll(IMPLIED);
+    assertThat(neverCalled).as("allowed but never called by the suite").isEmpty();
+  }
+}
