@@ -137,7 +137,9 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   }
 
   @Override
-  public ErrorStatusUpdateControl<LambdaIngress> updateErrorStatus(LambdaIngress li, Context<LambdaIngress> context, Exception e) {
+  public ErrorStatusUpdateControl<LambdaIngress> updateErrorStatus(LambdaIngress li, Context<LambdaIngress> context, Exception thrown) {
+    // JOSDK hands us its own OperatorException wrapping what reconcile threw: report the cause.
+    Throwable e = rootAwsFailure(thrown);
     Reason reason = e instanceof AwsFailure f ? f.reason() : Reason.AwsError;
     int attempt = context.getRetryInfo().map(r -> r.getAttemptCount()).orElse(1);
     if (reason == Reason.AwsThrottled && attempt < QUIET_THROTTLE_ATTEMPTS) {
@@ -154,6 +156,15 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     warnIfNew(li, reason.name(), message);
     ReadyCondition.set(li.getStatus(), status, false, reason.name(), message, generation);
     return ErrorStatusUpdateControl.patchStatus(withStatus(li, status));
+  }
+
+  private static Throwable rootAwsFailure(Throwable thrown) {
+    for (Throwable t = thrown; t != null; t = t.getCause()) {
+      if (t instanceof AwsFailure) {
+        return t;
+      }
+    }
+    return thrown;
   }
 
   @Override

@@ -1,0 +1,126 @@
+package io.lambdaingress.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.lambdaingress.operator.testing.ArticlePrerequisites;
+import io.lambdaingress.operator.testing.AwsFaultProxy;
+import io.lambdaingress.operator.testing.AwsFaultProxy.Fault;
+import io.lambdaingress.operator.testing.LocalWorld;
+import io.lambdaingress.operator.testing.OperatorHarness;
+import io.lambdaingress.operator.testing.OperatorProcess;
+import io.lambdaingress.operator.testing.WithLocalWorld;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What moto cannot produce, AWS answers through a fault-injecting proxy in front of moto: throttling and
+ * AccessDenied. The operator runs as a process whose AWS_ENDPOINT_URL is the proxy.
+ */
+@WithLocalWorld
+class AwsFaultsIT {
+
+  private static KubernetesClient client;
+  private static ArticlePrerequisites pre;
+  private static int nextIp = 150;
+
+  @BeforeAll
+  static void setUp(LocalWorld world) {
+    client = world.adminClient();
+    OperatorHarness.installCrds(client);
+    pre = ArticlePrerequisites.create(world.awsRegion());
+  }
+
+  @AfterAll
+  static void tearDown() {
+    client.close();
+  }
+
+  private static String namespace() {
+    String ns = LocalWorld.uniqueName("fault");
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+    return ns;
+  }
+
+  private static void apply(String ns, String name) {
+    String yaml = pre.articleStack(ns, name).replace("10.20.0.10", "10.20.0." + (nextIp++));
+    client.genericKubernetesResources(OperatorHarness.LAMBDA_INGRESSES)
+        .load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).serverSideApply();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> ready(String ns, String name) {
+    var r = client.genericKubernetesResources(OperatorHarness.LAMBDA_INGRESSES).inNamespace(ns).withName(name).get();
+    if (r == null || !(r.getAdditionalProperties().get("status") instanceof Map<?, ?> status) || !(status.get("conditions") instanceof List<?> list)) {
+      return Map.of();
+    }
+    return list.stream().map(c -> (Map<String, Object>) c).filter(c -> "Ready".equals(c.get("type"))).findFirst().orElse(Map.of());
+  }
+
+  private static OperatorProcess operator(LocalWorld world, AwsFaultProxy proxy, String ns) {
+    return OperatorProcess.start(world, LocalWorld.uniqueName("fault"), ns, 5, Map.of("AWS_ENDPOINT_URL", proxy.endpoint().toString()));
+  }
+
+  @Test
+  void aBurstOfThrottlingIsRetriedQuietlyAndNeverShowsInReady(LocalWorld world) throws Exception {
+    String ns = namespace();
+    try (AwsFaultProxy proxy = new AwsFaultProxy(world.awsEndpoint()); OperatorProcess op = operator(world, proxy, ns)) {
+      // Five in a row: more than the SDK's three attempts for one call, fewer than our quiet retries absorb.
+      proxy.inject("DescribeLoadBalancers", Fault.THROTTLING, 5);
+      apply(ns, "burst");
+      Set<String> seen = ConcurrentHashMap.newKeySet();
+      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+        Map<String, Object> c = ready(ns, "burst");
+        if (c.get("status") != null) {
+          seen.add(c.get("status") + "/" + c.get("reason"));
+        }
+        assertThat(c).containsEntry("status", "True");
+      });
+      assertThat(proxy.injected()).isEqualTo(5);
+      assertThat(seen).as("Ready conditions seen while throttled").containsExactly("True/Reconciled");
+    }
+  }
+
+  @Test
+  void persistentThrottlingIsReportedAndClearsWhenAwsRecovers(LocalWorld world) throws Exception {
+    String ns = namespace();
+    try (AwsFaultProxy proxy = new AwsFaultProxy(world.awsEndpoint()); OperatorProcess op = operator(world, proxy, ns)) {
+      proxy.inject("DescribeLoadBalancers", Fault.THROTTLING, Integer.MAX_VALUE);
+      apply(ns, "storm");
+      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+          assertThat(ready(ns, "storm")).containsEntry("status", "False").containsEntry("reason", "AwsThrottled"));
+      assertThat((String) ready(ns, "storm").get("message")).contains("Throttling");
+
+      proxy.clear();
+      await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+          assertThat(ready(ns, "storm")).containsEntry("status", "True"));
+    }
+  }
+
+  @Test
+  void accessDeniedNamesTheActionAndClearsOnceAllowed(LocalWorld world) throws Exception {
+    String ns = namespace();
+    try (AwsFaultProxy proxy = new AwsFaultProxy(world.awsEndpoint()); OperatorProcess op = operator(world, proxy, ns)) {
+      proxy.inject("CreateLoadBalancer", Fault.accessDenied("CreateLoadBalancer"), Integer.MAX_VALUE);
+      apply(ns, "denied");
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+          assertThat(ready(ns, "denied")).containsEntry("status", "False").containsEntry("reason", "AwsAccessDenied"));
+      assertThat((String) ready(ns, "denied").get("message"))
+          .contains("create load balancer").contains("elasticloadbalancing:CreateLoadBalancer");
+
+      proxy.clear(); // the IAM policy is fixed
+      await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+          assertThat(ready(ns, "denied")).containsEntry("status", "True"));
+    }
+  }
+}
