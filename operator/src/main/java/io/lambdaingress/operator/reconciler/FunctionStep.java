@@ -4,7 +4,6 @@ import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.aws.LambdaFunctionClient;
 import io.lambdaingress.operator.aws.LambdaFunctionClient.PolicyStatement;
 import io.lambdaingress.operator.aws.Reason;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -116,19 +115,11 @@ final class FunctionStep {
   }
 
   private void syncTags(String functionArn, Map<String, String> observed, Map<String, String> wanted) {
-    Map<String, String> add = new HashMap<>();
-    wanted.forEach((k, v) -> {
-      if (!v.equals(observed.get(k))) {
-        add.put(k, v);
-      }
-    });
-    Set<String> remove = new HashSet<>(observed.keySet());
-    remove.removeAll(wanted.keySet());
-    remove.removeIf(k -> k.startsWith("aws:"));
-    if (!add.isEmpty() || !remove.isEmpty()) {
-      writes.announce("Updated", "function " + functionArn, "tags: set " + add.keySet() + ", removed " + remove);
-      lambda.tag(functionArn, add);
-      lambda.untag(functionArn, remove);
+    MapDiff diff = MapDiff.tags(observed, wanted);
+    if (!diff.isEmpty()) {
+      writes.announce("Updated", "function " + functionArn, "tags: " + diff.describe());
+      lambda.tag(functionArn, diff.set());
+      lambda.untag(functionArn, diff.removed());
     }
   }
 

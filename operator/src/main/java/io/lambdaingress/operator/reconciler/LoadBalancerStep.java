@@ -1,8 +1,6 @@
 package io.lambdaingress.operator.reconciler;
 
 import io.lambdaingress.operator.aws.ElbV2Client;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -108,41 +106,22 @@ final class LoadBalancerStep {
     if (wanted.isEmpty()) {
       return;
     }
-    Map<String, String> observed = inventory.loadBalancerAttributes(lb.loadBalancerArn());
-    Map<String, String> changes = new HashMap<>();
-    wanted.forEach((k, v) -> {
-      if (!v.equals(observed.get(k))) {
-        changes.put(k, v);
-      }
-    });
-    if (!changes.isEmpty()) {
-      writes.announce("Updated", kind + " " + lb.loadBalancerName(), "attributes " + changes);
-      elb.setLoadBalancerAttributes(lb.loadBalancerArn(), changes);
-      inventory.rememberAttributes(lb.loadBalancerArn(), changes);
+    MapDiff diff = MapDiff.attributes(inventory.loadBalancerAttributes(lb.loadBalancerArn()), wanted);
+    if (!diff.isEmpty()) {
+      writes.announce("Updated", kind + " " + lb.loadBalancerName(), "attributes " + diff.set());
+      elb.setLoadBalancerAttributes(lb.loadBalancerArn(), diff.set());
+      inventory.rememberAttributes(lb.loadBalancerArn(), diff.set());
     }
   }
 
-  /** Makes the resource's tags the desired ones: adds or changes what differs, removes what we no longer want. */
+  /** Makes the resource's tags the desired ones (see {@link MapDiff#tags}). */
   static void syncTags(ElbInventory inventory, String resource, String arn, Map<String, String> observed, List<Tag> desired, AwsWrites writes) {
-    Map<String, String> wanted = tagMap(desired);
-    Map<String, String> add = new HashMap<>();
-    wanted.forEach((k, v) -> {
-      if (!v.equals(observed.get(k))) {
-        add.put(k, v);
-      }
-    });
-    // AWS-reserved tags (aws:...) are not ours to remove.
-    Set<String> remove = new HashSet<>(observed.keySet());
-    remove.removeAll(wanted.keySet());
-    remove.removeIf(k -> k.startsWith("aws:"));
-    if (!add.isEmpty() || !remove.isEmpty()) {
-      writes.announce("Updated", resource, "tags: set " + add.keySet() + ", removed " + remove);
-      inventory.client().addTags(arn, add);
-      inventory.client().removeTags(arn, remove);
-      Map<String, String> now = new HashMap<>(observed);
-      now.putAll(add);
-      now.keySet().removeAll(remove);
-      inventory.rememberTags(arn, now);
+    MapDiff diff = MapDiff.tags(observed, tagMap(desired));
+    if (!diff.isEmpty()) {
+      writes.announce("Updated", resource, "tags: " + diff.describe());
+      inventory.client().addTags(arn, diff.set());
+      inventory.client().removeTags(arn, diff.removed());
+      inventory.rememberTags(arn, diff.applyTo(observed));
     }
   }
 

@@ -1,7 +1,6 @@
 package io.lambdaingress.operator.reconciler;
 
 import io.lambdaingress.operator.aws.ElbV2Client;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -66,17 +65,11 @@ final class TargetGroupStep {
       LoadBalancerStep.syncTags(inventory, kind + " " + desired.name(), tg.targetGroupArn(), tags, desired.tags(), writes);
     }
     if (!attributes.isEmpty()) {
-      Map<String, String> observed = inventory.targetGroupAttributes(tg.targetGroupArn());
-      Map<String, String> changes = new HashMap<>();
-      attributes.forEach((k, v) -> {
-        if (!v.equals(observed.get(k))) {
-          changes.put(k, v);
-        }
-      });
-      if (!changes.isEmpty()) {
-        writes.announce("Updated", kind + " " + desired.name(), "attributes " + changes);
-        elb.setTargetGroupAttributes(tg.targetGroupArn(), changes);
-        inventory.rememberAttributes(tg.targetGroupArn(), changes);
+      MapDiff diff = MapDiff.attributes(inventory.targetGroupAttributes(tg.targetGroupArn()), attributes);
+      if (!diff.isEmpty()) {
+        writes.announce("Updated", kind + " " + desired.name(), "attributes " + diff.set());
+        elb.setTargetGroupAttributes(tg.targetGroupArn(), diff.set());
+        inventory.rememberAttributes(tg.targetGroupArn(), diff.set());
       }
     }
     return tg;
