@@ -1,0 +1,122 @@
+package io.lambdaingress.operator.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.lambdaingress.operator.api.DeletionPolicy;
+import io.lambdaingress.operator.api.LambdaIngress;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
+
+class ChainModelTest {
+
+  static final String ARTICLE = """
+      apiVersion: lambdaingress.io/v1alpha1
+      kind: LambdaIngress
+      metadata: {name: sample, namespace: default}
+      spec:
+        nlb:
+          scheme: internal
+          crossZoneLoadBalancing: true
+          subnetMappings: [{subnetId: subnet-0a1b2c3d4e5f60718, privateIPv4Address: 10.20.0.10}]
+          listener: {port: 80}
+          healthCheck: {path: /healthz}
+        alb:
+          scheme: internal
+          subnets: [subnet-0b1b2c3d4e5f60718, subnet-0c1b2c3d4e5f60718]
+          securityGroups: [sg-0123456789abcdef0]
+          listener: {port: 8080}
+        lambda:
+          function:
+            name: sample
+            image: {repository: sample, tag: latest}
+            roleArn: arn:aws:iam::123456789012:role/sample-lambda
+            timeoutSeconds: 30
+            memoryMiB: 512
+            environment: {ENV: hoge}
+            vpc: {subnetIds: [subnet-0d1b2c3d4e5f60718], securityGroupIds: [sg-0456789abcdef0123]}
+          multiValueHeaders: true
+        tags: {team: payments}
+      """;
+
+  static LambdaIngress parse(String yaml) {
+    return Serialization.unmarshal(yaml, LambdaIngress.class);
+  }
+
+  @Test
+  void theArticleStackBecomesTheChain() {
+    ChainModel m = ChainModel.of(parse(ARTICLE), "prod", "vpc-1");
+
+    assertThat(m.ownerTags()).containsOnly(Map.entry("lambdaingress.io/cluster", "prod"),
+        Map.entry("lambdaingress.io/namespace", "default"), Map.entry("lambdaingress.io/name", "sample"));
+    assertThat(m.nlb().loadBalancer().typeAsString()).isEqualTo("network");
+    assertThat(m.nlb().loadBalancer().schemeAsString()).isEqualTo("internal");
+    assertThat(m.nlb().loadBalancer().subnetMappings()).singleElement()
+        .satisfies(s -> assertThat(s.privateIPv4Address()).isEqualTo("10.20.0.10"));
+    assertThat(m.nlb().attributes()).containsEntry("load_balancing.cross_zone.enabled", "true");
+    assertThat(m.nlb().listenerPort()).isEqualTo(80);
+
+    // The NLB's target group points at the ALB's listener port, and health-checks through it.
+    var atg = m.nlb().albTargetGroup();
+    assertThat(atg.targetTypeAsString()).isEqualTo("alb");
+    assertThat(atg.protocolAsString()).isEqualTo("TCP");
+    assertThat(atg.port()).isEqualTo(8080);
+    assertThat(atg.vpcId()).isEqualTo("vpc-1");
+    assertThat(atg.healthCheckProtocolAsString()).isEqualTo("HTTP");
+    assertThat(atg.healthCheckPath()).isEqualTo("/healthz");
+    assertThat(atg.healthCheckPort()).isEqualTo("8080");
+
+    assertThat(m.alb().loadBalancer().typeAsString()).isEqualTo("application");
+    assertThat(m.alb().listenerPort()).isEqualTo(8080);
+    assertThat(m.alb().lambdaTargetGroup().targetTypeAsString()).isEqualTo("lambda");
+    assertThat(m.alb().lambdaTargetGroupAttributes()).containsEntry("lambda.multi_value_headers.enabled", "true");
+
+    var fn = m.function().orElseThrow();
+    assertThat(fn.name()).isEqualTo("sample");
+    assertThat(fn.image()).isEqualTo(ImageRef.tagged("sample", "latest"));
+    var request = fn.request("123456789012.dkr.ecr.us-east-1.amazonaws.com/sample@sha256:" + "a".repeat(64));
+    assertThat(request.code().imageUri()).endsWith("@sha256:" + "a".repeat(64));
+    assertThat(request.environment().variables()).containsOnly(Map.entry("ENV", "hoge"), Map.entry("LAMBDA_INGRESS_HEALTH_PATH", "/healthz"));
+    assertThat(request.vpcConfig().subnetIds()).containsExactly("subnet-0d1b2c3d4e5f60718");
+    assertThat(request.tags()).containsEntry("team", "payments").containsEntry("lambdaingress.io/name", "sample");
+    assertThat(m.deletionPolicy()).isEqualTo(DeletionPolicy.Delete);
+    assertThat(m.permissionStatementId()).isEqualTo(m.names().permissionStatementId());
+  }
+
+  @Test
+  void defaultsApplyWhenOptionalFieldsAreAbsent() {
+    String minimal = ARTICLE.replace("    scheme: internal\n", "").replace("    crossZoneLoadBalancing: true\n", "")
+        .replace("    healthCheck: {path: /healthz}\n", "").replace("      name: sample\n", "")
+        .replace("      timeoutSeconds: 30\n", "").replace("      memoryMiB: 512\n", "").replace("    multiValueHeaders: true\n", "");
+    ChainModel m = ChainModel.of(parse(minimal), "prod", "vpc-1");
+
+    assertThat(m.nlb().loadBalancer().schemeAsString()).isEqualTo("internal");
+    assertThat(m.nlb().attributes()).containsEntry("load_balancing.cross_zone.enabled", "true");
+    assertThat(m.nlb().albTargetGroup().healthCheckPath()).isEqualTo("/healthz");
+    assertThat(m.alb().lambdaTargetGroupAttributes()).containsEntry("lambda.multi_value_headers.enabled", "false");
+    var fn = m.function().orElseThrow();
+    assertThat(fn.name()).isEqualTo(m.names().function());
+    assertThat(fn.template().timeout()).isEqualTo(30);
+    assertThat(fn.template().memorySize()).isEqualTo(512);
+  }
+
+  @Test
+  void ownerTagsWinOverSpecTags() {
+    ChainModel m = ChainModel.of(parse(ARTICLE.replace("tags: {team: payments}", "tags: {lambdaingress.io/name: forged, team: x}")),
+        "prod", "vpc-1");
+    assertThat(m.nlb().loadBalancer().tags()).contains(Tag.builder().key("lambdaingress.io/name").value("sample").build())
+        .doesNotContain(Tag.builder().key("lambdaingress.io/name").value("forged").build());
+  }
+
+  @Test
+  void anExistingFunctionIsReferencedNotManaged() {
+    int start = ARTICLE.indexOf("    function:\n");
+    int end = ARTICLE.indexOf("    multiValueHeaders:");
+    String existing = ARTICLE.substring(0, start) + "    functionArn: arn:aws:lambda:us-east-1:123456789012:function:existing\n"
+        + ARTICLE.substring(end);
+    ChainModel m = ChainModel.of(parse(existing), "prod", "vpc-1");
+    assertThat(m.function()).isEmpty();
+    assertThat(m.existingFunctionArn()).isEqualTo("arn:aws:lambda:us-east-1:123456789012:function:existing");
+  }
+}

@@ -1,0 +1,61 @@
+package io.lambdaingress.operator.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class LoadBalancerNamesTest {
+
+  private static List<String> elbNames(LoadBalancerNames n) {
+    return List.of(n.nlb(), n.alb(), n.albTargetGroup(), n.lambdaTargetGroup());
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "prod, default, sample",
+      "prod, a-very-long-namespace-name-that-goes-on-and-on, an-equally-long-object-name-for-good-measure-x",
+      "c, internal, internal",
+      "c, -x-, --y--",
+      "c, UPPER.case_ns, Name.With.Dots",
+  })
+  void namesFitAwsRules(String cluster, String namespace, String name) {
+    LoadBalancerNames n = LoadBalancerNames.of(cluster, namespace, name);
+    for (String elb : elbNames(n)) {
+      assertThat(elb).hasSizeLessThanOrEqualTo(32).matches("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$").doesNotStartWith("internal-");
+    }
+    assertThat(n.function()).hasSizeLessThanOrEqualTo(64).matches("^[A-Za-z0-9_-]+$");
+    assertThat(n.permissionStatementId()).matches("^[A-Za-z0-9_-]{1,100}$");
+  }
+
+  @Test
+  void namesAreDeterministicAndKeepTheirRoleReadable() {
+    LoadBalancerNames a = LoadBalancerNames.of("prod", "default", "sample");
+    assertThat(LoadBalancerNames.of("prod", "default", "sample")).isEqualTo(a);
+    assertThat(a.nlb()).startsWith("li-default-sample-").endsWith("-nlb");
+    assertThat(a.alb()).endsWith("-alb");
+    assertThat(a.albTargetGroup()).endsWith("-atg");
+    assertThat(a.lambdaTargetGroup()).endsWith("-ltg");
+  }
+
+  @Test
+  void namesThatReadTheSameDoNotCollide() {
+    // "default/a-b" and "default-a/b" sanitize to the same readable part; the hash keeps them apart.
+    LoadBalancerNames one = LoadBalancerNames.of("prod", "default", "a-b");
+    LoadBalancerNames two = LoadBalancerNames.of("prod", "default-a", "b");
+    LoadBalancerNames otherCluster = LoadBalancerNames.of("staging", "default", "a-b");
+    assertThat(elbNames(one)).doesNotContainAnyElementsOf(elbNames(two)).doesNotContainAnyElementsOf(elbNames(otherCluster));
+    assertThat(one.function()).isNotEqualTo(two.function()).isNotEqualTo(otherCluster.function());
+    assertThat(one.permissionStatementId()).isNotEqualTo(two.permissionStatementId());
+  }
+
+  @Test
+  void longNamesAreCutButKeepTheHash() {
+    LoadBalancerNames n = LoadBalancerNames.of("c", "n".repeat(63), "x".repeat(253));
+    String hash = LoadBalancerNames.hash("c/" + "n".repeat(63) + "/" + "x".repeat(253));
+    assertThat(n.nlb()).hasSize(32).contains(hash);
+    assertThat(n.function()).hasSize(64).endsWith(hash);
+  }
+}

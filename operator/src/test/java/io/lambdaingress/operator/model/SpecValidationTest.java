@@ -1,0 +1,81 @@
+package io.lambdaingress.operator.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lambdaingress.operator.api.LambdaIngressSpec;
+import io.lambdaingress.operator.model.SpecValidation.SubnetFacts;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SpecValidationTest {
+
+  private static final Map<String, SubnetFacts> ARTICLE_SUBNETS = Map.of(
+      "subnet-0a1b2c3d4e5f60718", new SubnetFacts("vpc-1", "10.20.0.0/24", "us-east-1a"),
+      "subnet-0b1b2c3d4e5f60718", new SubnetFacts("vpc-1", "10.20.1.0/24", "us-east-1b"),
+      "subnet-0c1b2c3d4e5f60718", new SubnetFacts("vpc-1", "10.20.2.0/24", "us-east-1c"),
+      "subnet-0d1b2c3d4e5f60718", new SubnetFacts("vpc-1", "10.20.3.0/24", "us-east-1a"));
+  private static final Map<String, String> GROUPS = Map.of("sg-0123456789abcdef0", "vpc-1", "sg-0456789abcdef0123", "vpc-1");
+
+  private static LambdaIngressSpec spec(String yaml) {
+    return ChainModelTest.parse(yaml).getSpec();
+  }
+
+  @Test
+  void theArticleStackIsValid() {
+    assertThat(SpecValidation.ofSpec(spec(ChainModelTest.ARTICLE))).isEmpty();
+    assertThat(SpecValidation.ofNetwork(spec(ChainModelTest.ARTICLE), ARTICLE_SUBNETS, GROUPS)).isEmpty();
+  }
+
+  @Test
+  void subnetsInTwoVpcsAreNamedByField() {
+    Map<String, SubnetFacts> subnets = new HashMap<>(ARTICLE_SUBNETS);
+    subnets.put("subnet-0c1b2c3d4e5f60718", new SubnetFacts("vpc-2", "10.30.2.0/24", "us-east-1c"));
+    assertThat(SpecValidation.ofNetwork(spec(ChainModelTest.ARTICLE), subnets, GROUPS)).singleElement().asString()
+        .startsWith("spec.alb.subnets[1]: subnet subnet-0c1b2c3d4e5f60718 is in vpc-2").contains("one VPC");
+  }
+
+  @Test
+  void aSecurityGroupInAnotherVpcIsNamed() {
+    assertThat(SpecValidation.ofNetwork(spec(ChainModelTest.ARTICLE), ARTICLE_SUBNETS,
+        Map.of("sg-0123456789abcdef0", "vpc-9", "sg-0456789abcdef0123", "vpc-1"))).singleElement().asString()
+        .contains("security group sg-0123456789abcdef0 is in vpc-9");
+  }
+
+  @Test
+  void aStaticIpOutsideItsSubnetOrReservedByAwsIsNamed() {
+    assertThat(SpecValidation.ofNetwork(spec(ChainModelTest.ARTICLE.replace("10.20.0.10", "10.20.9.10")), ARTICLE_SUBNETS, GROUPS))
+        .singleElement().asString().startsWith("spec.nlb.subnetMappings[0].privateIPv4Address: 10.20.9.10 is outside subnet");
+    assertThat(SpecValidation.ofNetwork(spec(ChainModelTest.ARTICLE.replace("10.20.0.10", "10.20.0.1")), ARTICLE_SUBNETS, GROUPS))
+        .singleElement().asString().contains("reserves");
+  }
+
+  @Test
+  void albSubnetsInOneZoneAndDuplicatesAreRefused() {
+    String oneZone = ChainModelTest.ARTICLE.replace("subnets: [subnet-0b1b2c3d4e5f60718, subnet-0c1b2c3d4e5f60718]",
+        "subnets: [subnet-0a1b2c3d4e5f60718, subnet-0d1b2c3d4e5f60718]");
+    assertThat(SpecValidation.ofNetwork(spec(oneZone), ARTICLE_SUBNETS, GROUPS)).singleElement().asString()
+        .startsWith("spec.alb.subnets: an ALB needs subnets in at least two Availability Zones");
+    String twice = ChainModelTest.ARTICLE.replace("subnets: [subnet-0b1b2c3d4e5f60718, subnet-0c1b2c3d4e5f60718]",
+        "subnets: [subnet-0b1b2c3d4e5f60718, subnet-0b1b2c3d4e5f60718]");
+    assertThat(SpecValidation.ofSpec(spec(twice))).singleElement().asString().startsWith("spec.alb.subnets: a subnet is listed twice");
+  }
+
+  @Test
+  void aBadImageUriAndAPrivateIpOnAnInternetFacingNlbAreRefused() {
+    String badUri = ChainModelTest.ARTICLE.replace("image: {repository: sample, tag: latest}", "image: {uri: 'docker.io/library/nginx'}");
+    assertThat(SpecValidation.ofSpec(spec(badUri))).singleElement().asString().startsWith("spec.lambda.function.image.uri:");
+    String publicNlb = ChainModelTest.ARTICLE.replaceFirst("scheme: internal", "scheme: internet-facing");
+    assertThat(SpecValidation.ofSpec(spec(publicNlb))).singleElement().asString()
+        .startsWith("spec.nlb.subnetMappings: privateIPv4Address is only for an internal NLB");
+  }
+
+  @Test
+  void everySubnetIsListedWithItsField() {
+    assertThat(SpecValidation.subnetFields(spec(ChainModelTest.ARTICLE))).containsExactly(
+        Map.entry("subnet-0a1b2c3d4e5f60718", "spec.nlb.subnetMappings[0].subnetId"),
+        Map.entry("subnet-0b1b2c3d4e5f60718", "spec.alb.subnets[0]"),
+        Map.entry("subnet-0c1b2c3d4e5f60718", "spec.alb.subnets[1]"),
+        Map.entry("subnet-0d1b2c3d4e5f60718", "spec.lambda.function.vpc.subnetIds[0]"));
+  }
+}
