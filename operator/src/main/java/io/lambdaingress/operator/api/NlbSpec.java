@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 /** The network load balancer: the static-IP entry point. */
@@ -13,7 +14,10 @@ import java.util.List;
 public class NlbSpec {
 
   @Default("internal")
-  @JsonPropertyDescription("internal (default) or internet-facing. Changing it replaces the NLB.")
+  // A scheme change would replace the NLB: a new endpoint and new IPs for every client. Refused instead.
+  @ValidationRule(value = "self == oldSelf", message = "spec.nlb.scheme is immutable: changing it would replace the NLB, "
+      + "its endpoint and its IPs; create a new LambdaIngress and move clients over instead")
+  @JsonPropertyDescription("internal (default) or internet-facing. Immutable: a different scheme is a different NLB and endpoint.")
   private Scheme scheme;
 
   @Default("true")

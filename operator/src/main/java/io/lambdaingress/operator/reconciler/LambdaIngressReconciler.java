@@ -82,7 +82,8 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     try {
       outcome = chain.apply(model, previousFunction, writes);
     } catch (AwsFailure f) {
-      if (!STALE.contains(f.awsErrorCode())) {
+      // Our own failures (NameConflict, ...) carry no AWS code; Set.of().contains(null) would throw.
+      if (f.awsErrorCode() == null || !STALE.contains(f.awsErrorCode())) {
         throw f;
       }
       // Something listed is gone (deleted out of band): list afresh and converge in this same run.
