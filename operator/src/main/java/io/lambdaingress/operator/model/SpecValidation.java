@@ -105,10 +105,31 @@ public final class SpecValidation {
         }
       }
     }
+    // AWS takes one subnet per Availability Zone for either load balancer (moto does not check on create).
+    problems.addAll(secondInAZone(mappings.stream().map(SubnetMapping::getSubnetId).toList(), "spec.nlb.subnetMappings[%d].subnetId",
+        "spec.nlb.subnetMappings[%d]", "an NLB", subnets));
     Set<String> albZones = new LinkedHashSet<>();
     spec.getAlb().getSubnets().forEach(s -> albZones.add(subnets.get(s).availabilityZone()));
     if (albZones.size() < 2) {
       problems.add("spec.alb.subnets: an ALB needs subnets in at least two Availability Zones; these are all in " + albZones);
+    } else {
+      problems.addAll(secondInAZone(spec.getAlb().getSubnets(), "spec.alb.subnets[%d]", "spec.alb.subnets[%d]", "an ALB", subnets));
+    }
+    return problems;
+  }
+
+  /** Each subnet after the first of its Availability Zone, named by field. */
+  private static List<String> secondInAZone(List<String> subnetIds, String field, String firstField, String what,
+      Map<String, SubnetFacts> subnets) {
+    List<String> problems = new ArrayList<>();
+    Map<String, Integer> firstOfZone = new LinkedHashMap<>();
+    for (int i = 0; i < subnetIds.size(); i++) {
+      String zone = subnets.get(subnetIds.get(i)).availabilityZone();
+      Integer first = firstOfZone.putIfAbsent(zone, i);
+      if (first != null) {
+        problems.add(String.format(field, i) + ": subnet " + subnetIds.get(i) + " is in " + zone + " like "
+            + String.format(firstField, first) + "; " + what + " takes one subnet per Availability Zone");
+      }
     }
     return problems;
   }

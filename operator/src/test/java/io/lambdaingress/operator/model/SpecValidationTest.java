@@ -61,6 +61,28 @@ class SpecValidationTest {
     assertThat(SpecValidation.ofSpec(spec(twice))).singleElement().asString().startsWith("spec.alb.subnets: a subnet is listed twice");
   }
 
+  private static String nlbSubnets(String first, String second) {
+    return ChainModelTest.ARTICLE.replace("subnetMappings: [{subnetId: subnet-0a1b2c3d4e5f60718, privateIPv4Address: 10.20.0.10}]",
+        "subnetMappings: [{subnetId: " + first + "}, {subnetId: " + second + "}]");
+  }
+
+  @Test
+  void eachLoadBalancerTakesOneSubnetPerZone() {
+    // Subnets a and d are both in us-east-1a: AWS refuses two subnets of one zone for an NLB or an ALB.
+    String nlbTwice = nlbSubnets("subnet-0a1b2c3d4e5f60718", "subnet-0d1b2c3d4e5f60718");
+    assertThat(SpecValidation.ofNetwork(spec(nlbTwice), ARTICLE_SUBNETS, GROUPS)).singleElement().asString()
+        .isEqualTo("spec.nlb.subnetMappings[1].subnetId: subnet subnet-0d1b2c3d4e5f60718 is in us-east-1a like "
+            + "spec.nlb.subnetMappings[0]; an NLB takes one subnet per Availability Zone");
+    assertThat(SpecValidation.ofNetwork(spec(nlbSubnets("subnet-0a1b2c3d4e5f60718", "subnet-0a1b2c3d4e5f60718")), ARTICLE_SUBNETS, GROUPS)).singleElement().asString()
+        .startsWith("spec.nlb.subnetMappings[1].subnetId:");
+
+    String albThree = ChainModelTest.ARTICLE.replace("subnets: [subnet-0b1b2c3d4e5f60718, subnet-0c1b2c3d4e5f60718]",
+        "subnets: [subnet-0a1b2c3d4e5f60718, subnet-0b1b2c3d4e5f60718, subnet-0d1b2c3d4e5f60718]");
+    assertThat(SpecValidation.ofNetwork(spec(albThree), ARTICLE_SUBNETS, GROUPS)).singleElement().asString()
+        .isEqualTo("spec.alb.subnets[2]: subnet subnet-0d1b2c3d4e5f60718 is in us-east-1a like spec.alb.subnets[0]; "
+            + "an ALB takes one subnet per Availability Zone");
+  }
+
   @Test
   void aBadImageUriAndAPrivateIpOnAnInternetFacingNlbAreRefused() {
     String badUri = ChainModelTest.ARTICLE.replace("image: {repository: sample, tag: latest}", "image: {uri: 'docker.io/library/nginx'}");

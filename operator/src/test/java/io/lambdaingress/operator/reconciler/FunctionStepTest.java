@@ -1,0 +1,75 @@
+package io.lambdaingress.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.lambda.model.CreateFunctionRequest;
+import software.amazon.awssdk.services.lambda.model.EnvironmentResponse;
+import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+import software.amazon.awssdk.services.lambda.model.VpcConfig;
+import software.amazon.awssdk.services.lambda.model.VpcConfigResponse;
+
+/** Which differences of a managed function's configuration are updated (all of them, in place). */
+class FunctionStepTest {
+
+  private static final String ROLE = "arn:aws:iam::123456789012:role/sample-lambda";
+
+  private static final CreateFunctionRequest DESIRED = CreateFunctionRequest.builder().functionName("sample").packageType("Image")
+      .role(ROLE).timeout(30).memorySize(512)
+      .environment(e -> e.variables(Map.of("ENV", "hoge", "LAMBDA_INGRESS_HEALTH_PATH", "/healthz")))
+      .vpcConfig(v -> v.subnetIds("subnet-d", "subnet-e").securityGroupIds("sg-fn")).build();
+
+  private static final FunctionConfiguration AS_CREATED = FunctionConfiguration.builder().functionName("sample")
+      .role(ROLE).timeout(30).memorySize(512)
+      .environment(EnvironmentResponse.builder().variables(Map.of("ENV", "hoge", "LAMBDA_INGRESS_HEALTH_PATH", "/healthz")).build())
+      .vpcConfig(VpcConfigResponse.builder().subnetIds("subnet-e", "subnet-d").securityGroupIds("sg-fn").vpcId("vpc-1").build()).build();
+
+  @Test
+  void aFunctionAsCreatedNeedsNothing() {
+    assertThat(FunctionStep.configurationChange(DESIRED, AS_CREATED)).isNull();
+  }
+
+  @Test
+  void roleTimeoutAndMemoryAreNamedWithTheirValues() {
+    assertThat(FunctionStep.configurationChange(DESIRED.toBuilder().timeout(60).build(), AS_CREATED)).isEqualTo("timeout 30s -> 60s");
+    assertThat(FunctionStep.configurationChange(DESIRED.toBuilder().memorySize(1024).build(), AS_CREATED))
+        .isEqualTo("memory 512 MiB -> 1024 MiB");
+    assertThat(FunctionStep.configurationChange(DESIRED.toBuilder().role(ROLE + "-v2").build(), AS_CREATED))
+        .isEqualTo("role " + ROLE + " -> " + ROLE + "-v2");
+  }
+
+  @Test
+  void environmentChangesNameTheKeysNeverTheValues() {
+    var secret = DESIRED.toBuilder().environment(e -> e.variables(
+        Map.of("ENV", "hoge", "DB_PASSWORD", "s3cr3t", "LAMBDA_INGRESS_HEALTH_PATH", "/healthz"))).build();
+    assertThat(FunctionStep.configurationChange(secret, AS_CREATED)).isEqualTo("environment keys changed: [DB_PASSWORD]");
+
+    var changed = DESIRED.toBuilder().environment(e -> e.variables(Map.of("ENV", "prod", "LAMBDA_INGRESS_HEALTH_PATH", "/healthz"))).build();
+    assertThat(FunctionStep.configurationChange(changed, AS_CREATED)).isEqualTo("environment keys changed: [ENV]").doesNotContain("prod", "hoge");
+
+    // A variable added out of band is removed; so is a health path changed by hand.
+    var tampered = AS_CREATED.toBuilder().environment(EnvironmentResponse.builder()
+        .variables(Map.of("ENV", "hoge", "LAMBDA_INGRESS_HEALTH_PATH", "/", "DEBUG", "1")).build()).build();
+    String change = FunctionStep.configurationChange(DESIRED, tampered);
+    assertThat(change).startsWith("environment keys changed: [").endsWith("]");
+    assertThat(change.substring(change.indexOf('[') + 1, change.length() - 1).split(", "))
+        .containsExactlyInAnyOrder("DEBUG", "LAMBDA_INGRESS_HEALTH_PATH");
+  }
+
+  @Test
+  void theVpcAttachmentIsComparedAsSetsAndCanBeDropped() {
+    var reordered = DESIRED.toBuilder().vpcConfig(v -> v.subnetIds("subnet-e", "subnet-d").securityGroupIds("sg-fn")).build();
+    assertThat(FunctionStep.configurationChange(reordered, AS_CREATED)).isNull();
+
+    var oneSubnet = DESIRED.toBuilder().vpcConfig(v -> v.subnetIds("subnet-d").securityGroupIds("sg-fn")).build();
+    assertThat(FunctionStep.configurationChange(oneSubnet, AS_CREATED)).startsWith("VPC subnets ").contains("-> [subnet-d]");
+
+    var noVpc = DESIRED.toBuilder().vpcConfig((VpcConfig) null).build();
+    assertThat(FunctionStep.configurationChange(noVpc, AS_CREATED)).contains("-> []");
+    // AWS reports a function outside any VPC with empty lists: that matches a spec without vpc.
+    var outside = AS_CREATED.toBuilder().vpcConfig(VpcConfigResponse.builder().vpcId("").build()).build();
+    assertThat(FunctionStep.configurationChange(noVpc, outside)).isNull();
+    assertThat(FunctionStep.configurationChange(noVpc, AS_CREATED.toBuilder().vpcConfig((VpcConfigResponse) null).build())).isNull();
+  }
+}
