@@ -195,6 +195,15 @@ class BadInputIT {
 
       assertNotReady(name, stack(name, s -> s.replace("team: payments", "team: conflict")), "NameConflict", "ALB " + taken, "not owned by this LambdaIngress");
 
+      // A person sees it in kubectl describe as a Warning.
+      assertThat(operator.client().v1().events().inNamespace(ns()).list().getItems())
+          .filteredOn(e -> name.equals(e.getInvolvedObject().getName()))
+          .anySatisfy(e -> {
+            assertThat(e.getType()).isEqualTo("Warning");
+            assertThat(e.getReason()).isEqualTo("NameConflict");
+            assertThat(e.getMessage()).contains(taken);
+          });
+
       // Untouched, and still untouched after the object is deleted.
       operator.client().genericKubernetesResources(OperatorHarness.LAMBDA_INGRESSES).inNamespace(ns()).withName(name).delete();
       org.awaitility.Awaitility.await().atMost(ANSWER).until(() -> operator.get(ns(), name) == null);

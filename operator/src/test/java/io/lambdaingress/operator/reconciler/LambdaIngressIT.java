@@ -173,6 +173,12 @@ class LambdaIngressIT {
     assertThat(fn.configuration().vpcConfig().securityGroupIds()).containsExactly(pre.lambdaSecurityGroup());
     assertThat(fn.tags()).containsAllEntriesOf(owner);
 
+    // What kubectl describe shows: one Event per AWS write, on the object.
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(operator.client().v1().events().inNamespace(ns).list().getItems())
+        .filteredOn(e -> "article".equals(e.getInvolvedObject().getName()) && "Created".equals(e.getReason()))
+        .extracting(e -> e.getMessage().substring(0, e.getMessage().indexOf(' ')))
+        .contains("NLB", "ALB", "function", "lambda", "alb"));
+
     // The permission: ELB may invoke it, from the lambda target group only.
     String policy = lambda.getPolicy(q -> q.functionName(functionArn)).policy();
     String sid = statusField(li, "lambda", "permissionStatementId");
