@@ -1,0 +1,162 @@
+package io.lambdaingress.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lambdaingress.operator.testing.ArticlePrerequisites;
+import io.lambdaingress.operator.testing.AwsInventory;
+import io.lambdaingress.operator.testing.LocalWorld;
+import io.lambdaingress.operator.testing.OperatorHarness;
+import io.lambdaingress.operator.testing.WithLocalWorld;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.CreateFunctionResponse;
+import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
+
+/**
+ * Bad input that only AWS's answers reveal, beyond BadInputIT: subnets that share an Availability Zone
+ * (AWS takes one per zone; moto would accept them on create), a function name taken by a function without
+ * our tags, a functionArn or role that does not exist. Each is Ready=False with a reason and a message
+ * naming the field or resource, and nothing of anyone else's is changed.
+ */
+@WithLocalWorld
+class BadReferenceIT {
+
+  private static final Duration ANSWER = Duration.ofSeconds(60);
+  private static final Duration READY = Duration.ofSeconds(90);
+  private static OperatorHarness operator;
+  private static ArticlePrerequisites pre;
+  private static String region;
+  private static int nextName;
+
+  @BeforeAll
+  static void start(LocalWorld world) {
+    operator = OperatorHarness.start(world, Duration.ofSeconds(5), 1);
+    region = world.awsRegion();
+    pre = ArticlePrerequisites.create(region);
+  }
+
+  @AfterAll
+  static void stop() {
+    operator.close();
+  }
+
+  private static String ns() {
+    return operator.namespace(0);
+  }
+
+  private static String name(String prefix) {
+    return prefix + (nextName++);
+  }
+
+  /** The article's stack under {@code name}, changed by {@code edit}. */
+  private static String stack(String name, UnaryOperator<String> edit) {
+    String yaml = pre.articleStack(ns(), name);
+    String edited = edit.apply(yaml);
+    assertThat(edited).as("the edit changed the stack").isNotEqualTo(yaml);
+    return edited;
+  }
+
+  private static void assertNotReady(String name, String yaml, String reason, String... messageParts) {
+    operator.apply(yaml);
+    operator.awaitCondition(ns(), name, "False", reason, ANSWER);
+    assertThat((String) operator.readyCondition(ns(), name).get("message")).contains(messageParts);
+  }
+
+  private static String subnet(String zone) {
+    return pre.subnets().get(zone);
+  }
+
+  @Test
+  void nlbSubnetsInOneZoneAreRefusedBeforeAnythingIsCreated() {
+    String name = name("nlbzone");
+    // Subnets a and d are both in zone a (ArticlePrerequisites spreads a..e over three zones).
+    String yaml = stack(name, s -> s.replace("        privateIPv4Address: 10.20.0.10\n",
+        "        privateIPv4Address: 10.20.0.10\n      - subnetId: " + subnet("d") + "\n"));
+    assertNotReady(name, yaml, "InvalidSpec", "spec.nlb.subnetMappings[1].subnetId: subnet " + subnet("d") + " is in",
+        "like spec.nlb.subnetMappings[0]; an NLB takes one subnet per Availability Zone");
+    assertThat(AwsInventory.ownedBy(operator.clusterName(), ns(), name)).as("nothing created").isEmpty();
+  }
+
+  @Test
+  void twoAlbSubnetsInOneZoneAreRefusedAndTheFixedSpecBecomesReady() {
+    String name = name("albzone");
+    String ok = stack(name, s -> s.replace("team: payments", "team: albzone"));
+    String twoInZoneB = ok.replace("subnets: [" + subnet("b") + ", " + subnet("c") + "]",
+        "subnets: [" + subnet("b") + ", " + subnet("c") + ", " + subnet("e") + "]");
+    assertThat(twoInZoneB).isNotEqualTo(ok);
+    assertNotReady(name, twoInZoneB, "InvalidSpec", "spec.alb.subnets[2]: subnet " + subnet("e") + " is in",
+        "like spec.alb.subnets[0]; an ALB takes one subnet per Availability Zone");
+    assertThat(AwsInventory.ownedBy(operator.clusterName(), ns(), name)).as("nothing created").isEmpty();
+
+    // Recovery: the third subnet removed, the same object converges.
+    operator.apply(ok);
+    operator.awaitReady(ns(), name, READY);
+  }
+
+  @Test
+  void aFunctionNameTakenByAFunctionWithoutOurTagsIsANameConflictAndStaysUntouched() {
+    String name = name("fnconflict");
+    String taken = name + "-" + ns(); // the function name articleStack gives this object
+    String yaml = stack(name, s -> s.replace("team: payments", "team: fnconflict"));
+    assertThat(yaml).contains("      name: " + taken + "\n");
+
+    try (LambdaClient lambda = LambdaClient.create(); EcrClient ecr = EcrClient.create()) {
+      String repositoryUri = ecr.describeRepositories(r -> r.repositoryNames(pre.repository())).repositories().get(0).repositoryUri();
+      String image = repositoryUri + "@" + pre.pushImage("foreign-" + name);
+      CreateFunctionResponse foreign = lambda.createFunction(r -> r.functionName(taken).packageType("Image").role(pre.roleArn())
+          .code(c -> c.imageUri(image)).timeout(3).memorySize(128).tags(Map.of("owner", "someone-else")));
+
+      assertNotReady(name, yaml, "NameConflict", "function " + taken, "not owned by this LambdaIngress");
+      assertForeignFunctionUntouched(lambda, foreign, image);
+
+      // Recovery: the user picks another name; the chain converges on a function of its own.
+      operator.apply(yaml.replace("      name: " + taken + "\n", "      name: " + taken + "-own\n"));
+      operator.awaitReady(ns(), name, READY);
+      assertForeignFunctionUntouched(lambda, foreign, image);
+
+      // Deleting the object deletes what it owns, and still not the foreign function.
+      operator.client().genericKubernetesResources(OperatorHarness.LAMBDA_INGRESSES).inNamespace(ns()).withName(name).delete();
+      Awaitility.await().atMost(ANSWER).until(() -> operator.get(ns(), name) == null);
+      assertThat(AwsInventory.ownedBy(operator.clusterName(), ns(), name)).as("ours deleted").isEmpty();
+      assertForeignFunctionUntouched(lambda, foreign, image);
+    }
+  }
+
+  private static void assertForeignFunctionUntouched(LambdaClient lambda, CreateFunctionResponse foreign, String image) {
+    var now = lambda.getFunction(r -> r.functionName(foreign.functionName()));
+    assertThat(now.configuration().functionArn()).isEqualTo(foreign.functionArn());
+    assertThat(now.configuration().timeout()).isEqualTo(3);
+    assertThat(now.configuration().memorySize()).isEqualTo(128);
+    assertThat(now.configuration().environment() == null ? Map.of() : now.configuration().environment().variables())
+        .doesNotContainKey("LAMBDA_INGRESS_HEALTH_PATH");
+    assertThat(now.code().imageUri()).isEqualTo(image);
+    assertThat(now.tags()).containsExactly(Map.entry("owner", "someone-else"));
+    assertThatThrownBy(() -> lambda.getPolicy(r -> r.functionName(foreign.functionName())))
+        .as("no invoke permission added").isInstanceOf(ResourceNotFoundException.class);
+  }
+
+  @Test
+  void aFunctionArnThatDoesNotExist() {
+    String name = name("noarn");
+    String missing = "arn:aws:lambda:" + region + ":123456789012:function:no-such-function-" + name;
+    String yaml = stack(name, s -> s.substring(0, s.indexOf("    function:\n")) + "    functionArn: " + missing + "\n"
+        + s.substring(s.indexOf("    multiValueHeaders:")));
+    assertNotReady(name, yaml, "DependencyNotFound", "spec.lambda.functionArn: function " + missing + " does not exist");
+  }
+
+  @Test
+  void aRoleThatDoesNotExist() {
+    String name = name("norole");
+    String role = pre.roleArn().substring(0, pre.roleArn().indexOf(":role/")) + ":role/no-such-role-" + name;
+    assertNotReady(name, stack(name, s -> s.replace("roleArn: " + pre.roleArn(), "roleArn: " + role)), "InvalidSpec",
+        "function " + name + "-" + ns(), "role");
+  }
+}
