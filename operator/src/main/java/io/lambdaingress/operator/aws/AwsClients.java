@@ -40,6 +40,11 @@ public final class AwsClients implements AutoCloseable {
     this.ec2Adapter = new Ec2NetworkClient(ec2);
   }
 
+  /** The region the SDK's chain resolved (AWS_REGION, profile, instance metadata). */
+  public String region() {
+    return lambda.serviceClientConfiguration().region().id();
+  }
+
   public AwsCallCounter counter() {
     return counter;
   }

@@ -23,13 +23,23 @@ public final class EcrImageClient {
     this.ecr = ecr;
   }
 
-  /** Resolves {@code repository:tag}; a missing repository or tag fails with DependencyNotFound naming it. */
+  /** Resolves {@code repository:tag} in the operator's own registry. */
   public PinnedImage resolve(String repository, String tag) {
-    String uri = repositoryUris.computeIfAbsent(repository, r -> AwsCall.run("ECR repository " + r,
-        () -> ecr.describeRepositories(q -> q.repositoryNames(r)).repositories().get(0).repositoryUri()));
-    String digest = AwsCall.run("ECR image " + repository + ":" + tag,
-        () -> ecr.describeImages(q -> q.repositoryName(repository).imageIds(ImageIdentifier.builder().imageTag(tag).build()))
-            .imageDetails().get(0).imageDigest());
+    return resolve(null, repository, tag);
+  }
+
+  /**
+   * Resolves {@code repository:tag} in the registry of account {@code registryId} (null: the operator's own);
+   * a missing repository or tag fails with DependencyNotFound naming it.
+   */
+  public PinnedImage resolve(String registryId, String repository, String tag) {
+    String where = (registryId == null ? "" : registryId + "/") + repository;
+    String uri = repositoryUris.computeIfAbsent(where, k -> AwsCall.run("ECR repository " + where,
+        () -> ecr.describeRepositories(q -> q.registryId(registryId).repositoryNames(repository)).repositories().get(0).repositoryUri()));
+    String digest = AwsCall.run("ECR image " + where + ":" + tag,
+        () -> ecr.describeImages(q -> q.registryId(registryId).repositoryName(repository)
+            .imageIds(ImageIdentifier.builder().imageTag(tag).build())).imageDetails().get(0).imageDigest());
     return new PinnedImage(uri, digest);
   }
+
 }

@@ -5,6 +5,7 @@ import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.aws.ElbV2Client;
 import io.lambdaingress.operator.aws.EcrImageClient.PinnedImage;
 import io.lambdaingress.operator.model.ChainModel;
+import io.lambdaingress.operator.model.ImageRef;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,8 +73,7 @@ public final class ChainReconciler {
     String digest = null;
     if (desired.function().isPresent()) {
       ChainModel.ManagedFunction fn = desired.function().get();
-      String[] pinned = fn.image().pinnedParts();
-      PinnedImage image = pinned != null ? new PinnedImage(pinned[0], pinned[1]) : aws.ecr().resolve(fn.image().repository(), fn.image().tag());
+      PinnedImage image = pin(fn.image());
       digest = image.digest();
       FunctionStep.Result result = functions.ensureManaged(fn.request(image.uri()));
       functionArn = result.functionArn();
@@ -115,6 +115,19 @@ public final class ChainReconciler {
     return new Outcome(new ChainStatus(nlbLb.get().loadBalancerArn(), nlbLb.get().dnsName(), nlbListener.listenerArn(),
         albTargets.targetGroupArn(), albLb.get().loadBalancerArn(), albLb.get().dnsName(), albListener.listenerArn(),
         lambdaTargets.targetGroupArn(), functionArn, digest, desired.permissionStatementId()), null);
+  }
+
+  /** The image by digest: as given, or the tag's current digest in its registry (Lambda needs our region). */
+  private PinnedImage pin(ImageRef image) {
+    String[] pinned = image.pinnedParts();
+    if (pinned != null) {
+      return new PinnedImage(pinned[0], pinned[1]);
+    }
+    if (image.region() != null && !image.region().equals(aws.region())) {
+      throw new AwsFailure(io.lambdaingress.operator.aws.Reason.InvalidSpec, "spec.lambda.function.image.uri: the image is in "
+          + image.region() + " but the function is in " + aws.region() + "; Lambda runs images from its own region only");
+    }
+    return aws.ecr().resolve(image.registryId(), image.repository(), image.tag());
   }
 
   private static ChainStatus partial(LoadBalancer alb, Listener albListener, TargetGroup albTargets, TargetGroup lambdaTargets,

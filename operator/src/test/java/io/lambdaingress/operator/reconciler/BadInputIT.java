@@ -214,4 +214,21 @@ class BadInputIT {
       assertThat(elb.describeListeners(r -> r.loadBalancerArn(after.loadBalancerArn())).listeners()).isEmpty();
     }
   }
+
+  @Test
+  void anImageUriFromAnotherRegionIsRefusedAndOneFromOurRegionIsResolvedInItsRegistry() {
+    String name = name("otherregion");
+    assertNotReady(name, stack(name, s -> s.replace("repository: " + pre.repository() + "\n        tag: latest",
+        "uri: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/" + pre.repository() + ":latest")),
+        "InvalidSpec", "spec.lambda.function.image.uri: the image is in eu-west-1");
+
+    // The same registry named by URI in our region: resolved like repository/tag.
+    String ours = name("uri");
+    operator.apply(stack(ours, s -> s.replace("repository: " + pre.repository() + "\n        tag: latest",
+        "uri: 123456789012.dkr.ecr.us-east-1.amazonaws.com/" + pre.repository() + ":latest")));
+    var ready = operator.awaitReady(ns(), ours, ANSWER);
+    @SuppressWarnings("unchecked")
+    var lambda = (Map<String, Object>) ((Map<String, Object>) ready.getAdditionalProperties().get("status")).get("lambda");
+    assertThat((String) lambda.get("imageDigest")).startsWith("sha256:");
+  }
 }
