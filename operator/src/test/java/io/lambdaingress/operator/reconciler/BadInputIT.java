@@ -117,10 +117,8 @@ class BadInputIT {
         });
   }
 
-  private static void assertNotReady(String name, String yaml, String reason, String... messageParts) {
-    operator.apply(yaml);
-    operator.awaitCondition(ns(), name, "False", reason, ANSWER);
-    assertThat((String) operator.readyCondition(ns(), name).get("message")).contains(messageParts);
+  private static void assertNotReady(String yaml, String reason, String... messageParts) {
+    operator.applyAndAwaitNotReady(yaml, reason, ANSWER, messageParts);
   }
 
   @Test
@@ -132,14 +130,14 @@ class BadInputIT {
     }
     String name = name("vpcs");
     String c = pre.subnets().get("c");
-    assertNotReady(name, stack(name, s -> s.replace(", " + c + "]", ", " + other + "]")), "InvalidSpec",
+    assertNotReady(stack(name, s -> s.replace(", " + c + "]", ", " + other + "]")), "InvalidSpec",
         "spec.alb.subnets[1]: subnet " + other, "one VPC");
   }
 
   @Test
   void staticIpOutsideItsSubnet() {
     String name = name("cidr");
-    assertNotReady(name, stack(name, s -> s.replaceAll("privateIPv4Address: 10\\.20\\.0\\.\\d+", "privateIPv4Address: 10.20.7.7")),
+    assertNotReady(stack(name, s -> s.replaceAll("privateIPv4Address: 10\\.20\\.0\\.\\d+", "privateIPv4Address: 10.20.7.7")),
         "InvalidSpec", "spec.nlb.subnetMappings[0].privateIPv4Address: 10.20.7.7 is outside subnet " + pre.subnets().get("a"));
   }
 
@@ -147,28 +145,28 @@ class BadInputIT {
   void albSubnetsInOneZone() {
     String name = name("zones");
     // Subnets a and d are both in zone a (ArticlePrerequisites spreads a..e over three zones).
-    assertNotReady(name, stack(name, s -> s.replace(pre.subnets().get("b") + ", " + pre.subnets().get("c"),
+    assertNotReady(stack(name, s -> s.replace(pre.subnets().get("b") + ", " + pre.subnets().get("c"),
         pre.subnets().get("a") + ", " + pre.subnets().get("d"))), "InvalidSpec", "spec.alb.subnets: an ALB needs subnets in at least two");
   }
 
   @Test
   void unknownSubnet() {
     String name = name("nosubnet");
-    assertNotReady(name, stack(name, s -> s.replace(", " + pre.subnets().get("c") + "]", ", subnet-0000000000000dead]")),
+    assertNotReady(stack(name, s -> s.replace(", " + pre.subnets().get("c") + "]", ", subnet-0000000000000dead]")),
         "DependencyNotFound", "spec.alb.subnets[1]", "subnet-0000000000000dead");
   }
 
   @Test
   void unknownSecurityGroup() {
     String name = name("nosg");
-    assertNotReady(name, stack(name, s -> s.replace("securityGroups: [" + pre.albSecurityGroup() + "]", "securityGroups: [sg-0000000000000dead]")),
+    assertNotReady(stack(name, s -> s.replace("securityGroups: [" + pre.albSecurityGroup() + "]", "securityGroups: [sg-0000000000000dead]")),
         "DependencyNotFound", "sg-0000000000000dead");
   }
 
   @Test
   void ecrRepositoryThatDoesNotExist() {
     String name = name("norepo");
-    assertNotReady(name, stack(name, s -> s.replace("repository: " + pre.repository(), "repository: no-such-repository")),
+    assertNotReady(stack(name, s -> s.replace("repository: " + pre.repository(), "repository: no-such-repository")),
         "DependencyNotFound", "ECR repository no-such-repository");
   }
 
@@ -176,7 +174,7 @@ class BadInputIT {
   void tagThatDoesNotExistYetThenIsPushed() {
     String name = name("notag");
     String tag = "release-" + name;
-    assertNotReady(name, stack(name, s -> s.replace("tag: latest", "tag: " + tag)), "DependencyNotFound",
+    assertNotReady(stack(name, s -> s.replace("tag: latest", "tag: " + tag)), "DependencyNotFound",
         "ECR image " + pre.repository() + ":" + tag);
 
     // Recovery: the image is pushed; nothing else changes, and the stack becomes Ready.
@@ -193,7 +191,7 @@ class BadInputIT {
       foreign = elb.createLoadBalancer(r -> r.name(taken).type("application").scheme("internal")
           .subnets(pre.subnets().get("b"), pre.subnets().get("c")).tags(t -> t.key("owner").value("someone-else"))).loadBalancers().get(0);
 
-      assertNotReady(name, stack(name, s -> s.replace("team: payments", "team: conflict")), "NameConflict", "ALB " + taken, "not owned by this LambdaIngress");
+      assertNotReady(stack(name, s -> s.replace("team: payments", "team: conflict")), "NameConflict", "ALB " + taken, "not owned by this LambdaIngress");
 
       // A person sees it in kubectl describe as a Warning.
       assertThat(operator.client().v1().events().inNamespace(ns()).list().getItems())
@@ -218,7 +216,7 @@ class BadInputIT {
   @Test
   void anImageUriFromAnotherRegionIsRefusedAndOneFromOurRegionIsResolvedInItsRegistry() {
     String name = name("otherregion");
-    assertNotReady(name, stack(name, s -> s.replace("repository: " + pre.repository() + "\n        tag: latest",
+    assertNotReady(stack(name, s -> s.replace("repository: " + pre.repository() + "\n        tag: latest",
         "uri: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/" + pre.repository() + ":latest")),
         "InvalidSpec", "spec.lambda.function.image.uri: the image is in eu-west-1");
 

@@ -64,10 +64,8 @@ class BadReferenceIT {
     return edited;
   }
 
-  private static void assertNotReady(String name, String yaml, String reason, String... messageParts) {
-    operator.apply(yaml);
-    operator.awaitCondition(ns(), name, "False", reason, ANSWER);
-    assertThat((String) operator.readyCondition(ns(), name).get("message")).contains(messageParts);
+  private static void assertNotReady(String yaml, String reason, String... messageParts) {
+    operator.applyAndAwaitNotReady(yaml, reason, ANSWER, messageParts);
   }
 
   private static String subnet(String zone) {
@@ -80,7 +78,7 @@ class BadReferenceIT {
     // Subnets a and d are both in zone a (ArticlePrerequisites spreads a..e over three zones).
     String yaml = stack(name, s -> s.replace("        privateIPv4Address: 10.20.0.10\n",
         "        privateIPv4Address: 10.20.0.10\n      - subnetId: " + subnet("d") + "\n"));
-    assertNotReady(name, yaml, "InvalidSpec", "spec.nlb.subnetMappings[1].subnetId: subnet " + subnet("d") + " is in",
+    assertNotReady(yaml, "InvalidSpec", "spec.nlb.subnetMappings[1].subnetId: subnet " + subnet("d") + " is in",
         "like spec.nlb.subnetMappings[0]; an NLB takes one subnet per Availability Zone");
     assertThat(AwsInventory.ownedBy(operator.clusterName(), ns(), name)).as("nothing created").isEmpty();
   }
@@ -92,7 +90,7 @@ class BadReferenceIT {
     String twoInZoneB = ok.replace("subnets: [" + subnet("b") + ", " + subnet("c") + "]",
         "subnets: [" + subnet("b") + ", " + subnet("c") + ", " + subnet("e") + "]");
     assertThat(twoInZoneB).isNotEqualTo(ok);
-    assertNotReady(name, twoInZoneB, "InvalidSpec", "spec.alb.subnets[2]: subnet " + subnet("e") + " is in",
+    assertNotReady(twoInZoneB, "InvalidSpec", "spec.alb.subnets[2]: subnet " + subnet("e") + " is in",
         "like spec.alb.subnets[0]; an ALB takes one subnet per Availability Zone");
     assertThat(AwsInventory.ownedBy(operator.clusterName(), ns(), name)).as("nothing created").isEmpty();
 
@@ -114,7 +112,7 @@ class BadReferenceIT {
       CreateFunctionResponse foreign = lambda.createFunction(r -> r.functionName(taken).packageType("Image").role(pre.roleArn())
           .code(c -> c.imageUri(image)).timeout(3).memorySize(128).tags(Map.of("owner", "someone-else")));
 
-      assertNotReady(name, yaml, "NameConflict", "function " + taken, "not owned by this LambdaIngress");
+      assertNotReady(yaml, "NameConflict", "function " + taken, "not owned by this LambdaIngress");
       assertForeignFunctionUntouched(lambda, foreign, image);
 
       // Recovery: the user picks another name; the chain converges on a function of its own.
@@ -149,14 +147,14 @@ class BadReferenceIT {
     String missing = "arn:aws:lambda:" + region + ":123456789012:function:no-such-function-" + name;
     String yaml = stack(name, s -> s.substring(0, s.indexOf("    function:\n")) + "    functionArn: " + missing + "\n"
         + s.substring(s.indexOf("    multiValueHeaders:")));
-    assertNotReady(name, yaml, "DependencyNotFound", "spec.lambda.functionArn: function " + missing + " does not exist");
+    assertNotReady(yaml, "DependencyNotFound", "spec.lambda.functionArn: function " + missing + " does not exist");
   }
 
   @Test
   void aRoleThatDoesNotExist() {
     String name = name("norole");
     String role = pre.roleArn().substring(0, pre.roleArn().indexOf(":role/")) + ":role/no-such-role-" + name;
-    assertNotReady(name, stack(name, s -> s.replace("roleArn: " + pre.roleArn(), "roleArn: " + role)), "InvalidSpec",
+    assertNotReady(stack(name, s -> s.replace("roleArn: " + pre.roleArn(), "roleArn: " + role)), "InvalidSpec",
         "function " + name + "-" + ns(), "role");
   }
 }

@@ -139,6 +139,24 @@ public final class OperatorHarness implements AutoCloseable {
         + (reason == null ? "" : " (" + reason + ")") + " within " + timeout + "; last Ready condition: " + last);
   }
 
+  /**
+   * Applies the object and waits until Ready=False with {@code reason} at its generation; returns the
+   * condition's message, checked to contain every one of {@code messageParts}.
+   */
+  public String applyAndAwaitNotReady(String yaml, String reason, Duration timeout, String... messageParts) {
+    GenericKubernetesResource applied = apply(yaml);
+    String ns = applied.getMetadata().getNamespace();
+    String name = applied.getMetadata().getName();
+    awaitCondition(ns, name, "False", reason, timeout);
+    String message = (String) readyCondition(ns, name).get("message");
+    for (String part : messageParts) {
+      if (message == null || !message.contains(part)) {
+        throw new AssertionError("Ready message of " + ns + "/" + name + " lacks '" + part + "': " + message);
+      }
+    }
+    return message;
+  }
+
   private static Long toLong(Object o) {
     return o instanceof Number n ? n.longValue() : null;
   }
