@@ -15,13 +15,16 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * There is no Docker engine here, so the handler targets of the top-level Dockerfile are checked as text:
- * the stages exist, the final stage is the Lambda Java base image with nothing but the function's jar, and
- * its CMD names a handler class that Lambda can instantiate.
+ * There is no Docker engine here, so the targets of the top-level Dockerfile are checked as text: the
+ * stages exist, the handler's final stage is the Lambda Java base image with nothing but the function's jar,
+ * and its CMD names a handler class that Lambda can instantiate; the operator's final stage is a JRE with
+ * nothing but the operator's jar, run as a numeric non-root user; the .dockerignore lets in what the COPY
+ * lines read and nothing else.
  */
 class DockerfileTest {
 
     private static final Path DOCKERFILE = Path.of("..", "Dockerfile");
+    private static final Path DOCKERIGNORE = Path.of("..", ".dockerignore");
 
     /** One build stage: its FROM line's image and the instructions after it (continuation lines joined). */
     private record Stage(String image, List<String> instructions) {
@@ -92,5 +95,84 @@ class DockerfileTest {
         assertTrue(RequestStreamHandler.class.isAssignableFrom(type), className + " is a RequestStreamHandler");
         assertTrue(Modifier.isPublic(type.getModifiers()) && !Modifier.isAbstract(type.getModifiers()));
         assertTrue(type.getConstructor().newInstance() instanceof RequestStreamHandler);
+    }
+
+    @Test
+    void theOperatorIsBuiltInItsOwnStage() throws IOException {
+        Stage build = stages().get("operator-build");
+        assertTrue(build != null, "an operator-build stage");
+        assertTrue(build.image().startsWith("maven:") && build.image().contains("17"), build.image());
+        assertTrue(build.named("RUN").stream().anyMatch(run -> run.contains("mvn") && run.contains("-pl operator")
+                && run.contains("package")), build.instructions().toString());
+    }
+
+    @Test
+    void theOperatorTargetIsAJreWithOnlyTheOperatorJarRunAsANonRootUid() throws IOException {
+        Stage operator = stages().get("operator");
+        assertTrue(operator != null, "an operator target");
+        assertEquals("eclipse-temurin:17-jre", operator.image());
+        // The jar the operator module's shade plugin writes (finalName in operator/pom.xml).
+        String pom = Files.readString(Path.of("..", "operator", "pom.xml"));
+        assertTrue(pom.contains("<finalName>lambda-ingress-operator</finalName>")
+                && pom.contains("<mainClass>io.lambdaingress.operator.OperatorMain</mainClass>"), "operator/pom.xml shades OperatorMain");
+        assertEquals(List.of("COPY --from=operator-build /src/operator/target/lambda-ingress-operator.jar /app/lambda-ingress-operator.jar"),
+                operator.named("COPY"));
+        assertEquals(List.of(), operator.named("RUN"), "nothing is installed or built in the final stage");
+        assertEquals(List.of(), operator.named("ADD"));
+
+        List<String> user = operator.named("USER");
+        assertEquals(1, user.size(), operator.instructions().toString());
+        String[] uidGid = user.get(0).substring("USER ".length()).split(":");
+        assertTrue(uidGid[0].matches("[0-9]+") && Integer.parseInt(uidGid[0]) > 0,
+                "a numeric uid other than 0, so that runAsNonRoot can be verified: " + user.get(0));
+        // The chart runs the pod as the same uid.
+        String values = Files.readString(Path.of("..", "helm", "lambda-ingress-operator", "values.yaml"));
+        assertTrue(values.contains("runAsUser: " + uidGid[0]), "helm values runAsUser is the image's uid " + uidGid[0]);
+
+        assertEquals(List.of("ENTRYPOINT [\"java\", \"-XX:MaxRAMPercentage=75\", \"-XX:+ExitOnOutOfMemoryError\", \"-jar\", \"/app/lambda-ingress-operator.jar\"]"),
+                operator.named("ENTRYPOINT"));
+        assertEquals(List.of("EXPOSE 8080"), operator.named("EXPOSE"), "the chart's metrics and probe port");
+    }
+
+    @Test
+    void noFinalStageCarriesBuildTools() throws IOException {
+        for (String target : List.of("handler", "operator")) {
+            Stage stage = stages().get(target);
+            String image = stage.image().toLowerCase();
+            assertTrue(!image.contains("maven") && !image.contains("jdk") && !image.contains("gradle"), target + ": " + image);
+            assertTrue(stage.named("COPY").stream().allMatch(copy -> copy.startsWith("COPY --from=" + target + "-build ")),
+                    target + " copies only from its build stage: " + stage.named("COPY"));
+        }
+    }
+
+    /** Every COPY from the build context reads a path that .dockerignore lets in; the rest of the tree stays out. */
+    @Test
+    void theDockerignoreLetsInExactlyWhatTheCopiesRead() throws IOException {
+        List<String> rules = Files.readAllLines(DOCKERIGNORE).stream().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        assertEquals("*", rules.get(0), "everything is ignored first, then what the build reads is let in");
+        List<String> allowed = rules.stream().filter(r -> r.startsWith("!")).map(r -> r.substring(1)).toList();
+        assertEquals(rules.size() - 1, allowed.size(), rules.toString());
+
+        List<String> sources = new ArrayList<>();
+        for (Stage stage : stages().values()) {
+            for (String copy : stage.named("COPY")) {
+                if (!copy.contains("--from=")) {
+                    List<String> words = List.of(copy.split(" "));
+                    sources.addAll(words.subList(1, words.size() - 1));
+                }
+            }
+        }
+        assertTrue(!sources.isEmpty(), "the COPY lines read from the context");
+        for (String source : sources) {
+            String path = source.replaceAll("/$", "");
+            assertTrue(allowed.stream().anyMatch(a -> path.equals(a) || path.startsWith(a + "/") || a.startsWith(path + "/")),
+                    source + " is read by a COPY but ignored by .dockerignore " + allowed);
+        }
+        for (String a : allowed) {
+            assertTrue(sources.stream().map(s -> s.replaceAll("/$", "")).anyMatch(s -> a.equals(s) || a.startsWith(s + "/")),
+                    ".dockerignore lets in " + a + ", which no COPY reads");
+            assertTrue(!a.contains("target") && !a.contains("*"), "no build output or wildcard in the context: " + a);
+        }
     }
 }
