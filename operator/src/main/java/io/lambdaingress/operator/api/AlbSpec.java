@@ -3,8 +3,10 @@ package io.lambdaingress.operator.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 /** The application load balancer between the NLB and the function. */
@@ -13,17 +15,24 @@ import java.util.List;
 public class AlbSpec {
 
   @Default("internal")
-  @JsonPropertyDescription("internal (default) or internet-facing. Changing it replaces the ALB.")
+  // Allowed, unlike the NLB's: the ALB sits behind the NLB, so the endpoint and its IPs stay the same.
+  @JsonPropertyDescription("internal (default) or internet-facing. Changing it replaces the ALB (the NLB, its "
+      + "endpoint and its IPs stay; requests fail while the new ALB is registered).")
   private Scheme scheme;
 
   @Required
   @Size(min = 2, max = 16)
-  @JsonPropertyDescription("At least two subnets (subnet-...) in different zones, as AWS requires for an ALB. Changed in place.")
-  private List<String> subnets;
+  @ValidationRule(value = "self.all(s, self.exists_one(t, t == s))", message = "a subnet is listed twice")
+  @JsonPropertyDescription("At least two subnets (subnet-...), one per Availability Zone, as AWS requires for an ALB; "
+      + "all subnets of a LambdaIngress must be in one VPC. Changed in place.")
+  private List<@Pattern(AwsIdPatterns.SUBNET_ID) @Size(max = AwsIdPatterns.SUBNET_ID_MAX) String> subnets;
 
   @Size(max = 5)
-  @JsonPropertyDescription("Security groups (sg-...) of the ALB. Changed in place.")
-  private List<String> securityGroups;
+  @ValidationRule(value = "self.all(g, self.exists_one(h, h == g))", message = "a security group is listed twice")
+  @JsonPropertyDescription("Security groups (sg-...) of the ALB, in the subnets' VPC; AWS gives it the VPC's default "
+      + "group when omitted. Changed in place.")
+  private List<@Pattern(AwsIdPatterns.SECURITY_GROUP_ID) @Size(max = AwsIdPatterns.SECURITY_GROUP_ID_MAX)
+      String> securityGroups;
 
   @Required
   @JsonPropertyDescription("The HTTP listener; the NLB forwards to this port and health-checks through it.")

@@ -15,9 +15,14 @@ import java.util.Map;
 /** A Lambda function that the operator creates and keeps in sync. */
 // Absent, not null: the API server refuses null for an object or list field.
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!has(self.environment) || !('LAMBDA_INGRESS_HEALTH_PATH' in self.environment)", message = "environment.LAMBDA_INGRESS_HEALTH_PATH is set by the operator from spec.nlb.healthCheck.path")
-@ValidationRule(value = "!has(self.environment) || self.environment.all(k, k.matches('^[a-zA-Z][a-zA-Z0-9_]*$') && size(k) <= 128)", message = "environment keys must be letters, digits and _ and start with a letter")
 public class FunctionSpec {
+
+  /** Keys Lambda sets itself and refuses in a function's configuration (those starting with _ fail the key rule). */
+  static final String RESERVED_ENVIRONMENT = "['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_EXECUTION_ENV', "
+      + "'AWS_LAMBDA_FUNCTION_NAME', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION', "
+      + "'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME', 'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_ACCESS_KEY', "
+      + "'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', "
+      + "'LAMBDA_RUNTIME_DIR']";
 
   @Size(min = 1, max = 64)
   @Pattern("^[A-Za-z0-9_-]+$")
@@ -29,7 +34,7 @@ public class FunctionSpec {
   private ImageSpec image;
 
   @Required
-  @Pattern("^arn:aws[a-zA-Z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$")
+  @Pattern(AwsIdPatterns.ROLE_ARN)
   @JsonPropertyDescription("Execution role of the function (arn:aws:iam::ACCOUNT:role/NAME).")
   private String roleArn;
 
@@ -47,7 +52,15 @@ public class FunctionSpec {
   private Integer memoryMiB;
 
   @Size(max = 64)
-  @JsonPropertyDescription("Environment variables. LAMBDA_INGRESS_HEALTH_PATH is set by the operator and may not be given here.")
+  @ValidationRule(value = "!('LAMBDA_INGRESS_HEALTH_PATH' in self)",
+      message = "environment.LAMBDA_INGRESS_HEALTH_PATH is set by the operator from spec.nlb.healthCheck.path")
+  // Lambda's own key pattern: a letter, then at least one more letter, digit or _.
+  @ValidationRule(value = "self.all(k, size(k) <= 128 && k.matches('^[a-zA-Z][a-zA-Z0-9_]+$'))",
+      message = "environment keys are 2 or more letters, digits and _, starting with a letter (Lambda's rule)")
+  @ValidationRule(value = "!self.exists(k, k in " + FunctionSpec.RESERVED_ENVIRONMENT + ")",
+      message = "environment keys may not be ones Lambda reserves: " + FunctionSpec.RESERVED_ENVIRONMENT)
+  @JsonPropertyDescription("Environment variables (at most 4 KB in all, Lambda's limit). Lambda's reserved keys (AWS_REGION, "
+      + "AWS_LAMBDA_*, ...) cannot be set, and LAMBDA_INGRESS_HEALTH_PATH is set by the operator. Changed in place.")
   private Map<String, String> environment;
 
   @JsonPropertyDescription("VPC attachment; omit for a function outside any VPC.")

@@ -24,7 +24,10 @@ public class ImageSpec {
   private String tag;
 
   @Size(max = 512)
-  @JsonPropertyDescription("A full image URI (repo@sha256:... pins it; repo:tag in ECR is resolved like repository/tag). Alternative to repository/tag.")
+  @Pattern(AwsIdPatterns.IMAGE_URI)
+  @JsonPropertyDescription("A full image URI: <registry>/<repository>@sha256:<digest> is used as it is; "
+      + "<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> is resolved to a digest like repository/tag "
+      + "(the region must be the operator's: Lambda runs images from its own region). Alternative to repository/tag.")
   private String uri;
 
   public String getRepository() {

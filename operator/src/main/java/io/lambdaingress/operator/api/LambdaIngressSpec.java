@@ -9,10 +9,6 @@ import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Map;
 
 /** The whole chain NLB -> ALB -> Lambda, as one desired state. */
-@ValidationRule(value = "!has(self.tags) || self.tags.all(k, !k.startsWith('lambdaingress.io/') && !k.startsWith('aws:'))",
-    message = "spec.tags may not use the reserved prefixes lambdaingress.io/ (owner tags) and aws:")
-@ValidationRule(value = "!has(self.tags) || self.tags.all(k, size(k) <= 128 && size(self.tags[k]) <= 256)",
-    message = "spec.tags keys are at most 128 characters and values at most 256 (AWS limits)")
 // Absent, not null: the API server refuses null for an object or list field.
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class LambdaIngressSpec {
@@ -29,9 +25,21 @@ public class LambdaIngressSpec {
   @JsonPropertyDescription("The function: one the operator manages (function) or an existing one (functionArn).")
   private LambdaSpec lambda;
 
+  // 40 leaves room for the 3 owner tags under AWS's 50 tags per resource.
   @Size(max = 40)
-  @JsonPropertyDescription("Tags added to every AWS resource the operator creates, besides its owner tags.")
-  private Map<String, String> tags;
+  @ValidationRule(value = "self.all(k, !k.startsWith('lambdaingress.io/') && !k.startsWith('aws:'))",
+      message = "spec.tags may not use the reserved prefixes lambdaingress.io/ (owner tags) and aws:")
+  @ValidationRule(value = "self.all(k, size(k) >= 1 && size(k) <= 128)", message = "tag keys are 1 to 128 characters (AWS limit)")
+  // The characters both Elastic Load Balancing and Lambda accept: a bad tag is refused at apply instead of
+  // failing the first AWS write.
+  @ValidationRule(value = "self.all(k, k.matches(r'^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$') "
+      + "&& self[k].matches(r'^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$'))",
+      message = "tag keys and values may hold letters, digits, spaces and _ . : / = + - @ only (AWS rule)")
+  @JsonPropertyDescription("Tags added to every AWS resource the operator creates, besides its owner tags "
+      + "(lambdaingress.io/cluster, lambdaingress.io/namespace, lambdaingress.io/name). At most 40; keys of 1-128 "
+      + "and values of up to 256 letters, digits, spaces and _ . : / = + - @; the prefixes lambdaingress.io/ and aws: are "
+      + "reserved. Changed in place.")
+  private Map<String, @Size(max = 256) String> tags;
 
   @Default("Delete")
   @JsonPropertyDescription("Delete (default): deleting the object deletes its AWS resources. Retain: they stay.")

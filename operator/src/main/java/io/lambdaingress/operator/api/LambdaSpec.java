@@ -15,7 +15,7 @@ public class LambdaSpec {
   @JsonPropertyDescription("A function the operator creates and updates. Exactly one of function and functionArn.")
   private FunctionSpec function;
 
-  @Pattern("^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?$")
+  @Pattern(AwsIdPatterns.FUNCTION_ARN)
   @JsonPropertyDescription("An existing function the operator never modifies: only the invoke permission and the registration are added. Exactly one of function and functionArn.")
   private String functionArn;
 

@@ -11,6 +11,10 @@ import java.util.List;
 /** The network load balancer: the static-IP entry point. */
 // Absent, not null: the API server refuses null for an object or list field.
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// AWS takes privateIPv4Address for internal NLBs only; an internet-facing one would need Elastic IPs.
+@ValidationRule(value = "!has(self.scheme) || self.scheme != 'internet-facing' || self.subnetMappings.all(m, !has(m.privateIPv4Address))",
+    fieldPath = ".subnetMappings",
+    message = "privateIPv4Address is only for an internal NLB; an internet-facing NLB gets public IPs from AWS")
 public class NlbSpec {
 
   @Default("internal")
@@ -26,7 +30,9 @@ public class NlbSpec {
 
   @Required
   @Size(min = 1, max = 6)
-  @JsonPropertyDescription("Subnets of the NLB (one per zone), with optional static IPs. At least one; all subnets of a LambdaIngress must be in one VPC.")
+  @ValidationRule(value = "self.all(m, self.exists_one(n, n.subnetId == m.subnetId))", message = "a subnet is listed twice")
+  @JsonPropertyDescription("Subnets of the NLB, one per Availability Zone, each with an optional static IP. At least one; "
+      + "all subnets of a LambdaIngress must be in one VPC. Changing them replaces the NLB: its DNS name changes.")
   private List<SubnetMapping> subnetMappings;
 
   @Required

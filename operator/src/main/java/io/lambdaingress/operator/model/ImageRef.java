@@ -1,5 +1,6 @@
 package io.lambdaingress.operator.model;
 
+import io.lambdaingress.operator.api.AwsIdPatterns;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -13,9 +14,9 @@ import java.util.regex.Pattern;
 public record ImageRef(String repository, String tag, String pinnedUri, String registryId, String region) {
 
   // <registry>/<repository>@sha256:<hex>   |   <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>
-  private static final Pattern PINNED = Pattern.compile("^(.+)@(sha256:[0-9a-f]{64})$");
-  private static final Pattern ECR_TAGGED =
-      Pattern.compile("^([0-9]{12})\\.dkr\\.ecr\\.([a-z0-9-]+)\\.amazonaws\\.com[^/]*/(.+):([A-Za-z0-9_][A-Za-z0-9_.-]*)$");
+  // The same expressions as the CRD's pattern for image.uri, so what the API server accepts is understood here.
+  private static final Pattern PINNED = Pattern.compile(AwsIdPatterns.PINNED_IMAGE_URI);
+  private static final Pattern ECR_TAGGED = Pattern.compile(AwsIdPatterns.ECR_TAGGED_IMAGE_URI);
 
   public static ImageRef tagged(String repository, String tag) {
     return new ImageRef(repository, tag == null ? "latest" : tag, null, null, null);

@@ -2,7 +2,11 @@ package io.lambdaingress.operator.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lambdaingress.operator.api.AwsIdPatterns;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ImageRefTest {
 
@@ -29,5 +33,21 @@ class ImageRefTest {
   void anythingElseIsNotUnderstood() {
     assertThat(ImageRef.fromUri("docker.io/library/nginx:1.27")).isNull();
     assertThat(ImageRef.fromUri("123456789012.dkr.ecr.us-east-1.amazonaws.com/app")).isNull();
+  }
+
+  /** The CRD refuses at apply what the model would not understand, and nothing it would. */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "999999999999.dkr.ecr.eu-west-1.amazonaws.com/team/app:v1.2",
+      "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/app:latest",
+      "123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:abababababababababababababababababababababababababababababababab",
+      "public.ecr.aws/team/app@sha256:abababababababababababababababababababababababababababababababab",
+      "docker.io/library/nginx:1.27",
+      "123456789012.dkr.ecr.us-east-1.amazonaws.com/app",
+      "123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:abc",
+      "app:latest",
+  })
+  void theCrdPatternAcceptsExactlyWhatTheModelUnderstands(String uri) {
+    assertThat(Pattern.compile(AwsIdPatterns.IMAGE_URI).matcher(uri).matches()).as(uri).isEqualTo(ImageRef.fromUri(uri) != null);
   }
 }

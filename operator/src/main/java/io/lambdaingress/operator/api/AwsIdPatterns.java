@@ -1,0 +1,38 @@
+package io.lambdaingress.operator.api;
+
+/**
+ * The shapes of the AWS ids and ARNs a spec names, as regular expressions for the CRD's {@code pattern}s
+ * (RE2 in the API server, java.util.regex in tests and the model: only syntax both read the same).
+ * A malformed id is refused at apply; whether it exists is the operator's question (DependencyNotFound).
+ */
+public final class AwsIdPatterns {
+
+  /** EC2 ids: 8 hex digits (older resources) or 17 (newer ones). */
+  public static final String SUBNET_ID = "^subnet-[0-9a-f]{8,17}$";
+  public static final String SECURITY_GROUP_ID = "^sg-[0-9a-f]{8,17}$";
+  /** The same limits as maxLength: CEL rules over these strings are costed by it, a pattern does not count. */
+  public static final int SUBNET_ID_MAX = 24;
+  public static final int SECURITY_GROUP_ID_MAX = 20;
+  public static final int IPV4_MAX = 15;
+
+  /** In any partition (aws, aws-cn, aws-us-gov); role names may carry a path. */
+  public static final String ROLE_ARN = "^arn:aws[a-zA-Z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$";
+
+  /** A function, optionally with a version or alias qualifier. */
+  public static final String FUNCTION_ARN =
+      "^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?$";
+
+  /**
+   * Image URIs the operator can pin: one pinned by digest (used as it is), or an ECR image with a tag
+   * (resolved to a digest like repository/tag). The model's ImageRef reads the groups: registry/repository
+   * and digest; account, region, repository and tag.
+   */
+  private static final String PINNED_IMAGE = "(.+)@(sha256:[0-9a-f]{64})";
+  private static final String ECR_TAGGED_IMAGE =
+      "([0-9]{12})\\.dkr\\.ecr\\.([a-z0-9-]+)\\.amazonaws\\.com[^/]*/(.+):([A-Za-z0-9_][A-Za-z0-9_.-]*)";
+  public static final String PINNED_IMAGE_URI = "^" + PINNED_IMAGE + "$";
+  public static final String ECR_TAGGED_IMAGE_URI = "^" + ECR_TAGGED_IMAGE + "$";
+  public static final String IMAGE_URI = "^(" + PINNED_IMAGE + "|" + ECR_TAGGED_IMAGE + ")$";
+
+  private AwsIdPatterns() {}
+}
