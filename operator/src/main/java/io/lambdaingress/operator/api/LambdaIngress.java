@@ -1,5 +1,6 @@
 package io.lambdaingress.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -23,6 +24,19 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "ENDPOINT", type = AdditionalPrinterColumn.Type.STRING, jsonPath = ".status.endpoint")
 @AdditionalPrinterColumn(name = "AGE", type = AdditionalPrinterColumn.Type.DATE, jsonPath = ".metadata.creationTimestamp")
 public class LambdaIngress extends CustomResource<LambdaIngressSpec, LambdaIngressStatus> implements Namespaced {
+
+  // Overridden only to document spec and status for `kubectl explain lambdaingress`.
+  @Override
+  @JsonPropertyDescription("The desired chain: NLB, ALB, function, tags and what happens on deletion.")
+  public LambdaIngressSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription("What the operator observed and did: Ready, the endpoint and every AWS resource of the chain.")
+  public LambdaIngressStatus getStatus() {
+    return super.getStatus();
+  }
 
   @Override
   protected LambdaIngressStatus initStatus() {

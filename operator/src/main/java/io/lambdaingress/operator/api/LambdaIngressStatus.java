@@ -2,6 +2,7 @@ package io.lambdaingress.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,7 @@ public class LambdaIngressStatus {
   @JsonPropertyDescription("The NLB's DNS name: where clients connect.")
   private String endpoint;
 
+  @SchemaFrom(type = ConditionSchema[].class)
   @JsonPropertyDescription("Ready: True when every piece of the chain exists and matches the spec; False with a reason "
       + "(InvalidSpec, NameConflict, AwsAccessDenied, AwsThrottled, DependencyNotFound, AwsError, Progressing) and a message.")
   private List<Condition> conditions = new ArrayList<>();
