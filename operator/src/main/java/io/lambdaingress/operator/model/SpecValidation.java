@@ -3,6 +3,7 @@ package io.lambdaingress.operator.model;
 import io.lambdaingress.operator.api.LambdaIngressSpec;
 import io.lambdaingress.operator.api.Scheme;
 import io.lambdaingress.operator.api.SubnetMapping;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -19,6 +20,9 @@ public final class SpecValidation {
   /** A subnet's facts from EC2. */
   public record SubnetFacts(String vpcId, String cidrBlock, String availabilityZone) {}
 
+  /** Lambda's limit on a function's environment variables, keys and values together. */
+  static final int ENVIRONMENT_MAX_BYTES = 4096;
+
   private SpecValidation() {}
 
   /** Problems visible in the spec alone (before any AWS read). */
@@ -32,12 +36,28 @@ public final class SpecValidation {
     if (Set.copyOf(spec.getAlb().getSubnets()).size() != spec.getAlb().getSubnets().size()) {
       problems.add("spec.alb.subnets: a subnet is listed twice: " + spec.getAlb().getSubnets());
     }
+    var fn = spec.getLambda().getFunction();
+    if (fn != null && fn.getEnvironment() != null) {
+      // Counted as keys plus values in UTF-8, the operator's own variable included: a lower bound of what
+      // Lambda counts, so nothing Lambda would take is refused here.
+      Map<String, String> env = new LinkedHashMap<>(fn.getEnvironment());
+      env.put(ChainModel.HEALTH_PATH_ENV, ChainModel.healthPath(spec));
+      int bytes = env.entrySet().stream().mapToInt(e -> utf8Length(e.getKey()) + utf8Length(e.getValue())).sum();
+      if (bytes > ENVIRONMENT_MAX_BYTES) {
+        problems.add("spec.lambda.function.environment: " + bytes + " bytes of keys and values (with "
+            + ChainModel.HEALTH_PATH_ENV + ") exceed Lambda's limit of 4 KB");
+      }
+    }
     if (spec.getNlb().getScheme() == Scheme.INTERNET_FACING
         && spec.getNlb().getSubnetMappings().stream().anyMatch(m -> m.getPrivateIPv4Address() != null)) {
       problems.add("spec.nlb.subnetMappings: privateIPv4Address is only for an internal NLB; an internet-facing NLB "
           + "gets its static IPs from Elastic IPs");
     }
     return problems;
+  }
+
+  private static int utf8Length(String s) {
+    return s == null ? 0 : s.getBytes(StandardCharsets.UTF_8).length;
   }
 
   /** Every subnet the spec names, field by field, for the EC2 read. */
@@ -63,15 +83,24 @@ public final class SpecValidation {
 
   /** Every security group the spec names. */
   public static Set<String> securityGroups(LambdaIngressSpec spec) {
-    Set<String> groups = new LinkedHashSet<>();
-    if (spec.getAlb().getSecurityGroups() != null) {
-      groups.addAll(spec.getAlb().getSecurityGroups());
+    return securityGroupFields(spec).keySet();
+  }
+
+  /** Every security group the spec names, with the first field that names it. */
+  static Map<String, String> securityGroupFields(LambdaIngressSpec spec) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    List<String> alb = spec.getAlb().getSecurityGroups() == null ? List.of() : spec.getAlb().getSecurityGroups();
+    for (int i = 0; i < alb.size(); i++) {
+      fields.putIfAbsent(alb.get(i), "spec.alb.securityGroups[" + i + "]");
     }
     var fn = spec.getLambda().getFunction();
     if (fn != null && fn.getVpc() != null) {
-      groups.addAll(fn.getVpc().getSecurityGroupIds());
+      List<String> g = fn.getVpc().getSecurityGroupIds();
+      for (int i = 0; i < g.size(); i++) {
+        fields.putIfAbsent(g.get(i), "spec.lambda.function.vpc.securityGroupIds[" + i + "]");
+      }
     }
-    return groups;
+    return fields;
   }
 
   /** Problems of the network: one VPC for everything, static IPs inside their subnets, ALB zones. */
@@ -86,9 +115,11 @@ public final class SpecValidation {
             + "; all subnets of a LambdaIngress must be in one VPC");
       }
     });
+    Map<String, String> groupFields = securityGroupFields(spec);
     securityGroupVpcs.forEach((group, groupVpc) -> {
       if (!vpc.equals(groupVpc)) {
-        problems.add("security group " + group + " is in " + groupVpc + ", not in the subnets' VPC " + vpc);
+        String field = groupFields.getOrDefault(group, "spec");
+        problems.add(field + ": security group " + group + " is in " + groupVpc + ", not in the subnets' VPC " + vpc);
       }
     });
     List<SubnetMapping> mappings = spec.getNlb().getSubnetMappings();

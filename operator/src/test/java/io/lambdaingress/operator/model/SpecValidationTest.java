@@ -39,7 +39,10 @@ class SpecValidationTest {
   void aSecurityGroupInAnotherVpcIsNamed() {
     assertThat(SpecValidation.ofNetwork(spec(ChainModelTest.ARTICLE), ARTICLE_SUBNETS,
         Map.of("sg-0123456789abcdef0", "vpc-9", "sg-0456789abcdef0123", "vpc-1"))).singleElement().asString()
-        .contains("security group sg-0123456789abcdef0 is in vpc-9");
+        .isEqualTo("spec.alb.securityGroups[0]: security group sg-0123456789abcdef0 is in vpc-9, not in the subnets' VPC vpc-1");
+    assertThat(SpecValidation.ofNetwork(spec(ChainModelTest.ARTICLE), ARTICLE_SUBNETS,
+        Map.of("sg-0123456789abcdef0", "vpc-1", "sg-0456789abcdef0123", "vpc-9"))).singleElement().asString()
+        .startsWith("spec.lambda.function.vpc.securityGroupIds[0]: security group sg-0456789abcdef0123 is in vpc-9");
   }
 
   @Test
@@ -99,5 +102,19 @@ class SpecValidationTest {
         Map.entry("subnet-0b1b2c3d4e5f60718", "spec.alb.subnets[0]"),
         Map.entry("subnet-0c1b2c3d4e5f60718", "spec.alb.subnets[1]"),
         Map.entry("subnet-0d1b2c3d4e5f60718", "spec.lambda.function.vpc.subnetIds[0]"));
+  }
+
+  @Test
+  void anEnvironmentOverLambdasFourKilobytesIsRefusedCountingTheHealthPath() {
+    // LAMBDA_INGRESS_HEALTH_PATH=/healthz is 26 + 8 = 34 bytes; BIG + value makes 4096 - 34 + 1 in all.
+    String over = ChainModelTest.ARTICLE.replace("environment: {ENV: hoge}", "environment: {BIG: " + "x".repeat(4096 - 34 - 3 + 1) + "}");
+    assertThat(SpecValidation.ofSpec(spec(over))).singleElement().asString()
+        .isEqualTo("spec.lambda.function.environment: 4097 bytes of keys and values (with LAMBDA_INGRESS_HEALTH_PATH) "
+            + "exceed Lambda's limit of 4 KB");
+    String exactly = ChainModelTest.ARTICLE.replace("environment: {ENV: hoge}", "environment: {BIG: " + "x".repeat(4096 - 34 - 3) + "}");
+    assertThat(SpecValidation.ofSpec(spec(exactly))).isEmpty();
+    // Bytes, not characters: three bytes per character here.
+    String wide = ChainModelTest.ARTICLE.replace("environment: {ENV: hoge}", "environment: {BIG: " + "あ".repeat(1400) + "}");
+    assertThat(SpecValidation.ofSpec(spec(wide))).singleElement().asString().contains("4237 bytes");
   }
 }
