@@ -2,7 +2,10 @@ package io.lambdaingress.operator.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -57,5 +60,43 @@ class LoadBalancerNamesTest {
     String hash = LoadBalancerNames.hash("c/" + "n".repeat(63) + "/" + "x".repeat(253));
     assertThat(n.nlb()).hasSize(32).contains(hash);
     assertThat(n.function()).hasSize(64).endsWith(hash);
+  }
+
+  /**
+   * Random Kubernetes names from a tiny alphabet, so that readable parts coincide and get cut alike: every
+   * name still follows AWS's rules and no two objects share one. (A collision that slipped through would
+   * not be adopted silently: the owner tags would not match and the object would report NameConflict.)
+   */
+  @Test
+  void manyObjectsWithLookalikeNamesGetValidDistinctNames() {
+    Random random = new Random(20240601);
+    Set<String> objects = new HashSet<>();
+    Set<String> taken = new HashSet<>();
+    Set<String> functions = new HashSet<>();
+    while (objects.size() < 5000) {
+      String namespace = dnsName(random, 1 + random.nextInt(63), "ab-");
+      String name = dnsName(random, 1 + random.nextInt(253), "ab-.");
+      if (!objects.add(namespace + "/" + name)) {
+        continue;
+      }
+      LoadBalancerNames n = LoadBalancerNames.of("prod", namespace, name);
+      for (String elb : elbNames(n)) {
+        assertThat(elb).hasSizeLessThanOrEqualTo(32).matches("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$");
+        assertThat(taken.add(elb)).as("%s of %s/%s is unique", elb, namespace, name).isTrue();
+      }
+      assertThat(n.function()).hasSizeLessThanOrEqualTo(64).matches("^[A-Za-z0-9_-]+$");
+      assertThat(functions.add(n.function())).as("function of %s/%s is unique", namespace, name).isTrue();
+    }
+  }
+
+  /** A name Kubernetes accepts: alphanumeric at both ends, the alphabet in between. */
+  private static String dnsName(Random random, int length, String alphabet) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < length; i++) {
+      boolean end = i == 0 || i == length - 1;
+      String from = end ? "ab" : alphabet;
+      b.append(from.charAt(random.nextInt(from.length())));
+    }
+    return b.toString();
   }
 }
