@@ -1,0 +1,76 @@
+-- Argo CD health check for lambdaingress.io/LambdaIngress.
+-- Install: the key resource.customizations.health.lambdaingress.io_LambdaIngress in argocd-cm
+-- (argocd-cm-snippet.yaml). Argo CD sets the global `obj` to the live object and reads the returned table.
+--   Healthy      Ready=True, and Ready describes the current spec (observedGeneration == metadata.generation)
+--   Progressing  no Ready condition yet; Ready describes an older spec; Ready=Unknown;
+--                Ready=False with a reason that resolves by itself (Progressing, AwsThrottled)
+--   Degraded     Ready=False with a reason that needs a person (InvalidSpec, NameConflict,
+--                AwsAccessDenied, DependencyNotFound, AwsError) or a reason this check does not know
+-- Plain Lua 5.1 (Argo CD runs gopher-lua), base and string libraries only.
+local hs = {}
+
+local resolvesByItself = { Progressing = true, AwsThrottled = true }
+local needsAPerson = { InvalidSpec = true, NameConflict = true, AwsAccessDenied = true,
+                       DependencyNotFound = true, AwsError = true }
+
+local function describe(condition)
+  local text = condition.reason or "NoReason"
+  if condition.message ~= nil and condition.message ~= "" then
+    text = text .. ": " .. condition.message
+  end
+  return text
+end
+
+local ready = nil
+if obj.status ~= nil and obj.status.conditions ~= nil then
+  for _, condition in ipairs(obj.status.conditions) do
+    if condition.type == "Ready" then
+      ready = condition
+    end
+  end
+end
+
+if ready == nil then
+  hs.status = "Progressing"
+  hs.message = "Waiting for the operator to report the Ready condition"
+  return hs
+end
+
+local generation = obj.metadata.generation
+local observed = ready.observedGeneration
+if observed == nil and obj.status.observedGeneration ~= nil then
+  observed = obj.status.observedGeneration
+end
+if generation ~= nil and observed ~= generation then
+  hs.status = "Progressing"
+  hs.message = "Waiting for the operator to reconcile generation " .. tostring(generation)
+    .. " (Ready describes generation " .. tostring(observed) .. ")"
+  return hs
+end
+
+if ready.status == "True" then
+  hs.status = "Healthy"
+  if obj.status.endpoint ~= nil and obj.status.endpoint ~= "" then
+    hs.message = "Ready: " .. obj.status.endpoint
+  else
+    hs.message = "Ready"
+  end
+  return hs
+end
+
+if ready.status == "False" then
+  hs.message = describe(ready)
+  if resolvesByItself[ready.reason] then
+    hs.status = "Progressing"
+  else
+    hs.status = "Degraded"
+    if not needsAPerson[ready.reason] then
+      hs.message = hs.message .. " (a reason this health check does not know)"
+    end
+  end
+  return hs
+end
+
+hs.status = "Progressing"
+hs.message = "Ready is " .. tostring(ready.status) .. ": " .. describe(ready)
+return hs
