@@ -78,6 +78,7 @@ class ChartTest {
     assertThat(env.get(OperatorSettings.HTTP_PORT).getValue()).isEqualTo("8080");
     assertThat(env.get("POD_NAMESPACE").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
     assertThat(env.get("AWS_REGION").getValue()).isEqualTo("eu-west-1");
+    assertThat(env.get("LOG_LEVEL").getValue()).as("read by log4j2.xml").isEqualTo("INFO");
     assertThat(env).as("all namespaces watched: no namespace list").doesNotContainKey(OperatorSettings.WATCH_NAMESPACES);
     // The settings the chart sets are exactly the ones the operator reads.
     Map<String, String> plain = env.values().stream().filter(e -> e.getValue() != null)
@@ -264,6 +265,7 @@ class ChartTest {
       "replicaCount | -1 | /replicaCount",
       "resyncPeriodSeconds | 0 | /resyncPeriodSeconds",
       "resyncPeriodSeconds | 1m | /resyncPeriodSeconds",
+      "logLevel | verbose | /logLevel",
       "clusterName | has space | /clusterName",
       "aws.region | Europe | /aws/region",
       "watchNamespaces[0] | Team_A | /watchNamespaces/0",
