@@ -104,9 +104,13 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   /** The Ready condition of the object, or an empty map while it has none. */
-  @SuppressWarnings("unchecked")
   public Map<String, Object> readyCondition(String namespace, String name) {
-    GenericKubernetesResource r = get(namespace, name);
+    return readyCondition(get(namespace, name));
+  }
+
+  /** The Ready condition of this copy of the object (one GET: status and metadata of the same moment). */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> readyCondition(GenericKubernetesResource r) {
     if (r == null || !(r.getAdditionalProperties().get("status") instanceof Map<?, ?> status)) {
       return Map.of();
     }
@@ -127,8 +131,9 @@ public final class OperatorHarness implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<String, Object> last = Map.of();
     while (System.nanoTime() < deadline) {
+      // Judge and return the same copy: a second GET could see a newer status than the copy returned.
       GenericKubernetesResource r = get(namespace, name);
-      last = readyCondition(namespace, name);
+      last = readyCondition(r);
       if (r != null && status.equals(last.get("status")) && (reason == null || reason.equals(last.get("reason")))
           && Long.valueOf(r.getMetadata().getGeneration()).equals(toLong(last.get("observedGeneration")))) {
         return r;
