@@ -68,7 +68,7 @@ public final class ChainReconciler {
     //    no immutable setting the spec can change, so a replacement only happens after out-of-band edits.
     ChainModel.AlbSide alb = desired.alb();
     TargetGroup lambdaTargets = targetGroups.ensure("lambda target group", alb.lambdaTargetGroup(),
-        alb.lambdaTargetGroupAttributes(), () -> detachListenersForwardingTo(elb, desired, alb.name()));
+        alb.lambdaTargetGroupAttributes(), () -> detachListenersForwardingTo(elb, alb.name()));
     String functionArn;
     String digest = null;
     if (desired.function().isPresent()) {
@@ -78,7 +78,7 @@ public final class ChainReconciler {
       FunctionStep.Result result = functions.ensureManaged(fn.request(image.uri()));
       functionArn = result.functionArn();
       if (result.busy()) {
-        return new Outcome(partial(null, null, null, lambdaTargets, functionArn, digest, desired), "function " + fn.name() + " is being updated by AWS");
+        return new Outcome(partial(null, null, lambdaTargets, functionArn, digest, desired), "function " + fn.name() + " is being updated by AWS");
       }
     } else {
       functionArn = functions.requireExisting(desired.existingFunctionArn());
@@ -92,7 +92,7 @@ public final class ChainReconciler {
     // 2. ALB + listener.
     Optional<LoadBalancer> albLb = loadBalancers.ensure("ALB", alb.loadBalancer(), alb.attributes());
     if (albLb.isEmpty()) {
-      return new Outcome(partial(null, null, null, lambdaTargets, functionArn, digest, desired), "ALB " + alb.name() + " is being replaced");
+      return new Outcome(partial(null, null, lambdaTargets, functionArn, digest, desired), "ALB " + alb.name() + " is being replaced");
     }
     Listener albListener = listeners.ensure("ALB", albLb.get().loadBalancerArn(), ProtocolEnum.HTTP, alb.listenerPort(),
         lambdaTargets.targetGroupArn());
@@ -100,13 +100,13 @@ public final class ChainReconciler {
     // 3. The NLB's target group (type alb) and the ALB registered in it, on the ALB listener's port.
     ChainModel.NlbSide nlb = desired.nlb();
     TargetGroup albTargets = targetGroups.ensure("alb target group", nlb.albTargetGroup(), Map.of(),
-        () -> detachListenersForwardingTo(elb, desired, nlb.name()));
+        () -> detachListenersForwardingTo(elb, nlb.name()));
     targetGroups.ensureOnlyTarget("alb target group", albTargets, albLb.get().loadBalancerArn(), alb.listenerPort());
 
     // 4. NLB + listener.
     Optional<LoadBalancer> nlbLb = loadBalancers.ensure("NLB", nlb.loadBalancer(), nlb.attributes());
     if (nlbLb.isEmpty()) {
-      return new Outcome(partial(albLb.get(), albListener, null, lambdaTargets, functionArn, digest, desired),
+      return new Outcome(partial(albLb.get(), albListener, lambdaTargets, functionArn, digest, desired),
           "NLB " + nlb.name() + " is being replaced");
     }
     Listener nlbListener = listeners.ensure("NLB", nlbLb.get().loadBalancerArn(), ProtocolEnum.TCP, nlb.listenerPort(),
@@ -130,16 +130,18 @@ public final class ChainReconciler {
     return aws.ecr().resolve(image.registryId(), image.repository(), image.tag());
   }
 
-  private static ChainStatus partial(LoadBalancer alb, Listener albListener, TargetGroup albTargets, TargetGroup lambdaTargets,
+  /** A run that stopped early: the NLB side is not known yet (the caller keeps the previous status for it). */
+  private static ChainStatus partial(LoadBalancer alb, Listener albListener, TargetGroup lambdaTargets,
       String functionArn, String digest, ChainModel desired) {
-    return new ChainStatus(null, null, null, albTargets == null ? null : albTargets.targetGroupArn(),
+    return new ChainStatus(null, null, null, null,
         alb == null ? null : alb.loadBalancerArn(), alb == null ? null : alb.dnsName(),
         albListener == null ? null : albListener.listenerArn(), lambdaTargets.targetGroupArn(), functionArn, digest,
         desired.permissionStatementId());
   }
 
+
   /** Before a target group is replaced: delete our load balancer's listeners that forward to it. */
-  private static void detachListenersForwardingTo(ElbV2Client elb, ChainModel desired, String loadBalancerName) {
+  private static void detachListenersForwardingTo(ElbV2Client elb, String loadBalancerName) {
     elb.loadBalancer(loadBalancerName).ifPresent(lb -> elb.listeners(lb.loadBalancerArn()).forEach(l -> elb.deleteListener(l.listenerArn())));
   }
 

@@ -130,11 +130,16 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   }
 
   private UpdateControl<LambdaIngress> failed(LambdaIngress li, Reason reason, String message, long generation) {
+    return UpdateControl.patchStatus(notReady(li, reason, message, generation));
+  }
+
+  /** The status patch for Ready=False: the last known pieces kept, one Warning Event per distinct failure. */
+  private LambdaIngress notReady(LambdaIngress li, Reason reason, String message, long generation) {
     LambdaIngressStatus status = li.getStatus() == null ? new LambdaIngressStatus() : copy(li.getStatus());
     status.setObservedGeneration(generation);
     warnIfNew(li, reason.name(), message);
     ReadyCondition.set(li.getStatus(), status, false, reason.name(), message, generation);
-    return UpdateControl.patchStatus(withStatus(li, status));
+    return withStatus(li, status);
   }
 
   @Override
@@ -151,12 +156,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     var warning = log.atWarn().addKeyValue("object", key(li)).addKeyValue("reason", reason).addKeyValue("attempt", attempt);
     // An AWS failure is fully said by its message; anything else is a bug of ours: keep its stack.
     (e instanceof AwsFailure ? warning : warning.setCause(e)).log("{}", message);
-    long generation = li.getMetadata().getGeneration();
-    LambdaIngressStatus status = li.getStatus() == null ? new LambdaIngressStatus() : copy(li.getStatus());
-    status.setObservedGeneration(generation);
-    warnIfNew(li, reason.name(), message);
-    ReadyCondition.set(li.getStatus(), status, false, reason.name(), message, generation);
-    return ErrorStatusUpdateControl.patchStatus(withStatus(li, status));
+    return ErrorStatusUpdateControl.patchStatus(notReady(li, reason, message, li.getMetadata().getGeneration()));
   }
 
   private static Throwable rootAwsFailure(Throwable thrown) {

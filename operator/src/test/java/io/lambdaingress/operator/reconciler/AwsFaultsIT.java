@@ -15,7 +15,6 @@ import io.lambdaingress.operator.testing.WithLocalWorld;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,14 +57,10 @@ class AwsFaultsIT {
         .load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).serverSideApply();
   }
 
-  @SuppressWarnings("unchecked")
   private static Map<String, Object> ready(String ns, String name) {
-    var r = client.genericKubernetesResources(OperatorHarness.LAMBDA_INGRESSES).inNamespace(ns).withName(name).get();
-    if (r == null || !(r.getAdditionalProperties().get("status") instanceof Map<?, ?> status) || !(status.get("conditions") instanceof List<?> list)) {
-      return Map.of();
-    }
-    return list.stream().map(c -> (Map<String, Object>) c).filter(c -> "Ready".equals(c.get("type"))).findFirst().orElse(Map.of());
+    return OperatorHarness.readyCondition(client.genericKubernetesResources(OperatorHarness.LAMBDA_INGRESSES).inNamespace(ns).withName(name).get());
   }
+
 
   private static OperatorProcess operator(LocalWorld world, AwsFaultProxy proxy, String ns) {
     return OperatorProcess.start(world, LocalWorld.uniqueName("fault"), ns, 5, Map.of("AWS_ENDPOINT_URL", proxy.endpoint().toString()));

@@ -81,14 +81,10 @@ class LeaderElectionIT {
         .load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).serverSideApply();
   }
 
-  @SuppressWarnings("unchecked")
   private static void awaitReady(KubernetesClient client, String ns, String name) {
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-      var r = client.genericKubernetesResources(OperatorHarness.LAMBDA_INGRESSES).inNamespace(ns).withName(name).get();
-      var status = (Map<String, Object>) r.getAdditionalProperties().get("status");
-      assertThat(status).isNotNull();
-      assertThat((List<Map<String, Object>>) status.get("conditions"))
-          .anySatisfy(c -> assertThat(c).containsEntry("type", "Ready").containsEntry("status", "True"));
-    });
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+        assertThat(OperatorHarness.readyCondition(client.genericKubernetesResources(OperatorHarness.LAMBDA_INGRESSES)
+            .inNamespace(ns).withName(name).get())).containsEntry("status", "True"));
   }
+
 }

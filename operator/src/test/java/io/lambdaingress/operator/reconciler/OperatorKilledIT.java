@@ -89,14 +89,10 @@ class OperatorKilledIT {
     assertThat(policy.split("\"Sid\"", -1)).as("one permission statement").hasSize(2);
   }
 
-  @SuppressWarnings("unchecked")
   private static boolean isReady(GenericKubernetesResource r) {
-    if (r == null || !(r.getAdditionalProperties().get("status") instanceof Map<?, ?> status)) {
-      return false;
-    }
-    Object conditions = status.get("conditions");
-    return conditions instanceof List<?> list && list.stream().map(c -> (Map<String, Object>) c)
-        .anyMatch(c -> "Ready".equals(c.get("type")) && "True".equals(c.get("status"))
-            && r.getMetadata().getGeneration().equals(((Number) c.get("observedGeneration")).longValue()));
+    Map<String, Object> ready = OperatorHarness.readyCondition(r);
+    return "True".equals(ready.get("status"))
+        && ready.get("observedGeneration") instanceof Number g && r.getMetadata().getGeneration() == g.longValue();
   }
+
 }
