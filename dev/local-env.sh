@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The project's local world on loopback: etcd + kube-apiserver (built from Go modules by dev/testenv/build.sh)
-# and moto_server (the AWS API emulator).
+# and moto_server (the AWS API emulator) behind the AWS rules layer (dev/aws-rules/aws_rules.py: what AWS enforces
+# and moto does not; docs/testing.md). AWS_ENDPOINT_URL is the layer; MOTO_ENDPOINT_URL is moto alone, same state.
 #
 #   dev/local-env.sh up       start everything (or do nothing when it is already up); prints how to use it
 #   dev/local-env.sh down     stop exactly what `up` started (recorded pids) and remove its state
 #   dev/local-env.sh status   say what runs; exit 0 when all is up, 3 when nothing is, 1 when partly
 #
 # State, logs and the generated env file live in $LOCAL_ENV_DIR (default: <repo>/target/local-env):
-#   env.sh       exports KUBECONFIG, AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
+#   env.sh       exports KUBECONFIG, AWS_ENDPOINT_URL, MOTO_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
 #   kubeconfig   admin (client certificate in group system:masters)
 #   logs/        one log per process
 set -euo pipefail
@@ -114,9 +115,10 @@ EOF
 }
 
 ensure_moto() {
-  if ! python3 -c 'import moto.server, flask, flask_cors' >/dev/null 2>&1; then
-    say "installing moto[server] (pip)"
-    python3 -m pip install --quiet 'moto[server]>=5.1,<6' >&2 || die "pip install 'moto[server]' failed"
+  # Pinned to 5.2.x: the AWS rules layer (dev/aws-rules) reads moto's backends, whose shape may change.
+  if ! python3 -c 'import moto, moto.server, flask, flask_cors; assert moto.__version__.startswith("5.2.")' >/dev/null 2>&1; then
+    say "installing moto[server] 5.2.x (pip)"
+    python3 -m pip install --quiet 'moto[server]>=5.2,<5.3' >&2 || die "pip install 'moto[server]>=5.2,<5.3' failed"
   fi
 }
 
@@ -138,15 +140,15 @@ up() {
 
   mkdir -p "$pids" "$logs"
   gen_certs
-  local etcd_port etcd_peer api_port moto_port
-  etcd_port=$(free_port); etcd_peer=$(free_port); api_port=$(free_port); moto_port=$(free_port)
+  local etcd_port etcd_peer api_port aws_port moto_port
+  etcd_port=$(free_port); etcd_peer=$(free_port); api_port=$(free_port); aws_port=$(free_port); moto_port=$(free_port)
 
   # --unsafe-no-fsync: a throw-away test store; durability costs seconds per test on a busy disk.
   start etcd "$bin/etcd" --name local --data-dir "$dir/etcd" \
     --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
     --listen-peer-urls "http://127.0.0.1:$etcd_peer" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer" \
     --initial-cluster "local=http://127.0.0.1:$etcd_peer" --unsafe-no-fsync --log-level warn
-  start moto python3 -m moto.server -H 127.0.0.1 -p "$moto_port"
+  start moto python3 "$repo/dev/aws-rules/aws_rules.py" --port "$aws_port" --moto-port "$moto_port"
   wait_for etcd 60 curl -sf "http://127.0.0.1:$etcd_port/health"
 
   local c="$dir/certs"
@@ -167,18 +169,19 @@ up() {
   write_kubeconfig "$api_port"
   wait_for kube-apiserver 120 curl -sf --cacert "$c/ca.crt" --cert "$c/admin.crt" --key "$c/admin.key" \
     "https://127.0.0.1:$api_port/readyz"
-  wait_for moto 60 curl -sf "http://127.0.0.1:$moto_port/moto-api/data.json"
+  wait_for moto 60 curl -sf "http://127.0.0.1:$aws_port/_rules"
 
   cat >"$dir/env.sh" <<EOF
 # Written by dev/local-env.sh up; source it to talk to the local world.
 export KUBECONFIG="$dir/kubeconfig"
-export AWS_ENDPOINT_URL="http://127.0.0.1:$moto_port"
+export AWS_ENDPOINT_URL="http://127.0.0.1:$aws_port"  # moto behind the AWS rules layer
+export MOTO_ENDPOINT_URL="http://127.0.0.1:$moto_port"  # moto alone (same state): tests that compare, never the operator
 export AWS_REGION="us-east-1"
 export AWS_DEFAULT_REGION="us-east-1"  # the AWS CLI v1 reads only this one
 export AWS_ACCESS_KEY_ID="testing"
 export AWS_SECRET_ACCESS_KEY="testing"
 EOF
-  say "up: kube-apiserver https://127.0.0.1:$api_port, etcd http://127.0.0.1:$etcd_port, moto http://127.0.0.1:$moto_port"
+  say "up: kube-apiserver https://127.0.0.1:$api_port, etcd http://127.0.0.1:$etcd_port, AWS (rules layer) http://127.0.0.1:$aws_port, moto alone http://127.0.0.1:$moto_port"
   print_usage
 }
 

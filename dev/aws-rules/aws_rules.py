@@ -1,0 +1,529 @@
+#!/usr/bin/env python3
+"""The AWS rules layer: moto_server, plus the rules AWS enforces and moto 5.2 does not.
+
+The test world's AWS endpoint. One process serves two ports on loopback that share moto's state:
+
+  --port       moto behind the rules below (AWS_ENDPOINT_URL of the local world: every test and the operator)
+  --moto-port  moto alone (MOTO_ENDPOINT_URL: only to show, in AwsRulesIT, that moto by itself accepts
+               what the rules refuse, and for fixtures that must not wait for AWS-like delays)
+
+Each rule follows an AWS documentation page (RULES below; docs/testing.md has the same table). The timing
+knobs can be read and changed at run time with GET/POST {endpoint}/_rules (JSON), so one integration test
+can switch on eventual consistency without slowing every other one.
+
+Written as WSGI middleware around moto's own application (not a socket proxy) so that a rule can read
+moto's state (a function's resource policy, an ALB's listeners) without extra API calls.
+"""
+import argparse
+import io
+import json
+import os
+import re
+import signal
+import sys
+import threading
+import time
+import urllib.parse
+import xml.etree.ElementTree as ET
+from fnmatch import fnmatchcase
+
+# Image functions resolve their image in moto's ECR: CodeSha256 is the image digest and an unknown tag or
+# digest is ImageNotFound, as on AWS (Lambda developer guide, "Create a Lambda function using a container
+# image"). Must be set before moto reads its settings.
+os.environ.setdefault("MOTO_LAMBDA_STUB_ECR", "false")
+
+from moto.awslambda.models import lambda_backends  # noqa: E402
+from moto.elbv2.models import elbv2_backends  # noqa: E402
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: E402
+from werkzeug.serving import make_server  # noqa: E402
+
+ELB_NS = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"
+ET.register_namespace("", ELB_NS)
+LAMBDA_PATH = re.compile(r"^/2015-03-31/functions/([^/]+)(/.*)?$")
+ELB_PRINCIPAL = "elasticloadbalancing.amazonaws.com"
+
+# id, what AWS does that moto does not, the page it follows, the knob that times it (if any).
+RULES = [
+    ("lambda-pending", "CreateFunction leaves the function State=Pending for a while, then Active",
+     "https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html", "lambdaPendingSeconds"),
+    ("lambda-update-in-progress", "UpdateFunctionCode/UpdateFunctionConfiguration leave LastUpdateStatus=InProgress, then Successful",
+     "https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html", "lambdaUpdateSeconds"),
+    ("lambda-busy-conflict", "an update or PublishVersion while Pending or InProgress answers ResourceConflictException (409)",
+     "https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html", None),
+    ("elb-lambda-permission", "RegisterTargets of a function answers AccessDenied until ELB may invoke it from that target group, "
+     "and for a while after AddPermission (propagation)",
+     "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html", "permissionPropagationSeconds"),
+    ("elb-one-function", "a lambda target group holds one function",
+     "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html", None),
+    ("elb-alb-needs-listener", "an ALB joins an alb target group only once it has a listener on the target group's port",
+     "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/application-load-balancer-target.html", None),
+    ("elb-static-ip-reported", "an NLB reports its subnet mappings' private IPv4 addresses in AvailabilityZones[].LoadBalancerAddresses",
+     "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_AvailabilityZone.html", None),
+    ("elb-create-idempotent", "CreateLoadBalancer/CreateTargetGroup with an existing name: the same settings return the existing "
+     "resource, other settings answer DuplicateLoadBalancerName/DuplicateTargetGroupName",
+     "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html", None),
+    ("eventual-consistency", "a load balancer, target group or function just created may be missing from Describe/Get/List for a moment",
+     "https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html", "consistencySeconds"),
+    ("ecr-image-digest", "an image function's CodeSha256 is the image digest; an unknown tag or digest is ImageNotFound "
+     "(moto's own MOTO_LAMBDA_STUB_ECR=false)",
+     "https://docs.aws.amazon.com/lambda/latest/api/API_FunctionConfiguration.html", None),
+]
+
+DEFAULT_KNOBS = {
+    # Short enough to keep the suite fast, long enough that every reconcile meets the in-between state.
+    "lambdaPendingSeconds": float(os.environ.get("AWS_RULES_LAMBDA_PENDING_SECONDS", "2")),
+    "lambdaUpdateSeconds": float(os.environ.get("AWS_RULES_LAMBDA_UPDATE_SECONDS", "1")),
+    "permissionPropagationSeconds": float(os.environ.get("AWS_RULES_PERMISSION_PROPAGATION_SECONDS", "2")),
+    # Off by default: a dedicated integration test switches it on.
+    "consistencySeconds": float(os.environ.get("AWS_RULES_CONSISTENCY_SECONDS", "0")),
+}
+
+
+class Refusal(Exception):
+    """An AWS error the layer answers instead of moto."""
+
+    def __init__(self, status, code, message):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+class World:
+    """What the rules remember about moto's resources: when things were created, updated, permitted."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.knobs = dict(DEFAULT_KNOBS)
+        self.created = {}          # ("lb"|"tg"|"fn", name or arn) -> time created
+        self.fn_pending = {}       # function name -> Active from this time
+        self.fn_updating = {}      # function name -> Successful from this time
+        self.permission_added = {}  # (function name, statement id) -> time
+        self.nlb_addresses = {}    # load balancer arn -> {subnet id: private IPv4}
+
+    def knob(self, name):
+        with self.lock:
+            return self.knobs[name]
+
+
+WORLD = World()
+
+
+# ---------------------------------------------------------------------------------------------- requests
+
+class Call:
+    def __init__(self, environ, body):
+        self.method = environ["REQUEST_METHOD"]
+        self.path = environ.get("PATH_INFO", "")
+        self.query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
+        self.body = body
+        auth = environ.get("HTTP_AUTHORIZATION", "")
+        scope = re.search(r"Credential=([^/]+)/[^/]+/([^/]+)/([^/]+)/", auth)
+        self.access_key, self.region, self.service = scope.groups() if scope else (None, "us-east-1", None)
+        self.form = {}
+        if self.service == "elasticloadbalancing" and body:
+            self.form = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode("utf-8")).items()}
+        self.action = self.form.get("Action")
+
+    def members(self, prefix):
+        """Query-protocol list: prefix.member.N[.Field] values in order."""
+        out = {}
+        for k, v in self.form.items():
+            m = re.match(re.escape(prefix) + r"\.member\.(\d+)(?:\.(\w+))?$", k)
+            if m:
+                out.setdefault(int(m.group(1)), {})[m.group(2)] = v
+        return [out[i] for i in sorted(out)]
+
+    def function(self):
+        """(function name, the rest of the path) of a Lambda functions call, or (None, None)."""
+        m = LAMBDA_PATH.match(self.path) if self.service == "lambda" else None
+        if not m:
+            return None, None
+        return function_name(urllib.parse.unquote(m.group(1))), m.group(2) or ""
+
+
+def function_name(name_or_arn):
+    parts = name_or_arn.split(":")
+    if "function" in parts:
+        return parts[parts.index("function") + 1]
+    return parts[0]
+
+
+def account_of(arn, default="123456789012"):
+    parts = (arn or "").split(":")
+    return parts[4] if len(parts) > 4 and parts[4] else default
+
+
+# ------------------------------------------------------------------------------------------------- rules
+
+def before(call):
+    """Refuses what AWS would refuse; may return a rewritten request (environ changes) for moto."""
+    now = time.time()
+    if call.service == "lambda":
+        name, rest = call.function()
+        if name is None:
+            return None
+        # lambda-busy-conflict
+        if (call.method == "PUT" and rest in ("/code", "/configuration")) or (call.method == "POST" and rest == "/versions"):
+            with WORLD.lock:
+                pending = WORLD.fn_pending.get(name, 0) > now
+                updating = WORLD.fn_updating.get(name, 0) > now
+            if pending:
+                raise Refusal(409, "ResourceConflictException", "The operation cannot be performed at this time. "
+                              "The function is currently in the following state: Pending")
+            if updating:
+                raise Refusal(409, "ResourceConflictException", "The operation cannot be performed at this time. "
+                              f"An update is in progress for resource: arn:aws:lambda:{call.region}:123456789012:function:{name}")
+        # eventual-consistency (reads of a function just created)
+        if call.method == "GET" and rest in ("", "/configuration") and recently_created("fn", name, now):
+            raise Refusal(404, "ResourceNotFoundException", f"Function not found: arn:aws:lambda:{call.region}:123456789012:function:{name}")
+        return None
+
+    if call.service != "elasticloadbalancing":
+        return None
+    if call.action == "RegisterTargets":
+        check_registration(call, now)
+    elif call.action in ("DescribeLoadBalancers", "DescribeTargetGroups"):
+        kind = "lb" if call.action == "DescribeLoadBalancers" else "tg"
+        asked = [m[None] for m in call.members("Names")] + [m[None] for m in call.members(
+            "LoadBalancerArns" if kind == "lb" else "TargetGroupArns")]
+        if asked and all(recently_created(kind, a, now) for a in asked):
+            raise Refusal(400, "LoadBalancerNotFound" if kind == "lb" else "TargetGroupNotFound",
+                          "One or more load balancers not found" if kind == "lb" else "One or more target groups not found")
+    elif call.action == "CreateLoadBalancer":
+        return existing_instead_of_duplicate(call, "lb")
+    elif call.action == "CreateTargetGroup":
+        return existing_instead_of_duplicate(call, "tg")
+    return None
+
+
+def recently_created(kind, key, now):
+    window = WORLD.knob("consistencySeconds")
+    if window <= 0:
+        return False
+    with WORLD.lock:
+        at = WORLD.created.get((kind, key))
+    return at is not None and now - at < window
+
+
+def check_registration(call, now):
+    tg_arn = call.form.get("TargetGroupArn", "")
+    backend = elbv2_backends[account_of(tg_arn)][call.region]
+    tg = backend.target_groups.get(tg_arn)
+    if tg is None:
+        return  # moto answers TargetGroupNotFound itself
+    targets = call.members("Targets")
+    if tg.target_type == "lambda":
+        ids = {t.get("Id") for t in targets}
+        registered = set(tg.targets)
+        if len(ids) > 1 or (registered and not ids <= registered):
+            raise Refusal(400, "TooManyTargets", "You can register only one Lambda function with a target group; "
+                          f"{tg_arn} already has {sorted(registered)}")
+        for fn_arn in ids:
+            check_invoke_permission(call, fn_arn, tg_arn, now)
+    elif tg.target_type == "alb":
+        for t in targets:
+            lb = backend.load_balancers.get(t.get("Id"))
+            if lb is None:
+                continue  # moto answers for unknown targets itself
+            port = int(t.get("Port") or tg.port)
+            if port not in {int(listener.port) for listener in lb.listeners.values()}:
+                raise Refusal(400, "InvalidTarget", f"The Application Load Balancer {lb.arn} has no listener on port {port}; "
+                              "an Application Load Balancer can be registered only on a port it has a listener on")
+
+
+def check_invoke_permission(call, fn_arn, tg_arn, now):
+    parts = fn_arn.split(":")
+    name = function_name(fn_arn)
+    qualifier = parts[7] if len(parts) > 7 else None
+    denied = Refusal(403, "AccessDenied", f"elasticloadbalancing principal does not have permission to invoke {fn_arn} "
+                     f"from target group {tg_arn}")
+    try:
+        policy = json.loads(lambda_backends[account_of(fn_arn)][call.region].get_policy(name, qualifier))
+        # moto's wire format nests the document as a string under "Policy", as GetPolicy answers it.
+        policy = policy.get("Policy", policy)
+        policy = json.loads(policy) if isinstance(policy, str) else policy
+    except Exception:
+        raise denied
+    propagation = WORLD.knob("permissionPropagationSeconds")
+    for s in policy.get("Statement", []):
+        principal = s.get("Principal", {})
+        service = principal.get("Service") if isinstance(principal, dict) else principal
+        actions = s.get("Action") if isinstance(s.get("Action"), list) else [s.get("Action")]
+        source = ((s.get("Condition") or {}).get("ArnLike") or {}).get("AWS:SourceArn")
+        if s.get("Effect", "Allow") != "Allow" or service != ELB_PRINCIPAL:
+            continue
+        if not any(a in ("lambda:InvokeFunction", "lambda:*") for a in actions):
+            continue
+        if source is not None and not fnmatchcase(tg_arn, source):
+            continue
+        with WORLD.lock:
+            added = WORLD.permission_added.get((name, s.get("Sid")))
+        if added is None or now - added >= propagation:
+            return
+    raise denied
+
+
+def existing_instead_of_duplicate(call, kind):
+    """elb-create-idempotent: moto creates a second load balancer with the same name, and refuses any second target group."""
+    name = call.form.get("Name")
+    backend = elbv2_backends["123456789012"][call.region]
+    pool = backend.load_balancers.values() if kind == "lb" else backend.target_groups.values()
+    existing = next((r for r in pool if r.name == name), None)
+    if existing is None:
+        return None
+    if kind == "lb":
+        same = (existing.type == call.form.get("Type", "application")
+                and existing.scheme == call.form.get("Scheme", "internet-facing")
+                and {s.id for s in existing.subnets} == {m.get("SubnetId") or m.get(None) for m in
+                                                         call.members("SubnetMappings") + call.members("Subnets")})
+        if not same:
+            raise Refusal(400, "DuplicateLoadBalancerName", "A load balancer with the same name exists, with other settings")
+        return {"Action": "DescribeLoadBalancers", "Version": "2015-12-01", "Names.member.1": name}, "CreateLoadBalancer"
+    same = (str(existing.target_type) == call.form.get("TargetType", "instance")
+            and (existing.protocol or None) == (call.form.get("Protocol") or None)
+            and str(existing.port or "") == str(call.form.get("Port") or "")
+            and (existing.vpc_id or None) == (call.form.get("VpcId") or None))
+    if not same:
+        raise Refusal(400, "DuplicateTargetGroupName", "A target group with the same name exists, with other settings")
+    return {"Action": "DescribeTargetGroups", "Version": "2015-12-01", "Names.member.1": name}, "CreateTargetGroup"
+
+
+def after(call, status, body, now):
+    """Records what the rules need, and shows moto's answer as AWS would."""
+    if status >= 300:
+        return body
+    if call.service == "lambda":
+        return after_lambda(call, body, now)
+    if call.service != "elasticloadbalancing":
+        return body
+    if call.action == "CreateLoadBalancer":
+        root = ET.fromstring(body)
+        for lb in root.iter(f"{{{ELB_NS}}}LoadBalancerArn"):
+            mapped = {m.get("SubnetId"): m.get("PrivateIPv4Address") for m in call.members("SubnetMappings")
+                      if m.get("PrivateIPv4Address")}
+            with WORLD.lock:
+                WORLD.created.setdefault(("lb", lb.text), now)
+                WORLD.created.setdefault(("lb", call.form.get("Name")), now)
+                if mapped:
+                    WORLD.nlb_addresses.setdefault(lb.text, mapped)
+    elif call.action == "CreateTargetGroup":
+        root = ET.fromstring(body)
+        for arn in root.iter(f"{{{ELB_NS}}}TargetGroupArn"):
+            with WORLD.lock:
+                WORLD.created.setdefault(("tg", arn.text), now)
+                WORLD.created.setdefault(("tg", call.form.get("Name")), now)
+    elif call.action == "DeleteLoadBalancer":
+        with WORLD.lock:
+            WORLD.nlb_addresses.pop(call.form.get("LoadBalancerArn"), None)
+    if call.action in ("CreateLoadBalancer", "DescribeLoadBalancers", "DescribeTargetGroups"):
+        return rewrite_elb(call, body, now)
+    return body
+
+
+def rewrite_elb(call, body, now):
+    root = ET.fromstring(body)
+    changed = False
+    # elb-static-ip-reported
+    for lb in root.iter(f"{{{ELB_NS}}}member"):
+        arn = lb.find(f"{{{ELB_NS}}}LoadBalancerArn")
+        with WORLD.lock:
+            mapped = WORLD.nlb_addresses.get(arn.text) if arn is not None else None
+        if not mapped:
+            continue
+        for az in lb.iterfind(f"{{{ELB_NS}}}AvailabilityZones/{{{ELB_NS}}}member"):
+            subnet = az.find(f"{{{ELB_NS}}}SubnetId")
+            if subnet is None or subnet.text not in mapped or az.find(f"{{{ELB_NS}}}LoadBalancerAddresses") is not None:
+                continue
+            addresses = ET.SubElement(az, f"{{{ELB_NS}}}LoadBalancerAddresses")
+            ET.SubElement(ET.SubElement(addresses, f"{{{ELB_NS}}}member"), f"{{{ELB_NS}}}PrivateIPv4Address").text = mapped[subnet.text]
+            changed = True
+    # eventual-consistency: a listing does not show what was just created
+    if call.action in ("DescribeLoadBalancers", "DescribeTargetGroups") and WORLD.knob("consistencySeconds") > 0:
+        kind, arn_tag, list_tag = (("lb", "LoadBalancerArn", "LoadBalancers") if call.action == "DescribeLoadBalancers"
+                                   else ("tg", "TargetGroupArn", "TargetGroups"))
+        for container in root.iter(f"{{{ELB_NS}}}{list_tag}"):
+            for member in list(container):
+                arn = member.find(f"{{{ELB_NS}}}{arn_tag}")
+                if arn is not None and recently_created(kind, arn.text, now):
+                    container.remove(member)
+                    changed = True
+    return ET.tostring(root, encoding="utf-8", xml_declaration=False) if changed else body
+
+
+def after_lambda(call, body, now):
+    name, rest = call.function()
+    created = call.method == "POST" and call.path.rstrip("/") == "/2015-03-31/functions"
+    try:
+        doc = json.loads(body) if body else None
+    except ValueError:
+        return body
+    if created and isinstance(doc, dict):
+        name = doc.get("FunctionName")
+        with WORLD.lock:
+            WORLD.fn_pending[name] = now + WORLD.knobs["lambdaPendingSeconds"]
+            WORLD.created.setdefault(("fn", name), now)
+    elif name is not None and call.method == "PUT" and rest in ("/code", "/configuration"):
+        with WORLD.lock:
+            WORLD.fn_updating[name] = now + WORLD.knobs["lambdaUpdateSeconds"]
+    elif name is not None and call.method == "POST" and rest == "/policy" and isinstance(doc, dict):
+        sid = json.loads(doc.get("Statement", "{}")).get("Sid")
+        with WORLD.lock:
+            WORLD.permission_added[(name, sid)] = now
+    elif name is not None and call.method == "DELETE" and rest == "":
+        with WORLD.lock:
+            WORLD.fn_pending.pop(name, None)
+            WORLD.fn_updating.pop(name, None)
+            for key in [k for k in WORLD.permission_added if k[0] == name]:
+                del WORLD.permission_added[key]
+    if not isinstance(doc, dict):
+        return body
+    configurations = []
+    if "FunctionName" in doc and "State" in doc:
+        configurations.append(doc)
+    if isinstance(doc.get("Configuration"), dict):
+        configurations.append(doc["Configuration"])
+    if isinstance(doc.get("Functions"), list):
+        window = WORLD.knob("consistencySeconds")
+        if window > 0:
+            doc["Functions"] = [f for f in doc["Functions"] if not recently_created("fn", f.get("FunctionName"), now)]
+        configurations.extend(doc["Functions"])
+    if not configurations:
+        return body
+    for c in configurations:
+        show_state(c, now, created)
+    return json.dumps(doc).encode("utf-8")
+
+
+def show_state(c, now, on_create):
+    """lambda-pending / lambda-update-in-progress: the state fields as AWS reports them at this moment."""
+    name = c.get("FunctionName")
+    with WORLD.lock:
+        pending = WORLD.fn_pending.get(name, 0) > now
+        updating = WORLD.fn_updating.get(name, 0) > now
+    if pending:
+        c.update({"State": "Pending", "StateReason": "The function is being created.", "StateReasonCode": "Creating"})
+    else:
+        c["State"] = "Active"
+        for k in ("StateReason", "StateReasonCode"):
+            c.pop(k, None)
+    if on_create:
+        c.pop("LastUpdateStatus", None)
+    elif updating:
+        c.update({"LastUpdateStatus": "InProgress", "LastUpdateStatusReason": "The function is being updated.",
+                  "LastUpdateStatusReasonCode": "InProgress"})
+    else:
+        c["LastUpdateStatus"] = "Successful"
+        for k in ("LastUpdateStatusReason", "LastUpdateStatusReasonCode"):
+            c.pop(k, None)
+
+
+# --------------------------------------------------------------------------------------------------- WSGI
+
+def refusal_response(call, r):
+    if call.service == "lambda":
+        body = json.dumps({"Type": "User", "Message": r.message, "message": r.message}).encode("utf-8")
+        headers = [("Content-Type", "application/json"), ("x-amzn-ErrorType", r.code), ("x-amzn-RequestId", "aws-rules")]
+    else:
+        body = (f'<ErrorResponse xmlns="{ELB_NS}"><Error><Type>Sender</Type><Code>{r.code}</Code>'
+                f"<Message>{xml_escape(r.message)}</Message></Error><RequestId>aws-rules</RequestId></ErrorResponse>").encode("utf-8")
+        headers = [("Content-Type", "text/xml")]
+    return r.status, headers, body
+
+
+def xml_escape(s):
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+STATUS_TEXT = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: "Bad Request", 403: "Forbidden",
+               404: "Not Found", 409: "Conflict", 500: "Internal Server Error"}
+
+
+class RulesApp:
+    def __init__(self, moto_app):
+        self.moto = moto_app
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") == "/_rules":
+            return self.control(environ, start_response)
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        call = Call(environ, body)
+        try:
+            rewritten = before(call)
+        except Refusal as r:
+            status, headers, out = refusal_response(call, r)
+            return self.respond(start_response, status, headers, out)
+        renamed_from = None
+        if rewritten is not None:
+            form, renamed_from = rewritten
+            body = urllib.parse.urlencode(form).encode("utf-8")
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        status, headers, out = self.call_moto(environ)
+        if renamed_from is not None and status < 300:
+            # The existing resource, answered as the create the caller made.
+            text = out.decode("utf-8").replace("DescribeLoadBalancers", renamed_from).replace("DescribeTargetGroups", renamed_from)
+            out = text.encode("utf-8")
+        else:
+            out = after(call, status, out, time.time())
+        return self.respond(start_response, status, headers, out)
+
+    def call_moto(self, environ):
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, headers
+            return lambda data: None
+
+        chunks = self.moto(environ, capture)
+        try:
+            out = b"".join(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+        return int(captured["status"].split()[0]), captured["headers"], out
+
+    @staticmethod
+    def respond(start_response, status, headers, out):
+        headers = [(k, v) for k, v in headers if k.lower() != "content-length"] + [("Content-Length", str(len(out)))]
+        start_response(f"{status} {STATUS_TEXT.get(status, 'Status')}", headers)
+        return [out]
+
+    def control(self, environ, start_response):
+        if environ["REQUEST_METHOD"] == "POST":
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            changes = json.loads(environ["wsgi.input"].read(length) or b"{}")
+            unknown = sorted(set(changes) - set(DEFAULT_KNOBS))
+            if unknown:
+                return self.respond(start_response, 400, [("Content-Type", "application/json")],
+                                    json.dumps({"error": f"unknown knobs {unknown}"}).encode())
+            with WORLD.lock:
+                WORLD.knobs.update({k: float(v) for k, v in changes.items()})
+        with WORLD.lock:
+            doc = {"knobs": dict(WORLD.knobs), "rules": [dict(id=r[0], rule=r[1], source=r[2], knob=r[3]) for r in RULES]}
+        return self.respond(start_response, 200, [("Content-Type", "application/json")], json.dumps(doc).encode())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True, help="moto behind the AWS rules")
+    parser.add_argument("--moto-port", type=int, required=True, help="moto alone (same state)")
+    args = parser.parse_args()
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        sys.exit("aws_rules: loopback only")
+    os.environ.setdefault("MOTO_PORT", str(args.port))
+    moto = DomainDispatcherApplication(create_backend_app)
+    servers = [make_server(args.host, args.port, RulesApp(moto), threaded=True),
+               make_server(args.host, args.moto_port, moto, threaded=True)]
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    for s in servers[1:]:
+        threading.Thread(target=s.serve_forever, daemon=True).start()
+    print(f"aws_rules: rules on {args.host}:{args.port}, moto alone on {args.host}:{args.moto_port}", flush=True)
+    try:
+        servers[0].serve_forever()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+
+
+if __name__ == "__main__":
+    main()
