@@ -3,13 +3,15 @@
 -- (argocd-cm-snippet.yaml). Argo CD sets the global `obj` to the live object and reads the returned table.
 --   Healthy      Ready=True, and Ready describes the current spec (observedGeneration == metadata.generation)
 --   Progressing  no Ready condition yet; Ready describes an older spec; Ready=Unknown;
---                Ready=False with a reason that resolves by itself (Progressing, AwsThrottled)
+--                Ready=False with a reason that heals by itself (Progressing, Propagating, AwsThrottled)
 --   Degraded     Ready=False with a reason that needs a person (InvalidSpec, NameConflict,
 --                AwsAccessDenied, DependencyNotFound, AwsError) or a reason this check does not know
+-- The two lists are the operator's table of reasons (io.lambdaingress.operator.aws.Reason, healsByItself);
+-- ArgoCdHealthCheckTest holds them to it.
 -- Plain Lua 5.1 (Argo CD runs gopher-lua), base and string libraries only.
 local hs = {}
 
-local resolvesByItself = { Progressing = true, AwsThrottled = true }
+local resolvesByItself = { Progressing = true, Propagating = true, AwsThrottled = true }
 local needsAPerson = { InvalidSpec = true, NameConflict = true, AwsAccessDenied = true,
                        DependencyNotFound = true, AwsError = true }
 

@@ -17,8 +17,8 @@ final class ConditionSchema {
   @JsonPropertyDescription("True, False or Unknown.")
   private String status;
 
-  @JsonPropertyDescription("Machine-readable reason for the status: Reconciled, Progressing, InvalidSpec, NameConflict, "
-      + "AwsAccessDenied, AwsThrottled, DependencyNotFound or AwsError.")
+  @JsonPropertyDescription("Machine-readable reason for the status: Reconciled; or, heals by itself, Progressing, Propagating, "
+      + "AwsThrottled; or, needs a person, InvalidSpec, NameConflict, AwsAccessDenied, DependencyNotFound or AwsError.")
   private String reason;
 
   @JsonPropertyDescription("What a person needs to know: the field or AWS resource concerned and what to do.")

@@ -51,13 +51,17 @@ public final class AwsFailure extends RuntimeException {
     if (e instanceof AwsServiceException ase && ase.awsErrorDetails() != null) {
       String code = ase.awsErrorDetails().errorCode();
       String awsMessage = ase.awsErrorDetails().errorMessage();
-      Reason reason = reasonFor(code, ase.statusCode(), ase.isThrottlingException());
+      Reason reason = reasonFor(code, awsMessage, ase.statusCode(), ase.isThrottlingException());
       return new AwsFailure(reason, what + ": " + code + (awsMessage == null ? "" : ": " + awsMessage), code, e);
     }
     return new AwsFailure(Reason.AwsError, what + ": " + e.getMessage(), null, e);
   }
 
-  static Reason reasonFor(String code, int httpStatus, boolean sdkSaysThrottled) {
+  static Reason reasonFor(String code, String message, int httpStatus, boolean sdkSaysThrottled) {
+    Reason transientState = transientState(code, message == null ? "" : message);
+    if (transientState != null) {
+      return transientState;
+    }
     if (code != null) {
       if (ACCESS_DENIED.contains(code)) {
         return Reason.AwsAccessDenied;
@@ -82,6 +86,31 @@ public final class AwsFailure extends RuntimeException {
       return Reason.AwsAccessDenied;
     }
     return Reason.AwsError;
+  }
+
+  /**
+   * AWS errors that only say "not yet": they look like a refusal (AccessDenied, InvalidParameterValue) but
+   * clear by themselves once AWS has propagated or finished something we just did.
+   */
+  private static Reason transientState(String code, String message) {
+    if (code == null) {
+      return null;
+    }
+    // ELB user guide, "Lambda functions as targets": the invoke permission takes a moment to be seen by ELB.
+    if (code.equals("AccessDenied") && message.contains("principal does not have permission to invoke")) {
+      return Reason.Propagating;
+    }
+    // Lambda developer guide, "Lambda execution role": a role just created (or its policy) propagates
+    // through IAM for a few seconds; CreateFunction meanwhile says it cannot assume it or use it.
+    if (code.equals("InvalidParameterValueException")
+        && (message.contains("cannot be assumed by Lambda") || message.contains("execution role does not have permissions"))) {
+      return Reason.Propagating;
+    }
+    // Lambda: an update or publish while the function is Pending or an update is InProgress.
+    if (code.equals("ResourceConflictException")) {
+      return Reason.Progressing;
+    }
+    return null;
   }
 
   /** Whether this failure says the resource itself is gone (so a read may treat it as absent). */

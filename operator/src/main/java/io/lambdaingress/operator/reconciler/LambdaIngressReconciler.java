@@ -99,7 +99,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
           generation);
       return UpdateControl.patchStatus(withStatus(li, status));
     }
-    ReadyCondition.set(li.getStatus(), status, false, ReadyCondition.PROGRESSING, outcome.pending(), generation);
+    ReadyCondition.set(li.getStatus(), status, false, Reason.Progressing.name(), outcome.pending(), generation);
     return UpdateControl.patchStatus(withStatus(li, status)).rescheduleAfter(PROGRESS_POLL);
   }
 
@@ -137,7 +137,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   private LambdaIngress notReady(LambdaIngress li, Reason reason, String message, long generation) {
     LambdaIngressStatus status = li.getStatus() == null ? new LambdaIngressStatus() : copy(li.getStatus());
     status.setObservedGeneration(generation);
-    warnIfNew(li, reason.name(), message);
+    reportIfNew(li, reason, message);
     ReadyCondition.set(li.getStatus(), status, false, reason.name(), message, generation);
     return withStatus(li, status);
   }
@@ -153,9 +153,11 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
     String message = e instanceof AwsFailure ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
-    var warning = log.atWarn().addKeyValue("object", key(li)).addKeyValue("reason", reason).addKeyValue("attempt", attempt);
+    // Reason's table decides the log level here and the Event type in notReady: waiting needs nobody.
+    var line = (reason.healsByItself() ? log.atInfo() : log.atWarn())
+        .addKeyValue("object", key(li)).addKeyValue("reason", reason).addKeyValue("attempt", attempt);
     // An AWS failure is fully said by its message; anything else is a bug of ours: keep its stack.
-    (e instanceof AwsFailure ? warning : warning.setCause(e)).log("{}", message);
+    (e instanceof AwsFailure ? line : line.setCause(e)).log("{}", message);
     return ErrorStatusUpdateControl.patchStatus(notReady(li, reason, message, li.getMetadata().getGeneration()));
   }
 
@@ -183,12 +185,20 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     return DeleteControl.defaultDelete();
   }
 
-  /** One Warning Event per distinct failure, not one per retry. */
-  private void warnIfNew(LambdaIngress li, String reason, String message) {
+  /**
+   * One Event per distinct failure, not one per retry: Warning when a person must act, Normal when it heals
+   * by itself (the Reason table says which).
+   */
+  private void reportIfNew(LambdaIngress li, Reason reason, String message) {
     boolean same = ReadyCondition.of(li.getStatus())
-        .filter(c -> reason.equals(c.getReason()) && Objects.equals(message, c.getMessage())).isPresent();
-    if (!same) {
-      events.warning(li, reason, message);
+        .filter(c -> reason.name().equals(c.getReason()) && Objects.equals(message, c.getMessage())).isPresent();
+    if (same) {
+      return;
+    }
+    if (reason.healsByItself()) {
+      events.normal(li, reason.name(), message);
+    } else {
+      events.warning(li, reason.name(), message);
     }
   }
 

@@ -15,8 +15,6 @@ public final class ReadyCondition {
   public static final String TYPE = "Ready";
   /** Ready=True: every piece exists and matches the spec. */
   public static final String RECONCILED = "Reconciled";
-  /** Ready=False while AWS finishes something we started (a function update, a replacement). */
-  public static final String PROGRESSING = "Progressing";
 
   private ReadyCondition() {}
 

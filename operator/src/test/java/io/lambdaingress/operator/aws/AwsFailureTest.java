@@ -47,9 +47,28 @@ class AwsFailureTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"AwsThrottled, true", "AwsError, true", "InvalidSpec, false", "NameConflict, false",
-      "AwsAccessDenied, false", "DependencyNotFound, false"})
-  void onlyThrottlingAndUnknownErrorsAreTransient(Reason reason, boolean transientFailure) {
-    assertThat(reason.transientFailure()).isEqualTo(transientFailure);
+  @CsvSource({"Progressing, true", "Propagating, true", "AwsThrottled, true", "AwsError, false", "InvalidSpec, false",
+      "NameConflict, false", "AwsAccessDenied, false", "DependencyNotFound, false"})
+  void onlyWaitingReasonsHealByThemselves(Reason reason, boolean heals) {
+    assertThat(reason.healsByItself()).isEqualTo(heals);
+  }
+
+  /** Errors that look like refusals but only say "not yet" (AWS's own messages). */
+  @ParameterizedTest(name = "{0}: {2} -> {3}")
+  @CsvSource(delimiter = '|', value = {
+      "AccessDenied|403|elasticloadbalancing principal does not have permission to invoke arn:aws:lambda:us-east-1:1:function:f from target group arn:tg|Propagating",
+      "InvalidParameterValueException|400|The role defined for the function cannot be assumed by Lambda.|Propagating",
+      "InvalidParameterValueException|400|The provided execution role does not have permissions to call CreateNetworkInterface on EC2|Propagating",
+      "ResourceConflictException|409|The operation cannot be performed at this time. An update is in progress for resource: arn:f|Progressing",
+      "ResourceConflictException|409|The operation cannot be performed at this time. The function is currently in the following state: Pending|Progressing",
+      "AccessDenied|403|User: arn:aws:sts::1:assumed-role/x is not authorized to perform: elasticloadbalancing:RegisterTargets|AwsAccessDenied",
+      "InvalidParameterValueException|400|Unsupported runtime|InvalidSpec",
+  })
+  void notYetErrorsHealByThemselves(String code, int status, String message, Reason expected) {
+    AwsServiceException e = AwsServiceException.builder()
+        .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(message).build())
+        .statusCode(status)
+        .build();
+    assertThat(AwsFailure.of(e, "x").reason()).isEqualTo(expected);
   }
 }
