@@ -174,8 +174,10 @@ up() {
   cat >"$dir/env.sh" <<EOF
 # Written by dev/local-env.sh up; source it to talk to the local world.
 export KUBECONFIG="$dir/kubeconfig"
-export AWS_ENDPOINT_URL="http://127.0.0.1:$aws_port"  # moto behind the AWS rules layer
-export MOTO_ENDPOINT_URL="http://127.0.0.1:$moto_port"  # moto alone (same state): tests that compare, never the operator
+# moto behind the AWS rules layer (dev/aws-rules): what everything talks to
+export AWS_ENDPOINT_URL="http://127.0.0.1:$aws_port"
+# moto alone, the same state: only for tests that show what moto by itself accepts
+export MOTO_ENDPOINT_URL="http://127.0.0.1:$moto_port"
 export AWS_REGION="us-east-1"
 export AWS_DEFAULT_REGION="us-east-1"  # the AWS CLI v1 reads only this one
 export AWS_ACCESS_KEY_ID="testing"

@@ -54,7 +54,7 @@ public final class LocalWorld {
       throw new UncheckedIOException("cannot read " + dir.resolve("env.sh"), e);
     }
     for (String required :
-        new String[] {"KUBECONFIG", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}) {
+        new String[] {"KUBECONFIG", "AWS_ENDPOINT_URL", "MOTO_ENDPOINT_URL", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}) {
       if (!env.containsKey(required)) {
         throw new IllegalStateException(dir.resolve("env.sh") + " does not export " + required);
       }
@@ -77,6 +77,35 @@ public final class LocalWorld {
 
   public URI awsEndpoint() {
     return URI.create(env.get("AWS_ENDPOINT_URL"));
+  }
+
+  /**
+   * moto alone, sharing the state of {@link #awsEndpoint()} (which is moto behind the AWS rules layer,
+   * dev/aws-rules): only for tests that show what moto by itself would accept.
+   */
+  public URI motoEndpoint() {
+    return URI.create(env.get("MOTO_ENDPOINT_URL"));
+  }
+
+  /** Sets timing knobs of the AWS rules layer (e.g. consistencySeconds) for every client of this world. */
+  public void setAwsRules(Map<String, Number> knobs) {
+    StringBuilder json = new StringBuilder("{");
+    knobs.forEach((k, v) -> json.append(json.length() > 1 ? "," : "").append('"').append(k).append("\":").append(v));
+    json.append('}');
+    try {
+      var response = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(awsEndpoint().resolve("/_rules"))
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json.toString())).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException("the AWS rules layer refused " + json + ": " + response.body());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   public String awsRegion() {

@@ -1,0 +1,293 @@
+package io.lambdaingress.operator.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerSchemeEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerTypeEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetDescription;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetTypeEnum;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
+import software.amazon.awssdk.services.lambda.model.PackageType;
+import software.amazon.awssdk.services.lambda.model.State;
+
+/**
+ * One test per rule of the AWS rules layer (dev/aws-rules/aws_rules.py, docs/testing.md): moto alone
+ * (MOTO_ENDPOINT_URL) accepts the call, the layer (AWS_ENDPOINT_URL, what every test and the operator use)
+ * answers as AWS does. Both ports share moto's state, so each test drives one resource through both.
+ */
+@WithLocalWorld
+class AwsRulesIT {
+
+  private static LocalWorld world;
+  private static ArticlePrerequisites net;
+  private static LambdaClient lambda;
+  private static LambdaClient motoLambda;
+  private static ElasticLoadBalancingV2Client elb;
+  private static ElasticLoadBalancingV2Client motoElb;
+
+  @BeforeAll
+  static void clients(LocalWorld w) {
+    world = w;
+    net = ArticlePrerequisites.create(w.awsRegion());
+    lambda = LambdaClient.create();
+    elb = ElasticLoadBalancingV2Client.create();
+    motoLambda = LambdaClient.builder().endpointOverride(w.motoEndpoint()).build();
+    motoElb = ElasticLoadBalancingV2Client.builder().endpointOverride(w.motoEndpoint()).build();
+  }
+
+  @AfterAll
+  static void close() {
+    lambda.close();
+    elb.close();
+    motoLambda.close();
+    motoElb.close();
+  }
+
+  @Test
+  @DisplayName("lambda-pending and lambda-busy-conflict: a new function is Pending; a change meanwhile is a conflict")
+  void newFunctionIsPendingAndRefusesUpdates() {
+    FunctionConfiguration created = createFunction(LocalWorld.uniqueName("pending"));
+
+    assertThat(created.state()).isEqualTo(State.PENDING);
+    assertThat(lambda.getFunction(r -> r.functionName(created.functionName())).configuration().state()).isEqualTo(State.PENDING);
+    assertThat(motoLambda.getFunction(r -> r.functionName(created.functionName())).configuration().state()).isEqualTo(State.ACTIVE);
+    assertThatThrownBy(() -> lambda.updateFunctionConfiguration(r -> r.functionName(created.functionName()).timeout(10)))
+        .satisfies(e -> assertAwsError(e, 409, "ResourceConflictException", "Pending"));
+    motoLambda.updateFunctionConfiguration(r -> r.functionName(created.functionName()).timeout(10));
+
+    awaitState(created.functionName(), State.ACTIVE);
+  }
+
+  @Test
+  @DisplayName("lambda-update-in-progress: an update is InProgress, then Successful; a second one meanwhile is a conflict")
+  void anUpdateIsInProgressThenSuccessful() {
+    FunctionConfiguration created = createFunction(LocalWorld.uniqueName("update"));
+    awaitState(created.functionName(), State.ACTIVE);
+
+    lambda.updateFunctionConfiguration(r -> r.functionName(created.functionName()).timeout(11));
+
+    assertThat(lambda.getFunctionConfiguration(r -> r.functionName(created.functionName())).lastUpdateStatus())
+        .isEqualTo(LastUpdateStatus.IN_PROGRESS);
+    assertThat(motoLambda.getFunctionConfiguration(r -> r.functionName(created.functionName())).lastUpdateStatus())
+        .isEqualTo(LastUpdateStatus.SUCCESSFUL);
+    assertThatThrownBy(() -> lambda.updateFunctionCode(r -> r.functionName(created.functionName()).imageUri(created.functionName())))
+        .satisfies(e -> assertAwsError(e, 409, "ResourceConflictException", "An update is in progress"));
+    waitFor(() -> lambda.getFunctionConfiguration(r -> r.functionName(created.functionName())).lastUpdateStatus()
+        == LastUpdateStatus.SUCCESSFUL);
+  }
+
+  @Test
+  @DisplayName("elb-lambda-permission: a function joins its target group only once ELB may invoke it, after propagation")
+  void registrationWaitsForTheInvokePermission() {
+    FunctionConfiguration fn = createFunction(LocalWorld.uniqueName("perm"));
+    String tg = lambdaTargetGroup();
+    TargetDescription target = TargetDescription.builder().id(fn.functionArn()).build();
+
+    motoElb.registerTargets(r -> r.targetGroupArn(tg).targets(target));
+    motoElb.deregisterTargets(r -> r.targetGroupArn(tg).targets(target));
+    assertThatThrownBy(() -> elb.registerTargets(r -> r.targetGroupArn(tg).targets(target)))
+        .satisfies(e -> assertAwsError(e, 403, "AccessDenied", "elasticloadbalancing principal does not have permission to invoke"));
+
+    lambda.addPermission(r -> r.functionName(fn.functionName()).statementId("elb").action("lambda:InvokeFunction")
+        .principal("elasticloadbalancing.amazonaws.com").sourceArn(tg));
+    assertThatThrownBy(() -> elb.registerTargets(r -> r.targetGroupArn(tg).targets(target)))
+        .as("refused while the permission propagates").satisfies(e -> assertAwsError(e, 403, "AccessDenied", "does not have permission"));
+
+    waitFor(() -> {
+      try {
+        elb.registerTargets(r -> r.targetGroupArn(tg).targets(target));
+        return true;
+      } catch (AwsServiceException e) {
+        return false;
+      }
+    });
+  }
+
+  @Test
+  @DisplayName("elb-lambda-permission: a permission for another target group does not count")
+  void aPermissionForAnotherTargetGroupDoesNotCount() {
+    FunctionConfiguration fn = createFunction(LocalWorld.uniqueName("other"));
+    String tg = lambdaTargetGroup();
+    String other = lambdaTargetGroup();
+    motoLambda.addPermission(r -> r.functionName(fn.functionName()).statementId("elb").action("lambda:InvokeFunction")
+        .principal("elasticloadbalancing.amazonaws.com").sourceArn(other));
+
+    assertThatThrownBy(() -> elb.registerTargets(r -> r.targetGroupArn(tg).targets(t -> t.id(fn.functionArn()))))
+        .satisfies(e -> assertAwsError(e, 403, "AccessDenied", tg));
+  }
+
+  @Test
+  @DisplayName("elb-one-function: a lambda target group holds one function")
+  void aLambdaTargetGroupHoldsOneFunction() {
+    FunctionConfiguration first = createFunction(LocalWorld.uniqueName("one"));
+    FunctionConfiguration second = createFunction(LocalWorld.uniqueName("two"));
+    String tg = lambdaTargetGroup();
+    for (FunctionConfiguration fn : new FunctionConfiguration[] {first, second}) {
+      motoLambda.addPermission(r -> r.functionName(fn.functionName()).statementId("elb").action("lambda:InvokeFunction")
+          .principal("elasticloadbalancing.amazonaws.com").sourceArn(tg));
+    }
+    motoElb.registerTargets(r -> r.targetGroupArn(tg).targets(t -> t.id(first.functionArn())));
+    motoElb.registerTargets(r -> r.targetGroupArn(tg).targets(t -> t.id(second.functionArn())));
+    assertThat(motoElb.describeTargetHealth(r -> r.targetGroupArn(tg)).targetHealthDescriptions()).hasSize(2);
+    motoElb.deregisterTargets(r -> r.targetGroupArn(tg).targets(t -> t.id(second.functionArn())));
+
+    assertThatThrownBy(() -> elb.registerTargets(r -> r.targetGroupArn(tg).targets(t -> t.id(second.functionArn()))))
+        .satisfies(e -> assertAwsError(e, 400, "TooManyTargets", "one Lambda function"));
+  }
+
+  @Test
+  @DisplayName("elb-alb-needs-listener: an ALB joins an alb target group only with a listener on its port")
+  void anAlbJoinsOnlyWithAListenerOnThePort() {
+    LoadBalancer alb = elb.createLoadBalancer(r -> r.name(LocalWorld.uniqueName("alb")).type(LoadBalancerTypeEnum.APPLICATION)
+        .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a"), net.subnets().get("b"))).loadBalancers().get(0);
+    String albTargets = elb.createTargetGroup(r -> r.name(LocalWorld.uniqueName("tg")).targetType(TargetTypeEnum.ALB)
+        .protocol(ProtocolEnum.TCP).port(80).vpcId(net.vpcId())).targetGroups().get(0).targetGroupArn();
+    TargetDescription target = TargetDescription.builder().id(alb.loadBalancerArn()).port(80).build();
+
+    motoElb.registerTargets(r -> r.targetGroupArn(albTargets).targets(target));
+    motoElb.deregisterTargets(r -> r.targetGroupArn(albTargets).targets(target));
+    assertThatThrownBy(() -> elb.registerTargets(r -> r.targetGroupArn(albTargets).targets(target)))
+        .satisfies(e -> assertAwsError(e, 400, "InvalidTarget", "no listener on port 80"));
+
+    elb.createListener(r -> r.loadBalancerArn(alb.loadBalancerArn()).protocol(ProtocolEnum.HTTP).port(80)
+        .defaultActions(a -> a.type(ActionTypeEnum.FIXED_RESPONSE).fixedResponseConfig(f -> f.statusCode("200"))));
+    elb.registerTargets(r -> r.targetGroupArn(albTargets).targets(target));
+  }
+
+  @Test
+  @DisplayName("elb-static-ip-reported: an NLB reports its mapped private IPv4 addresses")
+  void anNlbReportsItsStaticIps() {
+    String name = LocalWorld.uniqueName("nlb");
+    elb.createLoadBalancer(r -> r.name(name).type(LoadBalancerTypeEnum.NETWORK).scheme(LoadBalancerSchemeEnum.INTERNAL)
+        .subnetMappings(m -> m.subnetId(net.subnets().get("a")).privateIPv4Address("10.20.0.10")));
+
+    assertThat(motoElb.describeLoadBalancers(r -> r.names(name)).loadBalancers().get(0).availabilityZones().get(0)
+        .loadBalancerAddresses()).isEmpty();
+    assertThat(elb.describeLoadBalancers(r -> r.names(name)).loadBalancers().get(0).availabilityZones().get(0)
+        .loadBalancerAddresses()).extracting(a -> a.privateIPv4Address()).containsExactly("10.20.0.10");
+  }
+
+  @Test
+  @DisplayName("elb-create-idempotent: creating an existing name again returns it, or is a duplicate if settings differ")
+  void createIsIdempotentByName() {
+    String name = LocalWorld.uniqueName("idem");
+    String subnet = net.subnets().get("a");
+    String first = elb.createLoadBalancer(r -> r.name(name).type(LoadBalancerTypeEnum.NETWORK).scheme(LoadBalancerSchemeEnum.INTERNAL)
+        .subnetMappings(m -> m.subnetId(subnet))).loadBalancers().get(0).loadBalancerArn();
+
+    assertThat(elb.createLoadBalancer(r -> r.name(name).type(LoadBalancerTypeEnum.NETWORK).scheme(LoadBalancerSchemeEnum.INTERNAL)
+        .subnetMappings(m -> m.subnetId(subnet))).loadBalancers().get(0).loadBalancerArn()).isEqualTo(first);
+    assertThatThrownBy(() -> elb.createLoadBalancer(r -> r.name(name).type(LoadBalancerTypeEnum.NETWORK)
+        .scheme(LoadBalancerSchemeEnum.INTERNET_FACING).subnetMappings(m -> m.subnetId(subnet))))
+        .satisfies(e -> assertAwsError(e, 400, "DuplicateLoadBalancerName", "other settings"));
+    String motoSecond = motoElb.createLoadBalancer(r -> r.name(name).type(LoadBalancerTypeEnum.NETWORK)
+        .scheme(LoadBalancerSchemeEnum.INTERNAL).subnetMappings(m -> m.subnetId(subnet))).loadBalancers().get(0).loadBalancerArn();
+    assertThat(motoSecond).as("moto alone makes a second load balancer with the same name").isNotEqualTo(first);
+    motoElb.deleteLoadBalancer(r -> r.loadBalancerArn(motoSecond));
+
+    String tgName = LocalWorld.uniqueName("idem");
+    String tg = elb.createTargetGroup(r -> r.name(tgName).targetType(TargetTypeEnum.LAMBDA)).targetGroups().get(0).targetGroupArn();
+    assertThat(elb.createTargetGroup(r -> r.name(tgName).targetType(TargetTypeEnum.LAMBDA)).targetGroups().get(0).targetGroupArn())
+        .isEqualTo(tg);
+    assertThatThrownBy(() -> motoElb.createTargetGroup(r -> r.name(tgName).targetType(TargetTypeEnum.LAMBDA)))
+        .as("moto alone refuses even the same settings").satisfies(e -> assertAwsError(e, 400, "DuplicateTargetGroupName", ""));
+  }
+
+  @Test
+  @DisplayName("eventual-consistency: what was just created may be missing from reads for a moment")
+  void justCreatedIsMissingForAMoment() {
+    // Long enough for a busy 2-core machine to make all the reads below inside the window.
+    world.setAwsRules(Map.of("consistencySeconds", 8));
+    try {
+      String name = LocalWorld.uniqueName("late");
+      String arn = elb.createTargetGroup(r -> r.name(name).targetType(TargetTypeEnum.LAMBDA)).targetGroups().get(0).targetGroupArn();
+      FunctionConfiguration fn = createFunction(LocalWorld.uniqueName("late"));
+
+      assertThat(motoElb.describeTargetGroups(r -> r.names(name)).targetGroups()).hasSize(1);
+      assertThatThrownBy(() -> elb.describeTargetGroups(r -> r.names(name)))
+          .satisfies(e -> assertAwsError(e, 400, "TargetGroupNotFound", ""));
+      assertThat(elb.describeTargetGroups(r -> r.pageSize(400)).targetGroups()).noneMatch(t -> t.targetGroupArn().equals(arn));
+      assertThatThrownBy(() -> lambda.getFunction(r -> r.functionName(fn.functionName())))
+          .satisfies(e -> assertAwsError(e, 404, "ResourceNotFoundException", fn.functionName()));
+
+      waitFor(() -> {
+        try {
+          return !elb.describeTargetGroups(r -> r.names(name)).targetGroups().isEmpty();
+        } catch (AwsServiceException notYet) {
+          return false;
+        }
+      });
+    } finally {
+      world.setAwsRules(Map.of("consistencySeconds", 0));
+    }
+  }
+
+  @Test
+  @DisplayName("ecr-image-digest: CodeSha256 is the image digest; an unknown tag is ImageNotFound")
+  void imageFunctionsResolveTheirImageInEcr() {
+    String digest = net.pushImage("v1");
+    // moto_server's own switch (MOTO_LAMBDA_STUB_ECR=false), process-wide: both ports behave alike here.
+    var fn = lambda.createFunction(r -> r.functionName(LocalWorld.uniqueName("img")).packageType(PackageType.IMAGE)
+        .role(net.roleArn()).code(c -> c.imageUri(repositoryUri() + ":v1")));
+    assertThat("sha256:" + fn.codeSha256()).isEqualTo(digest);
+    assertThatThrownBy(() -> lambda.createFunction(r -> r.functionName(LocalWorld.uniqueName("img")).packageType(PackageType.IMAGE)
+        .role(net.roleArn()).code(c -> c.imageUri(repositoryUri() + ":no-such-tag"))))
+        .satisfies(e -> assertAwsError(e, 400, "ImageNotFoundException", "no-such-tag"));
+  }
+
+  // --- helpers ---
+
+  private static FunctionConfiguration createFunction(String name) {
+    var created = lambda.createFunction(r -> r.functionName(name).packageType(PackageType.IMAGE).role(net.roleArn())
+        .code(c -> c.imageUri(repositoryUri() + ":latest")));
+    return FunctionConfiguration.builder().functionName(created.functionName()).functionArn(created.functionArn())
+        .state(created.state()).build();
+  }
+
+  private static String repositoryUri() {
+    try (var ecr = software.amazon.awssdk.services.ecr.EcrClient.create()) {
+      return ecr.describeRepositories(r -> r.repositoryNames(net.repository())).repositories().get(0).repositoryUri();
+    }
+  }
+
+  private static String lambdaTargetGroup() {
+    return elb.createTargetGroup(r -> r.name(LocalWorld.uniqueName("tg")).targetType(TargetTypeEnum.LAMBDA))
+        .targetGroups().get(0).targetGroupArn();
+  }
+
+  private static void awaitState(String function, State state) {
+    waitFor(() -> lambda.getFunction(r -> r.functionName(function)).configuration().state() == state);
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 20 s");
+      }
+      OperatorHarness.sleep(200);
+    }
+  }
+
+  private static void assertAwsError(Throwable e, int status, String code, String messagePart) {
+    assertThat(e).isInstanceOf(AwsServiceException.class);
+    AwsServiceException ase = (AwsServiceException) e;
+    assertThat(ase.statusCode()).isEqualTo(status);
+    assertThat(ase.awsErrorDetails().errorCode()).isEqualTo(code);
+    assertThat(ase.awsErrorDetails().errorMessage()).contains(messagePart);
+  }
+}
