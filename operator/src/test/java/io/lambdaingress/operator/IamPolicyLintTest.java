@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lambdaingress.operator.model.ArnAllowList;
+import io.lambdaingress.operator.model.LoadBalancerNames;
 import io.lambdaingress.operator.testing.LocalWorld;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -89,6 +91,39 @@ class IamPolicyLintTest {
     assertThat(parliament(bad)).extracting(f -> f.path("issue").asText()).contains("RESOURCE_STAR");
     assertThat(cloudsplaining(bad)).contains("Privilege Escalation", "PassExistingRoleToNewLambdaThenAddPermission",
         "Resource Exposure");
+  }
+
+  /** What the policy's Resources assume of the operator, read from the operator itself. */
+  @Test
+  void thePolicyGrantsWhatTheOperatorsDefaultsAndNamesNeed() throws Exception {
+    JsonNode policy = new ObjectMapper().readTree(Files.readString(LocalWorld.repoRoot().resolve("docs/iam-policy.json")));
+    assertThat(resources(policy, "PassOnlyFunctionRolesUnderTheAllowedPath")).as("the operator's default allowedRoleArns")
+        .containsExactly(ArnAllowList.DEFAULT_ROLE_PATTERN);
+    // Listeners are scoped by their load balancer's name: the names LoadBalancerNames derives must match.
+    ArnAllowList listeners = new ArnAllowList(resources(policy, "ListenersOfOurLoadBalancersByName"));
+    LoadBalancerNames names = LoadBalancerNames.of("prod", "team-a", "orders");
+    assertThat(listeners.allows("arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/net/" + names.nlb() + "/50dc6c495c0c9188/f2f7dc8efc522ab2"))
+        .isTrue();
+    assertThat(listeners.allows("arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/" + names.alb() + "/50dc6c495c0c9188/f2f7dc8efc522ab2"))
+        .isTrue();
+    assertThat(listeners.allows("arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/someone-else/50dc6c495c0c9188/f2f7dc8efc522ab2"))
+        .isFalse();
+  }
+
+  private static List<String> resources(JsonNode policy, String sid) {
+    for (JsonNode statement : policy.path("Statement")) {
+      if (sid.equals(statement.path("Sid").asText())) {
+        JsonNode r = statement.path("Resource");
+        List<String> list = new ArrayList<>();
+        if (r.isArray()) {
+          r.forEach(x -> list.add(x.asText()));
+        } else {
+          list.add(r.asText());
+        }
+        return list;
+      }
+    }
+    return fail("docs/iam-policy.json has no statement " + sid);
   }
 
   private static boolean matches(Suppression s, JsonNode finding) {
