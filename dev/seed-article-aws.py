@@ -21,7 +21,7 @@ PLACEHOLDERS = {
     "subnet-0a1b2c3d4e5f60718": "subnet-a", "subnet-0b1b2c3d4e5f60718": "subnet-b",
     "subnet-0c1b2c3d4e5f60718": "subnet-c", "subnet-0d1b2c3d4e5f60718": "subnet-d",
     "subnet-0e1b2c3d4e5f60718": "subnet-e", "sg-0123456789abcdef0": "sg-alb", "sg-0456789abcdef0123": "sg-lambda",
-    "arn:aws:iam::123456789012:role/sample-lambda": "role",
+    "arn:aws:iam::123456789012:role/lambda-ingress/sample-lambda": "role",
 }
 
 
@@ -65,7 +65,9 @@ def seed(push_image):
     except iam.exceptions.NoSuchEntityException:
         trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
                                                           "Principal": {"Service": "lambda.amazonaws.com"}}]}
-        ids["role"] = iam.create_role(RoleName="sample-lambda", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+        # Under /lambda-ingress/: the IAM path the operator's default allow-list and IAM policy let it pass.
+        ids["role"] = iam.create_role(RoleName="sample-lambda", Path="/lambda-ingress/",
+                                      AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
     try:
         ecr.create_repository(repositoryName="sample")
     except ecr.exceptions.RepositoryAlreadyExistsException:

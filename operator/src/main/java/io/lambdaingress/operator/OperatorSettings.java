@@ -1,9 +1,11 @@
 package io.lambdaingress.operator;
 
+import io.lambdaingress.operator.model.ArnAllowList;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -18,15 +20,22 @@ import java.util.stream.Collectors;
  * @param leaderElection whether replicas elect one leader through a Lease (the Deployment runs two)
  * @param leaseNamespace where the Lease lives: the operator's own namespace (POD_NAMESPACE)
  * @param httpPort the port of /metrics, /healthz and /readyz; 0 picks a free one (tests)
+ * @param allowedRoleArns the execution roles a spec may name (spec.lambda.function.roleArn): the roles the
+ *     IAM policy lets the operator pass to Lambda
+ * @param allowedFunctionArns the existing functions a spec may name (spec.lambda.functionArn): the ones
+ *     the IAM policy lets the operator add an invoke permission to
  */
 public record OperatorSettings(String clusterName, Duration resyncPeriod, Set<String> namespaces,
-    boolean leaderElection, String leaseNamespace, int httpPort) {
+    boolean leaderElection, String leaseNamespace, int httpPort, ArnAllowList allowedRoleArns,
+    ArnAllowList allowedFunctionArns) {
 
   public static final String CLUSTER_NAME = "LAMBDA_INGRESS_CLUSTER_NAME";
   public static final String RESYNC_PERIOD = "LAMBDA_INGRESS_RESYNC_PERIOD";
   public static final String WATCH_NAMESPACES = "LAMBDA_INGRESS_WATCH_NAMESPACES";
   public static final String LEADER_ELECTION = "LAMBDA_INGRESS_LEADER_ELECTION";
   public static final String HTTP_PORT = "LAMBDA_INGRESS_HTTP_PORT";
+  public static final String ALLOWED_ROLE_ARNS = "LAMBDA_INGRESS_ALLOWED_ROLE_ARNS";
+  public static final String ALLOWED_FUNCTION_ARNS = "LAMBDA_INGRESS_ALLOWED_FUNCTION_ARNS";
 
   public OperatorSettings {
     if (clusterName == null || clusterName.isBlank()) {
@@ -39,14 +48,29 @@ public record OperatorSettings(String clusterName, Duration resyncPeriod, Set<St
     if (leaderElection && (leaseNamespace == null || leaseNamespace.isBlank())) {
       throw new IllegalArgumentException(LEADER_ELECTION + " needs POD_NAMESPACE: the namespace of the Lease");
     }
+    Objects.requireNonNull(allowedRoleArns, ALLOWED_ROLE_ARNS);
+    Objects.requireNonNull(allowedFunctionArns, ALLOWED_FUNCTION_ARNS);
   }
 
-  /** Settings for one in-process operator without leader election or a fixed port (tests, benchmarks). */
+  /**
+   * Settings for one in-process operator without leader election or a fixed port (tests, benchmarks), with
+   * the default allow-lists: roles under /lambda-ingress/, no existing function.
+   */
   public OperatorSettings(String clusterName, Duration resyncPeriod, Set<String> namespaces) {
-    this(clusterName, resyncPeriod, namespaces, false, null, 0);
+    this(clusterName, resyncPeriod, namespaces, false, null, 0, ArnAllowList.parse(ArnAllowList.DEFAULT_ROLE_PATTERN),
+        ArnAllowList.none());
   }
 
-  /** Reads the settings; {@code RESYNC_PERIOD} takes seconds ("60") or an ISO-8601 duration ("PT1M"). */
+  /** The same settings with these existing functions allowed. */
+  public OperatorSettings withAllowedFunctionArns(ArnAllowList functions) {
+    return new OperatorSettings(clusterName, resyncPeriod, namespaces, leaderElection, leaseNamespace, httpPort, allowedRoleArns, functions);
+  }
+
+  /**
+   * Reads the settings; {@code RESYNC_PERIOD} takes seconds ("60") or an ISO-8601 duration ("PT1M"); the
+   * allow-lists take comma-separated ARN patterns with {@code *} (roles default to /lambda-ingress/, no
+   * existing function by default: set to an empty string, the role list allows no role at all).
+   */
   public static OperatorSettings fromEnvironment(Map<String, String> env) {
     String cluster = env.getOrDefault(CLUSTER_NAME, "default");
     Duration resync = parseDuration(env.getOrDefault(RESYNC_PERIOD, "60"));
@@ -54,7 +78,9 @@ public record OperatorSettings(String clusterName, Duration resyncPeriod, Set<St
         .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
     boolean leaderElection = Boolean.parseBoolean(env.getOrDefault(LEADER_ELECTION, "false"));
     int port = Integer.parseInt(env.getOrDefault(HTTP_PORT, "8080"));
-    return new OperatorSettings(cluster, resync, namespaces, leaderElection, env.get("POD_NAMESPACE"), port);
+    ArnAllowList roles = ArnAllowList.parse(env.getOrDefault(ALLOWED_ROLE_ARNS, ArnAllowList.DEFAULT_ROLE_PATTERN));
+    ArnAllowList functions = ArnAllowList.parse(env.getOrDefault(ALLOWED_FUNCTION_ARNS, ""));
+    return new OperatorSettings(cluster, resync, namespaces, leaderElection, env.get("POD_NAMESPACE"), port, roles, functions);
   }
 
   static Duration parseDuration(String value) {

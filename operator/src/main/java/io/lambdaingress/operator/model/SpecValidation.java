@@ -56,6 +56,29 @@ public final class SpecValidation {
     return problems;
   }
 
+  /**
+   * The role and the existing function a spec names, against the operator's allow-lists (chart values
+   * allowedRoleArns and allowedFunctionArns). The IAM policy grants iam:PassRole and AddPermission on the
+   * same sets; checking here first turns AWS's AccessDenied into a message naming the field and the value
+   * that changes it.
+   */
+  public static List<String> ofAllowLists(LambdaIngressSpec spec, ArnAllowList roles, ArnAllowList functions) {
+    List<String> problems = new ArrayList<>();
+    var fn = spec.getLambda().getFunction();
+    if (fn != null && fn.getRoleArn() != null && !roles.allows(fn.getRoleArn())) {
+      problems.add("spec.lambda.function.roleArn: role " + fn.getRoleArn() + " is not one this operator may pass to Lambda "
+          + "(allowed: " + roles.describe() + "); use a role that matches, or add it to the chart value allowedRoleArns "
+          + "(LAMBDA_INGRESS_ALLOWED_ROLE_ARNS) and to the iam:PassRole statement of the operator's IAM policy");
+    }
+    String existing = spec.getLambda().getFunctionArn();
+    if (existing != null && !functions.allows(existing)) {
+      problems.add("spec.lambda.functionArn: function " + existing + " is not an existing function this operator may expose "
+          + "(allowed: " + functions.describe() + "); add it to the chart value allowedFunctionArns "
+          + "(LAMBDA_INGRESS_ALLOWED_FUNCTION_ARNS) and to the operator's IAM policy (docs/iam-policy-existing-functions.json)");
+    }
+    return problems;
+  }
+
   private static int utf8Length(String s) {
     return s == null ? 0 : s.getBytes(StandardCharsets.UTF_8).length;
   }

@@ -23,6 +23,7 @@ import io.lambdaingress.operator.model.SpecValidation;
 import io.lambdaingress.operator.model.SpecValidation.SubnetFacts;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +70,9 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   @Override
   public UpdateControl<LambdaIngress> reconcile(LambdaIngress li, Context<LambdaIngress> context) {
     long generation = li.getMetadata().getGeneration();
-    List<String> problems = SpecValidation.ofSpec(li.getSpec());
+    List<String> problems = new ArrayList<>(SpecValidation.ofSpec(li.getSpec()));
+    // Before any AWS call: IAM would refuse these, with a message that names neither the field nor the setting.
+    problems.addAll(SpecValidation.ofAllowLists(li.getSpec(), settings.allowedRoleArns(), settings.allowedFunctionArns()));
     if (!problems.isEmpty()) {
       return failed(li, Reason.InvalidSpec, String.join("; ", problems), generation);
     }

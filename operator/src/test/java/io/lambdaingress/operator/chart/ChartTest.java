@@ -107,6 +107,33 @@ class ChartTest {
   }
 
   @Test
+  void theAllowListsReachTheOperatorAsItsSettings() {
+    Map<String, String> defaults = plainEnv(ChartRender.withRequiredValues());
+    assertThat(defaults).containsEntry(OperatorSettings.ALLOWED_ROLE_ARNS, "arn:aws:iam::*:role/lambda-ingress/*")
+        .containsEntry(OperatorSettings.ALLOWED_FUNCTION_ARNS, "");
+    OperatorSettings byDefault = OperatorSettings.fromEnvironment(defaults);
+    assertThat(byDefault.allowedRoleArns().allows("arn:aws:iam::123456789012:role/lambda-ingress/fn")).isTrue();
+    assertThat(byDefault.allowedRoleArns().allows("arn:aws:iam::123456789012:role/fn")).isFalse();
+    assertThat(byDefault.allowedFunctionArns().patterns()).as("no existing function unless listed").isEmpty();
+
+    OperatorSettings listed = OperatorSettings.fromEnvironment(plainEnv(ChartRender.withRequiredValues()
+        .set("allowedRoleArns[0]", "arn:aws:iam::123456789012:role/team-a/*")
+        .set("allowedRoleArns[1]", "arn:aws:iam::123456789012:role/shared-fn")
+        .set("allowedFunctionArns[0]", "arn:aws:lambda:us-east-1:123456789012:function:orders")));
+    assertThat(listed.allowedRoleArns().patterns())
+        .containsExactly("arn:aws:iam::123456789012:role/team-a/*", "arn:aws:iam::123456789012:role/shared-fn");
+    assertThat(listed.allowedFunctionArns().allows("arn:aws:lambda:us-east-1:123456789012:function:orders")).isTrue();
+  }
+
+  /** The operator container's environment as the kubelet gives it (the pod's namespace: the release's). */
+  private static Map<String, String> plainEnv(ChartRender render) {
+    Deployment deployment = one(render.typedObjects(), Deployment.class);
+    return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        .filter(e -> e.getValue() != null || "metadata.namespace".equals(e.getValueFrom().getFieldRef().getFieldPath()))
+        .collect(Collectors.toMap(EnvVar::getName, e -> e.getValue() != null ? e.getValue() : "lambda-ingress"));
+  }
+
+  @Test
   void thePodIsRestrictedNonRootReadOnlyWithoutCapabilities() {
     Deployment deployment = one(ChartRender.withRequiredValues().typedObjects(), Deployment.class);
     PodSpec pod = deployment.getSpec().getTemplate().getSpec();
@@ -272,6 +299,8 @@ class ChartTest {
       "image.pullPolicy | Sometimes | /image/pullPolicy",
       "image.digest | latest | /image/digest",
       "serviceAccount.roleArn | my-role | /serviceAccount/roleArn",
+      "allowedRoleArns[0] | lambda-ingress/* | /allowedRoleArns/0",
+      "allowedFunctionArns[0] | orders | /allowedFunctionArns/0",
       "metrics.port | 70000 | /metrics/port",
       "metrics.serviceMonitor.interval | often | /metrics/serviceMonitor/interval",
       "securityContext.readOnlyRootFilesystem | false | /securityContext/readOnlyRootFilesystem",

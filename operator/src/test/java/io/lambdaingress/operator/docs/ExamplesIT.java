@@ -80,7 +80,7 @@ class ExamplesIT {
 
       // existing-function.yaml: a function created beforehand, outside the operator.
       String repositoryUri = ecr.describeRepositories(r -> r.repositoryNames(pre.repository())).repositories().get(0).repositoryUri();
-      String existing = LocalWorld.uniqueName("orders");
+      String existing = LocalWorld.uniqueName("existing-orders"); // allowed by the harness: see OperatorHarness.EXISTING_FUNCTIONS
       String existingArn = lambda.createFunction(r -> r.functionName(existing).packageType("Image").role(pre.roleArn())
           .code(c -> c.imageUri(repositoryUri + "@" + pre.pushImage("orders")))).functionArn();
       String orders = withIds(pre, Files.readString(EXAMPLES.resolve("existing-function.yaml")), ns)
@@ -100,7 +100,7 @@ class ExamplesIT {
       pre.pushImage("v1.4.2");
       String payments = withIds(pre, Files.readString(EXAMPLES.resolve("retain.yaml")), ns)
           .replace("repository: payments", "repository: " + pre.repository())
-          .replace("arn:aws:iam::123456789012:role/payments-lambda", pre.roleArn());
+          .replace("arn:aws:iam::123456789012:role/lambda-ingress/payments-lambda", pre.roleArn());
       operator.apply(payments);
       operator.awaitReady(ns, "payments", Duration.ofSeconds(90));
       List<String> owned = AwsInventory.ownedBy(operator.clusterName(), ns, "payments");

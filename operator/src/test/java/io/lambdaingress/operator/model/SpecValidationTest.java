@@ -2,6 +2,7 @@ package io.lambdaingress.operator.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lambdaingress.operator.OperatorSettings;
 import io.lambdaingress.operator.api.LambdaIngressSpec;
 import io.lambdaingress.operator.model.SpecValidation.SubnetFacts;
 import java.util.HashMap;
@@ -116,5 +117,34 @@ class SpecValidationTest {
     // Bytes, not characters: three bytes per character here.
     String wide = ChainModelTest.ARTICLE.replace("environment: {ENV: hoge}", "environment: {BIG: " + "あ".repeat(1400) + "}");
     assertThat(SpecValidation.ofSpec(spec(wide))).singleElement().asString().contains("4237 bytes");
+  }
+
+  private static final ArnAllowList ROLES = ArnAllowList.parse(ArnAllowList.DEFAULT_ROLE_PATTERN);
+
+  @Test
+  void aRoleOutsideTheAllowedSetIsRefusedNamingTheFieldAndTheChartValue() {
+    // ChainModelTest.ARTICLE names arn:aws:iam::123456789012:role/sample-lambda: no /lambda-ingress/ path.
+    assertThat(SpecValidation.ofAllowLists(spec(ChainModelTest.ARTICLE), ROLES, ArnAllowList.none())).singleElement().asString()
+        .isEqualTo("spec.lambda.function.roleArn: role arn:aws:iam::123456789012:role/sample-lambda is not one this operator "
+            + "may pass to Lambda (allowed: arn:aws:iam::*:role/lambda-ingress/*); use a role that matches, or add it to the "
+            + "chart value allowedRoleArns (" + OperatorSettings.ALLOWED_ROLE_ARNS + ") and to the iam:PassRole statement of "
+            + "the operator's IAM policy");
+    String underPath = ChainModelTest.ARTICLE.replace("role/sample-lambda", "role/lambda-ingress/sample-lambda");
+    assertThat(SpecValidation.ofAllowLists(spec(underPath), ROLES, ArnAllowList.none())).isEmpty();
+    assertThat(SpecValidation.ofAllowLists(spec(ChainModelTest.ARTICLE), ArnAllowList.parse("arn:aws:iam::123456789012:role/sample-*"),
+        ArnAllowList.none())).as("a cluster that allows it").isEmpty();
+  }
+
+  @Test
+  void anExistingFunctionIsAllowedOnlyWhenListed() {
+    String a = ChainModelTest.ARTICLE;
+    String existing = a.substring(0, a.indexOf("    function:\n")) + "    functionArn: arn:aws:lambda:us-east-1:123456789012:function:existing\n"
+        + a.substring(a.indexOf("    multiValueHeaders:"));
+    assertThat(SpecValidation.ofAllowLists(spec(existing), ROLES, ArnAllowList.none())).singleElement().asString()
+        .isEqualTo("spec.lambda.functionArn: function arn:aws:lambda:us-east-1:123456789012:function:existing is not an "
+            + "existing function this operator may expose (allowed: none); add it to the chart value allowedFunctionArns ("
+            + OperatorSettings.ALLOWED_FUNCTION_ARNS + ") and to the operator's IAM policy (docs/iam-policy-existing-functions.json)");
+    assertThat(SpecValidation.ofAllowLists(spec(existing), ROLES,
+        ArnAllowList.parse("arn:aws:lambda:us-east-1:123456789012:function:other,arn:aws:lambda:*:*:function:exist*"))).isEmpty();
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.lambdaingress.operator.model.LoadBalancerNames;
 import io.lambdaingress.operator.testing.ArticlePrerequisites;
+import io.lambdaingress.operator.testing.AwsInventory;
 import io.lambdaingress.operator.testing.LocalWorld;
 import io.lambdaingress.operator.testing.OperatorHarness;
 import io.lambdaingress.operator.testing.WithLocalWorld;
@@ -17,14 +18,20 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
 
 /**
  * Bad input gets a clear answer and loses nothing: refused by the API server at apply (422, the field
  * named) where the schema can say so, otherwise Ready=False with a reason and a message naming the field
- * or resource. Throttling and AccessDenied are in AwsFaultsIT (moto cannot produce them).
+ * or resource. Throttling and AccessDenied are in AwsFaultsIT (moto cannot produce them). A role or an existing
+ * function outside the operator's allow-lists is refused before AWS is asked (moto evaluates no IAM policy).
  */
 @WithLocalWorld
 class BadInputIT {
@@ -228,5 +235,45 @@ class BadInputIT {
     @SuppressWarnings("unchecked")
     var lambda = (Map<String, Object>) ((Map<String, Object>) ready.getAdditionalProperties().get("status")).get("lambda");
     assertThat((String) lambda.get("imageDigest")).startsWith("sha256:");
+  }
+
+  @Test
+  void aRoleOutsideTheAllowedSetIsRefusedBeforeAwsIsAskedAndAnAllowedOneConverges() {
+    String name = name("role");
+    String outside;
+    try (IamClient iam = IamClient.builder().region(Region.AWS_GLOBAL).build()) {
+      // A real role that trusts Lambda, but not under /lambda-ingress/: IAM would refuse iam:PassRole.
+      outside = iam.createRole(r -> r.roleName("outside-" + name + "-" + ns()).assumeRolePolicyDocument(
+          "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\","
+              + "\"Principal\":{\"Service\":\"lambda.amazonaws.com\"}}]}")).role().arn();
+    }
+    String good = stack(name, s -> s.replace("team: payments", "team: role"));
+    assertNotReady(good.replace("roleArn: " + pre.roleArn(), "roleArn: " + outside), "InvalidSpec",
+        "spec.lambda.function.roleArn: role " + outside + " is not one this operator may pass to Lambda",
+        "(allowed: arn:aws:iam::*:role/lambda-ingress/*)", "chart value allowedRoleArns");
+    assertThat(AwsInventory.ownedBy(operator.clusterName(), ns(), name)).as("nothing created: refused before any AWS write").isEmpty();
+
+    // What the message says to do: a role under the allowed path.
+    operator.apply(good);
+    operator.awaitReady(ns(), name, ANSWER);
+  }
+
+  @Test
+  void anExistingFunctionNotInTheAllowListIsRefusedAndNotExposed() {
+    String name = name("unlisted");
+    String function = "unlisted-" + name + "-" + ns(); // not existing-*: outside OperatorHarness.EXISTING_FUNCTIONS
+    String arn;
+    try (LambdaClient lambda = LambdaClient.create(); EcrClient ecr = EcrClient.create()) {
+      String repositoryUri = ecr.describeRepositories(r -> r.repositoryNames(pre.repository())).repositories().get(0).repositoryUri();
+      arn = lambda.createFunction(r -> r.functionName(function).packageType("Image").role(pre.roleArn())
+          .code(c -> c.imageUri(repositoryUri + "@" + pre.pushImage("unlisted")))).functionArn();
+      String yaml = stack(name, s -> s.substring(0, s.indexOf("    function:\n")) + "    functionArn: " + arn + "\n"
+          + s.substring(s.indexOf("    multiValueHeaders:")));
+      assertNotReady(yaml, "InvalidSpec", "spec.lambda.functionArn: function " + arn + " is not an existing function this operator may expose",
+          "(allowed: " + OperatorHarness.EXISTING_FUNCTIONS + ")", "chart value allowedFunctionArns");
+      assertThatThrownBy(() -> lambda.getPolicy(r -> r.functionName(arn))).as("no invoke permission added")
+          .isInstanceOf(ResourceNotFoundException.class);
+    }
+    assertThat(AwsInventory.ownedBy(operator.clusterName(), ns(), name)).as("nothing created").isEmpty();
   }
 }

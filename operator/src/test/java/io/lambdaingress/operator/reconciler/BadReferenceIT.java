@@ -144,7 +144,8 @@ class BadReferenceIT {
   @Test
   void aFunctionArnThatDoesNotExist() {
     String name = name("noarn");
-    String missing = "arn:aws:lambda:" + region + ":123456789012:function:no-such-function-" + name;
+    // Named like the existing functions the harness allows: this one is allowed, and missing.
+    String missing = "arn:aws:lambda:" + region + ":123456789012:function:existing-but-missing-" + name;
     String yaml = stack(name, s -> s.substring(0, s.indexOf("    function:\n")) + "    functionArn: " + missing + "\n"
         + s.substring(s.indexOf("    multiValueHeaders:")));
     assertNotReady(yaml, "DependencyNotFound", "spec.lambda.functionArn: function " + missing + " does not exist");
@@ -153,7 +154,8 @@ class BadReferenceIT {
   @Test
   void aRoleThatDoesNotExist() {
     String name = name("norole");
-    String role = pre.roleArn().substring(0, pre.roleArn().indexOf(":role/")) + ":role/no-such-role-" + name;
+    // On the allowed path (so the allow-list lets it through), but missing.
+    String role = pre.roleArn().substring(0, pre.roleArn().lastIndexOf('/') + 1) + "no-such-role-" + name;
     assertNotReady(stack(name, s -> s.replace("roleArn: " + pre.roleArn(), "roleArn: " + role)), "InvalidSpec",
         "function " + name + "-" + ns(), "role");
   }

@@ -36,7 +36,8 @@ public record ArticlePrerequisites(String vpcId, Map<String, String> subnets, St
       }
       String albSg = ec2.createSecurityGroup(r -> r.vpcId(vpc).groupName("alb-" + suffix).description("alb")).groupId();
       String fnSg = ec2.createSecurityGroup(r -> r.vpcId(vpc).groupName("fn-" + suffix).description("fn")).groupId();
-      String role = iam.createRole(r -> r.roleName("fn-" + suffix).assumeRolePolicyDocument(
+      // Under the IAM path the operator's default allow-list (and IAM policy) lets it pass, as users create it.
+      String role = iam.createRole(r -> r.roleName("fn-" + suffix).path("/lambda-ingress/").assumeRolePolicyDocument(
           "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\","
               + "\"Principal\":{\"Service\":\"lambda.amazonaws.com\"}}]}")).role().arn();
       String repository = "sample-" + suffix;
@@ -70,7 +71,7 @@ public record ArticlePrerequisites(String vpcId, Map<String, String> subnets, St
       }
       return yaml.replace("sg-0123456789abcdef0", albSecurityGroup)
           .replace("sg-0456789abcdef0123", lambdaSecurityGroup)
-          .replace("arn:aws:iam::123456789012:role/sample-lambda", roleArn)
+          .replace("arn:aws:iam::123456789012:role/lambda-ingress/sample-lambda", roleArn)
           .replace("repository: sample", "repository: " + repository)
           .replace("      name: sample\n", "      name: " + name + "-" + namespace + "\n")
           .replace("  name: sample\n  namespace: default\n", "  name: " + name + "\n  namespace: " + namespace + "\n");

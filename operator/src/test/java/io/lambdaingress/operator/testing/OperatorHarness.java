@@ -10,6 +10,7 @@ import io.lambdaingress.operator.OperatorMain;
 import io.lambdaingress.operator.OperatorSettings;
 import io.lambdaingress.operator.aws.AwsCallCounter;
 import io.lambdaingress.operator.aws.AwsClients;
+import io.lambdaingress.operator.model.ArnAllowList;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -33,6 +34,13 @@ public final class OperatorHarness implements AutoCloseable {
       .withGroup("lambdaingress.io").withVersion("v1alpha1").withKind("LambdaIngress").withPlural("lambdaingresses")
       .withNamespaced(true).build();
 
+  /**
+   * The existing functions the harness's operators may expose, as a user lists theirs in the chart value
+   * allowedFunctionArns: tests name their existing functions {@code existing-...}. Roles keep the default
+   * (/lambda-ingress/ path), where ArticlePrerequisites creates them.
+   */
+  public static final String EXISTING_FUNCTIONS = "arn:aws:lambda:*:*:function:existing-*";
+
   private final KubernetesClient client;
   private final AwsClients aws;
   private final Operator operator;
@@ -55,7 +63,9 @@ public final class OperatorHarness implements AutoCloseable {
     namespaces.forEach(ns -> client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create());
     String cluster = LocalWorld.uniqueName("it");
     AwsClients aws = new AwsClients(new AwsCallCounter());
-    Operator operator = OperatorMain.start(new OperatorSettings(cluster, resync, Set.copyOf(namespaces)), client, aws);
+    OperatorSettings settings = new OperatorSettings(cluster, resync, Set.copyOf(namespaces))
+        .withAllowedFunctionArns(ArnAllowList.parse(EXISTING_FUNCTIONS));
+    Operator operator = OperatorMain.start(settings, client, aws);
     return new OperatorHarness(client, aws, operator, cluster, namespaces);
   }
 
