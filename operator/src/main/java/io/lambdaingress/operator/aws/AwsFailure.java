@@ -113,6 +113,18 @@ public final class AwsFailure extends RuntimeException {
     return null;
   }
 
+  /**
+   * What a "not yet" failure means when it does not clear: AWS words a role that does not exist (or does not
+   * trust Lambda) exactly like a role still propagating, and a permission ELB never sees like one it does not
+   * see yet. Null when the reason is final already.
+   */
+  public Reason reasonIfItPersists() {
+    if (reason != Reason.Propagating || awsErrorCode == null) {
+      return null;
+    }
+    return awsErrorCode.equals("AccessDenied") ? Reason.AwsAccessDenied : Reason.InvalidSpec;
+  }
+
   /** Whether this failure says the resource itself is gone (so a read may treat it as absent). */
   public boolean isNotFound() {
     return reason == Reason.DependencyNotFound;

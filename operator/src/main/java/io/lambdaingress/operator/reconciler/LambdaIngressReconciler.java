@@ -45,6 +45,8 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   private static final Duration PROGRESS_POLL = Duration.ofSeconds(3);
   // Throttling is retried quietly; only when it persists past this many attempts does Ready say so.
   private static final int QUIET_THROTTLE_ATTEMPTS = 3;
+  // "Not yet" errors (Propagating) past this many attempts (2+4+8+16 s of backoff) are taken at their word.
+  private static final int PROPAGATION_ATTEMPTS = 5;
 
   // AWS error codes that mean "the shared listing was out of date", not "the spec is wrong".
   private static final java.util.Set<String> STALE = java.util.Set.of("LoadBalancerNotFound", "TargetGroupNotFound", "ListenerNotFound");
@@ -156,6 +158,10 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
     String message = e instanceof AwsFailure ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    if (e instanceof AwsFailure f && f.reasonIfItPersists() != null && attempt >= PROPAGATION_ATTEMPTS) {
+      reason = f.reasonIfItPersists();
+      message = message + " (still refused after " + attempt + " attempts: not a propagation delay)";
+    }
     // Reason's table decides the log level here and the Event type in notReady: waiting needs nobody.
     var line = (reason.healsByItself() ? log.atInfo() : log.atWarn())
         .addKeyValue("object", key(li)).addKeyValue("reason", reason).addKeyValue("attempt", attempt);

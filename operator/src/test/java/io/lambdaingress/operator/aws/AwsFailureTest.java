@@ -65,10 +65,21 @@ class AwsFailureTest {
       "InvalidParameterValueException|400|Unsupported runtime|InvalidSpec",
   })
   void notYetErrorsHealByThemselves(String code, int status, String message, Reason expected) {
-    AwsServiceException e = AwsServiceException.builder()
+    AwsFailure failure = AwsFailure.of(awsError(code, status, message), "x");
+    assertThat(failure.reason()).isEqualTo(expected);
+    // Taken at its word when it does not clear: AWS says the same for a role that does not exist.
+    Reason persisting = failure.reasonIfItPersists();
+    if (expected == Reason.Propagating) {
+      assertThat(persisting).isEqualTo(code.equals("AccessDenied") ? Reason.AwsAccessDenied : Reason.InvalidSpec);
+    } else {
+      assertThat(persisting).isNull();
+    }
+  }
+
+  private static AwsServiceException awsError(String code, int status, String message) {
+    return AwsServiceException.builder()
         .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(message).build())
         .statusCode(status)
         .build();
-    assertThat(AwsFailure.of(e, "x").reason()).isEqualTo(expected);
   }
 }

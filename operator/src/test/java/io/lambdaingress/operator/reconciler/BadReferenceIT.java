@@ -29,7 +29,8 @@ import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
 @WithLocalWorld
 class BadReferenceIT {
 
-  private static final Duration ANSWER = Duration.ofSeconds(60);
+  // A missing role is Propagating for about 30 s of backoff before it is InvalidSpec.
+  private static final Duration ANSWER = Duration.ofSeconds(90);
   private static final Duration READY = Duration.ofSeconds(90);
   private static OperatorHarness operator;
   private static ArticlePrerequisites pre;
@@ -154,9 +155,10 @@ class BadReferenceIT {
   @Test
   void aRoleThatDoesNotExist() {
     String name = name("norole");
-    // On the allowed path (so the allow-list lets it through), but missing.
+    // On the allowed path (so the allow-list lets it through), but missing. AWS says the same of a role still
+    // propagating, so the operator first waits (Propagating), then takes it at its word (InvalidSpec).
     String role = pre.roleArn().substring(0, pre.roleArn().lastIndexOf('/') + 1) + "no-such-role-" + name;
     assertNotReady(stack(name, s -> s.replace("roleArn: " + pre.roleArn(), "roleArn: " + role)), "InvalidSpec",
-        "function " + name + "-" + ns(), "role");
+        "function " + name + "-" + ns(), "role", "not a propagation delay");
   }
 }
