@@ -51,7 +51,9 @@ class EventualConsistencyIT {
     operator.apply(pre.articleStack(ns, "late"));
     operator.awaitReady(ns, "late", Duration.ofSeconds(120));
 
-    assertThat(AwsInventory.ownedBy(operator.clusterName(), ns, "late")).hasSize(5);
+    // Listings (ours included) show the newest resources only once the consistency window has passed.
+    await().atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(AwsInventory.ownedBy(operator.clusterName(), ns, "late")).hasSize(5));
     // moto alone shows everything, the hidden included: one load balancer and one target group per name.
     try (var elb = ElasticLoadBalancingV2Client.builder().endpointOverride(world.motoEndpoint()).build()) {
       Map<String, Long> loadBalancers = elb.describeLoadBalancersPaginator(r -> r.pageSize(400)).loadBalancers().stream()
