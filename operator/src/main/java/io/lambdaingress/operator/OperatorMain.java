@@ -11,6 +11,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.lambdaingress.operator.aws.AwsCallCounter;
 import io.lambdaingress.operator.aws.AwsClients;
+import io.lambdaingress.operator.aws.AwsFailure;
+import io.lambdaingress.operator.aws.StsIdentityClient;
 import io.lambdaingress.operator.reconciler.LambdaIngressReconciler;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -43,6 +45,22 @@ public final class OperatorMain {
     } catch (java.io.IOException e) {
       operator.stop();
       throw new java.io.UncheckedIOException("cannot serve /metrics on port " + settings.httpPort(), e);
+    }
+    logAwsIdentity(aws);
+  }
+
+  /**
+   * Who the operator is in AWS, once, so that an installation shows whether IRSA or Pod Identity took effect
+   * (and not, say, the node's instance role). A failure is one line naming the fix; the operator keeps
+   * running, and each LambdaIngress reports the AWS errors it meets in its status.
+   */
+  private static void logAwsIdentity(AwsClients aws) {
+    try {
+      StsIdentityClient.Identity identity = aws.sts().whoAmI(System.getenv());
+      log.atInfo().addKeyValue("account", identity.account()).addKeyValue("arn", identity.arn())
+          .addKeyValue("credentials", identity.credentialsProvider()).log("AWS identity");
+    } catch (AwsFailure f) {
+      log.atError().addKeyValue("reason", f.reason()).log(f.getMessage());
     }
   }
 

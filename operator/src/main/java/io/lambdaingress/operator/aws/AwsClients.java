@@ -1,20 +1,27 @@
 package io.lambdaingress.operator.aws;
 
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * The SDK clients, built the way the SDK means them to be: region, credentials and endpoint from its
  * default chains (IRSA / Pod Identity / env / profile; AWS_REGION; AWS_ENDPOINT_URL), the standard retry
- * mode, and our call counter. No project-specific switches for what the SDK already reads.
+ * mode, and our call counter. No project-specific switches for what the SDK already reads. All clients share
+ * one instance of the default credentials chain: one cache, one refresh (one AssumeRoleWithWebIdentity or
+ * Pod Identity Agent call, not one per client), and the credentials {@link #sts()} reports are the ones used.
  */
 public final class AwsClients implements AutoCloseable {
 
   private final AwsCallCounter counter;
+  private final DefaultCredentialsProvider credentials;
+  private final StsClient sts;
   private final ElasticLoadBalancingV2Client elbv2;
   private final LambdaClient lambda;
   private final EcrClient ecr;
@@ -23,21 +30,27 @@ public final class AwsClients implements AutoCloseable {
   private final LambdaFunctionClient lambdaAdapter;
   private final EcrImageClient ecrAdapter;
   private final Ec2NetworkClient ec2Adapter;
+  private final StsIdentityClient stsAdapter;
 
   public AwsClients(AwsCallCounter counter) {
     this.counter = counter;
+    this.credentials = DefaultCredentialsProvider.builder().build();
     ClientOverrideConfiguration config = ClientOverrideConfiguration.builder()
         .retryStrategy(RetryMode.STANDARD)
         .addExecutionInterceptor(counter)
         .build();
-    this.elbv2 = ElasticLoadBalancingV2Client.builder().overrideConfiguration(config).build();
-    this.lambda = LambdaClient.builder().overrideConfiguration(config).build();
-    this.ecr = EcrClient.builder().overrideConfiguration(config).build();
-    this.ec2 = Ec2Client.builder().overrideConfiguration(config).build();
+    this.elbv2 = ElasticLoadBalancingV2Client.builder().credentialsProvider(credentials).overrideConfiguration(config).build();
+    this.lambda = LambdaClient.builder().credentialsProvider(credentials).overrideConfiguration(config).build();
+    this.ecr = EcrClient.builder().credentialsProvider(credentials).overrideConfiguration(config).build();
+    this.ec2 = Ec2Client.builder().credentialsProvider(credentials).overrideConfiguration(config).build();
+    // Asked once at start-up: bounded, so an unreachable STS costs one log line after 20 s at most.
+    this.sts = StsClient.builder().credentialsProvider(credentials)
+        .overrideConfiguration(config.toBuilder().apiCallTimeout(Duration.ofSeconds(20)).build()).build();
     this.elbV2Adapter = new ElbV2Client(elbv2);
     this.lambdaAdapter = new LambdaFunctionClient(lambda);
     this.ecrAdapter = new EcrImageClient(ecr);
     this.ec2Adapter = new Ec2NetworkClient(ec2);
+    this.stsAdapter = new StsIdentityClient(sts, credentials);
   }
 
   /** The region the SDK's chain resolved (AWS_REGION, profile, instance metadata). */
@@ -65,11 +78,17 @@ public final class AwsClients implements AutoCloseable {
     return ec2Adapter;
   }
 
+  public StsIdentityClient sts() {
+    return stsAdapter;
+  }
+
   @Override
   public void close() {
     elbv2.close();
     lambda.close();
     ecr.close();
     ec2.close();
+    sts.close();
+    credentials.close();
   }
 }

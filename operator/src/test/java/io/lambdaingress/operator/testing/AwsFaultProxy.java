@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A loopback HTTP proxy in front of moto that answers chosen Elastic Load Balancing actions with an AWS
  * error (Throttling, AccessDenied) instead of forwarding them: what moto cannot do by itself. The operator
  * process is pointed at it through the standard AWS_ENDPOINT_URL, so the SDK's own retry mode and our error
- * mapping see exactly what AWS would send.
+ * mapping see exactly what AWS would send. It also records who signed each request it forwarded (moto does
+ * not check signatures, so this is where a test sees which credentials the operator really used).
  */
 public final class AwsFaultProxy implements AutoCloseable {
 
@@ -32,6 +33,23 @@ public final class AwsFaultProxy implements AutoCloseable {
     }
   }
 
+  /** A forwarded request: the access key id that signed it (null: unsigned), its body and the answer's body. */
+  public record SeenRequest(String accessKeyId, String body, String response) {
+    /** The body's form parameters (the query protocol of ELB, EC2, STS); empty for JSON bodies. */
+    public java.util.Map<String, String> form() {
+      java.util.Map<String, String> form = new java.util.LinkedHashMap<>();
+      for (String pair : body.split("&")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0 && !body.startsWith("{")) {
+          form.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+              java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+      }
+      return form;
+    }
+  }
+
+  private static final java.util.regex.Pattern CREDENTIAL = java.util.regex.Pattern.compile("Credential=([^/,\\s]+)/");
   private static final Set<String> HOP_BY_HOP = Set.of("host", "content-length", "connection", "transfer-encoding", "expect", "upgrade");
 
   private final HttpServer server;
@@ -41,6 +59,7 @@ public final class AwsFaultProxy implements AutoCloseable {
   private volatile Fault fault;
   private final AtomicInteger remaining = new AtomicInteger();
   private final AtomicInteger injected = new AtomicInteger();
+  private final java.util.List<SeenRequest> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public AwsFaultProxy(URI upstream) throws IOException {
     this.upstream = upstream;
@@ -67,6 +86,11 @@ public final class AwsFaultProxy implements AutoCloseable {
 
   public int injected() {
     return injected.get();
+  }
+
+  /** Every request forwarded so far, in order. */
+  public java.util.List<SeenRequest> seen() {
+    return java.util.List.copyOf(seen);
   }
 
   private void handle(HttpExchange ex) throws IOException {
@@ -103,6 +127,9 @@ public final class AwsFaultProxy implements AutoCloseable {
         }
       });
       byte[] out = response.body();
+      String authorization = ex.getRequestHeaders().getFirst("Authorization");
+      java.util.regex.Matcher signer = CREDENTIAL.matcher(authorization == null ? "" : authorization);
+      seen.add(new SeenRequest(signer.find() ? signer.group(1) : null, text, new String(out, StandardCharsets.UTF_8)));
       ex.sendResponseHeaders(response.statusCode(), out.length == 0 ? -1 : out.length);
       try (OutputStream o = ex.getResponseBody()) {
         o.write(out);

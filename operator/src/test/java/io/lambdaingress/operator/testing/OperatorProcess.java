@@ -23,6 +23,7 @@ public final class OperatorProcess implements AutoCloseable {
   private volatile CountDownLatch killAt = new CountDownLatch(0);
   private volatile int killAfter = Integer.MAX_VALUE;
   private final java.util.concurrent.CompletableFuture<Integer> httpPort = new java.util.concurrent.CompletableFuture<>();
+  private final java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
   private static final java.util.regex.Pattern PORT = java.util.regex.Pattern.compile("serving /metrics.*port=(\\d+)");
 
   private OperatorProcess(Process process, Path log) {
@@ -36,6 +37,7 @@ public final class OperatorProcess implements AutoCloseable {
           out.write(line);
           out.newLine();
           out.flush();
+          lines.add(line);
           java.util.regex.Matcher m = PORT.matcher(line);
           if (m.find()) {
             httpPort.complete(Integer.parseInt(m.group(1)));
@@ -60,6 +62,12 @@ public final class OperatorProcess implements AutoCloseable {
 
   /** The same, with more environment (leader election, ...). The HTTP port is a free one. */
   public static OperatorProcess start(LocalWorld world, String clusterName, String namespace, int resyncSeconds, Map<String, String> extraEnv) {
+    return start(world, clusterName, namespace, resyncSeconds, env -> env.putAll(extraEnv));
+  }
+
+  /** The same, with the process's environment edited last: added to, or stripped of the world's static AWS keys. */
+  public static OperatorProcess start(LocalWorld world, String clusterName, String namespace, int resyncSeconds,
+      java.util.function.Consumer<Map<String, String>> editEnv) {
     Path jar = LocalWorld.repoRoot().resolve("operator/target/lambda-ingress-operator.jar");
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: integration tests run after `package` (mvn verify builds it)");
@@ -72,7 +80,7 @@ public final class OperatorProcess implements AutoCloseable {
     env.put("LAMBDA_INGRESS_WATCH_NAMESPACES", namespace);
     env.put("LAMBDA_INGRESS_RESYNC_PERIOD", Integer.toString(resyncSeconds));
     env.put("LAMBDA_INGRESS_HTTP_PORT", "0");
-    env.putAll(extraEnv);
+    editEnv.accept(env);
     try {
       Path log = LocalWorld.repoRoot().resolve("operator/target/operator-process-" + namespace + ".log");
       return new OperatorProcess(pb.start(), log);
@@ -97,6 +105,26 @@ public final class OperatorProcess implements AutoCloseable {
   /** The port of /metrics, /healthz, /readyz, once the process has logged it. */
   public int httpPort(long timeoutSeconds) throws Exception {
     return httpPort.get(timeoutSeconds, TimeUnit.SECONDS);
+  }
+
+  /** The first output line matching {@code pattern}, waiting for it up to the timeout. */
+  public String awaitLine(java.util.regex.Pattern pattern, long timeoutSeconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    while (System.nanoTime() < deadline) {
+      for (String line : lines) {
+        if (pattern.matcher(line).find()) {
+          return line;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the operator logged no line matching " + pattern + " within " + timeoutSeconds + " s; its output:\n"
+        + String.join("\n", lines));
+  }
+
+  /** Everything the process printed so far (log lines, and any stack trace). */
+  public java.util.List<String> output() {
+    return java.util.List.copyOf(lines);
   }
 
   public boolean alive() {
