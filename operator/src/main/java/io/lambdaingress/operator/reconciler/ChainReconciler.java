@@ -68,7 +68,7 @@ public final class ChainReconciler {
     //    no immutable setting the spec can change, so a replacement only happens after out-of-band edits.
     ChainModel.AlbSide alb = desired.alb();
     TargetGroup lambdaTargets = targetGroups.ensure("lambda target group", alb.lambdaTargetGroup(),
-        alb.lambdaTargetGroupAttributes(), () -> detachListenersForwardingTo(elb, alb.name()));
+        alb.lambdaTargetGroupAttributes(), replaced -> detachListenersForwardingTo(elb, ownership, writes, "ALB", alb.name(), replaced));
     String functionArn;
     String digest = null;
     if (desired.function().isPresent()) {
@@ -100,7 +100,7 @@ public final class ChainReconciler {
     // 3. The NLB's target group (type alb) and the ALB registered in it, on the ALB listener's port.
     ChainModel.NlbSide nlb = desired.nlb();
     TargetGroup albTargets = targetGroups.ensure("alb target group", nlb.albTargetGroup(), Map.of(),
-        () -> detachListenersForwardingTo(elb, nlb.name()));
+        replaced -> detachListenersForwardingTo(elb, ownership, writes, "NLB", nlb.name(), replaced));
     targetGroups.ensureOnlyTarget("alb target group", albTargets, albLb.get().loadBalancerArn(), alb.listenerPort());
 
     // 4. NLB + listener.
@@ -140,9 +140,22 @@ public final class ChainReconciler {
   }
 
 
-  /** Before a target group is replaced: delete our load balancer's listeners that forward to it. */
-  private static void detachListenersForwardingTo(ElbV2Client elb, String loadBalancerName) {
-    elb.loadBalancer(loadBalancerName).ifPresent(lb -> elb.listeners(lb.loadBalancerArn()).forEach(l -> elb.deleteListener(l.listenerArn())));
+  /**
+   * Before a target group is replaced: delete the listeners that forward to it on our load balancer, and no
+   * other (a listener someone added on another port, or a load balancer of that name without our owner
+   * tags, is left alone; AWS then refuses the group's deletion with ResourceInUse, which the user sees).
+   */
+  private static void detachListenersForwardingTo(ElbV2Client elb, Ownership ownership, AwsWrites writes, String kind,
+      String loadBalancerName, String targetGroupArn) {
+    Optional<LoadBalancer> lb = elb.loadBalancer(loadBalancerName);
+    if (lb.isEmpty()) {
+      return;
+    }
+    Map<String, String> tags = tagsOf(elb, lb.get().loadBalancerArn());
+    for (Listener l : ListenerStep.detachable(ownership, tags, elb.listeners(lb.get().loadBalancerArn()), targetGroupArn)) {
+      elb.deleteListener(l.listenerArn());
+      writes.announce("Deleted", kind + " listener " + l.protocolAsString() + ":" + l.port(), "it forwards to the target group being replaced");
+    }
   }
 
   /**
