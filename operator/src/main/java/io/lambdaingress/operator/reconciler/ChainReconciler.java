@@ -184,16 +184,16 @@ public final class ChainReconciler {
       String name = desired.function().get().name();
       var fn = aws.lambda().function(name);
       if (fn.isPresent() && ownership.owns(fn.get().tags() == null ? Map.of() : fn.get().tags())) {
-        writes.announce("Deleted", "function " + name, "object deleted");
         aws.lambda().delete(name);
+        writes.announce("Deleted", "function " + name, "object deleted");
       }
     } else {
       String arn = desired.existingFunctionArn();
       boolean ours = aws.lambda().function(arn).isPresent()
           && aws.lambda().policy(arn).stream().anyMatch(s -> desired.permissionStatementId().equals(s.sid()));
       if (ours) {
-        writes.announce("Deleted", "permission " + desired.permissionStatementId() + " on " + arn, "object deleted");
         aws.lambda().removePermission(arn, desired.permissionStatementId());
+        writes.announce("Deleted", "permission " + desired.permissionStatementId() + " on " + arn, "object deleted");
       }
     }
     return null;
@@ -202,8 +202,8 @@ public final class ChainReconciler {
   private static void deleteLoadBalancer(ElbV2Client elb, Ownership ownership, AwsWrites writes, String kind, String name) {
     Optional<LoadBalancer> found = elb.loadBalancer(name);
     if (found.isPresent() && ownership.owns(tagsOf(elb, found.get().loadBalancerArn()))) {
-      writes.announce("Deleted", kind + " " + name, "object deleted");
       elb.deleteLoadBalancer(found.get().loadBalancerArn());
+      writes.announce("Deleted", kind + " " + name, "object deleted");
     }
   }
 
@@ -214,8 +214,8 @@ public final class ChainReconciler {
       return true;
     }
     try {
-      writes.announce("Deleted", kind + " " + name, "object deleted");
       elb.deleteTargetGroup(tg.get().targetGroupArn());
+      writes.announce("Deleted", kind + " " + name, "object deleted");
       return true;
     } catch (AwsFailure f) {
       if ("ResourceInUse".equals(f.awsErrorCode())) {
