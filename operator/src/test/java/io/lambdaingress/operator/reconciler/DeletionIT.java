@@ -118,7 +118,7 @@ class DeletionIT {
   }
 
   @Test
-  void aDeleteAwsRefusesShowsOnTheObjectAndAsOneWarningCountingTheRetries() {
+  void aDeleteAwsRefusesShowsOnTheObjectAndAsOneWarningCountingTheRetries(LocalWorld world) throws Exception {
     apply(stack("denied"));
     awaitReady("denied");
     proxy.inject("DeleteLoadBalancer", Fault.accessDenied("DeleteLoadBalancer"), Integer.MAX_VALUE);
@@ -142,6 +142,14 @@ class DeletionIT {
           }));
       assertThat(deletedResources("denied")).as("nothing was deleted: no Deleted Event yet").isEmpty();
       assertThat(proxy.injected()).isGreaterThan(1);
+
+      // A restarted operator (or a new leader) knows nothing of the count: it carries on the same Event.
+      int before = events("denied", "AwsAccessDenied").get(0).getCount();
+      operator.close();
+      operator = OperatorProcess.start(world, cluster, ns, 30, Map.of("AWS_ENDPOINT_URL", proxy.endpoint().toString()));
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+          .untilAsserted(() -> assertThat(events("denied", "AwsAccessDenied")).singleElement()
+              .satisfies(e -> assertThat(e.getCount()).isGreaterThan(before)));
     } finally {
       proxy.clear(); // the permission is granted
     }
