@@ -49,5 +49,6 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
   verbs: [update]
 - apiGroups: [""]
   resources: [events]
-  verbs: [create, patch]
+  # get: after a restart, a repeated Event's count is read back once before it is bumped (patch).
+  verbs: [create, get, patch]
 {{- end -}}

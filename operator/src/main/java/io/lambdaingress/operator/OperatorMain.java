@@ -2,6 +2,7 @@ package io.lambdaingress.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -9,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
+import io.lambdaingress.operator.api.LambdaIngress;
 import io.lambdaingress.operator.aws.AwsCallCounter;
 import io.lambdaingress.operator.aws.AwsClients;
 import io.lambdaingress.operator.aws.AwsFailure;
@@ -31,6 +33,13 @@ public final class OperatorMain {
   public static void main(String[] args) {
     OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
     KubernetesClient kubernetes = new KubernetesClientBuilder().build();
+    String unusable = whyTheClusterCannotServe(kubernetes);
+    if (unusable != null) {
+      // One line a person can act on, not JOSDK's informer stack trace.
+      System.err.println("lambda-ingress-operator: " + unusable);
+      kubernetes.close();
+      System.exit(2);
+    }
     AwsClients aws = new AwsClients(new AwsCallCounter());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Operator operator = start(settings, kubernetes, aws, registry);
@@ -62,6 +71,36 @@ public final class OperatorMain {
     } catch (AwsFailure f) {
       log.atError().addKeyValue("reason", f.reason()).log(f.getMessage());
     }
+  }
+
+  /**
+   * Null when the API server answers and serves LambdaIngress; otherwise what is wrong and what to do. Asked
+   * through discovery, which every authenticated identity may read (no RBAC on CRDs needed).
+   */
+  static String whyTheClusterCannotServe(KubernetesClient kubernetes) {
+    String server = kubernetes.getConfiguration().getMasterUrl();
+    try {
+      if (kubernetes.supports(LambdaIngress.class)) {
+        return null;
+      }
+    } catch (KubernetesClientException e) {
+      return "cannot reach the Kubernetes API server at " + server + " (" + cause(e) + "); check KUBECONFIG or the in-cluster service account";
+    }
+    return "the LambdaIngress CRD (lambdaingresses.lambdaingress.io, v1alpha1) is not installed in the cluster at " + server
+        + "; install it with `kubectl apply --server-side -f crds/` (or the Helm chart) and start the operator again";
+  }
+
+  /** fabric8 says "An error has occurred."; the JDK's causes below often carry no message, only their class. */
+  private static String cause(Throwable e) {
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t.getMessage() != null) {
+        return t.getMessage().lines().findFirst().orElse("");
+      }
+      if (t.getClass() != java.io.IOException.class) {
+        return t.getClass().getSimpleName();
+      }
+    }
+    return e.getMessage();
   }
 
   public static Operator start(OperatorSettings settings, KubernetesClient kubernetes, AwsClients aws) {

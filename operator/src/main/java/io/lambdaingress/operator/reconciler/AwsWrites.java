@@ -5,9 +5,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every AWS write the reconciler makes is announced here first: one structured log line (action,
- * resource, reason, object) and one Kubernetes Event on the object, so that `kubectl describe` and
- * the logs tell the same story.
+ * Every AWS write the reconciler makes is announced here: one structured log line (action, resource,
+ * reason, object) and one Kubernetes Event on the object, so that `kubectl describe` and the logs tell the
+ * same story. Creations and updates are announced before the call; deletions once AWS accepted them, so a
+ * delete that fails and is retried never claims "Deleted" (and the Event says what really went).
  */
 public final class AwsWrites {
 

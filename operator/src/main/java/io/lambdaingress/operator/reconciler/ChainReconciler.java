@@ -68,7 +68,7 @@ public final class ChainReconciler {
     //    no immutable setting the spec can change, so a replacement only happens after out-of-band edits.
     ChainModel.AlbSide alb = desired.alb();
     TargetGroup lambdaTargets = targetGroups.ensure("lambda target group", alb.lambdaTargetGroup(),
-        alb.lambdaTargetGroupAttributes(), () -> detachListenersForwardingTo(elb, alb.name()));
+        alb.lambdaTargetGroupAttributes(), replaced -> detachListenersForwardingTo(elb, ownership, writes, "ALB", alb.name(), replaced));
     String functionArn;
     String digest = null;
     if (desired.function().isPresent()) {
@@ -100,7 +100,7 @@ public final class ChainReconciler {
     // 3. The NLB's target group (type alb) and the ALB registered in it, on the ALB listener's port.
     ChainModel.NlbSide nlb = desired.nlb();
     TargetGroup albTargets = targetGroups.ensure("alb target group", nlb.albTargetGroup(), Map.of(),
-        () -> detachListenersForwardingTo(elb, nlb.name()));
+        replaced -> detachListenersForwardingTo(elb, ownership, writes, "NLB", nlb.name(), replaced));
     targetGroups.ensureOnlyTarget("alb target group", albTargets, albLb.get().loadBalancerArn(), alb.listenerPort());
 
     // 4. NLB + listener.
@@ -140,9 +140,22 @@ public final class ChainReconciler {
   }
 
 
-  /** Before a target group is replaced: delete our load balancer's listeners that forward to it. */
-  private static void detachListenersForwardingTo(ElbV2Client elb, String loadBalancerName) {
-    elb.loadBalancer(loadBalancerName).ifPresent(lb -> elb.listeners(lb.loadBalancerArn()).forEach(l -> elb.deleteListener(l.listenerArn())));
+  /**
+   * Before a target group is replaced: delete the listeners that forward to it on our load balancer, and no
+   * other (a listener someone added on another port, or a load balancer of that name without our owner
+   * tags, is left alone; AWS then refuses the group's deletion with ResourceInUse, which the user sees).
+   */
+  private static void detachListenersForwardingTo(ElbV2Client elb, Ownership ownership, AwsWrites writes, String kind,
+      String loadBalancerName, String targetGroupArn) {
+    Optional<LoadBalancer> lb = elb.loadBalancer(loadBalancerName);
+    if (lb.isEmpty()) {
+      return;
+    }
+    Map<String, String> tags = tagsOf(elb, lb.get().loadBalancerArn());
+    for (Listener l : ListenerStep.detachable(ownership, tags, elb.listeners(lb.get().loadBalancerArn()), targetGroupArn)) {
+      elb.deleteListener(l.listenerArn());
+      writes.announce("Deleted", kind + " listener " + l.protocolAsString() + ":" + l.port(), "it forwards to the target group being replaced");
+    }
   }
 
   /**
@@ -171,16 +184,16 @@ public final class ChainReconciler {
       String name = desired.function().get().name();
       var fn = aws.lambda().function(name);
       if (fn.isPresent() && ownership.owns(fn.get().tags() == null ? Map.of() : fn.get().tags())) {
-        writes.announce("Deleted", "function " + name, "object deleted");
         aws.lambda().delete(name);
+        writes.announce("Deleted", "function " + name, "object deleted");
       }
     } else {
       String arn = desired.existingFunctionArn();
       boolean ours = aws.lambda().function(arn).isPresent()
           && aws.lambda().policy(arn).stream().anyMatch(s -> desired.permissionStatementId().equals(s.sid()));
       if (ours) {
-        writes.announce("Deleted", "permission " + desired.permissionStatementId() + " on " + arn, "object deleted");
         aws.lambda().removePermission(arn, desired.permissionStatementId());
+        writes.announce("Deleted", "permission " + desired.permissionStatementId() + " on " + arn, "object deleted");
       }
     }
     return null;
@@ -189,8 +202,8 @@ public final class ChainReconciler {
   private static void deleteLoadBalancer(ElbV2Client elb, Ownership ownership, AwsWrites writes, String kind, String name) {
     Optional<LoadBalancer> found = elb.loadBalancer(name);
     if (found.isPresent() && ownership.owns(tagsOf(elb, found.get().loadBalancerArn()))) {
-      writes.announce("Deleted", kind + " " + name, "object deleted");
       elb.deleteLoadBalancer(found.get().loadBalancerArn());
+      writes.announce("Deleted", kind + " " + name, "object deleted");
     }
   }
 
@@ -201,8 +214,8 @@ public final class ChainReconciler {
       return true;
     }
     try {
-      writes.announce("Deleted", kind + " " + name, "object deleted");
       elb.deleteTargetGroup(tg.get().targetGroupArn());
+      writes.announce("Deleted", kind + " " + name, "object deleted");
       return true;
     } catch (AwsFailure f) {
       if ("ResourceInUse".equals(f.awsErrorCode())) {

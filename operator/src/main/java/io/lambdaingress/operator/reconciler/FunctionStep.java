@@ -133,11 +133,11 @@ final class FunctionStep {
       return;
     }
     if (ownership.owns(fn.get().tags() == null ? Map.of() : fn.get().tags())) {
-      writes.announce("Deleted", "function " + functionArn, "the spec names another function now");
       lambda.delete(functionArn);
+      writes.announce("Deleted", "function " + functionArn, "the spec names another function now");
     } else if (lambda.policy(functionArn).stream().anyMatch(s -> statementId.equals(s.sid()))) {
-      writes.announce("Deleted", "permission " + statementId + " on " + functionArn, "the spec names another function now");
       lambda.removePermission(functionArn, statementId);
+      writes.announce("Deleted", "permission " + statementId + " on " + functionArn, "the spec names another function now");
     }
   }
 

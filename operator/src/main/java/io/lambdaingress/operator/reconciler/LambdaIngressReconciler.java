@@ -1,6 +1,9 @@
 package io.lambdaingress.operator.reconciler;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -27,7 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,9 +61,11 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   private final NetworkFacts network;
   private final ChainReconciler chain;
   private final KubernetesEvents events;
+  private final KubernetesClient kubernetes;
 
   public LambdaIngressReconciler(OperatorSettings settings, AwsClients aws, KubernetesClient kubernetes) {
     this.settings = settings;
+    this.kubernetes = kubernetes;
     Clock clock = Clock.systemUTC();
     // Listed at most twice per resync period: every object's resync in between reads from one listing.
     this.inventory = new ElbInventory(aws.elbV2(), settings.resyncPeriod().dividedBy(2), DETAIL_AGE, clock);
@@ -138,36 +143,52 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     return UpdateControl.patchStatus(notReady(li, reason, message, generation));
   }
 
-  /** The status patch for Ready=False: the last known pieces kept, one Warning Event per distinct failure. */
+  /**
+   * The status patch for Ready=False: the last known pieces kept, and the Event of the failure (Normal or
+   * Warning by the Reason table), which repeats aggregate into one with a count (see {@link KubernetesEvents}).
+   */
   private LambdaIngress notReady(LambdaIngress li, Reason reason, String message, long generation) {
     LambdaIngressStatus status = li.getStatus() == null ? new LambdaIngressStatus() : copy(li.getStatus());
     status.setObservedGeneration(generation);
-    reportIfNew(li, reason, message);
+    report(li, reason, message);
     ReadyCondition.set(li.getStatus(), status, false, reason.name(), message, generation);
     return withStatus(li, status);
   }
 
   @Override
   public ErrorStatusUpdateControl<LambdaIngress> updateErrorStatus(LambdaIngress li, Context<LambdaIngress> context, Exception thrown) {
+    return failure(li, context, thrown, "")
+        .map(f -> ErrorStatusUpdateControl.patchStatus(notReady(li, f.reason(), f.message(), li.getMetadata().getGeneration())))
+        .orElseGet(ErrorStatusUpdateControl::noStatusUpdate);
+  }
+
+  /** A failed attempt as the user sees it: reason and one-line message. */
+  private record Failure(Reason reason, String message) {}
+
+  /**
+   * Logs a failed attempt and says what to report, or nothing while throttling is still being retried
+   * quietly. {@code prefix} says what was being done ("" for a reconcile).
+   */
+  private static Optional<Failure> failure(LambdaIngress li, Context<LambdaIngress> context, Throwable thrown, String prefix) {
     // JOSDK hands us its own OperatorException wrapping what reconcile threw: report the cause.
     Throwable e = rootAwsFailure(thrown);
     Reason reason = e instanceof AwsFailure f ? f.reason() : Reason.AwsError;
     int attempt = context.getRetryInfo().map(r -> r.getAttemptCount()).orElse(1);
     if (reason == Reason.AwsThrottled && attempt < QUIET_THROTTLE_ATTEMPTS) {
       log.atInfo().addKeyValue("object", key(li)).addKeyValue("attempt", attempt).log("throttled by AWS; retrying with backoff");
-      return ErrorStatusUpdateControl.noStatusUpdate();
+      return Optional.empty();
     }
-    String message = e instanceof AwsFailure ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    String message = prefix + (e instanceof AwsFailure ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage());
     if (e instanceof AwsFailure f && f.reasonIfItPersists() != null && attempt >= PROPAGATION_ATTEMPTS) {
       reason = f.reasonIfItPersists();
       message = message + " (still refused after " + attempt + " attempts: not a propagation delay)";
     }
-    // Reason's table decides the log level here and the Event type in notReady: waiting needs nobody.
+    // Reason's table decides the log level here and the Event type in report: waiting needs nobody.
     var line = (reason.healsByItself() ? log.atInfo() : log.atWarn())
         .addKeyValue("object", key(li)).addKeyValue("reason", reason).addKeyValue("attempt", attempt);
     // An AWS failure is fully said by its message; anything else is a bug of ours: keep its stack.
     (e instanceof AwsFailure ? line : line.setCause(e)).log("{}", message);
-    return ErrorStatusUpdateControl.patchStatus(notReady(li, reason, message, li.getMetadata().getGeneration()));
+    return Optional.of(new Failure(reason, message));
   }
 
   private static Throwable rootAwsFailure(Throwable thrown) {
@@ -186,7 +207,14 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
       events.normal(li, "Retained", "deletionPolicy Retain: the AWS resources stay (tagged with this object's owner tags)");
       return DeleteControl.defaultDelete();
     }
-    String waiting = chain.delete(model, new AwsWrites(events, li));
+    String waiting;
+    try {
+      waiting = chain.delete(model, new AwsWrites(events, li));
+    } catch (RuntimeException e) {
+      // JOSDK retries a failed cleanup with backoff but shows nothing: say it on the object, then let it retry.
+      failure(li, context, e, "deletion failed: ").ifPresent(f -> reportDeletionFailure(li, f, context.getControllerConfiguration().fieldManager()));
+      throw e;
+    }
     if (waiting != null) {
       log.atInfo().addKeyValue("object", key(li)).log("deletion waits: {}", waiting);
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(PROGRESS_POLL.toMillis());
@@ -195,15 +223,27 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   }
 
   /**
-   * One Event per distinct failure, not one per retry: Warning when a person must act, Normal when it heals
-   * by itself (the Reason table says which).
+   * Ready=False with the failure's reason and what to do, and the Warning Event. Written here because a
+   * cleanup cannot return a status patch; same field manager as JOSDK's own status patches.
    */
-  private void reportIfNew(LambdaIngress li, Reason reason, String message) {
-    boolean same = ReadyCondition.of(li.getStatus())
-        .filter(c -> reason.name().equals(c.getReason()) && Objects.equals(message, c.getMessage())).isPresent();
-    if (same) {
-      return;
+  private void reportDeletionFailure(LambdaIngress li, Failure f, String fieldManager) {
+    String message = f.message() + ". The object stays until the deletion succeeds (retried with backoff): fix the cause"
+        + " (docs/troubleshooting.md#" + f.reason().name().toLowerCase(java.util.Locale.ROOT) + "), or set"
+        + " spec.deletionPolicy: Retain to let the object go and keep its AWS resources";
+    LambdaIngress patch = notReady(li, f.reason(), message, li.getMetadata().getGeneration());
+    try {
+      kubernetes.resource(patch).subresource("status").patch(new PatchContext.Builder()
+          .withPatchType(PatchType.SERVER_SIDE_APPLY).withFieldManager(fieldManager).withForce(true).build());
+    } catch (KubernetesClientException e) {
+      log.atWarn().addKeyValue("object", key(li)).log("could not set the deletion failure on the status: {}", e.getMessage());
     }
+  }
+
+  /**
+   * The Event of a failed attempt: Warning when a person must act, Normal when it heals by itself (the
+   * Reason table says which). Repeats aggregate into one Event with a count ({@link KubernetesEvents}).
+   */
+  private void report(LambdaIngress li, Reason reason, String message) {
     if (reason.healsByItself()) {
       events.normal(li, reason.name(), message);
     } else {

@@ -2,6 +2,7 @@ package io.lambdaingress.operator.reconciler;
 
 import io.lambdaingress.operator.aws.ElbV2Client;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateListenerRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
@@ -42,6 +43,19 @@ final class ListenerStep {
   }
 
   static boolean forwardsTo(Listener l, String targetGroupArn) {
-    return l.defaultActions().stream().anyMatch(a -> targetGroupArn.equals(a.targetGroupArn()));
+    return l.defaultActions().stream().anyMatch(a -> targetGroupArn.equals(a.targetGroupArn())
+        || a.forwardConfig() != null && a.forwardConfig().targetGroups().stream().anyMatch(t -> targetGroupArn.equals(t.targetGroupArn())));
+  }
+
+  /**
+   * The listeners a target group replacement may delete: on a load balancer carrying our owner tags
+   * ({@code loadBalancerTags}), those that forward to the group being replaced. Nothing on anyone else's.
+   */
+  static List<Listener> detachable(Ownership ownership, Map<String, String> loadBalancerTags, List<Listener> listeners,
+      String targetGroupArn) {
+    if (!ownership.owns(loadBalancerTags)) {
+      return List.of();
+    }
+    return listeners.stream().filter(l -> forwardsTo(l, targetGroupArn)).toList();
   }
 }

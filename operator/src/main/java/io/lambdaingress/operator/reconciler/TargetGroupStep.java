@@ -4,6 +4,7 @@ import io.lambdaingress.operator.aws.ElbV2Client;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateTargetGroupRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ModifyTargetGroupRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetDescription;
@@ -28,8 +29,8 @@ final class TargetGroupStep {
     this.writes = writes;
   }
 
-  /** The group, converged; {@code beforeReplace} runs before a replacement deletes it (to detach listeners). */
-  TargetGroup ensure(String kind, CreateTargetGroupRequest desired, Map<String, String> attributes, Runnable beforeReplace) {
+  /** The group, converged; {@code beforeReplace} gets the ARN of a group about to be replaced (to detach its listeners). */
+  TargetGroup ensure(String kind, CreateTargetGroupRequest desired, Map<String, String> attributes, Consumer<String> beforeReplace) {
     TargetGroup tg = inventory.targetGroup(desired.name()).orElse(null);
     Map<String, String> tags = Map.of();
     if (tg != null) {
@@ -38,7 +39,7 @@ final class TargetGroupStep {
       String immutableChange = immutableChange(desired, tg);
       if (immutableChange != null) {
         writes.announce("Replaced", kind + " " + desired.name(), immutableChange + " (only settable at creation)");
-        beforeReplace.run();
+        beforeReplace.accept(tg.targetGroupArn());
         elb.deleteTargetGroup(tg.targetGroupArn());
         inventory.forgetTargetGroup(desired.name());
         tg = null;

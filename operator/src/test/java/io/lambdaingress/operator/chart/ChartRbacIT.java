@@ -72,6 +72,7 @@ class ChartRbacIT {
       sa.assertAllowed("update", GROUP, "lambdaingresses", "finalizers", app, null);
       sa.assertAllowed("create", "", "events", null, app, null);
       sa.assertAllowed("patch", "", "events", null, app, null);
+      sa.assertAllowed("get", "", "events", null, app, null);
       sa.assertAllowed("create", "coordination.k8s.io", "leases", null, release, null);
       sa.assertAllowed("get", "coordination.k8s.io", "leases", null, release, "lambda-ingress-operator");
       sa.assertAllowed("update", "coordination.k8s.io", "leases", null, release, "lambda-ingress-operator");

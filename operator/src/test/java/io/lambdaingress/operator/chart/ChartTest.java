@@ -187,7 +187,7 @@ class ChartTest {
         "lambdaingress.io/lambdaingresses: get,list,watch,patch,update",
         "lambdaingress.io/lambdaingresses/status: get,patch,update",
         "lambdaingress.io/lambdaingresses/finalizers: update",
-        "/events: create,patch");
+        "/events: create,get,patch");
     ClusterRoleBinding binding = one(objects, ClusterRoleBinding.class);
     assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
     assertThat(binding.getSubjects()).singleElement().satisfies(s -> {

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class OperatorProcess implements AutoCloseable {
 
   private final Process process;
+  private final Thread reader;
   private final AtomicInteger writes = new AtomicInteger();
   private volatile CountDownLatch killAt = new CountDownLatch(0);
   private volatile int killAfter = Integer.MAX_VALUE;
@@ -28,7 +29,7 @@ public final class OperatorProcess implements AutoCloseable {
 
   private OperatorProcess(Process process, Path log) {
     this.process = process;
-    Thread reader = new Thread(() -> {
+    this.reader = new Thread(() -> {
       try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
           var out = Files.newBufferedWriter(log, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
               java.nio.file.StandardOpenOption.APPEND)) {
@@ -129,6 +130,15 @@ public final class OperatorProcess implements AutoCloseable {
 
   public boolean alive() {
     return process.isAlive();
+  }
+
+  /** The exit code once the process ended by itself within the time (its output all in the log), or empty while it runs. */
+  public java.util.OptionalInt awaitExit(long timeoutSeconds) throws InterruptedException {
+    if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      return java.util.OptionalInt.empty();
+    }
+    reader.join(TimeUnit.SECONDS.toMillis(10));
+    return java.util.OptionalInt.of(process.exitValue());
   }
 
   public int writes() {
