@@ -18,15 +18,21 @@ import java.util.stream.Collectors;
  * @param leaderElection whether replicas elect one leader through a Lease (the Deployment runs two)
  * @param leaseNamespace where the Lease lives: the operator's own namespace (POD_NAMESPACE)
  * @param httpPort the port of /metrics, /healthz and /readyz; 0 picks a free one (tests)
+ * @param deleteOrphans whether AWS resources tagged as owned by a LambdaIngress that no longer exists are
+ *     deleted (true) or only reported (false, the default: deleting is for a person to decide)
+ * @param formerClusterNames names this cluster had before: resources tagged with them are this operator's
+ *     own (leftovers once the new chain serves, or orphans), so a cluster name change leaves nothing behind
  */
 public record OperatorSettings(String clusterName, Duration resyncPeriod, Set<String> namespaces,
-    boolean leaderElection, String leaseNamespace, int httpPort) {
+    boolean leaderElection, String leaseNamespace, int httpPort, boolean deleteOrphans, Set<String> formerClusterNames) {
 
   public static final String CLUSTER_NAME = "LAMBDA_INGRESS_CLUSTER_NAME";
   public static final String RESYNC_PERIOD = "LAMBDA_INGRESS_RESYNC_PERIOD";
   public static final String WATCH_NAMESPACES = "LAMBDA_INGRESS_WATCH_NAMESPACES";
   public static final String LEADER_ELECTION = "LAMBDA_INGRESS_LEADER_ELECTION";
   public static final String HTTP_PORT = "LAMBDA_INGRESS_HTTP_PORT";
+  public static final String DELETE_ORPHANS = "LAMBDA_INGRESS_DELETE_ORPHANS";
+  public static final String FORMER_CLUSTER_NAMES = "LAMBDA_INGRESS_FORMER_CLUSTER_NAMES";
 
   public OperatorSettings {
     if (clusterName == null || clusterName.isBlank()) {
@@ -39,6 +45,13 @@ public record OperatorSettings(String clusterName, Duration resyncPeriod, Set<St
     if (leaderElection && (leaseNamespace == null || leaseNamespace.isBlank())) {
       throw new IllegalArgumentException(LEADER_ELECTION + " needs POD_NAMESPACE: the namespace of the Lease");
     }
+    // The current name among the former ones changes nothing: it is ours anyway.
+    formerClusterNames = formerClusterNames.stream().filter(n -> !n.equals(clusterName)).collect(Collectors.toUnmodifiableSet());
+  }
+
+  public OperatorSettings(String clusterName, Duration resyncPeriod, Set<String> namespaces,
+      boolean leaderElection, String leaseNamespace, int httpPort) {
+    this(clusterName, resyncPeriod, namespaces, leaderElection, leaseNamespace, httpPort, false, Set.of());
   }
 
   /** Settings for one in-process operator without leader election or a fixed port (tests, benchmarks). */
@@ -50,11 +63,29 @@ public record OperatorSettings(String clusterName, Duration resyncPeriod, Set<St
   public static OperatorSettings fromEnvironment(Map<String, String> env) {
     String cluster = env.getOrDefault(CLUSTER_NAME, "default");
     Duration resync = parseDuration(env.getOrDefault(RESYNC_PERIOD, "60"));
-    Set<String> namespaces = Arrays.stream(env.getOrDefault(WATCH_NAMESPACES, "").split(","))
-        .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+    Set<String> namespaces = commaSeparated(env.getOrDefault(WATCH_NAMESPACES, ""));
     boolean leaderElection = Boolean.parseBoolean(env.getOrDefault(LEADER_ELECTION, "false"));
     int port = Integer.parseInt(env.getOrDefault(HTTP_PORT, "8080"));
-    return new OperatorSettings(cluster, resync, namespaces, leaderElection, env.get("POD_NAMESPACE"), port);
+    boolean deleteOrphans = Boolean.parseBoolean(env.getOrDefault(DELETE_ORPHANS, "false"));
+    return new OperatorSettings(cluster, resync, namespaces, leaderElection, env.get("POD_NAMESPACE"), port,
+        deleteOrphans, commaSeparated(env.getOrDefault(FORMER_CLUSTER_NAMES, "")));
+  }
+
+  /** The same settings with orphans deleted or not, and these former cluster names. */
+  public OperatorSettings withOrphanHandling(boolean deleteOrphans, Set<String> formerClusterNames) {
+    return new OperatorSettings(clusterName, resyncPeriod, namespaces, leaderElection, leaseNamespace, httpPort,
+        deleteOrphans, formerClusterNames);
+  }
+
+  /** This cluster's name and its former ones: the cluster tag values whose resources are ours. */
+  public Set<String> ownedClusterNames() {
+    Set<String> names = new java.util.HashSet<>(formerClusterNames);
+    names.add(clusterName);
+    return Set.copyOf(names);
+  }
+
+  private static Set<String> commaSeparated(String value) {
+    return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
   }
 
   static Duration parseDuration(String value) {
