@@ -13,7 +13,10 @@ import io.lambdaingress.operator.testing.LocalWorld;
 import io.lambdaingress.operator.testing.OperatorHarness;
 import io.lambdaingress.operator.testing.WithLocalWorld;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -152,7 +155,7 @@ class OwnerTagCleanupIT {
 
   @Test
   void orphansOfAnObjectDeletedWhileTheOperatorWasDownAreReportedAndDeletedOnlyWhenToldTo() throws InterruptedException {
-    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     OperatorHarness first = started(OperatorHarness.start(world, RESYNC, 1));
     String ns = first.namespace(0);
     first.apply(stack(ns, "lost"));
@@ -179,6 +182,7 @@ class OwnerTagCleanupIT {
     // Up again, orphans off: reported by the gauge, left alone.
     OperatorHarness reporting = started(first.startAgain(s -> s, metrics));
     await().atMost(WITHIN_TWO_RESYNCS).untilAsserted(() -> assertThat(orphans(metrics)).isEqualTo(5));
+    assertThat(metrics.scrape()).as("on /metrics").contains("lambdaingress_orphans 5.0");
     Thread.sleep(RESYNC.toMillis());
     assertThat(AwsInventory.ownedBy(cluster, ns, "lost")).hasSize(5);
     assertThat(AwsInventory.ownedBy(cluster, ns, "alive")).hasSize(5);
@@ -195,7 +199,7 @@ class OwnerTagCleanupIT {
     assertThat(AwsInventory.ownedBy(cluster, ns, "kept")).hasSize(5);
   }
 
-  private static double orphans(SimpleMeterRegistry registry) {
+  private static double orphans(MeterRegistry registry) {
     Gauge g = registry.find("lambdaingress.orphans").gauge();
     return g == null ? -1 : g.value();
   }
