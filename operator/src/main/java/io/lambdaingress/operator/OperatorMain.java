@@ -4,7 +4,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -16,7 +17,9 @@ import io.lambdaingress.operator.aws.AwsClients;
 import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.aws.StsIdentityClient;
 import io.lambdaingress.operator.reconciler.LambdaIngressReconciler;
+import io.lambdaingress.operator.reconciler.OrphanSweep;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,6 +112,11 @@ public final class OperatorMain {
 
   /** Registers the reconciler and starts the operator; used by main and by the tests that run it in-process. */
   public static Operator start(OperatorSettings settings, KubernetesClient kubernetes, AwsClients aws, MeterRegistry registry) {
+    LambdaIngressReconciler reconciler = new LambdaIngressReconciler(settings, aws, kubernetes);
+    OrphanSweep orphans = new OrphanSweep(reconciler.ownerTagCleanup(), kubernetes, registry);
+    AtomicReference<Operator> started = new AtomicReference<>();
+    // The sweep runs where the reconciler runs (the leader) and ends with the operator.
+    Runnable startSweep = () -> orphans.start(() -> started.get() == null || !started.get().getRuntimeInfo().isStarted());
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(kubernetes).withCloseClientOnStop(false);
       if (registry != null) {
@@ -116,11 +124,14 @@ public final class OperatorMain {
       }
       if (settings.leaderElection()) {
         // One Lease in the operator's namespace; the identity is the pod (HOSTNAME) so a restart is a new candidate.
-        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration("lambda-ingress-operator", settings.leaseNamespace(),
-            System.getenv().getOrDefault("HOSTNAME", "local") + "-" + java.util.UUID.randomUUID().toString().substring(0, 8)));
+        o.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration("lambda-ingress-operator")
+            .withLeaseNamespace(settings.leaseNamespace())
+            .withIdentity(System.getenv().getOrDefault("HOSTNAME", "local") + "-" + java.util.UUID.randomUUID().toString().substring(0, 8))
+            .withLeaderCallbacks(new LeaderCallbacks(startSweep, () -> {}, leader -> {}))
+            .build());
       }
     });
-    operator.register(new LambdaIngressReconciler(settings, aws, kubernetes), c -> {
+    operator.register(reconciler, c -> {
       c.withReconciliationMaxInterval(settings.resyncPeriod());
       // AWS throttling and transient errors: back off 2s, 4s, 8s ... up to 2 min, then keep trying at that pace.
       c.withRetry(new GenericRetry().setInitialInterval(Duration.ofSeconds(2).toMillis()).setIntervalMultiplier(2)
@@ -129,7 +140,11 @@ public final class OperatorMain {
         c.settingNamespaces(settings.namespaces());
       }
     });
+    started.set(operator);
     operator.start();
+    if (!settings.leaderElection()) {
+      startSweep.run();
+    }
     log.atInfo().addKeyValue("cluster", settings.clusterName()).addKeyValue("resync", settings.resyncPeriod())
         .addKeyValue("namespaces", settings.namespaces().isEmpty() ? "all" : settings.namespaces())
         .addKeyValue("leaderElection", settings.leaderElection())

@@ -24,10 +24,14 @@ import java.util.stream.Collectors;
  *     IAM policy lets the operator pass to Lambda
  * @param allowedFunctionArns the existing functions a spec may name (spec.lambda.functionArn): the ones
  *     the IAM policy lets the operator add an invoke permission to
+ * @param deleteOrphans whether AWS resources tagged as owned by a LambdaIngress that no longer exists are
+ *     deleted (true) or only reported (false, the default: deleting is for a person to decide)
+ * @param formerClusterNames names this cluster had before: resources tagged with them are this operator's
+ *     own (leftovers once the new chain serves, or orphans), so a cluster name change leaves nothing behind
  */
 public record OperatorSettings(String clusterName, Duration resyncPeriod, Set<String> namespaces,
     boolean leaderElection, String leaseNamespace, int httpPort, ArnAllowList allowedRoleArns,
-    ArnAllowList allowedFunctionArns) {
+    ArnAllowList allowedFunctionArns, boolean deleteOrphans, Set<String> formerClusterNames) {
 
   public static final String CLUSTER_NAME = "LAMBDA_INGRESS_CLUSTER_NAME";
   public static final String RESYNC_PERIOD = "LAMBDA_INGRESS_RESYNC_PERIOD";
@@ -36,6 +40,8 @@ public record OperatorSettings(String clusterName, Duration resyncPeriod, Set<St
   public static final String HTTP_PORT = "LAMBDA_INGRESS_HTTP_PORT";
   public static final String ALLOWED_ROLE_ARNS = "LAMBDA_INGRESS_ALLOWED_ROLE_ARNS";
   public static final String ALLOWED_FUNCTION_ARNS = "LAMBDA_INGRESS_ALLOWED_FUNCTION_ARNS";
+  public static final String DELETE_ORPHANS = "LAMBDA_INGRESS_DELETE_ORPHANS";
+  public static final String FORMER_CLUSTER_NAMES = "LAMBDA_INGRESS_FORMER_CLUSTER_NAMES";
 
   public OperatorSettings {
     if (clusterName == null || clusterName.isBlank()) {
@@ -50,6 +56,8 @@ public record OperatorSettings(String clusterName, Duration resyncPeriod, Set<St
     }
     Objects.requireNonNull(allowedRoleArns, ALLOWED_ROLE_ARNS);
     Objects.requireNonNull(allowedFunctionArns, ALLOWED_FUNCTION_ARNS);
+    // The current name among the former ones changes nothing: it is ours anyway.
+    formerClusterNames = formerClusterNames.stream().filter(n -> !n.equals(clusterName)).collect(Collectors.toUnmodifiableSet());
   }
 
   /**
@@ -58,12 +66,13 @@ public record OperatorSettings(String clusterName, Duration resyncPeriod, Set<St
    */
   public OperatorSettings(String clusterName, Duration resyncPeriod, Set<String> namespaces) {
     this(clusterName, resyncPeriod, namespaces, false, null, 0, ArnAllowList.parse(ArnAllowList.DEFAULT_ROLE_PATTERN),
-        ArnAllowList.none());
+        ArnAllowList.none(), false, Set.of());
   }
 
   /** The same settings with these existing functions allowed. */
   public OperatorSettings withAllowedFunctionArns(ArnAllowList functions) {
-    return new OperatorSettings(clusterName, resyncPeriod, namespaces, leaderElection, leaseNamespace, httpPort, allowedRoleArns, functions);
+    return new OperatorSettings(clusterName, resyncPeriod, namespaces, leaderElection, leaseNamespace, httpPort, allowedRoleArns, functions,
+        deleteOrphans, formerClusterNames);
   }
 
   /**
@@ -74,13 +83,31 @@ public record OperatorSettings(String clusterName, Duration resyncPeriod, Set<St
   public static OperatorSettings fromEnvironment(Map<String, String> env) {
     String cluster = env.getOrDefault(CLUSTER_NAME, "default");
     Duration resync = parseDuration(env.getOrDefault(RESYNC_PERIOD, "60"));
-    Set<String> namespaces = Arrays.stream(env.getOrDefault(WATCH_NAMESPACES, "").split(","))
-        .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+    Set<String> namespaces = commaSeparated(env.getOrDefault(WATCH_NAMESPACES, ""));
     boolean leaderElection = Boolean.parseBoolean(env.getOrDefault(LEADER_ELECTION, "false"));
     int port = Integer.parseInt(env.getOrDefault(HTTP_PORT, "8080"));
     ArnAllowList roles = ArnAllowList.parse(env.getOrDefault(ALLOWED_ROLE_ARNS, ArnAllowList.DEFAULT_ROLE_PATTERN));
     ArnAllowList functions = ArnAllowList.parse(env.getOrDefault(ALLOWED_FUNCTION_ARNS, ""));
-    return new OperatorSettings(cluster, resync, namespaces, leaderElection, env.get("POD_NAMESPACE"), port, roles, functions);
+    boolean deleteOrphans = Boolean.parseBoolean(env.getOrDefault(DELETE_ORPHANS, "false"));
+    return new OperatorSettings(cluster, resync, namespaces, leaderElection, env.get("POD_NAMESPACE"), port, roles, functions,
+        deleteOrphans, commaSeparated(env.getOrDefault(FORMER_CLUSTER_NAMES, "")));
+  }
+
+  /** The same settings with orphans deleted or not, and these former cluster names. */
+  public OperatorSettings withOrphanHandling(boolean deleteOrphans, Set<String> formerClusterNames) {
+    return new OperatorSettings(clusterName, resyncPeriod, namespaces, leaderElection, leaseNamespace, httpPort,
+        allowedRoleArns, allowedFunctionArns, deleteOrphans, formerClusterNames);
+  }
+
+  /** This cluster's name and its former ones: the cluster tag values whose resources are ours. */
+  public Set<String> ownedClusterNames() {
+    Set<String> names = new java.util.HashSet<>(formerClusterNames);
+    names.add(clusterName);
+    return Set.copyOf(names);
+  }
+
+  private static Set<String> commaSeparated(String value) {
+    return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
   }
 
   static Duration parseDuration(String value) {

@@ -33,6 +33,16 @@ public final class LambdaFunctionClient {
     return AwsCall.find("function " + nameOrArn, () -> lambda.getFunction(r -> r.functionName(nameOrArn)));
   }
 
+  /** Every function of the account and region, with its configuration (50 a call, as ListFunctions pages). */
+  public List<FunctionConfiguration> allFunctions() {
+    return AwsCall.run("functions", () -> lambda.listFunctionsPaginator(r -> r.maxItems(50)).functions().stream().toList());
+  }
+
+  /** The function's tags; empty when it does not exist. */
+  public Optional<Map<String, String>> tags(String functionArn) {
+    return AwsCall.find("tags of function " + functionArn, () -> lambda.listTags(r -> r.resource(functionArn)).tags());
+  }
+
   public FunctionConfiguration create(CreateFunctionRequest request) {
     var created = AwsCall.run("create function " + request.functionName(), () -> lambda.createFunction(request));
     return FunctionConfiguration.builder().functionName(created.functionName()).functionArn(created.functionArn())

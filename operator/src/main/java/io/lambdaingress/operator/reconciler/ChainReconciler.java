@@ -9,6 +9,7 @@ import io.lambdaingress.operator.model.ImageRef;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum;
@@ -46,10 +47,13 @@ public final class ChainReconciler {
 
   private final AwsClients aws;
   private final ElbInventory inventory;
+  private final Set<String> formerClusters;
 
-  public ChainReconciler(AwsClients aws, ElbInventory inventory) {
+  /** @param formerClusters former names of this cluster: what carries them is ours too ({@link Ownership}) */
+  public ChainReconciler(AwsClients aws, ElbInventory inventory, Set<String> formerClusters) {
     this.aws = aws;
     this.inventory = inventory;
+    this.formerClusters = Set.copyOf(formerClusters);
   }
 
   /**
@@ -57,7 +61,7 @@ public final class ChainReconciler {
    *     function, the previous one is deregistered and, if it is ours, deleted once the new one serves
    */
   public Outcome apply(ChainModel desired, String previousFunctionArn, AwsWrites writes) {
-    Ownership ownership = new Ownership(desired.ownerTags());
+    Ownership ownership = new Ownership(desired.ownerTags(), formerClusters);
     ElbV2Client elb = aws.elbV2();
     TargetGroupStep targetGroups = new TargetGroupStep(inventory, ownership, writes);
     LoadBalancerStep loadBalancers = new LoadBalancerStep(inventory, ownership, writes);
@@ -165,7 +169,7 @@ public final class ChainReconciler {
    * deleted), or null when nothing of ours is left. Resources without our owner tags are never touched.
    */
   public String delete(ChainModel desired, AwsWrites writes) {
-    Ownership ownership = new Ownership(desired.ownerTags());
+    Ownership ownership = new Ownership(desired.ownerTags(), formerClusters);
     ElbV2Client elb = aws.elbV2();
     // Deletion reads AWS afresh (no shared listing): it must see exactly what is there now.
     inventory.forgetLoadBalancer(desired.nlb().name());

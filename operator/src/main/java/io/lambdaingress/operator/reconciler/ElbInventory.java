@@ -170,6 +170,16 @@ public final class ElbInventory {
     }
   }
 
+  // --- discovery by owner tags (OwnedResources) reads the same listing: no extra listing call ---
+
+  public List<LoadBalancer> listedLoadBalancers() {
+    return List.copyOf(listing().loadBalancers().values());
+  }
+
+  public List<TargetGroup> listedTargetGroups() {
+    return List.copyOf(listing().targetGroups().values());
+  }
+
   /** Drops the listing: the next read lists AWS again (after a not-found showed it out of date). */
   public synchronized void forgetListing() {
     listing = null;

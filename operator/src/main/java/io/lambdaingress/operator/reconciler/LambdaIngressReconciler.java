@@ -62,6 +62,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   private final ChainReconciler chain;
   private final KubernetesEvents events;
   private final KubernetesClient kubernetes;
+  private final OwnerTagCleanup ownerTags;
 
   public LambdaIngressReconciler(OperatorSettings settings, AwsClients aws, KubernetesClient kubernetes) {
     this.settings = settings;
@@ -70,8 +71,14 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     // Listed at most twice per resync period: every object's resync in between reads from one listing.
     this.inventory = new ElbInventory(aws.elbV2(), settings.resyncPeriod().dividedBy(2), DETAIL_AGE, clock);
     this.network = new NetworkFacts(aws.ec2(), DETAIL_AGE, clock);
-    this.chain = new ChainReconciler(aws, inventory);
+    this.chain = new ChainReconciler(aws, inventory, settings.formerClusterNames());
     this.events = new KubernetesEvents(kubernetes);
+    this.ownerTags = new OwnerTagCleanup(settings, inventory, aws.lambda(), clock);
+  }
+
+  /** Discovery and clean-up by owner tags, shared with the periodic {@link OrphanSweep}. */
+  public OwnerTagCleanup ownerTagCleanup() {
+    return ownerTags;
   }
 
   @Override
@@ -88,6 +95,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     AwsWrites writes = new AwsWrites(events, li);
     String previousFunction = li.getStatus() == null || li.getStatus().getLambda() == null ? null
         : li.getStatus().getLambda().getFunctionArn();
+    ownerTags.releaseStaticIps(model, writes);
     ChainReconciler.Outcome outcome;
     try {
       outcome = chain.apply(model, previousFunction, writes);
@@ -104,10 +112,13 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
 
     LambdaIngressStatus status = toStatus(outcome.status(), li.getStatus(), generation);
     if (outcome.complete()) {
+      // The chain serves: only now may what carries our tags but is no longer part of it go.
+      String cleaning = ownerTags.leftovers(model, outcome.status(), writes.count() > 0, writes);
       ReadyCondition.set(li.getStatus(), status, true, ReadyCondition.RECONCILED,
           writes.count() == 0 ? "the chain matches the spec" : "the chain matches the spec after " + writes.count() + " AWS write(s)",
           generation);
-      return UpdateControl.patchStatus(withStatus(li, status));
+      UpdateControl<LambdaIngress> ready = UpdateControl.patchStatus(withStatus(li, status));
+      return cleaning == null ? ready : ready.rescheduleAfter(PROGRESS_POLL);
     }
     ReadyCondition.set(li.getStatus(), status, false, Reason.Progressing.name(), outcome.pending(), generation);
     return UpdateControl.patchStatus(withStatus(li, status)).rescheduleAfter(PROGRESS_POLL);
@@ -204,12 +215,17 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   public DeleteControl cleanup(LambdaIngress li, Context<LambdaIngress> context) {
     ChainModel model = ChainModel.of(li, settings.clusterName(), null);
     if (model.deletionPolicy() == DeletionPolicy.Retain) {
+      ownerTags.markRetained(model, new AwsWrites(events, li));
       events.normal(li, "Retained", "deletionPolicy Retain: the AWS resources stay (tagged with this object's owner tags)");
       return DeleteControl.defaultDelete();
     }
     String waiting;
     try {
-      waiting = chain.delete(model, new AwsWrites(events, li));
+      AwsWrites writes = new AwsWrites(events, li);
+      waiting = chain.delete(model, writes);
+      if (waiting == null) {
+        waiting = ownerTags.remainder(model, writes);
+      }
     } catch (RuntimeException e) {
       // JOSDK retries a failed cleanup with backoff but shows nothing: say it on the object, then let it retry.
       failure(li, context, e, "deletion failed: ").ifPresent(f -> reportDeletionFailure(li, f, context.getControllerConfiguration().fieldManager()));

@@ -2,21 +2,34 @@ package io.lambdaingress.operator.reconciler;
 
 import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.aws.Reason;
+import io.lambdaingress.operator.model.ChainModel;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The rule that keeps us from touching what is not ours: a resource is ours only when it carries all of
  * this object's owner tags. A name we derive but find taken by anything else is a NameConflict, never an
  * adoption; nothing here ever changes or deletes such a resource.
+ *
+ * <p>{@code formerClusters}: names this cluster had before (LAMBDA_INGRESS_FORMER_CLUSTER_NAMES). A
+ * resource whose cluster tag names one of them, with the same namespace and name, is ours too: the operator
+ * told so takes over what it created under its old name (a function keeps its name and is retagged) and
+ * deletes the rest once the new chain serves.
  */
-public record Ownership(Map<String, String> ownerTags) {
+public record Ownership(Map<String, String> ownerTags, Set<String> formerClusters) {
 
   public Ownership {
     ownerTags = Map.copyOf(ownerTags);
+    formerClusters = Set.copyOf(formerClusters);
+  }
+
+  public Ownership(Map<String, String> ownerTags) {
+    this(ownerTags, Set.of());
   }
 
   public boolean owns(Map<String, String> tags) {
-    return ownerTags.entrySet().stream().allMatch(e -> e.getValue().equals(tags.get(e.getKey())));
+    return ownerTags.entrySet().stream().allMatch(e -> e.getValue().equals(tags.get(e.getKey()))
+        || e.getKey().equals(ChainModel.TAG_CLUSTER) && tags.get(e.getKey()) != null && formerClusters.contains(tags.get(e.getKey())));
   }
 
   /** Fails with NameConflict naming the resource when it is not ours. */

@@ -75,7 +75,7 @@ public final class ScaleBenchmark {
 
   private static String top(Map<String, Long> delta) {
     return delta.entrySet().stream().filter(e -> AwsCallCounter.isRead(e.getKey()))
-        .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(4)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
         .map(e -> e.getKey().substring(e.getKey().indexOf(':') + 1) + "=" + e.getValue()).toList().toString();
   }
 }

@@ -60,6 +60,23 @@ class ChartTest {
   }
 
   @Test
+  void orphanDeletionAndFormerClusterNamesReachTheOperatorOnlyWhenSet() {
+    Container plain = one(ChartRender.withRequiredValues().typedObjects(), Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(plain.getEnv()).extracting(EnvVar::getName)
+        .doesNotContain(OperatorSettings.DELETE_ORPHANS, OperatorSettings.FORMER_CLUSTER_NAMES);
+
+    Container set = one(ChartRender.withRequiredValues().set("deleteOrphans", true).set("formerClusterNames[0]", "old-a")
+        .set("formerClusterNames[1]", "old-b").typedObjects(), Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+    Map<String, String> env = set.getEnv().stream().filter(e -> e.getValue() != null).collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    OperatorSettings settings = OperatorSettings.fromEnvironment(Map.of(OperatorSettings.CLUSTER_NAME, env.get(OperatorSettings.CLUSTER_NAME),
+        OperatorSettings.DELETE_ORPHANS, env.get(OperatorSettings.DELETE_ORPHANS),
+        OperatorSettings.FORMER_CLUSTER_NAMES, env.get(OperatorSettings.FORMER_CLUSTER_NAMES)));
+    assertThat(settings.deleteOrphans()).isTrue();
+    assertThat(settings.formerClusterNames()).containsExactlyInAnyOrder("old-a", "old-b");
+    assertThat(settings.ownedClusterNames()).containsExactlyInAnyOrder("test-cluster", "old-a", "old-b");
+  }
+
+  @Test
   void theDeploymentRunsTwoReplicasWithLeaderElectionAndTheOperatorsSettings() {
     List<HasMetadata> objects = ChartRender.withRequiredValues().set("aws.region", "eu-west-1")
         .set("resyncPeriodSeconds", 120).typedObjects();

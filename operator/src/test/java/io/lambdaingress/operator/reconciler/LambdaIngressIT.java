@@ -246,6 +246,8 @@ class LambdaIngressIT {
         .doesNotContain(oldNlb);
     assertThat(status(after)).containsEntry("endpoint", loadBalancer(newNlb).dnsName());
     assertThat(onlyListener(newNlb).defaultActions().get(0).targetGroupArn()).isEqualTo(statusField(after, "nlb", "targetGroupArn"));
+    // Nothing old left carrying the object's owner tags: the new chain, and only it.
+    assertThat(AwsInventory.ownedBy(operator.clusterName(), ns, "replace")).hasSize(5).contains(newNlb).doesNotContain(oldNlb);
   }
 
   @Test

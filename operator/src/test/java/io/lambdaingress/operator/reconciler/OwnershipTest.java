@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.aws.Reason;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class OwnershipTest {
@@ -28,6 +29,19 @@ class OwnershipTest {
         "lambdaingress.io/name", "sample"))).isFalse();
     assertThat(OURS.owns(Map.of("lambdaingress.io/cluster", "staging", "lambdaingress.io/namespace", "default",
         "lambdaingress.io/name", "sample"))).isFalse();
+  }
+
+  @Test
+  void aFormerClusterNameIsOursOnlyForTheSameNamespaceAndName() {
+    Ownership renamed = new Ownership(Map.of("lambdaingress.io/cluster", "prod-2", "lambdaingress.io/namespace", "default",
+        "lambdaingress.io/name", "sample"), Set.of("prod"));
+    assertThat(renamed.owns(Map.of("lambdaingress.io/cluster", "prod", "lambdaingress.io/namespace", "default",
+        "lambdaingress.io/name", "sample"))).isTrue();
+    assertThat(renamed.owns(Map.of("lambdaingress.io/cluster", "prod", "lambdaingress.io/namespace", "default",
+        "lambdaingress.io/name", "other"))).isFalse();
+    assertThat(renamed.owns(Map.of("lambdaingress.io/cluster", "staging", "lambdaingress.io/namespace", "default",
+        "lambdaingress.io/name", "sample"))).isFalse();
+    assertThat(renamed.owns(Map.of("lambdaingress.io/namespace", "default", "lambdaingress.io/name", "sample"))).isFalse();
   }
 
   @Test

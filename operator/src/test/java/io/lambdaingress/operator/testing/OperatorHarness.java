@@ -11,6 +11,7 @@ import io.lambdaingress.operator.OperatorSettings;
 import io.lambdaingress.operator.aws.AwsCallCounter;
 import io.lambdaingress.operator.aws.AwsClients;
 import io.lambdaingress.operator.model.ArnAllowList;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -44,14 +46,15 @@ public final class OperatorHarness implements AutoCloseable {
   private final KubernetesClient client;
   private final AwsClients aws;
   private final Operator operator;
-  private final String clusterName;
+  private final OperatorSettings settings;
   private final List<String> namespaces;
+  private boolean stopped;
 
-  private OperatorHarness(KubernetesClient client, AwsClients aws, Operator operator, String clusterName, List<String> namespaces) {
+  private OperatorHarness(KubernetesClient client, AwsClients aws, Operator operator, OperatorSettings settings, List<String> namespaces) {
     this.client = client;
     this.aws = aws;
     this.operator = operator;
-    this.clusterName = clusterName;
+    this.settings = settings;
     this.namespaces = namespaces;
   }
 
@@ -62,11 +65,41 @@ public final class OperatorHarness implements AutoCloseable {
     List<String> namespaces = Stream.generate(() -> LocalWorld.uniqueName("li")).limit(namespaceCount).toList();
     namespaces.forEach(ns -> client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create());
     String cluster = LocalWorld.uniqueName("it");
-    AwsClients aws = new AwsClients(new AwsCallCounter());
     OperatorSettings settings = new OperatorSettings(cluster, resync, Set.copyOf(namespaces))
         .withAllowedFunctionArns(ArnAllowList.parse(EXISTING_FUNCTIONS));
-    Operator operator = OperatorMain.start(settings, client, aws);
-    return new OperatorHarness(client, aws, operator, cluster, namespaces);
+    return startOperator(client, settings, namespaces, null);
+  }
+
+  private static OperatorHarness startOperator(KubernetesClient client, OperatorSettings settings, List<String> namespaces, MeterRegistry registry) {
+    AwsClients aws = new AwsClients(new AwsCallCounter());
+    Operator operator = OperatorMain.start(settings, client, aws, registry);
+    return new OperatorHarness(client, aws, operator, settings, namespaces);
+  }
+
+  /** Stops the operator only (the world and the client stay): "the operator is down". */
+  public void stopOperator() {
+    if (!stopped) {
+      stopped = true;
+      SuiteAwsCalls.record(aws.counter().snapshot(), StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+          .walk(frames -> frames.map(f -> f.getDeclaringClass().getSimpleName()).filter(n -> n.endsWith("IT")).findFirst().orElse("?")));
+      operator.stop();
+      aws.close();
+    }
+  }
+
+  /**
+   * Stops this operator and starts a new one on the same namespaces with the settings {@code adjust} makes
+   * of these (another cluster name, orphan handling), its metrics in {@code registry} (may be null). Close
+   * the returned harness, not this one: they share the client.
+   */
+  public OperatorHarness startAgain(UnaryOperator<OperatorSettings> adjust, MeterRegistry registry) {
+    stopOperator();
+    return startOperator(client, adjust.apply(settings), namespaces, registry);
+  }
+
+  /** The settings this operator runs with. */
+  public OperatorSettings settings() {
+    return settings;
   }
 
   public static void installCrds(KubernetesClient client) {
@@ -94,7 +127,7 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public String clusterName() {
-    return clusterName;
+    return settings.clusterName();
   }
 
   public String namespace(int i) {
@@ -187,10 +220,7 @@ public final class OperatorHarness implements AutoCloseable {
 
   @Override
   public void close() {
-    SuiteAwsCalls.record(aws.counter().snapshot(), StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
-        .walk(frames -> frames.map(f -> f.getDeclaringClass().getSimpleName()).filter(n -> n.endsWith("IT")).findFirst().orElse("?")));
-    operator.stop();
-    aws.close();
+    stopOperator();
     client.close();
   }
 }

@@ -1,0 +1,120 @@
+package io.lambdaingress.operator.reconciler;
+
+import io.lambdaingress.operator.aws.AwsFailure;
+import io.lambdaingress.operator.aws.ElbV2Client;
+import io.lambdaingress.operator.aws.LambdaFunctionClient;
+import io.lambdaingress.operator.model.OwnedResource;
+import io.lambdaingress.operator.model.OwnedResource.Kind;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetDescription;
+
+/**
+ * Deletes, in the order given ({@link io.lambdaingress.operator.model.CleanupPlan}), resources discovery
+ * found by their owner tags. Discovery may be a listing old by up to a resync period, so each resource's
+ * tags are read afresh from its own service just before it is deleted: one that is gone is skipped, and one
+ * that no longer carries ALL the owner tags is never touched.
+ */
+final class OwnedDeletion {
+
+  /** Says a write before it is made: AwsWrites for a live object, a log line for an orphan. */
+  interface Announcer {
+    void announce(String action, String resource, String why);
+  }
+
+  private static final String OUR_STATEMENTS = "lambda-ingress-";
+
+  private final ElbInventory inventory;
+  private final ElbV2Client elb;
+  private final LambdaFunctionClient lambda;
+  private final FunctionCatalog functions;
+
+  OwnedDeletion(ElbInventory inventory, LambdaFunctionClient lambda, FunctionCatalog functions) {
+    this.inventory = inventory;
+    this.elb = inventory.client();
+    this.lambda = lambda;
+    this.functions = functions;
+  }
+
+  /**
+   * Returns why it must be called again (a target group still in use by a load balancer being deleted:
+   * AWS deletes load balancers asynchronously), or null when all of {@code plan} is gone.
+   */
+  String delete(List<OwnedResource> plan, Ownership ownership, Announcer announcer, String why) {
+    for (OwnedResource r : plan) {
+      if (r.kind() == Kind.FUNCTION) {
+        deleteFunction(r, ownership, announcer, why);
+      } else if (currentTags(r).filter(ownership::owns).isPresent()) {
+        if (r.kind() == Kind.NLB || r.kind() == Kind.ALB) {
+          announcer.announce("Deleted", r.describe(), why);
+          elb.deleteLoadBalancer(r.arn());
+          inventory.forgetLoadBalancer(r.name());
+        } else if (!deleteTargetGroup(r, plan, announcer, why)) {
+          return r.describe() + " is still in use by a load balancer being deleted";
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The tags the resource carries now, read from its own service; empty when it is gone. */
+  Optional<Map<String, String>> currentTags(OwnedResource r) {
+    if (r.kind() == Kind.FUNCTION) {
+      return lambda.tags(r.arn());
+    }
+    try {
+      return Optional.ofNullable(elb.tags(List.of(r.arn())).get(r.arn()));
+    } catch (AwsFailure f) {
+      if (f.isNotFound()) {
+        return Optional.empty();
+      }
+      throw f;
+    }
+  }
+
+  private void deleteFunction(OwnedResource r, Ownership ownership, Announcer announcer, String why) {
+    var fn = lambda.function(r.arn());
+    if (fn.isPresent() && ownership.owns(fn.get().tags() == null ? Map.of() : fn.get().tags())) {
+      announcer.announce("Deleted", r.describe(), why);
+      lambda.delete(r.arn());
+    }
+    functions.forget(r.arn());
+  }
+
+  private boolean deleteTargetGroup(OwnedResource r, List<OwnedResource> plan, Announcer announcer, String why) {
+    if (r.kind() == Kind.LAMBDA_TARGET_GROUP) {
+      removeInvokePermissionsFor(r, plan, announcer, why);
+    }
+    try {
+      announcer.announce("Deleted", r.describe(), why);
+      elb.deleteTargetGroup(r.arn());
+      inventory.forgetTargetGroup(r.name());
+      return true;
+    } catch (AwsFailure f) {
+      if ("ResourceInUse".equals(f.awsErrorCode())) {
+        return false;
+      }
+      throw f;
+    }
+  }
+
+  /**
+   * The invoke permission we added for this group stays on its function after the group is gone (a
+   * function kept across a cluster name change, or an existing function): remove our statement whose
+   * source is this group. A function about to be deleted with the group keeps it: it goes with the function.
+   */
+  private void removeInvokePermissionsFor(OwnedResource group, List<OwnedResource> plan, Announcer announcer, String why) {
+    for (TargetDescription t : elb.targets(group.arn())) {
+      if (plan.stream().anyMatch(r -> r.kind() == Kind.FUNCTION && r.arn().equals(t.id()))) {
+        continue;
+      }
+      lambda.policy(t.id()).stream()
+          .filter(s -> s.sid().startsWith(OUR_STATEMENTS) && group.arn().equals(s.sourceArn()))
+          .forEach(s -> {
+            announcer.announce("Deleted", "permission " + s.sid() + " on " + t.id(), why);
+            lambda.removePermission(t.id(), s.sid());
+          });
+    }
+  }
+}

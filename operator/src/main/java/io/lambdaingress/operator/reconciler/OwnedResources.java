@@ -1,0 +1,89 @@
+package io.lambdaingress.operator.reconciler;
+
+import io.lambdaingress.operator.aws.AwsFailure;
+import io.lambdaingress.operator.model.ChainModel;
+import io.lambdaingress.operator.model.OwnedResource;
+import io.lambdaingress.operator.model.OwnedResource.Kind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
+
+/**
+ * Discovery by owner tags, in bulk across objects: every load balancer, target group and function whose
+ * cluster tag names this cluster (or a former name of it). Load balancers and target groups come from the
+ * shared {@link ElbInventory} listing and its bulk tag reads (20 ARNs a call), functions from the
+ * {@link FunctionCatalog}: a resync of N objects reads no more than its reconciles already do, plus
+ * ListFunctions once per listing.
+ *
+ * <p>The Resource Groups Tagging API (GetResources, 100 resources with their tags a call) would answer the
+ * same question in fewer calls for functions; its SDK module is not available to this build, and the ELB
+ * side would still be listed for the reconciles anyway.
+ */
+final class OwnedResources {
+
+  private final ElbInventory elb;
+  private final FunctionCatalog functions;
+  private final Set<String> clusterNames;
+
+  OwnedResources(ElbInventory elb, FunctionCatalog functions, Set<String> clusterNames) {
+    this.elb = elb;
+    this.functions = functions;
+    this.clusterNames = Set.copyOf(clusterNames);
+  }
+
+  /** What carries our cluster tag; {@code freshFunctions}: functions from a listing of the last few seconds (after our own writes). */
+  List<OwnedResource> find(boolean freshFunctions) {
+    try {
+      return read(freshFunctions);
+    } catch (AwsFailure f) {
+      if (!f.isNotFound()) {
+        throw f;
+      }
+      // A listed load balancer or group is gone (its tags cannot be read): list afresh, once.
+      elb.forgetListing();
+      return read(freshFunctions);
+    }
+  }
+
+  private List<OwnedResource> read(boolean freshFunctions) {
+    List<OwnedResource> found = new ArrayList<>();
+    for (LoadBalancer lb : elb.listedLoadBalancers()) {
+      Kind kind = switch (lb.typeAsString()) {
+        case "network" -> Kind.NLB;
+        case "application" -> Kind.ALB;
+        default -> null; // gateway load balancers: never ours
+      };
+      add(found, kind, lb.loadBalancerArn(), lb.loadBalancerName());
+    }
+    for (TargetGroup tg : elb.listedTargetGroups()) {
+      Kind kind = switch (tg.targetTypeAsString()) {
+        case "alb" -> Kind.ALB_TARGET_GROUP;
+        case "lambda" -> Kind.LAMBDA_TARGET_GROUP;
+        default -> null;
+      };
+      add(found, kind, tg.targetGroupArn(), tg.targetGroupName());
+    }
+    functions.candidates(freshFunctions).stream().filter(this::ours).forEach(found::add);
+    return found;
+  }
+
+  private void add(List<OwnedResource> found, Kind kind, String arn, String name) {
+    if (kind != null) {
+      Map<String, String> tags = elb.tags(arn);
+      if (clusterNames.contains(tags.get(ChainModel.TAG_CLUSTER))) {
+        found.add(new OwnedResource(kind, arn, name, tags));
+      }
+    }
+  }
+
+  private boolean ours(OwnedResource r) {
+    return clusterNames.contains(r.tags().get(ChainModel.TAG_CLUSTER));
+  }
+
+  FunctionCatalog functions() {
+    return functions;
+  }
+}
