@@ -14,6 +14,21 @@ public final class AwsInventory {
 
   /** ARNs of every load balancer, target group and function tagged as owned by cluster/namespace/name. */
   public static List<String> ownedBy(String cluster, String namespace, String name) {
+    // A resource deleted between the listing and the tag read (the operator works meanwhile) fails the batch:
+    // list again.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return ownedByOnce(cluster, namespace, name);
+      } catch (software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerNotFoundException
+          | software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupNotFoundException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static List<String> ownedByOnce(String cluster, String namespace, String name) {
     Map<String, String> owner = Map.of("lambdaingress.io/cluster", cluster, "lambdaingress.io/namespace", namespace,
         "lambdaingress.io/name", name);
     List<String> owned = new ArrayList<>();
@@ -30,7 +45,12 @@ public final class AwsInventory {
         });
       }
       lambda.listFunctionsPaginator().functions().forEach(f -> {
-        Map<String, String> tags = lambda.listTags(r -> r.resource(f.functionArn())).tags();
+        Map<String, String> tags;
+        try {
+          tags = lambda.listTags(r -> r.resource(f.functionArn())).tags();
+        } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException deletedSinceListed) {
+          return; // the operator deleted it between the listing and this read: not there any more
+        }
         if (owner.entrySet().stream().allMatch(e -> e.getValue().equals(tags.get(e.getKey())))) {
           owned.add(f.functionArn());
         }
