@@ -47,8 +47,6 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
 
   // AWS error codes that mean "the shared listing was out of date", not "the spec is wrong".
   private static final java.util.Set<String> STALE = java.util.Set.of("LoadBalancerNotFound", "TargetGroupNotFound", "ListenerNotFound");
-  // Facts that only our own writes or rare out-of-band edits change: kept this long.
-  private static final Duration DETAIL_AGE = Duration.ofMinutes(5);
 
   private final OperatorSettings settings;
   private final ElbInventory inventory;
@@ -59,9 +57,9 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   public LambdaIngressReconciler(OperatorSettings settings, AwsClients aws, KubernetesClient kubernetes) {
     this.settings = settings;
     Clock clock = Clock.systemUTC();
-    // Listed at most twice per resync period: every object's resync in between reads from one listing.
-    this.inventory = new ElbInventory(aws.elbV2(), settings.resyncPeriod().dividedBy(2), DETAIL_AGE, clock);
-    this.network = new NetworkFacts(aws.ec2(), DETAIL_AGE, clock);
+    // Drift is repaired within one resync period (plus the shared reads' short age): see ElbInventory.
+    this.inventory = new ElbInventory(aws.elbV2(), ElbInventory.maxAgeFor(settings.resyncPeriod()), clock);
+    this.network = new NetworkFacts(aws.ec2(), settings.resyncPeriod(), clock);
     this.chain = new ChainReconciler(aws, inventory);
     this.events = new KubernetesEvents(kubernetes);
   }

@@ -12,8 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The subnets' and security groups' facts (VPC, CIDR, zone) that validation needs. A subnet id's VPC, CIDR
- * and zone never change, so they are kept for {@code maxAge} (a deleted subnet surfaces as soon as AWS is
- * asked to use it); only ids not known yet are read, in one call for all of them.
+ * and zone never change, so they are kept for {@code maxAge}, one resync period (a deleted subnet surfaces
+ * as soon as AWS is asked to use it; none of these is a field the operator sets, so no drift waits on them);
+ * only ids not known yet are read, in one call for all of them.
  */
 public final class NetworkFacts {
 
