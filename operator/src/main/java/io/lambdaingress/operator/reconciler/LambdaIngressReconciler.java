@@ -74,11 +74,10 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     String vpc = resolveNetwork(li);
     ChainModel model = ChainModel.of(li, settings.clusterName(), vpc);
     AwsWrites writes = new AwsWrites(events, li);
-    String previousFunction = li.getStatus() == null || li.getStatus().getLambda() == null ? null
-        : li.getStatus().getLambda().getFunctionArn();
+    RecordedChain recorded = RecordedChain.of(li.getStatus());
     ChainReconciler.Outcome outcome;
     try {
-      outcome = chain.apply(model, previousFunction, writes);
+      outcome = chain.apply(model, recorded, writes);
     } catch (AwsFailure f) {
       // Our own failures (NameConflict, ...) carry no AWS code; Set.of().contains(null) would throw.
       if (f.awsErrorCode() == null || !STALE.contains(f.awsErrorCode())) {
@@ -87,7 +86,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
       // Something listed is gone (deleted out of band): list afresh and converge in this same run.
       log.atInfo().addKeyValue("object", key(li)).log("shared listing out of date ({}); listing again", f.awsErrorCode());
       inventory.forgetListing();
-      outcome = chain.apply(model, previousFunction, writes);
+      outcome = chain.apply(model, recorded, writes);
     }
 
     LambdaIngressStatus status = toStatus(outcome.status(), li.getStatus(), generation);

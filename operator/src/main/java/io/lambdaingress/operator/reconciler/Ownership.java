@@ -3,25 +3,33 @@ package io.lambdaingress.operator.reconciler;
 import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.aws.Reason;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The rule that keeps us from touching what is not ours: a resource is ours only when it carries all of
- * this object's owner tags. A name we derive but find taken by anything else is a NameConflict, never an
- * adoption; nothing here ever changes or deletes such a resource.
+ * The rule that keeps us from touching what is not ours: a resource is ours when it carries all of this
+ * object's owner tags, or when it is the very resource the object's status recorded as ours (an identity
+ * only a creation of ours can have: see {@link RecordedChain}) — so owner tags removed or changed out of band
+ * are put back instead of turning our own resource into a conflict. A name we derive but find taken by
+ * anything else is a NameConflict, never an adoption; nothing here ever changes or deletes such a resource.
  */
-public record Ownership(Map<String, String> ownerTags) {
+public record Ownership(Map<String, String> ownerTags, Set<String> recorded) {
 
   public Ownership {
     ownerTags = Map.copyOf(ownerTags);
+    recorded = Set.copyOf(recorded);
+  }
+
+  public Ownership(Map<String, String> ownerTags) {
+    this(ownerTags, Set.of());
   }
 
   public boolean owns(Map<String, String> tags) {
     return ownerTags.entrySet().stream().allMatch(e -> e.getValue().equals(tags.get(e.getKey())));
   }
 
-  /** Fails with NameConflict naming the resource when it is not ours. */
-  public void require(String kind, String name, Map<String, String> tags) {
-    if (!owns(tags)) {
+  /** Fails with NameConflict naming the resource when it is not ours by its tags nor by the status' record. */
+  public void require(String kind, String name, String identity, Map<String, String> tags) {
+    if (!owns(tags) && !recorded.contains(identity)) {
       throw new AwsFailure(Reason.NameConflict, kind + " " + name + " already exists and is not owned by this LambdaIngress "
           + "(it lacks the owner tags " + ownerTags + "); the operator will not adopt or change it: "
           + "delete or rename it, or give this object another name");
