@@ -45,6 +45,7 @@ public final class ElbInventory {
   private volatile Listing listing;
   private final Map<String, Cached<Map<String, String>>> tags = new ConcurrentHashMap<>();
   private final Map<String, Cached<Map<String, String>>> attributes = new ConcurrentHashMap<>();
+  private final Object tagRead = new Object();
 
   public ElbInventory(ElbV2Client elb, Duration maxAge, Clock clock) {
     this.elb = elb;
@@ -106,15 +107,23 @@ public final class ElbInventory {
     if (c != null && fresh(c.at())) {
       return c.value();
     }
-    Listing l = listing();
-    List<String> stale = new java.util.ArrayList<>();
-    stale.add(arn);
-    l.loadBalancers().values().forEach(lb -> addIfStale(stale, lb.loadBalancerArn()));
-    l.targetGroups().values().forEach(tg -> addIfStale(stale, tg.targetGroupArn()));
-    Instant now = clock.instant();
-    Map<String, Map<String, String>> read = elb.tags(stale.stream().distinct().toList());
-    read.forEach((a, t) -> tags.put(a, new Cached<>(now, Map.copyOf(t))));
-    return read.getOrDefault(arn, Map.of());
+    // One bulk read at a time: the objects of a resync wave reconcile concurrently and would all find the
+    // same tags stale at once (N objects x N/5 calls); the first reads them for all, the others find them fresh.
+    synchronized (tagRead) {
+      c = tags.get(arn);
+      if (c != null && fresh(c.at())) {
+        return c.value();
+      }
+      Listing l = listing();
+      List<String> stale = new java.util.ArrayList<>();
+      stale.add(arn);
+      l.loadBalancers().values().forEach(lb -> addIfStale(stale, lb.loadBalancerArn()));
+      l.targetGroups().values().forEach(tg -> addIfStale(stale, tg.targetGroupArn()));
+      Instant now = clock.instant();
+      Map<String, Map<String, String>> read = elb.tags(stale.stream().distinct().toList());
+      read.forEach((a, t) -> tags.put(a, new Cached<>(now, Map.copyOf(t))));
+      return read.getOrDefault(arn, Map.of());
+    }
   }
 
   private void addIfStale(List<String> stale, String arn) {

@@ -32,7 +32,8 @@ public final class NetworkFacts {
     this.clock = clock;
   }
 
-  public Map<String, Ec2NetworkClient.Subnet> subnets(Collection<String> ids) {
+  // Synchronized: concurrent reconciles of a resync wave would otherwise all read the same stale ids.
+  public synchronized Map<String, Ec2NetworkClient.Subnet> subnets(Collection<String> ids) {
     List<String> missing = ids.stream().filter(id -> !fresh(subnets.get(id))).distinct().toList();
     if (!missing.isEmpty()) {
       Instant now = clock.instant();
@@ -43,7 +44,7 @@ public final class NetworkFacts {
     return result;
   }
 
-  public Map<String, String> securityGroupVpcs(Collection<String> ids) {
+  public synchronized Map<String, String> securityGroupVpcs(Collection<String> ids) {
     List<String> missing = ids.stream().filter(id -> !fresh(groupVpcs.get(id))).distinct().toList();
     if (!missing.isEmpty()) {
       Instant now = clock.instant();
