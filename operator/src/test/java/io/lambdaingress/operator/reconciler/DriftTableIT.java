@@ -55,14 +55,15 @@ import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
  * to AWS after the change (so a change moto silently ignored cannot pass as repaired; the count is the
  * operator's, over all three stacks, and a row starts only once its own stack is Ready again).
  *
- * <p>Measured 2026-11-25 with the machine at load ~18 (other builds): 52 rows repaired in 0.5-5.5 s each
- * (limit 8 s), the three replacements in 8-11 s (limit 13 s); the whole class 318 s, 108 s of it setup.
+ * <p>Measured 2026-11-25, 2-core machine at load ~5: with a 2 s period the 49 in-place rows were repaired in
+ * 0.1-2.7 s (limit 7 s), the three replacements in 4.0-5.2 s (limit 12 s); the class took 129 s (33 s setup).
+ * With a 3 s period at load ~18 (other builds running): rows 0.4-5.5 s (limit 8 s), replacements 8-11 s, 318 s.
  */
 @WithLocalWorld
 class DriftTableIT {
 
-  // Short, so that the whole table takes a few minutes; production default is 60 s.
-  private static final Duration RESYNC = Duration.ofSeconds(3);
+  // Short, so that the whole table takes about two minutes; production default is 60 s.
+  private static final Duration RESYNC = Duration.ofSeconds(2);
   // "A few seconds": the reconcile itself (JOSDK schedules the next resync one period after the previous
   // reconcile ENDED, and a reconcile takes seconds on a busy 2-core machine), the age of the shared reads
   // (ElbInventory.maxAgeFor: a quarter of the period here), and this test's polling.
