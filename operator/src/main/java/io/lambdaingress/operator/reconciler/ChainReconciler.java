@@ -57,11 +57,13 @@ public final class ChainReconciler {
   }
 
   /**
-   * @param previousFunctionArn the function the status last named, or null: when the spec now names another
-   *     function, the previous one is deregistered and, if it is ours, deleted once the new one serves
+   * @param recorded what the status last recorded: our resources even without their owner tags, and the
+   *     function it last named (when the spec now names another function, the previous one is deregistered
+   *     and, if it is ours, deleted once the new one serves)
    */
-  public Outcome apply(ChainModel desired, String previousFunctionArn, AwsWrites writes) {
-    Ownership ownership = new Ownership(desired.ownerTags(), formerClusters);
+  public Outcome apply(ChainModel desired, RecordedChain recorded, AwsWrites writes) {
+    Ownership ownership = new Ownership(desired.ownerTags(), formerClusters, recorded.identities());
+    String previousFunctionArn = recorded.previousFunctionArn();
     ElbV2Client elb = aws.elbV2();
     TargetGroupStep targetGroups = new TargetGroupStep(inventory, ownership, writes);
     LoadBalancerStep loadBalancers = new LoadBalancerStep(inventory, ownership, writes);

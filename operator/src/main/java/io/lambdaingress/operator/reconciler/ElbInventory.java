@@ -15,8 +15,15 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
 /**
  * What the operator knows of Elastic Load Balancing, shared by all objects' reconciles so that a resync of
  * N objects reads in bulk instead of N times: every load balancer and target group of the account (one call
- * per 400, refreshed at most every {@code maxAge}), tags (20 ARNs a call, for every listed ARN at once) and
- * attributes, cached by ARN for {@code detailAge}. Our own writes update it in place.
+ * per 400), tags (20 ARNs a call, for every listed ARN at once) and attributes by ARN, each read kept for
+ * {@code maxAge} at most. Our own writes update it in place.
+ *
+ * <p>How old a read may be ({@link #maxAgeFor}): an out-of-band change is seen by the first reconcile that
+ * reads after it. Each object is reconciled once per resync period, so with reads at most {@code maxAge}
+ * old, a change is repaired at most one period plus {@code maxAge} after it was made. A read is therefore
+ * kept only for a short window: the objects whose periodic reconciles fall together (a resync wave: all
+ * objects after a start, every object applied together) share one bulk read, and no object acts on facts
+ * older than that window.
  *
  * <p>Safety rules: a name the listing does not show is confirmed with a fresh read before anyone creates it
  * (never a duplicate, never a create over a resource someone else made in the meantime); a resource the
@@ -29,19 +36,31 @@ public final class ElbInventory {
 
   private record Cached<T>(Instant at, T value) {}
 
+  // The longest window a resync wave may share one read in (see maxAgeFor).
+  private static final Duration WAVE = Duration.ofSeconds(5);
+
   private final ElbV2Client elb;
   private final Duration maxAge;
-  private final Duration detailAge;
   private final Clock clock;
   private volatile Listing listing;
   private final Map<String, Cached<Map<String, String>>> tags = new ConcurrentHashMap<>();
   private final Map<String, Cached<Map<String, String>>> attributes = new ConcurrentHashMap<>();
+  private final Object tagRead = new Object();
 
-  public ElbInventory(ElbV2Client elb, Duration maxAge, Duration detailAge, Clock clock) {
+  public ElbInventory(ElbV2Client elb, Duration maxAge, Clock clock) {
     this.elb = elb;
     this.maxAge = maxAge;
-    this.detailAge = detailAge;
     this.clock = clock;
+  }
+
+  /**
+   * The age a shared read may reach with this resync period: a quarter of the period, at most 5 seconds
+   * (long enough for a resync wave of many objects to share one read, short enough that drift is repaired
+   * within one period plus a few seconds; never more than one period).
+   */
+  public static Duration maxAgeFor(Duration resyncPeriod) {
+    Duration quarter = resyncPeriod.dividedBy(4);
+    return quarter.compareTo(WAVE) < 0 ? quarter : WAVE;
   }
 
   public ElbV2Client client() {
@@ -50,7 +69,7 @@ public final class ElbInventory {
 
   private synchronized Listing listing() {
     Listing l = listing;
-    if (l == null || l.at().plus(maxAge).isBefore(clock.instant())) {
+    if (l == null || !fresh(l.at())) {
       Map<String, LoadBalancer> lbs = new ConcurrentHashMap<>();
       elb.allLoadBalancers().forEach(lb -> lbs.put(lb.loadBalancerName(), lb));
       Map<String, TargetGroup> tgs = new ConcurrentHashMap<>();
@@ -85,37 +104,45 @@ public final class ElbInventory {
   /** Tags of a listed resource; on a miss, the tags of every listed resource without fresh tags are read together. */
   public Map<String, String> tags(String arn) {
     Cached<Map<String, String>> c = tags.get(arn);
-    if (c != null && fresh(c)) {
+    if (c != null && fresh(c.at())) {
       return c.value();
     }
-    Listing l = listing();
-    List<String> stale = new java.util.ArrayList<>();
-    stale.add(arn);
-    l.loadBalancers().values().forEach(lb -> addIfStale(stale, lb.loadBalancerArn()));
-    l.targetGroups().values().forEach(tg -> addIfStale(stale, tg.targetGroupArn()));
-    Instant now = clock.instant();
-    Map<String, Map<String, String>> read = elb.tags(stale.stream().distinct().toList());
-    read.forEach((a, t) -> tags.put(a, new Cached<>(now, Map.copyOf(t))));
-    return read.getOrDefault(arn, Map.of());
+    // One bulk read at a time: the objects of a resync wave reconcile concurrently and would all find the
+    // same tags stale at once (N objects x N/5 calls); the first reads them for all, the others find them fresh.
+    synchronized (tagRead) {
+      c = tags.get(arn);
+      if (c != null && fresh(c.at())) {
+        return c.value();
+      }
+      Listing l = listing();
+      List<String> stale = new java.util.ArrayList<>();
+      stale.add(arn);
+      l.loadBalancers().values().forEach(lb -> addIfStale(stale, lb.loadBalancerArn()));
+      l.targetGroups().values().forEach(tg -> addIfStale(stale, tg.targetGroupArn()));
+      Instant now = clock.instant();
+      Map<String, Map<String, String>> read = elb.tags(stale.stream().distinct().toList());
+      read.forEach((a, t) -> tags.put(a, new Cached<>(now, Map.copyOf(t))));
+      return read.getOrDefault(arn, Map.of());
+    }
   }
 
   private void addIfStale(List<String> stale, String arn) {
     Cached<Map<String, String>> c = tags.get(arn);
-    if (c == null || !fresh(c)) {
+    if (c == null || !fresh(c.at())) {
       stale.add(arn);
     }
   }
 
   public Map<String, String> loadBalancerAttributes(String arn) {
-    return attributes.compute(arn, (k, c) -> c != null && fresh(c) ? c : new Cached<>(clock.instant(), Map.copyOf(elb.loadBalancerAttributes(arn)))).value();
+    return attributes.compute(arn, (k, c) -> c != null && fresh(c.at()) ? c : new Cached<>(clock.instant(), Map.copyOf(elb.loadBalancerAttributes(arn)))).value();
   }
 
   public Map<String, String> targetGroupAttributes(String arn) {
-    return attributes.compute(arn, (k, c) -> c != null && fresh(c) ? c : new Cached<>(clock.instant(), Map.copyOf(elb.targetGroupAttributes(arn)))).value();
+    return attributes.compute(arn, (k, c) -> c != null && fresh(c.at()) ? c : new Cached<>(clock.instant(), Map.copyOf(elb.targetGroupAttributes(arn)))).value();
   }
 
-  private boolean fresh(Cached<?> c) {
-    return !c.at().plus(detailAge).isBefore(clock.instant());
+  private boolean fresh(Instant readAt) {
+    return !readAt.plus(maxAge).isBefore(clock.instant());
   }
 
   // --- our writes keep it current ---

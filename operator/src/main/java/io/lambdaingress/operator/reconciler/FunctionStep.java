@@ -48,8 +48,9 @@ final class FunctionStep {
       FunctionConfiguration created = lambda.create(desired);
       return new Result(created.functionArn(), created.state() == State.PENDING);
     }
-    ownership.require("function", name, found.tags() == null ? Map.of() : found.tags());
     FunctionConfiguration c = found.configuration();
+    ownership.require("function", name, RecordedChain.functionIdentity(c.functionArn(), digestOf(found.code().imageUri())),
+        found.tags() == null ? Map.of() : found.tags());
     // AWS refuses a second update while one is in progress: come back when it is done.
     if (c.state() == State.PENDING || c.lastUpdateStatus() == LastUpdateStatus.IN_PROGRESS) {
       return new Result(c.functionArn(), true);
@@ -71,6 +72,12 @@ final class FunctionStep {
     }
     syncTags(c.functionArn(), found.tags() == null ? Map.of() : found.tags(), desired.tags());
     return new Result(c.functionArn(), false);
+  }
+
+  /** "sha256:..." of "registry/repository@sha256:...", or null for an image not given by digest. */
+  private static String digestOf(String imageUri) {
+    int at = imageUri == null ? -1 : imageUri.lastIndexOf('@');
+    return at < 0 ? null : imageUri.substring(at + 1);
   }
 
   /** An existing function named by ARN: it must exist; nothing of it is ever changed. */

@@ -53,8 +53,6 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
 
   // AWS error codes that mean "the shared listing was out of date", not "the spec is wrong".
   private static final java.util.Set<String> STALE = java.util.Set.of("LoadBalancerNotFound", "TargetGroupNotFound", "ListenerNotFound");
-  // Facts that only our own writes or rare out-of-band edits change: kept this long.
-  private static final Duration DETAIL_AGE = Duration.ofMinutes(5);
 
   private final OperatorSettings settings;
   private final ElbInventory inventory;
@@ -68,9 +66,9 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     this.settings = settings;
     this.kubernetes = kubernetes;
     Clock clock = Clock.systemUTC();
-    // Listed at most twice per resync period: every object's resync in between reads from one listing.
-    this.inventory = new ElbInventory(aws.elbV2(), settings.resyncPeriod().dividedBy(2), DETAIL_AGE, clock);
-    this.network = new NetworkFacts(aws.ec2(), DETAIL_AGE, clock);
+    // Drift is repaired within one resync period (plus the shared reads' short age): see ElbInventory.
+    this.inventory = new ElbInventory(aws.elbV2(), ElbInventory.maxAgeFor(settings.resyncPeriod()), clock);
+    this.network = new NetworkFacts(aws.ec2(), settings.resyncPeriod(), clock);
     this.chain = new ChainReconciler(aws, inventory, settings.formerClusterNames());
     this.events = new KubernetesEvents(kubernetes);
     this.ownerTags = new OwnerTagCleanup(settings, inventory, aws.lambda(), clock);
@@ -93,12 +91,11 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     String vpc = resolveNetwork(li);
     ChainModel model = ChainModel.of(li, settings.clusterName(), vpc);
     AwsWrites writes = new AwsWrites(events, li);
-    String previousFunction = li.getStatus() == null || li.getStatus().getLambda() == null ? null
-        : li.getStatus().getLambda().getFunctionArn();
+    RecordedChain recorded = RecordedChain.of(li.getStatus());
     ownerTags.releaseStaticIps(model, writes);
     ChainReconciler.Outcome outcome;
     try {
-      outcome = chain.apply(model, previousFunction, writes);
+      outcome = chain.apply(model, recorded, writes);
     } catch (AwsFailure f) {
       // Our own failures (NameConflict, ...) carry no AWS code; Set.of().contains(null) would throw.
       if (f.awsErrorCode() == null || !STALE.contains(f.awsErrorCode())) {
@@ -107,7 +104,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
       // Something listed is gone (deleted out of band): list afresh and converge in this same run.
       log.atInfo().addKeyValue("object", key(li)).log("shared listing out of date ({}); listing again", f.awsErrorCode());
       inventory.forgetListing();
-      outcome = chain.apply(model, previousFunction, writes);
+      outcome = chain.apply(model, recorded, writes);
     }
 
     LambdaIngressStatus status = toStatus(outcome.status(), li.getStatus(), generation);

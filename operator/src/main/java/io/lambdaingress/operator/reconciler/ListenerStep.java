@@ -4,13 +4,19 @@ import io.lambdaingress.operator.aws.ElbV2Client;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateListenerRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupTuple;
 
 /**
- * The one listener of our load balancer: the given protocol and port, forwarding to our target group.
- * A port change modifies the listener in place; listeners someone added on other ports are left alone.
+ * The one listener of our load balancer: the given protocol and port, its default action one forward to our
+ * target group. A port change modifies the listener in place; listeners someone added on other ports are
+ * left alone.
  */
 final class ListenerStep {
 
@@ -33,7 +39,7 @@ final class ListenerStep {
           .port(port).defaultActions(ElbV2Client.forwardTo(targetGroupArn)).build());
     }
     Listener l = ours.get();
-    if (l.port() != port || !forwardsTo(l, targetGroupArn) || l.protocol() != protocol) {
+    if (l.port() != port || !forwardsOnlyTo(l, targetGroupArn) || l.protocol() != protocol) {
       writes.announce("Updated", kind + " listener " + l.listenerArn(),
           l.protocolAsString() + ":" + l.port() + " -> " + protocol + ":" + port + " forwarding to " + targetGroupArn);
       elb.modifyListener(l.listenerArn(), protocol, port, targetGroupArn);
@@ -42,9 +48,9 @@ final class ListenerStep {
     return l;
   }
 
+  /** Whether any default action sends traffic to the target group: how ours is recognised after a port change. */
   static boolean forwardsTo(Listener l, String targetGroupArn) {
-    return l.defaultActions().stream().anyMatch(a -> targetGroupArn.equals(a.targetGroupArn())
-        || a.forwardConfig() != null && a.forwardConfig().targetGroups().stream().anyMatch(t -> targetGroupArn.equals(t.targetGroupArn())));
+    return l.defaultActions().stream().anyMatch(a -> forwardedTo(a).contains(targetGroupArn));
   }
 
   /**
@@ -57,5 +63,22 @@ final class ListenerStep {
       return List.of();
     }
     return listeners.stream().filter(l -> forwardsTo(l, targetGroupArn)).toList();
+  }
+
+  /**
+   * The default action as we set it: one forward, to our target group alone. A fixed response, a redirect,
+   * or a weighted forward that also sends some traffic to another group is drift.
+   */
+  static boolean forwardsOnlyTo(Listener l, String targetGroupArn) {
+    return l.defaultActions().size() == 1 && l.defaultActions().get(0).type() == ActionTypeEnum.FORWARD
+        && forwardedTo(l.defaultActions().get(0)).equals(Set.of(targetGroupArn));
+  }
+
+  /** The groups a forward sends to: its weighted list when it has one (AWS reports both forms), else its one ARN. */
+  private static Set<String> forwardedTo(Action a) {
+    if (a.forwardConfig() != null && a.forwardConfig().hasTargetGroups() && !a.forwardConfig().targetGroups().isEmpty()) {
+      return a.forwardConfig().targetGroups().stream().map(TargetGroupTuple::targetGroupArn).collect(Collectors.toSet());
+    }
+    return a.targetGroupArn() == null ? Set.of() : Set.of(a.targetGroupArn());
   }
 }

@@ -49,7 +49,7 @@ final class LoadBalancerStep {
     }
     LoadBalancer lb = found.get();
     Map<String, String> tags = inventory.tags(lb.loadBalancerArn());
-    ownership.require(kind, desired.name(), tags);
+    ownership.require(kind, desired.name(), lb.loadBalancerArn(), tags);
 
     Verdict verdict = compareImmutable(desired, lb);
     if (verdict.replace()) {

@@ -12,8 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The subnets' and security groups' facts (VPC, CIDR, zone) that validation needs. A subnet id's VPC, CIDR
- * and zone never change, so they are kept for {@code maxAge} (a deleted subnet surfaces as soon as AWS is
- * asked to use it); only ids not known yet are read, in one call for all of them.
+ * and zone never change, so they are kept for {@code maxAge}, one resync period (a deleted subnet surfaces
+ * as soon as AWS is asked to use it; none of these is a field the operator sets, so no drift waits on them);
+ * only ids not known yet are read, in one call for all of them.
  */
 public final class NetworkFacts {
 
@@ -31,7 +32,8 @@ public final class NetworkFacts {
     this.clock = clock;
   }
 
-  public Map<String, Ec2NetworkClient.Subnet> subnets(Collection<String> ids) {
+  // Synchronized: concurrent reconciles of a resync wave would otherwise all read the same stale ids.
+  public synchronized Map<String, Ec2NetworkClient.Subnet> subnets(Collection<String> ids) {
     List<String> missing = ids.stream().filter(id -> !fresh(subnets.get(id))).distinct().toList();
     if (!missing.isEmpty()) {
       Instant now = clock.instant();
@@ -42,7 +44,7 @@ public final class NetworkFacts {
     return result;
   }
 
-  public Map<String, String> securityGroupVpcs(Collection<String> ids) {
+  public synchronized Map<String, String> securityGroupVpcs(Collection<String> ids) {
     List<String> missing = ids.stream().filter(id -> !fresh(groupVpcs.get(id))).distinct().toList();
     if (!missing.isEmpty()) {
       Instant now = clock.instant();

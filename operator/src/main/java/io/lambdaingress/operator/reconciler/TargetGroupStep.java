@@ -35,7 +35,7 @@ final class TargetGroupStep {
     Map<String, String> tags = Map.of();
     if (tg != null) {
       tags = inventory.tags(tg.targetGroupArn());
-      ownership.require(kind, desired.name(), tags);
+      ownership.require(kind, desired.name(), tg.targetGroupArn(), tags);
       String immutableChange = immutableChange(desired, tg);
       if (immutableChange != null) {
         writes.announce("Replaced", kind + " " + desired.name(), immutableChange + " (only settable at creation)");

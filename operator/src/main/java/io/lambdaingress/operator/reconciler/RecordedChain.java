@@ -1,0 +1,49 @@
+package io.lambdaingress.operator.reconciler;
+
+import io.lambdaingress.operator.api.LambdaIngressStatus;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * What the object's status says the operator created: the identities by which {@link Ownership} knows a
+ * resource is ours even after its owner tags were removed or changed out of band.
+ *
+ * <ul>
+ *   <li>A load balancer's or target group's ARN: AWS gives every creation a new random id, so only the
+ *       resource we created has the ARN we recorded.
+ *   <li>A function's ARN is only its name, which anyone can create again after ours was deleted; so a
+ *       function is recognised by its ARN together with the image digest we pinned ({@link #functionIdentity}).
+ * </ul>
+ */
+public record RecordedChain(String previousFunctionArn, Set<String> identities) {
+
+  public static final RecordedChain NONE = new RecordedChain(null, Set.of());
+
+  public static RecordedChain of(LambdaIngressStatus status) {
+    if (status == null) {
+      return NONE;
+    }
+    Set<String> ids = new HashSet<>();
+    Stream.of(status.getNlb(), status.getAlb()).filter(p -> p != null).forEach(p -> {
+      add(ids, p.getArn());
+      add(ids, p.getTargetGroupArn());
+    });
+    String function = status.getLambda() == null ? null : status.getLambda().getFunctionArn();
+    if (function != null && status.getLambda().getImageDigest() != null) {
+      ids.add(functionIdentity(function, status.getLambda().getImageDigest()));
+    }
+    return new RecordedChain(function, Set.copyOf(ids));
+  }
+
+  /** A function as the status records it: its ARN and the digest of the image it runs. */
+  public static String functionIdentity(String functionArn, String imageDigest) {
+    return functionArn + "@" + imageDigest;
+  }
+
+  private static void add(Set<String> ids, String arn) {
+    if (arn != null) {
+      ids.add(arn);
+    }
+  }
+}
