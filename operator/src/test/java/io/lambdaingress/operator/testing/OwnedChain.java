@@ -156,13 +156,16 @@ public final class OwnedChain {
     return problems;
   }
 
-  /** What is left after deletion: anything with the owner tags or the derived names, the function, its permission. */
+  /**
+   * What is left after deletion, one entry per resource (by ARN): anything with the owner tags or the
+   * derived names, the function, and its permission statements.
+   */
   public List<String> leftovers() {
     List<String> left = new ArrayList<>(ownedByTags);
-    loadBalancers.forEach(lb -> left.add("load balancer " + lb.loadBalancerName()));
-    targetGroups.forEach(tg -> left.add("target group " + tg.targetGroupName()));
-    function.ifPresent(f -> left.add("function " + functionName));
-    statements.forEach(s -> left.add("permission " + s.path("Sid").asText()));
+    loadBalancers.forEach(lb -> left.add(lb.loadBalancerArn()));
+    targetGroups.forEach(tg -> left.add(tg.targetGroupArn()));
+    function.ifPresent(f -> left.add(f.configuration().functionArn()));
+    statements.forEach(s -> left.add("permission " + s.path("Sid").asText() + " on " + functionName));
     return left.stream().distinct().toList();
   }
 
