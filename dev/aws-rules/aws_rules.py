@@ -62,6 +62,12 @@ RULES = [
     ("elb-create-idempotent", "CreateLoadBalancer/CreateTargetGroup with an existing name: the same settings return the existing "
      "resource, other settings answer DuplicateLoadBalancerName/DuplicateTargetGroupName",
      "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html", None),
+    ("elb-listener-idempotent", "CreateListener on a port the load balancer already listens on: the same settings return that "
+     "listener, other settings answer DuplicateListener (moto makes a second listener on the port)",
+     "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateListener.html", None),
+    ("lambda-statement-id-unique", "AddPermission with a statement id the policy already has answers ResourceConflictException "
+     "(moto adds a second statement with the same id)",
+     "https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html", None),
     ("eventual-consistency", "a load balancer, target group or function just created may be missing from Describe/Get/List for a moment",
      "https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html", "consistencySeconds"),
     ("ecr-image-digest", "an image function's CodeSha256 is the image digest; an unknown tag or digest is ImageNotFound "
@@ -172,6 +178,19 @@ def before(call):
             if updating:
                 raise Refusal(409, "ResourceConflictException", "The operation cannot be performed at this time. "
                               f"An update is in progress for resource: arn:aws:lambda:{call.region}:123456789012:function:{name}")
+        # lambda-statement-id-unique
+        if call.method == "POST" and rest == "/policy" and call.body:
+            sid = json.loads(call.body).get("StatementId")
+            qualifier = (call.query.get("Qualifier") or [None])[0]
+            try:
+                policy = json.loads(lambda_backends["123456789012"][call.region].get_policy(name, qualifier))
+                policy = policy.get("Policy", policy)
+                policy = json.loads(policy) if isinstance(policy, str) else policy
+            except Exception:
+                policy = {}
+            if any(st.get("Sid") == sid for st in policy.get("Statement", [])):
+                raise Refusal(409, "ResourceConflictException", f"The statement id ({sid}) provided already exists. "
+                              "Please provide a new statement id, or remove the existing statement.")
         # eventual-consistency (reads of a function just created)
         if call.method == "GET" and rest in ("", "/configuration") and recently_created("fn", name, now):
             raise Refusal(404, "ResourceNotFoundException", f"Function not found: arn:aws:lambda:{call.region}:123456789012:function:{name}")
@@ -192,7 +211,29 @@ def before(call):
         return existing_instead_of_duplicate(call, "lb")
     elif call.action == "CreateTargetGroup":
         return existing_instead_of_duplicate(call, "tg")
+    elif call.action == "CreateListener":
+        return existing_listener(call)
     return None
+
+
+def existing_listener(call):
+    """elb-listener-idempotent: one listener per port, and a create with the same settings returns it."""
+    lb_arn = call.form.get("LoadBalancerArn", "")
+    lb = elbv2_backends[account_of(lb_arn)][call.region].load_balancers.get(lb_arn)
+    if lb is None:
+        return None
+    port = int(call.form.get("Port") or 0)
+    existing = next((listener for listener in lb.listeners.values() if int(listener.port) == port), None)
+    if existing is None:
+        return None
+    wanted = call.form.get("DefaultActions.member.1.TargetGroupArn")
+    actions = getattr(existing, "default_actions", []) or []
+    current = [getattr(a, "data", a) for a in actions]
+    current_targets = [a.get("TargetGroupArn") if isinstance(a, dict) else None for a in current]
+    same = (str(existing.protocol) == call.form.get("Protocol") and len(current) == 1 and current_targets == [wanted])
+    if not same:
+        raise Refusal(400, "DuplicateListener", "A listener already exists on this port for this load balancer")
+    return {"Action": "DescribeListeners", "Version": "2015-12-01", "ListenerArns.member.1": existing.arn}, "CreateListener"
 
 
 def recently_created(kind, key, now):
@@ -461,7 +502,8 @@ class RulesApp:
         status, headers, out = self.call_moto(environ)
         if renamed_from is not None and status < 300:
             # The existing resource, answered as the create the caller made.
-            text = out.decode("utf-8").replace("DescribeLoadBalancers", renamed_from).replace("DescribeTargetGroups", renamed_from)
+            text = (out.decode("utf-8").replace("DescribeLoadBalancers", renamed_from).replace("DescribeTargetGroups", renamed_from)
+                    .replace("DescribeListeners", renamed_from))
             out = text.encode("utf-8")
         else:
             out = after(call, status, out, time.time())

@@ -171,7 +171,7 @@ public final class ChainReconciler {
    * deleted), or null when nothing of ours is left. Resources without our owner tags are never touched.
    */
   public String delete(ChainModel desired, AwsWrites writes) {
-    Ownership ownership = new Ownership(desired.ownerTags(), formerClusters);
+    Ownership ownership = Ownership.byTags(desired.ownerTags(), formerClusters);
     ElbV2Client elb = aws.elbV2();
     // Deletion reads AWS afresh (no shared listing): it must see exactly what is there now.
     inventory.forgetLoadBalancer(desired.nlb().name());

@@ -43,7 +43,7 @@ public final class OwnerTagCleanup {
 
   /** The ownership rule for the object: its owner tags, the cluster tag also by a former cluster name. */
   public Ownership ownership(Map<String, String> ownerTags) {
-    return new Ownership(ownerTags, settings.formerClusterNames());
+    return Ownership.byTags(ownerTags, settings.formerClusterNames());
   }
 
   /**

@@ -30,8 +30,9 @@ public record Ownership(Map<String, String> ownerTags, Set<String> formerCluster
     this(ownerTags, Set.of(), Set.of());
   }
 
-  public Ownership(Map<String, String> ownerTags, Set<String> formerClusters) {
-    this(ownerTags, formerClusters, Set.of());
+  /** Ours by tags only, former cluster names included (no status record: deletion, discovery). */
+  public static Ownership byTags(Map<String, String> ownerTags, Set<String> formerClusters) {
+    return new Ownership(ownerTags, formerClusters, Set.of());
   }
 
   public boolean owns(Map<String, String> tags) {

@@ -21,7 +21,7 @@ class OwnershipTest {
 
   @Test
   void whatTheStatusRecordedIsOursEvenWithItsOwnerTagsStrippedOrChanged() {
-    Ownership recorded = new Ownership(OURS.ownerTags(), Set.of(ALB_ARN));
+    Ownership recorded = new Ownership(OURS.ownerTags(), Set.of(), Set.of(ALB_ARN));
     recorded.require("ALB", "li-default-sample-12345678-alb", ALB_ARN, Map.of());
     recorded.require("ALB", "li-default-sample-12345678-alb", ALB_ARN, Map.of("lambdaingress.io/name", "someone-else"));
     // The same name with another ARN is another creation: someone else's, whatever it says.
@@ -70,7 +70,7 @@ class OwnershipTest {
   @Test
   void aFormerClusterNameIsOursOnlyForTheSameNamespaceAndName() {
     Ownership renamed = new Ownership(Map.of("lambdaingress.io/cluster", "prod-2", "lambdaingress.io/namespace", "default",
-        "lambdaingress.io/name", "sample"), Set.of("prod"));
+        "lambdaingress.io/name", "sample"), Set.of("prod"), Set.of());
     assertThat(renamed.owns(Map.of("lambdaingress.io/cluster", "prod", "lambdaingress.io/namespace", "default",
         "lambdaingress.io/name", "sample"))).isTrue();
     assertThat(renamed.owns(Map.of("lambdaingress.io/cluster", "prod", "lambdaingress.io/namespace", "default",

@@ -208,6 +208,44 @@ class AwsRulesIT {
   }
 
   @Test
+  @DisplayName("elb-listener-idempotent: one listener per port; the same create again returns it")
+  void oneListenerPerPort() {
+    LoadBalancer alb = elb.createLoadBalancer(r -> r.name(LocalWorld.uniqueName("lst")).type(LoadBalancerTypeEnum.APPLICATION)
+        .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a"), net.subnets().get("b"))).loadBalancers().get(0);
+    String tg = lambdaTargetGroup();
+    String other = lambdaTargetGroup();
+    String first = elb.createListener(r -> r.loadBalancerArn(alb.loadBalancerArn()).protocol(ProtocolEnum.HTTP).port(80)
+        .defaultActions(a -> a.type(ActionTypeEnum.FORWARD).targetGroupArn(tg))).listeners().get(0).listenerArn();
+
+    assertThat(elb.createListener(r -> r.loadBalancerArn(alb.loadBalancerArn()).protocol(ProtocolEnum.HTTP).port(80)
+        .defaultActions(a -> a.type(ActionTypeEnum.FORWARD).targetGroupArn(tg))).listeners().get(0).listenerArn()).isEqualTo(first);
+    assertThatThrownBy(() -> elb.createListener(r -> r.loadBalancerArn(alb.loadBalancerArn()).protocol(ProtocolEnum.HTTP).port(80)
+        .defaultActions(a -> a.type(ActionTypeEnum.FORWARD).targetGroupArn(other))))
+        .satisfies(e -> assertAwsError(e, 400, "DuplicateListener", "already exists on this port"));
+    motoElb.createListener(r -> r.loadBalancerArn(alb.loadBalancerArn()).protocol(ProtocolEnum.HTTP).port(80)
+        .defaultActions(a -> a.type(ActionTypeEnum.FORWARD).targetGroupArn(other)));
+    assertThat(motoElb.describeListeners(r -> r.loadBalancerArn(alb.loadBalancerArn())).listeners())
+        .as("moto alone makes a second listener on the port").hasSize(2);
+  }
+
+  @Test
+  @DisplayName("lambda-statement-id-unique: AddPermission with a taken statement id is a conflict")
+  void aStatementIdIsUniqueInAPolicy() {
+    FunctionConfiguration fn = createFunction(LocalWorld.uniqueName("sid"));
+    String tg = lambdaTargetGroup();
+    lambda.addPermission(r -> r.functionName(fn.functionName()).statementId("elb").action("lambda:InvokeFunction")
+        .principal("elasticloadbalancing.amazonaws.com").sourceArn(tg));
+
+    assertThatThrownBy(() -> lambda.addPermission(r -> r.functionName(fn.functionName()).statementId("elb")
+        .action("lambda:InvokeFunction").principal("elasticloadbalancing.amazonaws.com").sourceArn(tg)))
+        .satisfies(e -> assertAwsError(e, 409, "ResourceConflictException", "statement id (elb) provided already exists"));
+    motoLambda.addPermission(r -> r.functionName(fn.functionName()).statementId("elb").action("lambda:InvokeFunction")
+        .principal("elasticloadbalancing.amazonaws.com").sourceArn(tg));
+    assertThat(motoLambda.getPolicy(r -> r.functionName(fn.functionName())).policy().split("\"Sid\": \"elb\"", -1))
+        .as("moto alone keeps two statements with the id").hasSize(3);
+  }
+
+  @Test
   @DisplayName("eventual-consistency: what was just created may be missing from reads for a moment")
   void justCreatedIsMissingForAMoment() {
     // Long enough for a busy 2-core machine to make all the reads below inside the window.

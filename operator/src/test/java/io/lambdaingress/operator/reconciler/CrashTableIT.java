@@ -1,0 +1,654 @@
+package io.lambdaingress.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.lambdaingress.operator.testing.ArticlePrerequisites;
+import io.lambdaingress.operator.testing.AwsFaultProxy;
+import io.lambdaingress.operator.testing.AwsFaultProxy.Crash;
+import io.lambdaingress.operator.testing.AwsRequest;
+import io.lambdaingress.operator.testing.LocalWorld;
+import io.lambdaingress.operator.testing.OperatorHarness;
+import io.lambdaingress.operator.testing.OperatorProcess;
+import io.lambdaingress.operator.testing.OwnedChain;
+import io.lambdaingress.operator.testing.WithLocalWorld;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+
+/**
+ * The crash table: the operator process is killed (SIGKILL) exactly at its k-th AWS write, once right
+ * before the write is sent and once right after AWS answered it (the answer never reaches the operator),
+ * for every k of four scenarios of the article's stack — creation, an update of every mutable field, a
+ * replacement (NLB subnet mapping), deletion — then started again. Each row asserts the object converged
+ * (Ready at its generation, matching the spec; or gone), with exactly one of everything, nothing without
+ * the owner tags, after deletion nothing left at all, and that the restarted operator wrote exactly the
+ * rest of the sequence: the killed write again only if it never reached AWS, nothing else twice.
+ *
+ * <p>The k's are measured, not guessed: each scenario first runs once without a crash through the same
+ * {@link AwsFaultProxy}, which names every write ({@code service:Action}); that dry run is a row of its own,
+ * and each crash row checks that it killed on the very write the dry run had at k.
+ *
+ * <p>Cost: one operator start per row. Two lanes run at once, each with its own namespace, operator
+ * process and proxy: "chain" creates, replaces and deletes one object in turn (each row leaves what the
+ * next one needs), "edits" keeps one object and flips it between two specs; much of an update row is
+ * waiting on the operator's progress polls (the function update), which the other lane uses. A row's
+ * line with its real duration goes to stdout and target/crash-table.txt as it finishes.
+ */
+@WithLocalWorld
+class CrashTableIT {
+
+  private static final int RESYNC_SECONDS = 10;
+  private static final Duration CONVERGE = Duration.ofSeconds(120);
+  private static final long KILL_WAIT_SECONDS = 90;
+  // A lane whose rows keep failing is broken (stuck object, dead world): its other rows fail fast.
+  private static final int CONSECUTIVE_FAILURES_TO_GIVE_UP = 3;
+
+  private static KubernetesClient client;
+  private static ElasticLoadBalancingV2Client elb;
+  private static LambdaClient lambda;
+  private static final List<Lane> lanes = new ArrayList<>();
+
+  @BeforeAll
+  static void setUp(LocalWorld world) {
+    client = world.adminClient();
+    OperatorHarness.installCrds(client);
+    elb = ElasticLoadBalancingV2Client.create();
+    lambda = LambdaClient.create();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    for (Lane lane : lanes) {
+      lane.close();
+    }
+    client.close();
+    elb.close();
+    lambda.close();
+  }
+
+  @TestFactory
+  Stream<DynamicTest> crashAtEveryAwsWrite(LocalWorld world) throws Exception {
+    Lane chain = new Lane(world, "chain", 20, List.of(Scenario.CREATE, Scenario.REPLACE, Scenario.DELETE));
+    Lane edits = new Lane(world, "edits", 40, List.of(Scenario.UPDATE));
+    lanes.add(chain);
+    lanes.add(edits);
+    // The first operator started with the quick-start flags dumps the class archive the later ones share,
+    // when its lane closes it after the dry runs: the chain lane's, which are the shorter.
+    chain.ensureOperator();
+    edits.ensureOperator();
+    chain.start();
+    edits.start();
+    return Stream.of(chain, edits).flatMap(Lane::tests);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Scenarios: what a row does to the lane's object, and what converged means afterwards.
+
+  /** One scenario: from its starting state (prepare), the change whose writes are counted (act). */
+  enum Scenario {
+    CREATE("create") {
+      @Override
+      void prepare(Lane lane) {
+        lane.ensureAbsent();
+      }
+
+      @Override
+      void act(Lane lane) {
+        lane.apply(Spec.A, 0);
+      }
+    },
+    UPDATE("update") {
+      @Override
+      void prepare(Lane lane) {
+        lane.ensureReady();
+      }
+
+      @Override
+      void act(Lane lane) {
+        lane.apply(lane.spec.other(), lane.mapping);
+      }
+    },
+    REPLACE("replace") {
+      @Override
+      void prepare(Lane lane) {
+        lane.ensureReady();
+      }
+
+      @Override
+      void act(Lane lane) {
+        lane.apply(lane.spec, 1 - lane.mapping);
+      }
+    },
+    DELETE("delete") {
+      @Override
+      void prepare(Lane lane) {
+        lane.ensureReady();
+      }
+
+      @Override
+      void act(Lane lane) {
+        lane.delete();
+      }
+
+      @Override
+      void awaitConverged(Lane lane) {
+        lane.awaitGone();
+      }
+
+      @Override
+      List<String> problems(Lane lane) {
+        return lane.read().leftovers().stream().map(l -> "leaked: " + l).toList();
+      }
+    };
+
+    final String label;
+    final boolean flips;
+
+    Scenario(String label) {
+      this.label = label;
+      this.flips = label.equals("update") || label.equals("replace");
+    }
+
+    abstract void prepare(Lane lane);
+
+    abstract void act(Lane lane);
+
+    /** Converged: Ready at the object's generation (deletion: gone). */
+    void awaitConverged(Lane lane) {
+      lane.awaitReady();
+    }
+
+    /** Duplicates, untagged pieces, fields that differ from the spec (deletion: anything left). */
+    List<String> problems(Lane lane) {
+      return lane.problemsAgainstSpec();
+    }
+  }
+
+  /**
+   * The two specs the edits lane flips between. B changes every field the operator can change in place
+   * (or by replacing a target group): NLB cross-zone, listener port and health-check path; ALB subnets,
+   * security groups and listener port; the function's image, role, timeout, memory, environment and VPC;
+   * multi-value headers; spec tags. Every change is a value swap, so A to B and B to A are the same writes.
+   */
+  enum Spec {
+    A, B;
+
+    Spec other() {
+      return this == A ? B : A;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Rows and lanes.
+
+  /** One crash: {@code writes} is the scenario's whole sequence as the dry run measured it. */
+  private record Row(Scenario scenario, int write, Crash when, List<String> writes) {
+    String name() {
+      return scenario.label + " · kill " + when.label() + " write " + write + "/" + writes.size() + " (" + writes.get(write - 1) + ")";
+    }
+
+    /** What the restarted operator must write: the rest of the sequence, the killed write itself only if AWS never saw it. */
+    List<String> undone() {
+      return writes.subList(when == Crash.BEFORE ? write - 1 : write, writes.size());
+    }
+  }
+
+  /** A row's outcome, reported by the dynamic test that waits for it. */
+  private record Outcome(Throwable failure) {}
+
+  /**
+   * One object, its operator process, its proxy and its own namespace, VPC, image tags and roles; runs its
+   * dry runs and then its rows, in order, on a thread of its own.
+   */
+  static final class Lane implements AutoCloseable {
+    final String label;
+    final LocalWorld world;
+    final List<Scenario> scenarios;
+    final String ns;
+    final String cluster;
+    final String name = "stack";
+    final AwsFaultProxy proxy;
+    final ArticlePrerequisites pre;
+    final String secondRole;
+    final String latestDigest;
+    final String nextDigest;
+    final String[] staticIps;
+    final Map<Scenario, CompletableFuture<List<String>>> dryRuns = new java.util.EnumMap<>(Scenario.class);
+    final CompletableFuture<List<Row>> rows = new CompletableFuture<>();
+    final Map<Row, CompletableFuture<Outcome>> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
+    private Thread thread;
+    private volatile OperatorProcess operator;
+    private volatile boolean closed;
+    Spec spec = Spec.A;
+    int mapping;
+    boolean exists;
+
+    Lane(LocalWorld world, String label, int ipOctet, List<Scenario> scenarios) throws Exception {
+      this.world = world;
+      this.label = label;
+      this.scenarios = scenarios;
+      scenarios.forEach(s -> dryRuns.put(s, new CompletableFuture<>()));
+      this.ns = LocalWorld.uniqueName(label);
+      this.cluster = LocalWorld.uniqueName("crash");
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+      this.pre = ArticlePrerequisites.create(world.awsRegion());
+      this.latestDigest = pre.pushImage("latest");
+      this.nextDigest = pre.pushImage("next");
+      try (IamClient iam = IamClient.builder().region(software.amazon.awssdk.regions.Region.AWS_GLOBAL).build()) {
+        this.secondRole = iam.createRole(r -> r.roleName(LocalWorld.uniqueName("fn2")).assumeRolePolicyDocument(
+            "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\","
+                + "\"Principal\":{\"Service\":\"lambda.amazonaws.com\"}}]}")).role().arn();
+      }
+      this.staticIps = new String[] {"10.20.0." + ipOctet, "10.20.1." + ipOctet};
+      this.proxy = new AwsFaultProxy(world.awsEndpoint());
+    }
+
+    void start() {
+      thread = new Thread(this::run, "crash-lane-" + label);
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    /** The lane's dry runs, then its rows once the dry runs have measured them. */
+    Stream<DynamicTest> tests() {
+      Stream<DynamicTest> dry = scenarios.stream().map(s -> DynamicTest.dynamicTest(label + " · " + s.label + " · dry run, no crash",
+          () -> {
+            await(dryRuns.get(s));
+          }));
+      // Lazy: the rows' names need the dry runs, which the tests above have waited for.
+      Stream<DynamicTest> table = Stream.of(this).flatMap(l -> await(rows).stream()
+          .map(row -> DynamicTest.dynamicTest(label + " · " + row.name(), () -> {
+            Outcome o = await(outcomes.get(row));
+            if (o.failure() != null) {
+              throw o.failure();
+            }
+          })));
+      return Stream.concat(dry, table);
+    }
+
+    private void run() {
+      try {
+        Map<Scenario, List<String>> measured = new java.util.EnumMap<>(Scenario.class);
+        for (Scenario s : scenarios) {
+          try {
+            List<String> writes = dryRun(s);
+            report(String.format("%s · %s · dry run, no crash: %d writes %s", label, s.label, writes.size(), writes));
+            measured.put(s, writes);
+            dryRuns.get(s).complete(writes);
+          } catch (Throwable t) {
+            dryRuns.get(s).completeExceptionally(t);
+          }
+        }
+        // Gracefully: the first operator of the run writes the class archive the next starts use.
+        operator.close();
+        List<Row> table = interleave(measured);
+        table.forEach(r -> outcomes.put(r, new CompletableFuture<>()));
+        rows.complete(table);
+        int failuresInARow = 0;
+        String lastFailure = null;
+        for (Row row : table) {
+          if (closed) {
+            outcomes.get(row).complete(new Outcome(new AssertionError("not run: the test class ended")));
+            continue;
+          }
+          if (failuresInARow >= CONSECUTIVE_FAILURES_TO_GIVE_UP) {
+            outcomes.get(row).complete(new Outcome(new AssertionError("not run: the lane's last "
+                + CONSECUTIVE_FAILURES_TO_GIVE_UP + " rows failed, the last with: " + lastFailure)));
+            continue;
+          }
+          Throwable failure = null;
+          long start = System.nanoTime();
+          try {
+            crashRow(row);
+          } catch (Throwable t) {
+            failure = t;
+          }
+          report(String.format("%s · %-80s %s in %.1f s", label, row.name(), failure == null ? "converged, clean" : "FAILED: " + failure.getMessage(),
+              (System.nanoTime() - start) / 1e9));
+          failuresInARow = failure == null ? 0 : failuresInARow + 1;
+          lastFailure = failure == null ? null : String.valueOf(failure.getMessage());
+          outcomes.get(row).complete(new Outcome(failure));
+        }
+      } catch (Throwable t) {
+        rows.completeExceptionally(t);
+      }
+    }
+
+    /**
+     * Rows in an order where each leaves the next one's starting point: for each k, before then after, each
+     * scenario of the lane in turn. Chain lane: create leaves the Ready object (spec A) that replace needs
+     * and leaves again, which delete needs; delete leaves the empty namespace create needs. Edits lane: each
+     * update flips the object between spec A and B, Ready either way.
+     */
+    private List<Row> interleave(Map<Scenario, List<String>> measured) {
+      int most = measured.values().stream().mapToInt(List::size).max().orElse(0);
+      List<Row> table = new ArrayList<>();
+      for (int k = 1; k <= most; k++) {
+        for (Crash when : Crash.values()) {
+          for (Scenario s : scenarios) {
+            addRow(table, measured, s, k, when);
+          }
+        }
+      }
+      return table;
+    }
+
+    private static void addRow(List<Row> table, Map<Scenario, List<String>> measured, Scenario s, int k, Crash when) {
+      List<String> writes = measured.get(s);
+      if (writes != null && k <= writes.size()) {
+        table.add(new Row(s, k, when, writes));
+      }
+    }
+
+    /**
+     * The scenario without a crash: its writes, in order, as the proxy saw them. A scenario that flips the
+     * object between two states runs both ways, which must be the same writes (its rows run both ways).
+     */
+    private List<String> dryRun(Scenario s) {
+      List<String> writes = dryRunOnce(s);
+      if (s.flips) {
+        assertThat(dryRunOnce(s)).as(s.label + " back: the same writes as forth").isEqualTo(writes);
+      }
+      return writes;
+    }
+
+    private List<String> dryRunOnce(Scenario s) {
+      ensureOperator();
+      s.prepare(this);
+      proxy.resetWrites();
+      s.act(this);
+      s.awaitConverged(this);
+      List<String> writes = proxy.writes();
+      assertThat(s.problems(this)).as(label + " " + s.label + " without a crash").isEmpty();
+      assertThat(writes).as("writes of " + s.label).isNotEmpty();
+      return writes;
+    }
+
+    private void crashRow(Row row) throws Exception {
+      ensureOperator();
+      row.scenario().prepare(this);
+      proxy.resetWrites();
+      CompletableFuture<AwsRequest> killed = proxy.crashAt(row.write(), row.when(), () -> operator.kill());
+      row.scenario().act(this);
+      AwsRequest at;
+      try {
+        at = killed.get(KILL_WAIT_SECONDS, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        throw new AssertionError("the operator never reached write " + row.write() + " within " + KILL_WAIT_SECONDS
+            + " s; its writes: " + proxy.writes());
+      }
+      List<String> seen = proxy.writes();
+      proxy.resetWrites();
+      assertThat(at.name()).as("write " + row.write() + " (writes until the kill: " + seen + ")").isEqualTo(row.writes().get(row.write() - 1));
+      startOperator();
+      row.scenario().awaitConverged(this);
+      assertThat(row.scenario().problems(this)).as("after the restart").isEmpty();
+      // Exactly once: nothing AWS already applied is written again, nothing left undone is skipped.
+      assertThat(proxy.writes()).as("writes of the restarted operator").isEqualTo(row.undone());
+    }
+
+    // --- the object ---
+
+    void ensureOperator() {
+      if (operator == null || !operator.alive()) {
+        startOperator();
+      }
+    }
+
+    void startOperator() {
+      operator = OperatorProcess.start(world, cluster, ns, RESYNC_SECONDS, Map.of("AWS_ENDPOINT_URL", proxy.endpoint().toString()),
+          OperatorProcess.quickStartFlags());
+    }
+
+    String yaml(Spec s, int m) {
+      String y = pre.articleStack(ns, name);
+      String a = pre.subnets().get("a");
+      String b = pre.subnets().get("b");
+      String c = pre.subnets().get("c");
+      String d = pre.subnets().get("d");
+      String e = pre.subnets().get("e");
+      y = swap(y, "- subnetId: " + a + "\n        privateIPv4Address: 10.20.0.10",
+          m == 0 ? "- subnetId: " + a + "\n        privateIPv4Address: " + staticIps[0]
+              : "- subnetId: " + b + "\n        privateIPv4Address: " + staticIps[1]);
+      if (s == Spec.B) {
+        y = swap(y, "crossZoneLoadBalancing: true", "crossZoneLoadBalancing: false");
+        y = swap(y, "      port: 80\n    healthCheck:\n      path: /healthz", "      port: 81\n    healthCheck:\n      path: /ready");
+        y = swap(y, "subnets: [" + b + ", " + c + "]", "subnets: [" + c + ", " + d + "]");
+        y = swap(y, "securityGroups: [" + pre.albSecurityGroup() + "]\n    listener:\n      port: 80",
+            "securityGroups: [" + pre.lambdaSecurityGroup() + "]\n    listener:\n      port: 8080");
+        y = swap(y, "tag: latest", "tag: next");
+        y = swap(y, "roleArn: " + pre.roleArn(), "roleArn: " + secondRole);
+        y = swap(y, "timeoutSeconds: 30", "timeoutSeconds: 31");
+        y = swap(y, "memoryMiB: 512", "memoryMiB: 640");
+        y = swap(y, "ENV: hoge", "ENV: fuga");
+        y = swap(y, "subnetIds: [" + d + ", " + e + "]", "subnetIds: [" + c + ", " + e + "]");
+        y = swap(y, "securityGroupIds: [" + pre.lambdaSecurityGroup() + "]", "securityGroupIds: [" + pre.albSecurityGroup() + "]");
+        y = swap(y, "multiValueHeaders: false", "multiValueHeaders: true");
+        y = swap(y, "team: payments", "team: orders");
+      }
+      return y;
+    }
+
+    private static String swap(String yaml, String from, String to) {
+      if (!yaml.contains(from)) {
+        throw new IllegalStateException("examples/article-stack.yaml changed: '" + from + "' is gone");
+      }
+      return yaml.replace(from, to);
+    }
+
+    void apply(Spec s, int m) {
+      client.genericKubernetesResources(OperatorHarness.LAMBDA_INGRESSES).inNamespace(ns)
+          .load(new ByteArrayInputStream(yaml(s, m).getBytes(StandardCharsets.UTF_8))).forceConflicts().serverSideApply();
+      spec = s;
+      mapping = m;
+      exists = true;
+    }
+
+    void delete() {
+      client.genericKubernetesResources(OperatorHarness.LAMBDA_INGRESSES).inNamespace(ns).withName(name).delete();
+    }
+
+    GenericKubernetesResource get() {
+      return client.genericKubernetesResources(OperatorHarness.LAMBDA_INGRESSES).inNamespace(ns).withName(name).get();
+    }
+
+    /** Ready=True at the object's current generation; fails with the last condition seen. */
+    void awaitReady() {
+      long deadline = System.nanoTime() + CONVERGE.toNanos();
+      Map<String, Object> last = Map.of();
+      while (System.nanoTime() < deadline) {
+        GenericKubernetesResource r = get();
+        last = OperatorHarness.readyCondition(r);
+        if (r != null && "True".equals(last.get("status")) && last.get("observedGeneration") instanceof Number g
+            && g.longValue() == r.getMetadata().getGeneration()) {
+          return;
+        }
+        sleep(100);
+      }
+      throw new AssertionError("not Ready at its generation within " + CONVERGE + "; last Ready condition: " + last);
+    }
+
+    void awaitGone() {
+      long deadline = System.nanoTime() + CONVERGE.toNanos();
+      while (System.nanoTime() < deadline) {
+        if (get() == null) {
+          exists = false;
+          return;
+        }
+        sleep(100);
+      }
+      throw new AssertionError("still there " + CONVERGE + " after its deletion: " + get().getMetadata());
+    }
+
+    /** The object Ready at the lane's current spec (applied with the operator running, no crash armed). */
+    void ensureReady() {
+      if (!exists || get() == null) {
+        apply(spec, mapping);
+      }
+      awaitReady();
+    }
+
+    void ensureAbsent() {
+      if (get() != null) {
+        delete();
+      }
+      awaitGone();
+    }
+
+    OwnedChain read() {
+      return OwnedChain.read(elb, lambda, cluster, ns, name, name + "-" + ns, pre.vpcId());
+    }
+
+    /** Duplicates, untagged pieces, and every field that differs from the spec last applied. */
+    List<String> problemsAgainstSpec() {
+      OwnedChain chain = read();
+      List<String> problems = new ArrayList<>(chain.problems());
+      if (!problems.isEmpty()) {
+        return problems;
+      }
+      boolean b = spec == Spec.B;
+      Consumer<String> differs = problems::add;
+      LoadBalancer nlb = chain.loadBalancer(chain.names().nlb()).orElseThrow();
+      LoadBalancer alb = chain.loadBalancer(chain.names().alb()).orElseThrow();
+      TargetGroup albTargets = chain.targetGroup(chain.names().albTargetGroup()).orElseThrow();
+      TargetGroup lambdaTargets = chain.targetGroup(chain.names().lambdaTargetGroup()).orElseThrow();
+      expect(differs, "NLB subnet", subnetsOf(nlb),
+          List.of(pre.subnets().get(mapping == 0 ? "a" : "b")));
+      expect(differs, "NLB cross-zone", attribute(nlb, "load_balancing.cross_zone.enabled"), b ? "false" : "true");
+      expect(differs, "NLB listener port", listenerPort(nlb), b ? 81 : 80);
+      expect(differs, "ALB subnets", subnetsOf(alb), b ? sorted(pre.subnets().get("c"), pre.subnets().get("d"))
+          : sorted(pre.subnets().get("b"), pre.subnets().get("c")));
+      expect(differs, "ALB security groups", alb.securityGroups(), List.of(b ? pre.lambdaSecurityGroup() : pre.albSecurityGroup()));
+      expect(differs, "ALB listener port", listenerPort(alb), b ? 8080 : 80);
+      expect(differs, "alb target group port", albTargets.port(), b ? 8080 : 80);
+      expect(differs, "alb target group health check path", albTargets.healthCheckPath(), b ? "/ready" : "/healthz");
+      expect(differs, "lambda target group multi-value headers", elb.describeTargetGroupAttributes(r -> r.targetGroupArn(
+          lambdaTargets.targetGroupArn())).attributes().stream().filter(a -> a.key().equals("lambda.multi_value_headers.enabled"))
+          .map(a -> a.value()).findFirst().orElse(null), b ? "true" : "false");
+      FunctionConfiguration fn = chain.function().orElseThrow().configuration();
+      expect(differs, "function role", fn.role(), b ? secondRole : pre.roleArn());
+      expect(differs, "function timeout", fn.timeout(), b ? 31 : 30);
+      expect(differs, "function memory", fn.memorySize(), b ? 640 : 512);
+      expect(differs, "function environment", fn.environment().variables(),
+          Map.of("ENV", b ? "fuga" : "hoge", "LAMBDA_INGRESS_HEALTH_PATH", b ? "/ready" : "/healthz"));
+      expect(differs, "function subnets", sorted(fn.vpcConfig().subnetIds().toArray(String[]::new)),
+          b ? sorted(pre.subnets().get("c"), pre.subnets().get("e")) : sorted(pre.subnets().get("d"), pre.subnets().get("e")));
+      expect(differs, "function security groups", fn.vpcConfig().securityGroupIds(), List.of(b ? pre.albSecurityGroup() : pre.lambdaSecurityGroup()));
+      String image = chain.function().get().code().imageUri();
+      expect(differs, "function image digest", image.substring(image.indexOf('@') + 1), b ? nextDigest : latestDigest);
+      for (String arn : List.of(nlb.loadBalancerArn(), alb.loadBalancerArn(), albTargets.targetGroupArn(), lambdaTargets.targetGroupArn())) {
+        expect(differs, "tag team of " + arn, chain.tagsOf(arn).get("team"), b ? "orders" : "payments");
+      }
+      expect(differs, "function tag team", chain.function().get().tags().get("team"), b ? "orders" : "payments");
+      return problems;
+    }
+
+    private static void expect(Consumer<String> differs, String what, Object actual, Object wanted) {
+      if (!java.util.Objects.equals(actual, wanted)) {
+        differs.accept(what + " is " + actual + ", the spec says " + wanted);
+      }
+    }
+
+    private static List<String> sorted(String... ids) {
+      return Stream.of(ids).sorted().toList();
+    }
+
+    private static List<String> subnetsOf(LoadBalancer lb) {
+      return lb.availabilityZones().stream().map(z -> z.subnetId()).sorted().toList();
+    }
+
+    private static String attribute(LoadBalancer lb, String key) {
+      return elb.describeLoadBalancerAttributes(r -> r.loadBalancerArn(lb.loadBalancerArn())).attributes().stream()
+          .filter(a -> a.key().equals(key)).map(a -> a.value()).findFirst().orElse(null);
+    }
+
+    private static Integer listenerPort(LoadBalancer lb) {
+      return elb.describeListeners(r -> r.loadBalancerArn(lb.loadBalancerArn())).listeners().stream().map(Listener::port)
+          .findFirst().orElse(null);
+    }
+
+    /** Deletes the object with a live operator (no crash armed), so the world is left as found. */
+    @Override
+    public void close() {
+      closed = true;
+      try {
+        if (thread != null) {
+          thread.join(TimeUnit.MINUTES.toMillis(5));
+        }
+        proxy.resetWrites();
+        if (get() != null) {
+          ensureOperator();
+          delete();
+          awaitGone();
+        }
+      } catch (Throwable t) {
+        System.out.printf("crash-table %s: clean-up failed: %s%n", label, t);
+      } finally {
+        try {
+          if (operator != null) {
+            operator.close();
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        proxy.close();
+      }
+    }
+  }
+
+  /**
+   * One line per row as it finishes, on stdout (the Failsafe report) and in target/crash-table.txt, which
+   * can be followed while the table runs.
+   */
+  private static synchronized void report(String line) {
+    System.out.println("crash-table " + line);
+    try {
+      java.nio.file.Files.writeString(LocalWorld.repoRoot().resolve("operator/target/crash-table.txt"), line + "\n",
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static <T> T await(CompletableFuture<T> f) {
+    try {
+      return f.get(30, TimeUnit.MINUTES);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof AssertionError a ? a : new AssertionError(e.getCause().getMessage(), e.getCause());
+    } catch (InterruptedException | TimeoutException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
