@@ -73,14 +73,20 @@ final class OwnedResources {
   private void add(List<OwnedResource> found, Kind kind, String arn, String name) {
     if (kind != null) {
       Map<String, String> tags = elb.tags(arn);
-      if (clusterNames.contains(tags.get(ChainModel.TAG_CLUSTER))) {
+      if (ofOurClusters(tags)) {
         found.add(new OwnedResource(kind, arn, name, tags));
       }
     }
   }
 
   private boolean ours(OwnedResource r) {
-    return clusterNames.contains(r.tags().get(ChainModel.TAG_CLUSTER));
+    return ofOurClusters(r.tags());
+  }
+
+  /** Untagged resources of anyone else are common: an absent cluster tag is simply not ours (Set.of() refuses null). */
+  private boolean ofOurClusters(Map<String, String> tags) {
+    String cluster = tags.get(ChainModel.TAG_CLUSTER);
+    return cluster != null && clusterNames.contains(cluster);
   }
 
   FunctionCatalog functions() {
