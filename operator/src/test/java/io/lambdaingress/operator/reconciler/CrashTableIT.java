@@ -258,7 +258,7 @@ class CrashTableIT {
       this.latestDigest = pre.pushImage("latest");
       this.nextDigest = pre.pushImage("next");
       try (IamClient iam = IamClient.builder().region(software.amazon.awssdk.regions.Region.AWS_GLOBAL).build()) {
-        this.secondRole = iam.createRole(r -> r.roleName(LocalWorld.uniqueName("fn2")).assumeRolePolicyDocument(
+        this.secondRole = iam.createRole(r -> r.roleName(LocalWorld.uniqueName("fn2")).path("/lambda-ingress/").assumeRolePolicyDocument(
             "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\","
                 + "\"Principal\":{\"Service\":\"lambda.amazonaws.com\"}}]}")).role().arn();
       }

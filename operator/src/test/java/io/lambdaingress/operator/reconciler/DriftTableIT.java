@@ -1,6 +1,7 @@
 package io.lambdaingress.operator.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -231,7 +232,7 @@ class DriftTableIT {
   void fieldsMotoCannotChangeOutOfBand(NotInMoto row) {
     row.stillCannot().accept(stacks.get("lb"));
     tableLine(String.format("%-80s not in the table: %s", row.field(), row.reason()));
-    Assumptions.abort("moto cannot change it out of band: " + row.reason());
+    Assumptions.abort("cannot change out of band here: " + row.reason());
   }
 
   // --- the table ---
@@ -300,14 +301,8 @@ class DriftTableIT {
     lb.add(row("lambda target group: the function deregistered", "lb",
         s -> elb.deregisterTargets(q -> q.targetGroupArn(s.lambdaTargets().targetGroupArn()).targets(t -> t.id(s.functionArn()))),
         s -> assertThat(targets(s.lambdaTargets())).containsExactly(s.functionArn())));
-    lb.add(row("lambda target group: a stray function registered", "lb",
-        s -> elb.registerTargets(q -> q.targetGroupArn(s.lambdaTargets().targetGroupArn()).targets(t -> t.id(strayFunction))),
-        s -> assertThat(targets(s.lambdaTargets())).containsExactly(s.functionArn())));
     lb.add(row("alb target group: the ALB deregistered", "lb",
         s -> elb.deregisterTargets(q -> q.targetGroupArn(s.albTargets().targetGroupArn()).targets(t -> t.id(s.alb().loadBalancerArn()).port(80))),
-        s -> assertThat(targets(s.albTargets())).containsExactly(s.alb().loadBalancerArn() + ":80")));
-    lb.add(row("alb target group: a stray target registered (the ALB on port 8080)", "lb",
-        s -> elb.registerTargets(q -> q.targetGroupArn(s.albTargets().targetGroupArn()).targets(t -> t.id(s.alb().loadBalancerArn()).port(8080))),
         s -> assertThat(targets(s.albTargets())).containsExactly(s.alb().loadBalancerArn() + ":80")));
 
     // What AWS sets only at creation: the out-of-band change is a re-creation under the same name. Last on
@@ -430,11 +425,18 @@ class DriftTableIT {
               }
             }),
         new NotInMoto("NLB static private IP of the subnet mapping",
-            "settable only at creation; moto does not report a mapping's private IP (AvailabilityZones[].LoadBalancerAddresses), "
-                + "so an NLB re-created with another IP looks the same to the operator; on AWS it is compared and replaced "
-                + "(LoadBalancerStep.compareImmutable, LoadBalancerStepTest)",
+            "settable only at creation, no API changes it; AWS (and the AWS rules layer) report it, and an NLB re-created "
+                + "with another IP is replaced (LoadBalancerStep.compareImmutable, LoadBalancerStepTest)",
             s -> assertThat(s.nlb().availabilityZones()).allSatisfy(az -> assertThat(az.loadBalancerAddresses())
-                .as("moto now reports private IPs: move this field into the table").isEmpty())));
+                .extracting(a -> a.privateIPv4Address()).singleElement().asString().startsWith("10.20.0."))),
+        new NotInMoto("lambda target group: a stray function registered",
+            "AWS holds one function per lambda target group (AWS rules layer: elb-one-function); a second is refused",
+            s -> assertThatThrownBy(() -> elb.registerTargets(q -> q.targetGroupArn(s.lambdaTargets().targetGroupArn())
+                .targets(t -> t.id(strayFunction)))).hasMessageContaining("only one Lambda function")),
+        new NotInMoto("alb target group: the ALB registered on another port (8080)",
+            "AWS registers an ALB only on a port it has a listener on (AWS rules layer: elb-alb-needs-listener)",
+            s -> assertThatThrownBy(() -> elb.registerTargets(q -> q.targetGroupArn(s.albTargets().targetGroupArn())
+                .targets(t -> t.id(s.alb().loadBalancerArn()).port(8080)))).hasMessageContaining("no listener on port 8080")));
   }
 
   // --- helpers ---
