@@ -486,7 +486,7 @@ class CrashTableIT {
             && g.longValue() == r.getMetadata().getGeneration()) {
           return;
         }
-        sleep(100);
+        OperatorHarness.sleep(100);
       }
       throw new AssertionError("not Ready at its generation within " + CONVERGE + "; last Ready condition: " + last);
     }
@@ -498,7 +498,7 @@ class CrashTableIT {
           exists = false;
           return;
         }
-        sleep(100);
+        OperatorHarness.sleep(100);
       }
       throw new AssertionError("still there " + CONVERGE + " after its deletion: " + get().getMetadata());
     }
@@ -643,12 +643,4 @@ class CrashTableIT {
     }
   }
 
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
 }

@@ -219,7 +219,7 @@ class DriftTableIT {
             notYet.replace('\n', ' ')));
         throw new AssertionError(row.field() + ": not repaired within " + limit.plus(OVERTIME) + ": " + notYet);
       }
-      sleep(100);
+      OperatorHarness.sleep(100);
     }
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     tableLine(String.format("%-80s repaired in %5.1f s (limit %.0f s)%s", row.field(), took.toMillis() / 1000.0,
@@ -563,12 +563,4 @@ class DriftTableIT {
         .mapToLong(Map.Entry::getValue).sum();
   }
 
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
 }

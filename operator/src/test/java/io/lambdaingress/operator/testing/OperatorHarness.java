@@ -209,7 +209,8 @@ public final class OperatorHarness implements AutoCloseable {
     return o instanceof Number n ? n.longValue() : null;
   }
 
-  static void sleep(long millis) {
+  /** Sleeps, turning an interrupt into a failure of the test (the interrupt flag kept). */
+  public static void sleep(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
