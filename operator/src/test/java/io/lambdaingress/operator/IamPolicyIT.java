@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * docs/iam-policy.json against what the operator really calls: every AWS action the integration suite's
@@ -21,6 +22,9 @@ import org.junit.jupiter.api.Test;
  * <p>moto does not evaluate IAM policies, so this is the policy's action list, not its conditions and
  * resources: those are judged by parliament and cloudsplaining in {@link IamPolicyLintTest}.
  */
+// Isolated: runs alone, after every concurrent class (see the failsafe configuration), so that it sees the
+// calls of the whole suite.
+@Isolated
 @Order(Integer.MAX_VALUE)
 class IamPolicyIT {
 

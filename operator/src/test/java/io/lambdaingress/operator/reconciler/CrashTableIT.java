@@ -29,6 +29,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.TestFactory;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
@@ -57,6 +58,8 @@ import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
  * waiting on the operator's progress polls (the function update), which the other lane uses. A row's
  * line with its real duration goes to stdout and target/crash-table.txt as it finishes.
  */
+// First among the concurrent classes: the suite's longest, so the others fill the time around it.
+@Order(1)
 @WithLocalWorld
 class CrashTableIT {
 

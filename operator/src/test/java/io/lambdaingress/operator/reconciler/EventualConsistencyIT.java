@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 
 /**
@@ -21,6 +22,8 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
  * just created from reads and listings for a few seconds): the operator's "not found, so create" must not
  * make a second of anything, and nothing leaks on delete.
  */
+// Isolated: it turns the rules layer's consistency delay on for the whole world while it runs.
+@Isolated
 @WithLocalWorld
 class EventualConsistencyIT {
 

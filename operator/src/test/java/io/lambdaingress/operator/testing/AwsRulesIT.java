@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
@@ -29,6 +30,8 @@ import software.amazon.awssdk.services.lambda.model.State;
  * (MOTO_ENDPOINT_URL) accepts the call, the layer (AWS_ENDPOINT_URL, what every test and the operator use)
  * answers as AWS does. Both ports share moto's state, so each test drives one resource through both.
  */
+// Isolated: one of its rules turns the layer's consistency delay on for the whole world while it runs.
+@Isolated
 @WithLocalWorld
 class AwsRulesIT {
 
