@@ -6,6 +6,7 @@
 #   dev/local-env.sh up       start everything (or do nothing when it is already up); prints how to use it
 #   dev/local-env.sh up --node  the same plus a node (kubelet + containerd, dev/node.sh) on which pods run;
 #                             needs root; the API server and AWS listen on the node's bridge address 10.244.0.1
+#   dev/local-env.sh import ARCHIVE...  load OCI image archives (dev/images.sh save) into the node's containerd
 #   dev/local-env.sh down     stop exactly what `up` started (recorded pids) and remove its state
 #   dev/local-env.sh status   say what runs; exit 0 when all is up, 3 when nothing is, 1 when partly
 #
@@ -48,15 +49,23 @@ stop_all() {
 }
 
 stop_components() {
-  local name pid
+  local name pid running=()
+  # TERM to all at once, then wait for each (up to 5 s in all) and KILL what is left.
   for name in "$@"; do
     if alive "$name"; then
       pid=$(cat "$pids/$name")
       kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -KILL "$pid" 2>/dev/null || true
-      say "stopped $name (pid $pid)"
+      running+=("$name:$pid")
     fi
+  done
+  local deadline=$(( $(date +%s) + 5 ))
+  for name in "${running[@]}"; do
+    pid=${name#*:}
+    # (a zombie has exited: init reaps it when it can)
+    while kill -0 "$pid" 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null \
+      && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    say "stopped ${name%%:*} (pid $pid)"
   done
 }
 
@@ -200,7 +209,7 @@ export AWS_DEFAULT_REGION="us-east-1"  # the AWS CLI v1 reads only this one
 export AWS_ACCESS_KEY_ID="testing"
 export AWS_SECRET_ACCESS_KEY="testing"
 EOF
-  [ "$node" = --node ] && echo "export LOCAL_ENV_NODE=\"$node_name\"  # pods run on this node (dev/node.sh)" >> "$dir/env.sh"
+  [ "$node" = --node ] && printf '# pods run on this node (dev/node.sh)\nexport LOCAL_ENV_NODE="%s"\n' "$node_name" >> "$dir/env.sh"
   say "up: kube-apiserver https://$host:$api_port, etcd http://127.0.0.1:$etcd_port, AWS (rules layer) http://$host:$aws_port, moto alone http://$host:$moto_port"
   print_usage
 }
@@ -234,7 +243,11 @@ status() {
 
 case "${1:-}" in
   up) up "${2:-}" ;;
+  import)
+    shift
+    [ -d "$dir/node" ] && alive containerd || die "no node is up in $dir (dev/local-env.sh up --node)"
+    node_import "$@" ;;
   down) down ;;
   status) status ;;
-  *) echo "usage: $0 up [--node]|down|status" >&2; exit 2 ;;
+  *) echo "usage: $0 up [--node]|import ARCHIVE...|down|status" >&2; exit 2 ;;
 esac

@@ -103,7 +103,8 @@ node_certs() {
 
 # The node's tools image (FROM scratch): /pause, the sandbox every pod starts with, and /netcheck (NodeIT).
 node_tools_image() {
-  local bin=$1 out="$bin/tools-image.tar"
+  local bin=$1
+  local out="$bin/tools-image.tar"
   if [ ! -s "$out" ]; then
     local ctx
     ctx=$(mktemp -d)
@@ -179,10 +180,6 @@ EOF
   start containerd containerd --config "$n/containerd/config.toml"
   wait_for containerd 60 node_ctr version
   node_import "$(node_tools_image "$nbin")"
-  # The images issue's archives, when built (dev/images.sh save): imported here so pods never pull.
-  if [ -n "${NODE_IMAGES:-}" ]; then
-    local a; for a in $NODE_IMAGES; do node_import "$a"; done
-  fi
 
   cat > "$n/kubelet/config.yaml" <<EOF
 apiVersion: kubelet.config.k8s.io/v1beta1
@@ -210,6 +207,8 @@ evictionHard: {memory.available: 100Mi, nodefs.available: 2%, imagefs.available:
 podLogsDir: $n/pod-logs
 resolvConf: ""
 serializeImagePulls: false
+# kubelet's own iptables chains (KUBE-FIREWALL in the host's INPUT/OUTPUT): not needed, kube-proxy has its own.
+makeIPTablesUtilChains: false
 EOF
   # kubelet's mount namespace: the kernel tunables it insists on are plain files here (see the top).
   local s f
@@ -257,7 +256,9 @@ node_ready() {
 
 # pids of every process in the node's cgroups (the pods' containers and sandboxes)
 node_cgroup_pids() {
-  cat /sys/fs/cgroup/*/"$node_cgroup"/cgroup.procs /sys/fs/cgroup/*/"$node_cgroup"/**/cgroup.procs 2>/dev/null | sort -un
+  local files=(/sys/fs/cgroup/*/"$node_cgroup"/**/cgroup.procs)  # globstar, nullglob: set by node_down
+  [ ${#files[@]} -gt 0 ] && cat "${files[@]}" 2>/dev/null | sort -un
+  return 0
 }
 
 # Our containerd's shims: processes whose arguments name our socket (an exact path under $dir).
@@ -281,12 +282,12 @@ node_down() {
     ino=$(stat -L -c %i "/proc/$pid/ns/net" 2>/dev/null) && nets+=("$ino")
   done
   stop_components kubelet kube-scheduler kube-controller-manager
-  local pids
+  local victims
   for _ in 1 2 3; do
-    pids=$(node_cgroup_pids; node_shim_pids)
-    [ -n "$pids" ] || break
+    victims=$(node_cgroup_pids; node_shim_pids)
+    [ -n "$victims" ] || break
     # shellcheck disable=SC2086
-    kill -KILL $pids 2>/dev/null || true
+    kill -KILL $victims 2>/dev/null || true
     sleep 0.5
   done
   stop_components containerd kube-proxy
@@ -319,8 +320,8 @@ node_down() {
     nft list tables | while read -r _ fam name; do
       grep -qxF "table $fam $name" "$n/nft-tables.before" && continue
       [ "$fam $name" = "inet $node_nft_table" ] && continue
-      # With -a every rule ends in "# handle N", as do chains and the table: count the rules only.
-      if ! nft -a list table "$fam" "$name" | grep -v -e 'chain ' -e 'table ' | grep -q '# handle'; then
+      # Only kube-proxy's KUBE-* chains and the jumps to them, or nothing: made by the node, deleted.
+      if ! nft list table "$fam" "$name" | grep -vE 'KUBE-|^\s*(table|chain|type|policy|}|#|$)' | grep -q .; then
         nft delete table "$fam" "$name"
       else
         say "nft table $fam $name was made while the node was up and still holds rules: left alone"

@@ -26,21 +26,44 @@ func main() {
 	time.Sleep(time.Hour)
 }
 
-// connect makes one blocking TCP connect; a silently dropped SYN would block for minutes, so it is
-// given up after 10 s (SO_SNDTIMEO bounds connect on Linux).
+// connect starts a non-blocking TCP connect and waits up to 10 s for its outcome, as real clients (Java, Go's
+// net) do; a blocking connect(2) would hear of an ICMP reject only at the first SYN retransmission, after 1 s.
 func connect(target string) error {
 	addr, err := netip.ParseAddrPort(target)
 	if err != nil || !addr.Addr().Is4() {
 		return fmt.Errorf("not an IPv4 address:port: %q", target)
 	}
-	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_NONBLOCK, 0)
 	if err != nil {
 		return err
 	}
 	defer syscall.Close(fd)
-	timeout := syscall.NsecToTimeval((10 * time.Second).Nanoseconds())
-	if err := syscall.SetsockoptTimeval(fd, syscall.SOL_SOCKET, syscall.SO_SNDTIMEO, &timeout); err != nil {
+	err = syscall.Connect(fd, &syscall.SockaddrInet4{Port: int(addr.Port()), Addr: addr.Addr().As4()})
+	if err != syscall.EINPROGRESS {
 		return err
 	}
-	return syscall.Connect(fd, &syscall.SockaddrInet4{Port: int(addr.Port()), Addr: addr.Addr().As4()})
+	var writable syscall.FdSet
+	writable.Bits[fd/64] |= 1 << (uint(fd) % 64)
+	timeout := syscall.NsecToTimeval((10 * time.Second).Nanoseconds())
+	for {
+		n, err := syscall.Select(fd+1, nil, &writable, nil, &timeout)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("timed out")
+		}
+		break
+	}
+	soErr, err := syscall.GetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_ERROR)
+	if err != nil {
+		return err
+	}
+	if soErr != 0 {
+		return syscall.Errno(soErr)
+	}
+	return nil
 }
