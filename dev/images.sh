@@ -88,7 +88,11 @@ build_target() {
   local start; start=$(date +%s)
   # The host's Maven repository is mounted as a throw-away overlay (:O): the build's Maven finds what
   # earlier builds downloaded and writes nothing back; anything missing comes from Maven Central.
-  podman_ build --pull=never --network host "${limits[@]}" --layers \
+  # The host's Java trust store too, when it has one: Maven in the build then trusts what the host's Maven
+  # trusts (an egress proxy's own CA, for one) without the Dockerfile knowing.
+  local truststore=()
+  [ -f /etc/ssl/certs/java/cacerts ] && truststore=(-v /etc/ssl/certs/java/cacerts:/etc/ssl/certs/java/cacerts:ro)
+  podman_ build --pull=never --network host "${limits[@]}" --layers "${truststore[@]}" \
     --build-arg "BUILD_IMAGE=$build_base" --build-arg "JRE_IMAGE=$jre_base" \
     -v "$HOME/.m2:/root/.m2:O" \
     --target "$target" -t "$image" -f "$repo/Dockerfile" "$repo" >&2
