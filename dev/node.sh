@@ -62,9 +62,10 @@ node_need() {
 # The bridge with the node's address, and the egress rules: both before anything listens or any pod starts.
 node_net_up() {
   local n="$dir/node"
-  mkdir -p "$n"
+  # Checked before $dir/node exists: a refused up must leave nothing that a later down would undo.
   ip link show "$node_bridge" >/dev/null 2>&1 && die "bridge $node_bridge exists: another node is up (or a stale one: dev/local-env.sh down)"
   nft list table inet "$node_nft_table" >/dev/null 2>&1 && die "nft table $node_nft_table exists: another node is up"
+  mkdir -p "$n"
   local s p
   for s in "${node_sysctls[@]}"; do
     [ -e "/proc/sys/${s//.//}" ] && echo "$s=$(sysctl -n "$s")"

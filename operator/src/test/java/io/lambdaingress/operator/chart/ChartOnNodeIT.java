@@ -1,16 +1,13 @@
 package io.lambdaingress.operator.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.lambdaingress.operator.testing.ArticlePrerequisites;
 import io.lambdaingress.operator.testing.LocalNode;
 import io.lambdaingress.operator.testing.LocalWorld;
@@ -77,6 +74,9 @@ class ChartOnNodeIT {
         clusterName: %s
         aws: {region: %s}
         resyncPeriodSeconds: 10
+        # A whole core each while the JVM starts: with the chart's 100m (cpu.shares 102) a busy 2-core machine
+        # starves it past the liveness probe's first failures.
+        resources: {requests: {cpu: "1", memory: 256Mi}, limits: {memory: 512Mi}}
         image: {repository: localhost/lambda-ingress-operator, tag: dev, pullPolicy: Never}
         serviceAccount: {roleArn: "%s"}
         # What amazon-eks-pod-identity-webhook adds to a pod of a ServiceAccount with that annotation.
@@ -146,7 +146,7 @@ class ChartOnNodeIT {
     String log = admin.pods().inNamespace(ns).withName(leaderPod()).getLog();
     assertThat(log).as("kubectl logs of the leader")
         .containsPattern("AWS identity \\{.*arn=arn:aws:sts::\\d+:assumed-role/" + roleName + "/.*credentials=[^,}]*WEB_ID")
-        .containsPattern("aws write \\{.*action=\\w+.*object=" + ns + "/article.*}");
+        .containsPattern("aws write .*action=\\w+.*object=" + ns + "/article");
   }
 
   /**
@@ -161,19 +161,16 @@ class ChartOnNodeIT {
     String leader = leaderPod();
     String other = operatorPods().stream().map(p -> p.getMetadata().getName()).filter(n -> !n.equals(leader)).findFirst().orElseThrow();
 
-    assertThat(admin.pods().inNamespace(ns).withName(leader).evict(new EvictionBuilder().build())).as("first eviction").isTrue();
-    assertThatThrownBy(() -> evictOrThrow(other)).as("second eviction, while the first pod is gone")
-        .isInstanceOf(KubernetesClientException.class).hasMessageContaining("disruption budget");
+    assertThat(evict(leader)).as("first eviction").isTrue();
+    // fabric8 answers false for the API server's 429 TooManyRequests: the budget forbids it
+    assertThat(evict(other)).as("second eviction, while the first pod is replaced").isFalse();
 
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> other.equals(leaderPod()));
     applyAndAwaitReady("after-failover", "10.20.0.232");
   }
 
-  private static void evictOrThrow(String pod) {
-    if (!admin.pods().inNamespace(ns).withName(pod).evict(new EvictionBuilder().build())) {
-      // fabric8 answers false for 429 TooManyRequests: what the API server says when a budget forbids it
-      throw new KubernetesClientException("eviction refused by the disruption budget");
-    }
+  private static boolean evict(String pod) {
+    return admin.pods().inNamespace(ns).withName(pod).evict();
   }
 
   private static List<Pod> operatorPods() {
