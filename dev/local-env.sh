@@ -50,7 +50,7 @@ stop_all() {
 
 stop_components() {
   local name pid running=()
-  # TERM to all at once, then wait for each (up to 5 s in all) and KILL what is left.
+  # TERM to all at once, then wait for each (up to $STOP_GRACE s in all, default 5) and KILL what is left.
   for name in "$@"; do
     if alive "$name"; then
       pid=$(cat "$pids/$name")
@@ -58,7 +58,7 @@ stop_components() {
       running+=("$name:$pid")
     fi
   done
-  local deadline=$(( $(date +%s) + 5 ))
+  local deadline=$(( $(date +%s) + ${STOP_GRACE:-5} ))
   for name in "${running[@]}"; do
     pid=${name#*:}
     # (a zombie has exited: init reaps it when it can)

@@ -282,7 +282,8 @@ node_down() {
   for pid in $(node_cgroup_pids); do
     ino=$(stat -L -c %i "/proc/$pid/ns/net" 2>/dev/null) && nets+=("$ino")
   done
-  stop_components kubelet kube-scheduler kube-controller-manager
+  # A throw-away node: its parts get 1 s to exit (kube-controller-manager takes several on TERM).
+  STOP_GRACE=1 stop_components kubelet kube-scheduler kube-controller-manager
   local victims
   for _ in 1 2 3; do
     victims=$(node_cgroup_pids; node_shim_pids)
@@ -291,7 +292,7 @@ node_down() {
     kill -KILL $victims 2>/dev/null || true
     sleep 0.5
   done
-  stop_components containerd kube-proxy
+  STOP_GRACE=1 stop_components containerd kube-proxy
   [ -n "$nbin" ] && [ -x "$nbin/kube-proxy" ] && "$nbin/kube-proxy" --cleanup >"$logs/kube-proxy-cleanup.log" 2>&1 || true
 
   # Mounts: the pods' netns files (matched by namespace inode), then everything under $dir, deepest first.
