@@ -2,10 +2,17 @@
 # The project's images, one build target each:
 #   docker build --target operator -t lambda-ingress-operator .   the operator (helm/lambda-ingress-operator runs it)
 #   docker build --target handler -t sample-function .     the sample Lambda function (docs/handler.md)
+#   docker build --target handler-on-jre -t sample-function .   the same function on any JRE image (AWS's
+#                                                          "alternative base image": a JRE + the runtime interface client)
+# The base images are build arguments whose defaults are the public images; dev/images.sh builds both targets
+# with podman on Debian stand-ins where no registry is reachable (--build-arg BUILD_IMAGE=... JRE_IMAGE=...).
+ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-17
+ARG JRE_IMAGE=eclipse-temurin:17-jre
+ARG LAMBDA_IMAGE=public.ecr.aws/lambda/java:17
 
 # ---- handler: the reference article's sample function, as a Lambda container image -------------------
 
-FROM maven:3.9-eclipse-temurin-17 AS handler-build
+FROM ${BUILD_IMAGE} AS handler-build
 WORKDIR /src
 # The parent pom lists every module, so Maven needs each module's pom even to build only the handler.
 # Poms first: the dependency layer is then rebuilt only when a pom changes, not on every source edit.
@@ -15,16 +22,30 @@ COPY operator/pom.xml operator/
 RUN mvn -B -ntp -q -pl handler -am dependency:go-offline
 COPY handler/src handler/src
 RUN mvn -B -ntp -q -pl handler -am package -Dmaven.test.skip=true
+# The runtime interface client and what it needs (provided scope in handler/pom.xml: never in the function's
+# jar, which Lambda's own base image runs without it); only the handler-on-jre target copies them. The whole
+# aws-lambda-java-core too: the function's jar keeps only the classes the function itself reaches.
+RUN mvn -B -ntp -q -pl handler dependency:copy-dependencies -DoutputDirectory=target/ric \
+      -DincludeArtifactIds=aws-lambda-java-runtime-interface-client,aws-lambda-java-serialization,aws-lambda-java-core
 
 # Only the function's (shaded) jar goes into the final image; the Lambda base image puts
 # ${LAMBDA_TASK_ROOT}/lib/*.jar on the classpath and runs the handler named by CMD.
-FROM public.ecr.aws/lambda/java:17 AS handler
+FROM ${LAMBDA_IMAGE} AS handler
 COPY --from=handler-build /src/handler/target/sample-function.jar ${LAMBDA_TASK_ROOT}/lib/
+CMD ["io.lambdaingress.handler.sample.SampleFunction::handleRequest"]
+
+# The same function on any JRE image: AWS's runtime interface client (com.amazonaws.services.lambda.runtime.
+# api.client.AWSLambda) speaks the Lambda Runtime API and runs the handler named by CMD. Lambda runs it as it
+# runs the image above; locally, the Runtime Interface Emulator runs it (docs/handler.md).
+FROM ${JRE_IMAGE} AS handler-on-jre
+COPY --from=handler-build /src/handler/target/sample-function.jar /src/handler/target/ric/ /function/
+USER 65532:65532
+ENTRYPOINT ["java", "-cp", "/function/*", "com.amazonaws.services.lambda.runtime.api.client.AWSLambda"]
 CMD ["io.lambdaingress.handler.sample.SampleFunction::handleRequest"]
 
 # ---- operator: the Kubernetes operator, run by the Helm chart's Deployment ------------------------------
 
-FROM maven:3.9-eclipse-temurin-17 AS operator-build
+FROM ${BUILD_IMAGE} AS operator-build
 WORKDIR /src
 # Poms first (every module's: the parent lists them all), so the dependency layer survives source edits.
 COPY pom.xml ./
@@ -36,7 +57,7 @@ RUN mvn -B -ntp -q -pl operator -am package -Dmaven.test.skip=true
 
 # A JRE and the shaded jar, nothing else: no JDK, no Maven, no sources. The numeric non-root user is the
 # chart's runAsUser, so Kubernetes can verify runAsNonRoot without an /etc/passwd entry.
-FROM eclipse-temurin:17-jre AS operator
+FROM ${JRE_IMAGE} AS operator
 COPY --from=operator-build /src/operator/target/lambda-ingress-operator.jar /app/lambda-ingress-operator.jar
 USER 65532:65532
 # /metrics, /healthz, /readyz (LAMBDA_INGRESS_HTTP_PORT).

@@ -4,6 +4,9 @@
 # and moto does not; docs/testing.md). AWS_ENDPOINT_URL is the layer; MOTO_ENDPOINT_URL is moto alone, same state.
 #
 #   dev/local-env.sh up       start everything (or do nothing when it is already up); prints how to use it
+#   dev/local-env.sh up --node  the same plus a node (kubelet + containerd, dev/node.sh) on which pods run;
+#                             needs root; the API server and AWS listen on the node's bridge address 10.244.0.1
+#   dev/local-env.sh import ARCHIVE...  load OCI image archives (dev/images.sh save) into the node's containerd
 #   dev/local-env.sh down     stop exactly what `up` started (recorded pids) and remove its state
 #   dev/local-env.sh status   say what runs; exit 0 when all is up, 3 when nothing is, 1 when partly
 #
@@ -18,6 +21,9 @@ dir=${LOCAL_ENV_DIR:-"$repo/target/local-env"}
 pids="$dir/pids"
 logs="$dir/logs"
 components=(etcd kube-apiserver moto)
+# shellcheck source=dev/node.sh
+. "$repo/dev/node.sh"
+[ -d "$dir/node" ] && components+=("${node_components[@]}")
 
 say() { echo "local-env: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -38,15 +44,28 @@ alive() {
 }
 
 stop_all() {
-  local name pid
-  for name in "${components[@]}"; do
+  node_down
+  stop_components "${components[@]}"
+}
+
+stop_components() {
+  local name pid running=()
+  # TERM to all at once, then wait for each (up to $STOP_GRACE s in all, default 5) and KILL what is left.
+  for name in "$@"; do
     if alive "$name"; then
       pid=$(cat "$pids/$name")
       kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -KILL "$pid" 2>/dev/null || true
-      say "stopped $name (pid $pid)"
+      running+=("$name:$pid")
     fi
+  done
+  local deadline=$(( $(date +%s) + ${STOP_GRACE:-5} ))
+  for name in "${running[@]}"; do
+    pid=${name#*:}
+    # (a zombie has exited: init reaps it when it can)
+    while kill -0 "$pid" 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null \
+      && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    say "stopped ${name%%:*} (pid $pid)"
   done
 }
 
@@ -82,7 +101,8 @@ gen_certs() {
     openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=lambda-ingress-local-ca" \
       -keyout ca.key -out ca.crt
     openssl req -newkey rsa:2048 -nodes -subj "/CN=kube-apiserver" -keyout apiserver.key -out apiserver.csr
-    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc\n' > san.ext
+    # 10.96.0.1: the kubernetes Service's address, how pods on the node reach the API server.
+    printf 'subjectAltName=IP:127.0.0.1,IP:%s,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc\n' "$node_ip" > san.ext
     openssl x509 -req -in apiserver.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 30 -extfile san.ext -out apiserver.crt
     openssl req -newkey rsa:2048 -nodes -subj "/O=system:masters/CN=admin" -keyout admin.key -out admin.csr
     openssl x509 -req -in admin.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 30 -out admin.crt
@@ -92,14 +112,14 @@ gen_certs() {
 }
 
 write_kubeconfig() {
-  local port=$1 c="$dir/certs"
+  local host=$1 port=$2 c="$dir/certs"
   cat >"$dir/kubeconfig" <<EOF
 apiVersion: v1
 kind: Config
 clusters:
 - name: local
   cluster:
-    server: https://127.0.0.1:$port
+    server: https://$host:$port
     certificate-authority-data: $(base64 -w0 "$c/ca.crt")
 users:
 - name: admin
@@ -134,6 +154,8 @@ up() {
     rm -rf "$dir"
   fi
 
+  local node=${1:-} host=127.0.0.1
+  [ "$node" = --node ] && { node_need; mkdir -p "$dir"; node_net_up; host=$node_ip; components+=("${node_components[@]}"); }
   ensure_moto
   local bin
   bin=$("$repo/dev/testenv/build.sh") || die "could not build kube-apiserver/etcd (see above)"
@@ -148,42 +170,47 @@ up() {
     --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
     --listen-peer-urls "http://127.0.0.1:$etcd_peer" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer" \
     --initial-cluster "local=http://127.0.0.1:$etcd_peer" --unsafe-no-fsync --log-level warn
-  start moto python3 "$repo/dev/aws-rules/aws_rules.py" --port "$aws_port" --moto-port "$moto_port"
+  start moto python3 "$repo/dev/aws-rules/aws_rules.py" --host "$host" --port "$aws_port" --moto-port "$moto_port"
   wait_for etcd 60 curl -sf "http://127.0.0.1:$etcd_port/health"
 
-  local c="$dir/certs"
+  local c="$dir/certs" node_flags=(--bind-address 127.0.0.1 --advertise-address 127.0.0.1 --endpoint-reconciler-type none)
+  # On the node the kubernetes Service's endpoint is the bridge address; logs/exec reach the kubelet by its IP.
+  [ "$node" = --node ] && node_flags=(--bind-address "$host" --advertise-address "$host"
+    --kubelet-preferred-address-types InternalIP,Hostname
+    --kubelet-client-certificate "$c/admin.crt" --kubelet-client-key "$c/admin.key")
   # Admission and authorization as in a real cluster: the default admission plugins, RBAC on.
   # --endpoint-reconciler-type=none: the apiserver would otherwise try to publish 127.0.0.1 as the
   # kubernetes Service endpoint, which endpoint validation refuses (loopback), logging errors forever.
   start kube-apiserver "$bin/kube-apiserver" \
     --etcd-servers "http://127.0.0.1:$etcd_port" \
-    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$api_port" \
+    "${node_flags[@]}" --secure-port "$api_port" \
     --cert-dir "$c" --tls-cert-file "$c/apiserver.crt" --tls-private-key-file "$c/apiserver.key" \
     --client-ca-file "$c/ca.crt" \
-    --service-account-issuer "https://127.0.0.1:$api_port" \
+    --service-account-issuer "https://$host:$api_port" \
     --service-account-key-file "$c/sa.pub" --service-account-signing-key-file "$c/sa.key" \
     --authorization-mode RBAC \
     --service-cluster-ip-range 10.96.0.0/24 \
-    --endpoint-reconciler-type none \
     --allow-privileged=true --profiling=false
-  write_kubeconfig "$api_port"
+  write_kubeconfig "$host" "$api_port"
   wait_for kube-apiserver 120 curl -sf --cacert "$c/ca.crt" --cert "$c/admin.crt" --key "$c/admin.key" \
-    "https://127.0.0.1:$api_port/readyz"
-  wait_for moto 60 curl -sf "http://127.0.0.1:$aws_port/_rules"
+    "https://$host:$api_port/readyz"
+  wait_for moto 60 curl -sf "http://$host:$aws_port/_rules"
+  [ "$node" = --node ] && node_up "$bin"
 
   cat >"$dir/env.sh" <<EOF
 # Written by dev/local-env.sh up; source it to talk to the local world.
 export KUBECONFIG="$dir/kubeconfig"
 # moto behind the AWS rules layer (dev/aws-rules): what everything talks to
-export AWS_ENDPOINT_URL="http://127.0.0.1:$aws_port"
+export AWS_ENDPOINT_URL="http://$host:$aws_port"
 # moto alone, the same state: only for tests that show what moto by itself accepts
-export MOTO_ENDPOINT_URL="http://127.0.0.1:$moto_port"
+export MOTO_ENDPOINT_URL="http://$host:$moto_port"
 export AWS_REGION="us-east-1"
 export AWS_DEFAULT_REGION="us-east-1"  # the AWS CLI v1 reads only this one
 export AWS_ACCESS_KEY_ID="testing"
 export AWS_SECRET_ACCESS_KEY="testing"
 EOF
-  say "up: kube-apiserver https://127.0.0.1:$api_port, etcd http://127.0.0.1:$etcd_port, AWS (rules layer) http://127.0.0.1:$aws_port, moto alone http://127.0.0.1:$moto_port"
+  [ "$node" = --node ] && printf '# pods run on this node (dev/node.sh)\nexport LOCAL_ENV_NODE="%s"\n' "$node_name" >> "$dir/env.sh"
+  say "up: kube-apiserver https://$host:$api_port, etcd http://127.0.0.1:$etcd_port, AWS (rules layer) http://$host:$aws_port, moto alone http://$host:$moto_port"
   print_usage
 }
 
@@ -215,8 +242,12 @@ status() {
 }
 
 case "${1:-}" in
-  up) up ;;
+  up) up "${2:-}" ;;
+  import)
+    shift
+    [ -d "$dir/node" ] && alive containerd || die "no node is up in $dir (dev/local-env.sh up --node)"
+    node_import "$@" ;;
   down) down ;;
   status) status ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  *) echo "usage: $0 up [--node]|import ARCHIVE...|down|status" >&2; exit 2 ;;
 esac

@@ -551,8 +551,9 @@ def main():
     parser.add_argument("--port", type=int, required=True, help="moto behind the AWS rules")
     parser.add_argument("--moto-port", type=int, required=True, help="moto alone (same state)")
     args = parser.parse_args()
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
-        sys.exit("aws_rules: loopback only")
+    # 10.244.0.1: the local node's bridge address (dev/node.sh), an address of this machine its pods can reach.
+    if args.host not in ("127.0.0.1", "localhost", "::1", "10.244.0.1"):
+        sys.exit("aws_rules: loopback (or the local node's bridge address) only")
     os.environ.setdefault("MOTO_PORT", str(args.port))
     moto = DomainDispatcherApplication(create_backend_app)
     servers = [make_server(args.host, args.port, RulesApp(moto), threaded=True),

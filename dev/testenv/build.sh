@@ -7,14 +7,19 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# `build.sh node`: the same for the node's binaries (kubelet, kube-scheduler, kube-controller-manager,
+# kube-proxy, pause), a module of their own in node/ so this one's key stays put.
+[ "${1:-}" = node ] && here="$here/node"
+# Every directory under cmd/ is one binary.
+mapfile -t binaries < <(cd "$here/cmd" && ls)
 cache_root=${LAMBDA_INGRESS_CACHE:-"$HOME/.cache/lambda-ingress"}/testenv
 
 command -v go >/dev/null || { echo "build.sh: Go is required to build kube-apiserver and etcd (none on PATH)" >&2; exit 1; }
 
-key=$( { cat "$here/go.mod" "$here/go.sum" "$here/build.sh"; find "$here/cmd" -name '*.go' -print0 | sort -z | xargs -0 cat; go env GOVERSION GOOS GOARCH; } | sha256sum | cut -c1-16)
+key=$( { cat "$here/go.mod" "$here/go.sum" "${BASH_SOURCE[0]}"; find "$here/cmd" -name '*.go' -print0 | sort -z | xargs -0 cat; go env GOVERSION GOOS GOARCH; } | sha256sum | cut -c1-16)
 bin_dir="$cache_root/$key"
 
-complete() { [ -x "$bin_dir/kube-apiserver" ] && [ -x "$bin_dir/etcd" ]; }
+complete() { local b; for b in "${binaries[@]}"; do [ -x "$bin_dir/$b" ] || return 1; done; }
 
 if complete; then echo "$bin_dir"; exit 0; fi
 
@@ -29,14 +34,14 @@ if complete; then echo "$bin_dir"; exit 0; fi
 work=$(mktemp -d "$cache_root/.build-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 log="$work/build.log"
-echo "build.sh: building kube-apiserver and etcd from Go modules into $bin_dir" >&2
+echo "build.sh: building ${binaries[*]} from Go modules into $bin_dir" >&2
 echo "build.sh: first build only; it takes several minutes on 2 cores (log: $cache_root/last-build.log)" >&2
 start=$(date +%s)
 (
   cd "$here"
   go mod download
   # -v prints each package as it is compiled: count them so a long build shows it is moving.
-  go build -v -trimpath -ldflags='-s -w' -o "$work/" ./cmd/kube-apiserver ./cmd/etcd
+  go build -v -trimpath -ldflags='-s -w' -o "$work/" "${binaries[@]/#/./cmd/}"
 ) > >(tee "$log" | awk '{ n++; if (n % 200 == 0) { printf "build.sh:   %d packages compiled\n", n > "/dev/stderr"; fflush("/dev/stderr") } }') 2>&1 || {
   cp "$log" "$cache_root/last-build.log" 2>/dev/null || true
   echo "build.sh: build failed; see $cache_root/last-build.log" >&2
@@ -45,7 +50,7 @@ start=$(date +%s)
 wait # let the progress reader drain
 cp "$log" "$cache_root/last-build.log"
 mkdir -p "$bin_dir.tmp"
-mv "$work/kube-apiserver" "$work/etcd" "$bin_dir.tmp/"
+mv "${binaries[@]/#/$work/}" "$bin_dir.tmp/"
 rm -rf "$bin_dir" && mv "$bin_dir.tmp" "$bin_dir"
 echo "build.sh: built in $(( $(date +%s) - start ))s" >&2
 echo "$bin_dir"

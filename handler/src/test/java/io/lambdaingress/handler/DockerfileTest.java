@@ -15,7 +15,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * There is no Docker engine here, so the targets of the top-level Dockerfile are checked as text: the
+ * The targets of the top-level Dockerfile checked as text (dev/images.sh builds and HandlerImageIT and
+ * OperatorImageIT run them; this test needs no container engine): the
  * stages exist, the handler's final stage is the Lambda Java base image with nothing but the function's jar,
  * and its CMD names a handler class that Lambda can instantiate; the operator's final stage is a JRE with
  * nothing but the operator's jar, run as a numeric non-root user; the .dockerignore lets in what the COPY
@@ -35,6 +36,8 @@ class DockerfileTest {
 
     private static Map<String, Stage> stages() throws IOException {
         Map<String, Stage> stages = new LinkedHashMap<>();
+        // ARGs before the first FROM: the base images, whose defaults are what users build on.
+        Map<String, String> globalArgs = new LinkedHashMap<>();
         List<String> current = null;
         StringBuilder pending = new StringBuilder();
         for (String raw : Files.readAllLines(DOCKERFILE)) {
@@ -48,6 +51,14 @@ class DockerfileTest {
             }
             String instruction = pending.append(line).toString().replaceAll("\\s+", " ");
             pending.setLength(0);
+            if (current == null && instruction.startsWith("ARG ") && instruction.contains("=")) {
+                String[] nameValue = instruction.substring("ARG ".length()).split("=", 2);
+                globalArgs.put(nameValue[0], nameValue[1]);
+                continue;
+            }
+            for (Map.Entry<String, String> arg : globalArgs.entrySet()) {
+                instruction = instruction.replace("${" + arg.getKey() + "}", arg.getValue());
+            }
             if (instruction.toUpperCase().startsWith("FROM ")) {
                 // FROM [--platform=...] IMAGE [AS NAME]; other targets (the operator's) may use any form.
                 List<String> words = java.util.Arrays.stream(instruction.split(" ")).filter(w -> !w.startsWith("--")).toList();
@@ -97,6 +108,20 @@ class DockerfileTest {
         assertTrue(type.getConstructor().newInstance() instanceof RequestStreamHandler);
     }
 
+    /** AWS's "alternative base image" route: a JRE, the function's jar and the runtime interface client. */
+    @Test
+    void theHandlerOnJreTargetRunsTheSameHandlerThroughTheRuntimeInterfaceClient() throws IOException {
+        Stage handler = stages().get("handler-on-jre");
+        assertTrue(handler != null, "a handler-on-jre target");
+        assertEquals(stages().get("operator").image(), handler.image(), "the same JRE image as the operator's");
+        assertEquals(List.of("COPY --from=handler-build /src/handler/target/sample-function.jar /src/handler/target/ric/ /function/"),
+                handler.named("COPY"));
+        assertEquals(List.of(), handler.named("RUN"), "nothing is installed or built in the final stage");
+        assertEquals(List.of("ENTRYPOINT [\"java\", \"-cp\", \"/function/*\", \"com.amazonaws.services.lambda.runtime.api.client.AWSLambda\"]"),
+                handler.named("ENTRYPOINT"));
+        assertEquals(stages().get("handler").named("CMD"), handler.named("CMD"), "the same handler as on Lambda's base image");
+    }
+
     @Test
     void theOperatorIsBuiltInItsOwnStage() throws IOException {
         Stage build = stages().get("operator-build");
@@ -136,11 +161,13 @@ class DockerfileTest {
 
     @Test
     void noFinalStageCarriesBuildTools() throws IOException {
-        for (String target : List.of("handler", "operator")) {
+        Map<String, String> buildStageOf = Map.of("handler", "handler-build", "handler-on-jre", "handler-build",
+                "operator", "operator-build");
+        for (String target : buildStageOf.keySet()) {
             Stage stage = stages().get(target);
             String image = stage.image().toLowerCase();
             assertTrue(!image.contains("maven") && !image.contains("jdk") && !image.contains("gradle"), target + ": " + image);
-            assertTrue(stage.named("COPY").stream().allMatch(copy -> copy.startsWith("COPY --from=" + target + "-build ")),
+            assertTrue(stage.named("COPY").stream().allMatch(copy -> copy.startsWith("COPY --from=" + buildStageOf.get(target) + " ")),
                     target + " copies only from its build stage: " + stage.named("COPY"));
         }
     }

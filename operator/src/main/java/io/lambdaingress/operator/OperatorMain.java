@@ -1,5 +1,7 @@
 package io.lambdaingress.operator;
 
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -19,9 +21,13 @@ import io.lambdaingress.operator.aws.StsIdentityClient;
 import io.lambdaingress.operator.reconciler.LambdaIngressReconciler;
 import io.lambdaingress.operator.reconciler.OrphanSweep;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 /**
  * {@code java -jar lambda-ingress-operator.jar}: runs the operator against the current kubeconfig (or the
@@ -37,6 +43,12 @@ public final class OperatorMain {
     OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
     KubernetesClient kubernetes = new KubernetesClientBuilder().build();
     String unusable = whyTheClusterCannotServe(kubernetes);
+    if (unusable == null) {
+      unusable = whyTheOperatorCannotWatch(kubernetes, settings);
+    }
+    if (unusable == null) {
+      unusable = whyThereIsNoAwsRegion();
+    }
     if (unusable != null) {
       // One line a person can act on, not JOSDK's informer stack trace.
       System.err.println("lambda-ingress-operator: " + unusable);
@@ -91,6 +103,46 @@ public final class OperatorMain {
     }
     return "the LambdaIngress CRD (lambdaingresses.lambdaingress.io, v1alpha1) is not installed in the cluster at " + server
         + "; install it with `kubectl apply --server-side -f crds/` (or the Helm chart) and start the operator again";
+  }
+
+  /**
+   * Null when the operator's identity may list and watch LambdaIngress where it is told to watch; otherwise
+   * which permission is missing and where it comes from. Asked with SelfSubjectAccessReview (any identity may).
+   */
+  static String whyTheOperatorCannotWatch(KubernetesClient kubernetes, OperatorSettings settings) {
+    List<String> scopes = settings.namespaces().isEmpty() ? Collections.singletonList(null)
+        : settings.namespaces().stream().sorted().toList();
+    for (String namespace : scopes) {
+      for (String verb : List.of("list", "watch")) {
+        SelfSubjectAccessReview review =
+            new SelfSubjectAccessReviewBuilder()
+                .withNewSpec().withNewResourceAttributes().withGroup("lambdaingress.io").withResource("lambdaingresses")
+                .withVerb(verb).withNamespace(namespace).endResourceAttributes().endSpec().build();
+        try {
+          if (!kubernetes.authorization().v1().selfSubjectAccessReview().create(review).getStatus().getAllowed()) {
+            return "may not " + verb + " lambdaingresses.lambdaingress.io " + (namespace == null ? "in all namespaces" : "in namespace " + namespace)
+                + "; grant it with the chart's RBAC (rbac.create=true) or a (Cluster)Role bound to the operator's service account"
+                + (namespace == null ? ", or set LAMBDA_INGRESS_WATCH_NAMESPACES (chart: watchNamespaces)" : "");
+          }
+        } catch (KubernetesClientException e) {
+          return "cannot ask the Kubernetes API server whether the operator may " + verb + " lambdaingresses (" + cause(e) + ")";
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Null when the SDK finds a region; otherwise one line naming the settings, instead of the SDK's message
+   * listing every provider of its chain (thrown later by the first client built).
+   */
+  static String whyThereIsNoAwsRegion() {
+    try {
+      new DefaultAwsRegionProviderChain().getRegion();
+      return null;
+    } catch (SdkClientException e) {
+      return "no AWS region: set AWS_REGION (chart: --set aws.region=<region>; the IRSA webhook sets it on EKS)";
+    }
   }
 
   /** fabric8 says "An error has occurred."; the JDK's causes below often carry no message, only their class. */

@@ -1,8 +1,6 @@
 package io.lambdaingress.operator.testing;
 
-import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -63,16 +61,10 @@ public final class LocalWorldExtension implements BeforeAllCallback, ParameterRe
       String configured = System.getenv("LOCAL_ENV_DIR");
       Path developerWorld = configured != null ? Path.of(configured) : repo.resolve("target/local-env");
       Session session;
-      if (run(repo, developerWorld, "status", 1) == 0) {
+      if (LocalEnvScript.run(developerWorld, 1, "status") == 0) {
         session = new Session(repo, LocalWorld.fromEnvFile(developerWorld), false);
       } else {
-        Path own = repo.resolve("target/it-env");
-        int rc = run(repo, own, "up", UP_TIMEOUT_MINUTES);
-        if (rc != 0) {
-          throw new IllegalStateException(
-              "dev/local-env.sh up failed (exit " + rc + "); its logs are in " + own.resolve("logs"));
-        }
-        session = new Session(repo, LocalWorld.fromEnvFile(own), true);
+        session = new Session(repo, LocalEnvScript.up(repo.resolve("target/it-env"), UP_TIMEOUT_MINUTES), true);
       }
       session.world.exportAwsSettingsToSystemProperties();
       return session;
@@ -81,32 +73,9 @@ public final class LocalWorldExtension implements BeforeAllCallback, ParameterRe
     @Override
     public void close() {
       if (owned) {
-        run(repo, world.directory(), "down", 2);
+        LocalEnvScript.run(world.directory(), 2, "down");
       }
     }
 
-    private static int run(Path repo, Path envDir, String verb, long timeoutMinutes) {
-      ProcessBuilder pb = new ProcessBuilder("bash", repo.resolve("dev/local-env.sh").toString(), verb)
-          .directory(repo.toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.INHERIT);
-      pb.environment().put("LOCAL_ENV_DIR", envDir.toAbsolutePath().toString());
-      if ("status".equals(verb)) {
-        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-      }
-      try {
-        Process p = pb.start();
-        if (!p.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
-          p.destroyForcibly();
-          throw new IllegalStateException("dev/local-env.sh " + verb + " did not finish within " + timeoutMinutes + " min");
-        }
-        return p.exitValue();
-      } catch (IOException e) {
-        throw new IllegalStateException("cannot run dev/local-env.sh " + verb, e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while running dev/local-env.sh " + verb, e);
-      }
-    }
   }
 }

@@ -1,0 +1,236 @@
+package io.lambdaingress.operator.chart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.marcnuri.helm.Helm;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.lambdaingress.operator.testing.ArticlePrerequisites;
+import io.lambdaingress.operator.testing.LocalNode;
+import io.lambdaingress.operator.testing.LocalWorld;
+import io.lambdaingress.operator.testing.OperatorHarness;
+import io.lambdaingress.operator.testing.WithLocalNode;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.iam.IamClient;
+
+/**
+ * {@code helm install} of the chart on the local node, the way users run it: the operator image (dev/images.sh)
+ * as two pods whose probes decide readiness, one of them holding the Lease, in a namespace that enforces the
+ * "restricted" Pod Security Standard, with AWS credentials the EKS way (IRSA: the role annotation, the env and
+ * projected token amazon-eks-pod-identity-webhook would add, here through the chart's extraEnv/extraVolumes)
+ * and moto on the node's bridge address. The operator finds the API server by in-cluster config (the
+ * kubernetes Service, through kube-proxy).
+ */
+@WithLocalNode
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ChartOnNodeIT {
+
+  private static final String AUDIENCE = "sts.amazonaws.com";
+  private static final String TOKEN_DIR = "/var/run/secrets/eks.amazonaws.com/serviceaccount";
+  private static final String RELEASE = "lambda-ingress-operator";
+  private static final String SELECTOR_LABEL = "app.kubernetes.io/name";
+
+  private static LocalNode node;
+  private static KubernetesClient admin;
+  private static String ns;
+  private static String roleName;
+  private static ArticlePrerequisites article;
+
+  @BeforeAll
+  static void install(LocalNode localNode) throws IOException {
+    node = localNode;
+    LocalWorld world = node.world();
+    admin = world.adminClient();
+    Path images = LocalWorld.repoRoot().resolve("target/node-images");
+    run(LocalWorld.repoRoot().resolve("dev/images.sh").toString(), "save", images.toString());
+    node.importImages(images.resolve("lambda-ingress-operator.tar"));
+
+    ns = LocalWorld.uniqueName("chart-node");
+    admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
+        .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+        .addToLabels("pod-security.kubernetes.io/enforce-version", "latest").endMetadata().build()).create();
+    article = ArticlePrerequisites.create(world.awsRegion());
+    roleName = LocalWorld.uniqueName("node-operator");
+    String roleArn = createOperatorRole(world);
+
+    Path values = Files.writeString(LocalWorld.repoRoot().resolve("target/node-chart-values.yaml"), """
+        clusterName: %s
+        aws: {region: %s}
+        resyncPeriodSeconds: 10
+        # A whole core each while the JVM starts: with the chart's 100m (cpu.shares 102) a busy 2-core machine
+        # starves it past the liveness probe's first failures.
+        resources: {requests: {cpu: "1", memory: 256Mi}, limits: {memory: 512Mi}}
+        image: {repository: localhost/lambda-ingress-operator, tag: dev, pullPolicy: Never}
+        serviceAccount: {roleArn: "%s"}
+        # What amazon-eks-pod-identity-webhook adds to a pod of a ServiceAccount with that annotation.
+        extraEnv:
+          - {name: AWS_ENDPOINT_URL, value: "%s"}
+          - {name: AWS_ROLE_ARN, value: "%s"}
+          - {name: AWS_WEB_IDENTITY_TOKEN_FILE, value: %s/token}
+          - {name: AWS_STS_REGIONAL_ENDPOINTS, value: regional}
+          - {name: AWS_DEFAULT_REGION, value: %s}
+        extraVolumes:
+          - name: aws-iam-token
+            projected:
+              sources:
+                - serviceAccountToken: {audience: %s, expirationSeconds: 86400, path: token}
+        extraVolumeMounts:
+          - {name: aws-iam-token, mountPath: %s, readOnly: true}
+        """.formatted(LocalWorld.uniqueName("node"), world.awsRegion(), roleArn, world.awsEndpoint(), roleArn, TOKEN_DIR,
+        world.awsRegion(), AUDIENCE, TOKEN_DIR));
+    new Helm(ChartRender.CHART).install().withName(RELEASE).withNamespace(ns).withKubeConfig(world.kubeconfig())
+        .withValuesFile(values).waitReady().withTimeout(300).call();
+  }
+
+  @AfterAll
+  static void uninstall() {
+    if (admin != null) {
+      Helm.uninstall(RELEASE).withNamespace(ns).withKubeConfig(node.world().kubeconfig()).ignoreNotFound().call();
+      admin.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void twoPodsAreReadyByTheirProbesAndOneHoldsTheLease() {
+    List<Pod> pods = operatorPods();
+    assertThat(pods).hasSize(2).allSatisfy(p -> {
+      assertThat(p.getSpec().getNodeName()).isEqualTo(LocalNode.NAME);
+      assertThat(p.getSpec().getContainers().get(0).getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+      assertThat(p.getStatus().getConditions()).anySatisfy(c -> {
+        assertThat(c.getType()).isEqualTo("Ready");
+        assertThat(c.getStatus()).isEqualTo("True");
+      });
+    });
+    assertThat(leaderPod()).as("the Lease holder is one of the two pods").isIn(pods.stream().map(p -> p.getMetadata().getName()).toList());
+  }
+
+  /** Admitted under "restricted" (the namespace enforces it), and the kernel shows it on the running process. */
+  @Test
+  @Order(2)
+  void theRestrictedSecurityContextIsInForce() throws IOException {
+    for (Pod pod : operatorPods()) {
+      Path proc = Path.of("/proc", String.valueOf(containerPid(pod)));
+      String status = Files.readString(proc.resolve("status"));
+      assertThat(status).as("runAsUser 65532").containsPattern("(?m)^Uid:\\s+65532\\s+65532\\s+65532\\s+65532$")
+          .as("allowPrivilegeEscalation: false").containsPattern("(?m)^NoNewPrivs:\\s+1$")
+          .as("capabilities: drop ALL").containsPattern("(?m)^CapEff:\\s+0+$")
+          .as("seccompProfile: RuntimeDefault").containsPattern("(?m)^Seccomp:\\s+2$");
+      String rootMount = Files.readAllLines(proc.resolve("mountinfo")).stream().filter(l -> l.split(" ")[4].equals("/"))
+          .findFirst().orElseThrow();
+      assertThat(rootMount.split(" ")[5]).as("readOnlyRootFilesystem").startsWith("ro");
+    }
+  }
+
+  @Test
+  @Order(3)
+  void theArticleStackConvergesWithIrsaCredentialsAndTheLogsAreStructured() {
+    applyAndAwaitReady("article", "10.20.0.231");
+    String log = admin.pods().inNamespace(ns).withName(leaderPod()).getLog();
+    assertThat(log).as("kubectl logs of the leader")
+        .containsPattern("AWS identity \\{.*arn=arn:aws:sts::\\d+:assumed-role/" + roleName + "/.*credentials=[^,}]*WEB_ID")
+        .containsPattern("aws write .*action=\\w+.*object=" + ns + "/article");
+  }
+
+  /**
+   * The PodDisruptionBudget lets one pod go and holds the other; the evicted leader's Lease passes to the other
+   * pod, which converges a new object.
+   */
+  @Test
+  @Order(4)
+  void evictingTheLeaderIsBoundedByThePdbAndTheOtherPodTakesOver() {
+    PodDisruptionBudget pdb = admin.policy().v1().podDisruptionBudget().inNamespace(ns).list().getItems().get(0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> admin.resource(pdb).get().getStatus().getDisruptionsAllowed() == 1);
+    String leader = leaderPod();
+    String other = operatorPods().stream().map(p -> p.getMetadata().getName()).filter(n -> !n.equals(leader)).findFirst().orElseThrow();
+
+    assertThat(evict(leader)).as("first eviction").isTrue();
+    // fabric8 answers false for the API server's 429 TooManyRequests: the budget forbids it
+    assertThat(evict(other)).as("second eviction, while the first pod is replaced").isFalse();
+
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> other.equals(leaderPod()));
+    applyAndAwaitReady("after-failover", "10.20.0.232");
+  }
+
+  private static boolean evict(String pod) {
+    return admin.pods().inNamespace(ns).withName(pod).evict();
+  }
+
+  private static List<Pod> operatorPods() {
+    return admin.pods().inNamespace(ns).withLabel(SELECTOR_LABEL, "lambda-ingress-operator").list().getItems().stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+  }
+
+  /** The pod whose identity ("pod name-random") holds the Lease. */
+  private static String leaderPod() {
+    var lease = admin.leases().inNamespace(ns).withName("lambda-ingress-operator").get();
+    String holder = lease == null ? null : lease.getSpec().getHolderIdentity();
+    return holder == null ? null : holder.substring(0, holder.lastIndexOf('-'));
+  }
+
+  private static void applyAndAwaitReady(String name, String staticIp) {
+    String yaml = article.articleStack(ns, name).replace("10.20.0.10", staticIp);
+    admin.genericKubernetesResources(OperatorHarness.LAMBDA_INGRESSES).inNamespace(ns)
+        .load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).serverSideApply();
+    admin.genericKubernetesResources(OperatorHarness.LAMBDA_INGRESSES).inNamespace(ns).withName(name)
+        .waitUntilCondition(r -> r != null && "True".equals(OperatorHarness.readyCondition(r).get("status")), 120, TimeUnit.SECONDS);
+  }
+
+  /** The operator container's process on this machine, from the node's containerd. */
+  private static long containerPid(Pod pod) {
+    String id = pod.getStatus().getContainerStatuses().get(0).getContainerID().replaceFirst("^containerd://", "");
+    String tasks = run("ctr", "--address", node.world().directory().resolve("node/containerd/containerd.sock").toString(),
+        "-n", "k8s.io", "tasks", "ls");
+    return tasks.lines().filter(l -> l.startsWith(id)).map(l -> Long.parseLong(l.split("\\s+")[1])).findFirst().orElseThrow();
+  }
+
+  /** An IAM role for the operator trusting the cluster's ServiceAccount tokens (docs/install.md step 3a), its policy inline. */
+  private static String createOperatorRole(LocalWorld world) throws IOException {
+    String issuer = world.kubeConfig().getMasterUrl().replaceFirst("^https://", "").replaceFirst("/$", "");
+    String trust = """
+        {"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+          "Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/%1$s"},
+          "Action":"sts:AssumeRoleWithWebIdentity",
+          "Condition":{"StringEquals":{"%1$s:sub":"system:serviceaccount:%2$s:%3$s","%1$s:aud":"%4$s"}}}]}"""
+        .formatted(issuer, ns, RELEASE, AUDIENCE);
+    String policy = Files.readString(LocalWorld.repoRoot().resolve("docs/iam-policy.json"));
+    try (IamClient iam = IamClient.builder().region(Region.AWS_GLOBAL).build()) {
+      String arn = iam.createRole(r -> r.roleName(roleName).assumeRolePolicyDocument(trust)).role().arn();
+      iam.putRolePolicy(r -> r.roleName(roleName).policyName("LambdaIngressOperator").policyDocument(policy));
+      return arn;
+    }
+  }
+
+  private static String run(String... command) {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+        throw new IllegalStateException(String.join(" ", command) + " failed:\n" + out);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

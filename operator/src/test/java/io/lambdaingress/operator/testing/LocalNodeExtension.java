@@ -1,0 +1,93 @@
+package io.lambdaingress.operator.testing;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Gives a test class the local node ({@link LocalNode}) for its duration.
+ *
+ * <ul>
+ *   <li>If the developer's world ({@code $LOCAL_ENV_DIR}, default {@code <repo>/target/local-env}) is up with a node
+ *       ({@code dev/local-env.sh up --node}), the class uses it and leaves it running.
+ *   <li>Otherwise it runs {@code dev/local-env.sh up --node} in {@code <repo>/target/node-env} and {@code down} after
+ *       the class: one node per machine (its bridge and addresses are fixed), so it does not outlive the class.
+ * </ul>
+ *
+ * The AWS SDK's system properties point at the node's AWS endpoint for the class and are restored after it,
+ * since the loopback world of the other integration tests ({@link LocalWorldExtension}) set them for the JVM.
+ */
+public final class LocalNodeExtension implements BeforeAllCallback, ParameterResolver {
+
+  private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(LocalNodeExtension.class);
+  private static final long UP_TIMEOUT_MINUTES = 40;
+  private static final List<String> AWS_PROPERTIES = List.of("aws.region", "aws.accessKeyId", "aws.secretAccessKey", "aws.endpointUrl");
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    node(context);
+  }
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+    Class<?> type = parameterContext.getParameter().getType();
+    return type == LocalNode.class || type == LocalWorld.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+    LocalNode node = node(extensionContext);
+    return parameterContext.getParameter().getType() == LocalNode.class ? node : node.world();
+  }
+
+  private static LocalNode node(ExtensionContext context) {
+    ExtensionContext classContext = context.getTestClass().isPresent() && context.getTestMethod().isPresent()
+        ? context.getParent().orElseThrow() : context;
+    return classContext.getStore(NS).getOrComputeIfAbsent(Session.class, k -> Session.open(), Session.class).node;
+  }
+
+  private static final class Session implements AutoCloseable {
+    private final LocalNode node;
+    private final boolean owned;
+    private final Map<String, String> previousProperties = new HashMap<>();
+
+    private Session(LocalWorld world, boolean owned) {
+      this.node = new LocalNode(world);
+      this.owned = owned;
+      AWS_PROPERTIES.forEach(p -> previousProperties.put(p, System.getProperty(p)));
+      world.exportAwsSettingsToSystemProperties();
+    }
+
+    static Session open() {
+      Path repo = LocalWorld.repoRoot();
+      String configured = System.getenv("LOCAL_ENV_DIR");
+      Path developerWorld = configured != null ? Path.of(configured) : repo.resolve("target/local-env");
+      if (LocalEnvScript.run(developerWorld, 1, "status") == 0) {
+        LocalWorld world = LocalWorld.fromEnvFile(developerWorld);
+        if (world.environment().containsKey("LOCAL_ENV_NODE")) {
+          return new Session(world, false);
+        }
+      }
+      return new Session(LocalEnvScript.up(repo.resolve("target/node-env"), UP_TIMEOUT_MINUTES, "--node"), true);
+    }
+
+    @Override
+    public void close() {
+      previousProperties.forEach((p, v) -> {
+        if (v == null) {
+          System.clearProperty(p);
+        } else {
+          System.setProperty(p, v);
+        }
+      });
+      if (owned) {
+        LocalEnvScript.run(node.world().directory(), 3, "down");
+      }
+    }
+  }
+}
