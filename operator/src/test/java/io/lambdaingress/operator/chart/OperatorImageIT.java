@@ -117,11 +117,14 @@ class OperatorImageIT {
       Deployment noRegion = deployment(chart.set("serviceAccount.name", WorkloadIdentityRun.SERVICE_ACCOUNT));
       chart.typedObjects().stream().filter(o -> o instanceof Role || o instanceof RoleBinding)
           .forEach(o -> run.admin().resource(o).fieldManager("helm").forceConflicts().serverSideApply());
-      assertThat(ContainerRun.exitLine(noRegion, run.namespace(), world, serviceAccountFiles(run, WorkloadIdentityRun.SERVICE_ACCOUNT, "region")))
-          .isEqualTo("lambda-ingress-operator: no AWS region: set AWS_REGION (chart: --set aws.region=<region>; the IRSA webhook sets it on EKS)");
-
       Deployment unbound = deployment(chart.set("serviceAccount.name", "unbound").set("aws.region", world.awsRegion()));
-      assertThat(ContainerRun.exitLine(unbound, run.namespace(), world, serviceAccountFiles(run, "unbound", "unbound")))
+      // Both at once: each is a JVM start, the slow part on a loaded machine.
+      Process regionRun = ContainerRun.startToExit(noRegion, run.namespace(), world, serviceAccountFiles(run, WorkloadIdentityRun.SERVICE_ACCOUNT, "region"));
+      Process unboundRun = ContainerRun.startToExit(unbound, run.namespace(), world, serviceAccountFiles(run, "unbound", "unbound"));
+
+      assertThat(ContainerRun.exitLine(regionRun))
+          .isEqualTo("lambda-ingress-operator: no AWS region: set AWS_REGION (chart: --set aws.region=<region>; the IRSA webhook sets it on EKS)");
+      assertThat(ContainerRun.exitLine(unboundRun))
           .startsWith("lambda-ingress-operator: may not list lambdaingresses.lambdaingress.io in namespace " + run.namespace() + ";")
           .contains("rbac.create=true");
     }
@@ -188,12 +191,17 @@ class OperatorImageIT {
       return new ContainerRun(name);
     }
 
-    /** Runs the pod's container to its end; its only output line, after asserting a non-zero exit. */
-    static String exitLine(Deployment deployment, String namespace, LocalWorld world, Path secrets) throws Exception {
+    /** Starts the pod's container in the foreground (removed when it ends), for {@link #exitLine}. */
+    static Process startToExit(Deployment deployment, String namespace, LocalWorld world, Path secrets) throws Exception {
       List<String> run = podRun(deployment, namespace, world, secrets, Map.of());
       run.add(run.indexOf("run") + 1, "--rm");
       Process process = new ProcessBuilder(run).redirectErrorStream(true).start();
       process.getOutputStream().close();
+      return process;
+    }
+
+    /** The container's only output line, after asserting it exited non-zero. */
+    static String exitLine(Process process) throws Exception {
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(process.waitFor()).as("exit code; output:\n" + output).isNotZero();
       assertThat(output.lines().toList()).as("everything the container printed").singleElement();
