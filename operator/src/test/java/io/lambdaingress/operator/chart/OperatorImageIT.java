@@ -50,20 +50,29 @@ class OperatorImageIT {
   private static final String SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
   private static final String IRSA_TOKEN = "/var/run/secrets/eks.amazonaws.com/serviceaccount/token";
 
+  /**
+   * The pod converges the article stack, its probes and /metrics answer; and, in two more containers started
+   * first and run alongside (each a JVM start, the slow part here), start-up errors a person can act on: one
+   * line, a non-zero exit, no stack trace. No region (the chart's aws.region empty, no IRSA webhook); no
+   * permission to watch (a ServiceAccount the chart's RBAC does not bind).
+   */
   @Test
   void runsAsTheChartsPodAndConvergesTheArticleStack(LocalWorld world) throws Exception {
     ContainerRun.build();
     try (WorkloadIdentityRun run = WorkloadIdentityRun.prepare(world, "image")) {
       int port = freePort();
-      List<HasMetadata> objects = ChartRender.withRequiredValues().set("clusterName", run.clusterName())
-          .set("aws.region", world.awsRegion()).set("image.repository", "localhost/lambda-ingress-operator").set("image.tag", "dev")
-          .set("serviceAccount.create", false).set("serviceAccount.name", WorkloadIdentityRun.SERVICE_ACCOUNT)
-          .set("watchNamespaces[0]", run.namespace()).set("resyncPeriodSeconds", 10).set("metrics.port", port)
-          .set("extraEnv[0].name", "AWS_ENDPOINT_URL").set("extraEnv[0].value", run.proxy().endpoint().toString())
-          .release("lambda-ingress", run.namespace()).typedObjects();
+      List<HasMetadata> objects = chart(run, port).set("aws.region", world.awsRegion())
+          .set("serviceAccount.name", WorkloadIdentityRun.SERVICE_ACCOUNT).typedObjects();
       objects.stream().filter(o -> o instanceof Role || o instanceof RoleBinding)
           .forEach(o -> run.admin().resource(o).fieldManager("helm").forceConflicts().serverSideApply());
       Deployment deployment = objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast).findFirst().orElseThrow();
+
+      run.admin().serviceAccounts().inNamespace(run.namespace()).resource(new ServiceAccountBuilder().withNewMetadata()
+          .withName("unbound").endMetadata().build()).create();
+      Process noRegion = ContainerRun.startToExit(deployment(chart(run, freePort()).set("serviceAccount.name", WorkloadIdentityRun.SERVICE_ACCOUNT)),
+          run.namespace(), world, serviceAccountFiles(run, WorkloadIdentityRun.SERVICE_ACCOUNT, "region"));
+      Process unbound = ContainerRun.startToExit(deployment(chart(run, freePort()).set("aws.region", world.awsRegion())
+          .set("serviceAccount.name", "unbound")), run.namespace(), world, serviceAccountFiles(run, "unbound", "unbound"));
 
       Path secrets = serviceAccountFiles(run, WorkloadIdentityRun.SERVICE_ACCOUNT, "pod");
       String roleArn = run.createOperatorRole(LocalWorld.uniqueName("image-operator"), """
@@ -74,7 +83,7 @@ class OperatorImageIT {
       try (ContainerRun operator = ContainerRun.asThePodRuns(deployment, run.namespace(), world, secrets, Map.of(
           "AWS_ROLE_ARN", roleArn, "AWS_WEB_IDENTITY_TOKEN_FILE", IRSA_TOKEN))) {
         Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
-        // The probes as the kubelet would send them: liveness within its initial delay and failure budget.
+        // The probes as the kubelet would send them: each within its initial delay and failure budget.
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         for (Probe probe : List.of(container.getLivenessProbe(), container.getReadinessProbe())) {
           URI uri = URI.create("http://127.0.0.1:" + port + probe.getHttpGet().getPath());
@@ -94,40 +103,23 @@ class OperatorImageIT {
       }
       assertThat(run.signedRequests()).as("AWS calls signed with the IRSA credentials, none with static keys")
           .isNotEmpty().allSatisfy(r -> assertThat(r.accessKeyId()).isNotEqualTo(run.staticAccessKeyId()));
-    }
-  }
 
-  /**
-   * Start-up errors a person can act on, from the image as the chart runs it: one line, a non-zero exit, no
-   * stack trace. No region (the chart's aws.region empty and no IRSA webhook); no permission to watch (the
-   * chart's RBAC not applied).
-   */
-  @Test
-  void startUpErrorsAreOneLineAndANonZeroExit(LocalWorld world) throws Exception {
-    ContainerRun.build();
-    try (WorkloadIdentityRun run = WorkloadIdentityRun.prepare(world, "image-errors")) {
-      // A ServiceAccount no Role is bound to.
-      run.admin().serviceAccounts().inNamespace(run.namespace()).resource(new ServiceAccountBuilder().withNewMetadata()
-          .withName("unbound").endMetadata().build()).create();
-      ChartRender chart = ChartRender.withRequiredValues().set("clusterName", run.clusterName())
-          .set("image.repository", "localhost/lambda-ingress-operator").set("image.tag", "dev").set("serviceAccount.create", false)
-          .set("watchNamespaces[0]", run.namespace()).set("metrics.port", freePort())
-          .release("lambda-ingress", run.namespace());
-
-      Deployment noRegion = deployment(chart.set("serviceAccount.name", WorkloadIdentityRun.SERVICE_ACCOUNT));
-      chart.typedObjects().stream().filter(o -> o instanceof Role || o instanceof RoleBinding)
-          .forEach(o -> run.admin().resource(o).fieldManager("helm").forceConflicts().serverSideApply());
-      Deployment unbound = deployment(chart.set("serviceAccount.name", "unbound").set("aws.region", world.awsRegion()));
-      // Both at once: each is a JVM start, the slow part on a loaded machine.
-      Process regionRun = ContainerRun.startToExit(noRegion, run.namespace(), world, serviceAccountFiles(run, WorkloadIdentityRun.SERVICE_ACCOUNT, "region"));
-      Process unboundRun = ContainerRun.startToExit(unbound, run.namespace(), world, serviceAccountFiles(run, "unbound", "unbound"));
-
-      assertThat(ContainerRun.exitLine(regionRun))
+      assertThat(ContainerRun.exitLine(noRegion))
           .isEqualTo("lambda-ingress-operator: no AWS region: set AWS_REGION (chart: --set aws.region=<region>; the IRSA webhook sets it on EKS)");
-      assertThat(ContainerRun.exitLine(unboundRun))
+      assertThat(ContainerRun.exitLine(unbound))
           .startsWith("lambda-ingress-operator: may not list lambdaingresses.lambdaingress.io in namespace " + run.namespace() + ";")
           .contains("rbac.create=true");
     }
+  }
+
+  /** The chart's values for this run, but the region and the ServiceAccount's name. */
+  private static ChartRender chart(WorkloadIdentityRun run, int port) {
+    return ChartRender.withRequiredValues().set("clusterName", run.clusterName())
+        .set("image.repository", "localhost/lambda-ingress-operator").set("image.tag", "dev")
+        .set("serviceAccount.create", false).set("watchNamespaces[0]", run.namespace()).set("resyncPeriodSeconds", 10)
+        .set("metrics.port", port)
+        .set("extraEnv[0].name", "AWS_ENDPOINT_URL").set("extraEnv[0].value", run.proxy().endpoint().toString())
+        .release("lambda-ingress", run.namespace());
   }
 
   private static Deployment deployment(ChartRender chart) {
