@@ -23,10 +23,10 @@ RUN mvn -B -ntp -q -pl handler -am dependency:go-offline
 COPY handler/src handler/src
 RUN mvn -B -ntp -q -pl handler -am package -Dmaven.test.skip=true
 # The runtime interface client and what it needs (provided scope in handler/pom.xml: never in the function's
-# jar, which Lambda's own base image runs without it); only the handler-on-jre target copies them. The whole
-# aws-lambda-java-core too: the function's jar keeps only the classes the function itself reaches.
-RUN mvn -B -ntp -q -pl handler dependency:copy-dependencies -DoutputDirectory=target/ric \
-      -DincludeArtifactIds=aws-lambda-java-runtime-interface-client,aws-lambda-java-serialization,aws-lambda-java-core
+# jar, which Lambda's own base image runs without it); only the handler-on-jre target copies them. Compile
+# scope as well (here: compile + provided): the client needs all of aws-lambda-java-core, and the function's
+# jar keeps only the classes the function itself reaches.
+RUN mvn -B -ntp -q -pl handler dependency:copy-dependencies -DincludeScope=compile -DoutputDirectory=target/ric
 
 # Only the function's (shaded) jar goes into the final image; the Lambda base image puts
 # ${LAMBDA_TASK_ROOT}/lib/*.jar on the classpath and runs the handler named by CMD.
