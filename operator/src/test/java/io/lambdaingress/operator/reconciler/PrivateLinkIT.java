@@ -98,8 +98,8 @@ class PrivateLinkIT {
   @Test
   void anEndpointServiceThroughItsLife() {
     String name = LocalWorld.uniqueName("pl");
-    String yaml = stack(name, "10.20.0.201", "      allowedPrincipals: [arn:aws:iam::" + ALLOWED + ":root, arn:aws:iam::" + OTHER + ":root]\n"
-        + "      acceptConnectionsFrom: [\"" + ALLOWED + "\"]\n      privateDnsName: api.example.com\n");
+    // The endpoint service of examples/privatelink.yaml, the file users copy: ALLOWED and OTHER allowed, ALLOWED accepted.
+    String yaml = stack(name, "10.20.0.201", exampleEndpointService());
     operator.apply(yaml);
     GenericKubernetesResource ready = operator.awaitReady(ns(), name, READY);
 
@@ -170,6 +170,16 @@ class PrivateLinkIT {
       await().atMost(Duration.ofSeconds(60)).until(() -> operator.get(ns(), name) == null);
       assertThat(elb.describeLoadBalancers().loadBalancers()).noneSatisfy(lb -> assertThat(lb.loadBalancerArn()).isEqualTo(nlbArn));
       assertThat(io.lambdaingress.operator.testing.AwsInventory.ownedBy(operator.clusterName(), ns(), name)).isEmpty();
+    }
+  }
+
+  private static String exampleEndpointService() {
+    try {
+      String example = java.nio.file.Files.readString(LocalWorld.repoRoot().resolve("examples/privatelink.yaml"));
+      String start = "    endpointService:\n";
+      return example.substring(example.indexOf(start) + start.length(), example.indexOf("  alb:\n"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
