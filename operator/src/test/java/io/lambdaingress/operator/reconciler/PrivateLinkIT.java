@@ -28,7 +28,8 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
 /**
  * PrivateLink end to end, one object through its life: the NLB offered as an endpoint service with allowed
  * principals and a private DNS name; a consumer account's endpoint accepted, another's left pending; drift
- * repaired; deletion in AWS's order (connections rejected, service gone, then the NLB), including the NLB
+ * repaired; an NLB replacement refused with what to do; endpointService removed and added back; the service deleted
+ * out of band created again; deletion in AWS's order (connections rejected, service gone, then the NLB), including the NLB
  * refused (ResourceInUse) while an endpoint service the operator does not own uses it. Consumers are other
  * moto accounts (STS AssumeRole into them), as the rules layer models connections.
  */
@@ -144,11 +145,29 @@ class PrivateLinkIT {
         assertThat(principals(serviceId)).containsExactlyInAnyOrder("arn:aws:iam::" + ALLOWED + ":root", "arn:aws:iam::" + OTHER + ":root");
       });
 
-      // The service deleted out of band (its connections rejected first, as AWS requires): a new one.
-      ec2.rejectVpcEndpointConnections(r -> r.serviceId(serviceId).vpcEndpointIds(accepted, pending));
-      assertThat(ec2.deleteVpcEndpointServiceConfigurations(r -> r.serviceIds(serviceId)).unsuccessful()).isEmpty();
+      // A new subnet mapping would replace the NLB, which the service cannot follow: refused, saying what to do.
+      String moved = yaml.replace("      - subnetId: " + pre.subnets().get("a") + "\n        privateIPv4Address: 10.20.0.201\n",
+          "      - subnetId: " + pre.subnets().get("b") + "\n");
+      assertThat(moved).isNotEqualTo(yaml);
+      operator.applyAndAwaitNotReady(moved, "InvalidSpec", READY, "cannot move", "remove spec.nlb.endpointService first", serviceId);
+
+      // Removing endpointService deletes only the service, its connections rejected first; the NLB stays.
+      String without = yaml.substring(0, yaml.indexOf("    endpointService:\n")) + yaml.substring(yaml.indexOf("  alb:\n"));
+      operator.apply(without);
+      GenericKubernetesResource plain = operator.awaitReady(ns(), name, READY);
+      assertThat(endpointServiceStatus(plain)).isEmpty();
+      assertThat(nested(plain, "status", "nlb", "arn")).isEqualTo(nlbArn);
+      assertThat(List.of(allowed.state(accepted), other.state(pending))).containsOnly("rejected");
+      assertThat(ec2.describeVpcEndpointServiceConfigurations().serviceConfigurations())
+          .noneMatch(x -> x.serviceId().equals(serviceId) && "Available".equals(x.serviceStateAsString()));
+
+      // Added back: a new service. Then deleted out of band: created again.
+      operator.apply(yaml);
+      String second = (String) endpointServiceStatus(operator.awaitReady(ns(), name, READY)).get("serviceId");
+      assertThat(second).isNotNull().isNotEqualTo(serviceId);
+      assertThat(ec2.deleteVpcEndpointServiceConfigurations(r -> r.serviceIds(second)).unsuccessful()).isEmpty();
       String recreated = await().atMost(Duration.ofSeconds(30)).until(
-          () -> (String) endpointServiceStatus(operator.get(ns(), name)).get("serviceId"), id -> id != null && !id.equals(serviceId));
+          () -> (String) endpointServiceStatus(operator.get(ns(), name)).get("serviceId"), id -> id != null && !id.equals(second));
       String again = allowed.connect(service(recreated).serviceName()).vpcEndpointId();
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(connections(name)).containsEntry(again, ALLOWED + "/Available"));
 
