@@ -37,6 +37,8 @@ from moto.elbv2.models import elbv2_backends  # noqa: E402
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
+import privatelink_rules  # noqa: E402  (after the environment above: it imports moto)
+
 ELB_NS = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"
 ET.register_namespace("", ELB_NS)
 LAMBDA_PATH = re.compile(r"^/2015-03-31/functions/([^/]+)(/.*)?$")
@@ -73,7 +75,7 @@ RULES = [
     ("ecr-image-digest", "an image function's CodeSha256 is the image digest; an unknown tag or digest is ImageNotFound "
      "(moto's own MOTO_LAMBDA_STUB_ECR=false)",
      "https://docs.aws.amazon.com/lambda/latest/api/API_FunctionConfiguration.html", None),
-]
+] + privatelink_rules.RULES
 
 DEFAULT_KNOBS = {
     # Short enough to keep the suite fast, long enough that every reconcile meets the in-between state.
@@ -82,6 +84,8 @@ DEFAULT_KNOBS = {
     "permissionPropagationSeconds": float(os.environ.get("AWS_RULES_PERMISSION_PROPAGATION_SECONDS", "2")),
     # Off by default: a dedicated integration test switches it on.
     "consistencySeconds": float(os.environ.get("AWS_RULES_CONSISTENCY_SECONDS", "0")),
+    # How long a deleted endpoint service stays Deleting (and its NLB in use) before it is gone.
+    "endpointServiceDeletingSeconds": float(os.environ.get("AWS_RULES_ENDPOINT_SERVICE_DELETING_SECONDS", "1")),
 }
 
 
@@ -125,7 +129,7 @@ class Call:
         scope = re.search(r"Credential=([^/]+)/[^/]+/([^/]+)/([^/]+)/", auth)
         self.access_key, self.region, self.service = scope.groups() if scope else (None, "us-east-1", None)
         self.form = {}
-        if self.service == "elasticloadbalancing" and body:
+        if self.service in ("elasticloadbalancing", "ec2") and body:
             self.form = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode("utf-8")).items()}
         self.action = self.form.get("Action")
 
@@ -163,6 +167,7 @@ def account_of(arn, default="123456789012"):
 def before(call):
     """Refuses what AWS would refuse; may return a rewritten request (environ changes) for moto."""
     now = time.time()
+    privatelink_rules.before(call, now, WORLD.knob)
     if call.service == "lambda":
         name, rest = call.function()
         if name is None:
@@ -332,6 +337,8 @@ def after(call, status, body, now):
     """Records what the rules need, and shows moto's answer as AWS would."""
     if status >= 300:
         return body
+    if call.service == "ec2":
+        return privatelink_rules.after(call, status, body, now)
     if call.service == "lambda":
         return after_lambda(call, body, now)
     if call.service != "elasticloadbalancing":
@@ -493,6 +500,8 @@ class RulesApp:
         except Refusal as r:
             status, headers, out = refusal_response(call, r)
             return self.respond(start_response, status, headers, out)
+        except privatelink_rules.Answer as a:
+            return self.respond(start_response, a.status, [("Content-Type", a.content_type)], a.body)
         renamed_from = None
         if rewritten is not None:
             form, renamed_from = rewritten

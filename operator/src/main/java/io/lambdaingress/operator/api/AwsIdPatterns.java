@@ -34,5 +34,16 @@ public final class AwsIdPatterns {
   public static final String ECR_TAGGED_IMAGE_URI = "^" + ECR_TAGGED_IMAGE + "$";
   public static final String IMAGE_URI = "^(" + PINNED_IMAGE + "|" + ECR_TAGGED_IMAGE + ")$";
 
+  /** An AWS account id. */
+  public static final String ACCOUNT_ID = "^[0-9]{12}$";
+
+  /** Who may connect to an endpoint service: anyone, an account's root, a role or a user (paths allowed). */
+  public static final String ENDPOINT_SERVICE_PRINCIPAL =
+      "^(\\*|arn:aws[a-zA-Z-]*:iam::[0-9]{12}:(root|(role|user)/[A-Za-z0-9+=,.@_/-]{1,512}))$";
+  public static final int ENDPOINT_SERVICE_PRINCIPAL_MAX = 600;
+
+  /** A lowercase DNS name of at least two labels, each 1-63 characters, not starting or ending with a hyphen. */
+  public static final String PRIVATE_DNS_NAME = "^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$";
+
   private AwsIdPatterns() {}
 }

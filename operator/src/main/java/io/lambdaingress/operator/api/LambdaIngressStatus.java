@@ -33,6 +33,17 @@ public class LambdaIngressStatus {
   @JsonPropertyDescription("The function, its image digest and its invoke permission.")
   private LambdaStatus lambda;
 
+  @JsonPropertyDescription("The NLB's VPC endpoint service (PrivateLink), when spec.nlb.endpointService asks for one.")
+  private EndpointServiceStatus endpointService;
+
+  public EndpointServiceStatus getEndpointService() {
+    return endpointService;
+  }
+
+  public void setEndpointService(EndpointServiceStatus endpointService) {
+    this.endpointService = endpointService;
+  }
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }

@@ -42,6 +42,18 @@ public class NlbSpec {
   @JsonPropertyDescription("Health check of the ALB target, over HTTP through the ALB to the function.")
   private HealthCheckSpec healthCheck;
 
+  @JsonPropertyDescription("PrivateLink: offer the NLB to other VPCs and accounts as a VPC endpoint service. Removing it "
+      + "deletes only the endpoint service (its connections rejected first).")
+  private EndpointServiceSpec endpointService;
+
+  public EndpointServiceSpec getEndpointService() {
+    return endpointService;
+  }
+
+  public void setEndpointService(EndpointServiceSpec endpointService) {
+    this.endpointService = endpointService;
+  }
+
   public Scheme getScheme() {
     return scheme;
   }

@@ -30,6 +30,7 @@ public final class AwsClients implements AutoCloseable {
   private final LambdaFunctionClient lambdaAdapter;
   private final EcrImageClient ecrAdapter;
   private final Ec2NetworkClient ec2Adapter;
+  private final Ec2EndpointServiceClient endpointServiceAdapter;
   private final StsIdentityClient stsAdapter;
 
   public AwsClients(AwsCallCounter counter) {
@@ -50,6 +51,7 @@ public final class AwsClients implements AutoCloseable {
     this.lambdaAdapter = new LambdaFunctionClient(lambda);
     this.ecrAdapter = new EcrImageClient(ecr);
     this.ec2Adapter = new Ec2NetworkClient(ec2);
+    this.endpointServiceAdapter = new Ec2EndpointServiceClient(ec2);
     this.stsAdapter = new StsIdentityClient(sts, credentials);
   }
 
@@ -76,6 +78,10 @@ public final class AwsClients implements AutoCloseable {
 
   public Ec2NetworkClient ec2() {
     return ec2Adapter;
+  }
+
+  public Ec2EndpointServiceClient endpointServices() {
+    return endpointServiceAdapter;
   }
 
   public StsIdentityClient sts() {

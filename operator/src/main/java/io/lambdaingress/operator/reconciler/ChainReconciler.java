@@ -178,7 +178,18 @@ public final class ChainReconciler {
     inventory.forgetLoadBalancer(desired.alb().name());
     inventory.forgetTargetGroup(desired.nlb().albTargetGroup().name());
     inventory.forgetTargetGroup(desired.alb().lambdaTargetGroup().name());
-    deleteLoadBalancer(elb, ownership, writes, "NLB", desired.nlb().name());
+    try {
+      deleteLoadBalancer(elb, ownership, writes, "NLB", desired.nlb().name());
+    } catch (AwsFailure f) {
+      if (!"ResourceInUse".equals(f.awsErrorCode())) {
+        throw f;
+      }
+      // Ours were deleted before (EndpointServiceStep): what still uses the NLB is someone else's.
+      String arn = elb.loadBalancer(desired.nlb().name()).map(LoadBalancer::loadBalancerArn).orElse("");
+      throw new AwsFailure(f.reason(), "NLB " + desired.nlb().name() + " is used by endpoint service(s) "
+          + EndpointServiceStep.usersOf(aws.endpointServices(), arn) + " without this object's owner tags: AWS deletes the NLB "
+          + "only once no endpoint service uses it; delete that service (or take the NLB out of it)", f.awsErrorCode(), f);
+    }
     if (!deleteTargetGroup(elb, ownership, writes, "alb target group", desired.nlb().albTargetGroup().name())) {
       return "alb target group " + desired.nlb().albTargetGroup().name() + " is still in use by the NLB being deleted";
     }

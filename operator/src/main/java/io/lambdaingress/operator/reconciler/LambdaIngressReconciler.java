@@ -22,6 +22,7 @@ import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.aws.Ec2NetworkClient;
 import io.lambdaingress.operator.aws.Reason;
 import io.lambdaingress.operator.model.ChainModel;
+import io.lambdaingress.operator.model.EndpointServicePlan;
 import io.lambdaingress.operator.model.SpecValidation;
 import io.lambdaingress.operator.model.SpecValidation.SubnetFacts;
 import java.time.Clock;
@@ -61,6 +62,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   private final KubernetesEvents events;
   private final KubernetesClient kubernetes;
   private final OwnerTagCleanup ownerTags;
+  private final io.lambdaingress.operator.aws.Ec2EndpointServiceClient endpointServices;
 
   public LambdaIngressReconciler(OperatorSettings settings, AwsClients aws, KubernetesClient kubernetes) {
     this.settings = settings;
@@ -72,6 +74,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     this.chain = new ChainReconciler(aws, inventory, settings.formerClusterNames());
     this.events = new KubernetesEvents(kubernetes);
     this.ownerTags = new OwnerTagCleanup(settings, inventory, aws.lambda(), clock);
+    this.endpointServices = aws.endpointServices();
   }
 
   /** Discovery and clean-up by owner tags, shared with the periodic {@link OrphanSweep}. */
@@ -93,6 +96,14 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     AwsWrites writes = new AwsWrites(events, li);
     RecordedChain recorded = RecordedChain.of(li.getStatus());
     ownerTags.releaseStaticIps(model, writes);
+    Optional<EndpointServicePlan> endpointPlan = EndpointServicePlan.of(li.getSpec());
+    EndpointServiceStep endpoints = endpointServiceStep(model, writes);
+    var previousEndpointService = li.getStatus() == null ? null : li.getStatus().getEndpointService();
+    if (endpointPlan.isPresent() || previousEndpointService != null) {
+      var verdict = inventory.loadBalancer(model.nlb().name()).map(lb -> LoadBalancerStep.compareImmutable(model.nlb().loadBalancer(), lb));
+      endpoints.beforeNlb(model, endpointPlan, verdict.map(LoadBalancerStep.Verdict::replace).orElse(false),
+          verdict.map(LoadBalancerStep.Verdict::why).orElse(""));
+    }
     ChainReconciler.Outcome outcome;
     try {
       outcome = chain.apply(model, recorded, writes);
@@ -108,6 +119,10 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     }
 
     LambdaIngressStatus status = toStatus(outcome.status(), li.getStatus(), generation);
+    if (endpointPlan.isPresent()) {
+      status.setEndpointService(outcome.status().nlbArn() == null ? previousEndpointService
+          : endpoints.ensure(model, endpointPlan.get(), outcome.status().nlbArn(), previousEndpointService, events, li));
+    }
     if (outcome.complete()) {
       // The chain serves: only now may what carries our tags but is no longer part of it go.
       String cleaning = ownerTags.leftovers(model, outcome.status(), writes.count() > 0, writes);
@@ -119,6 +134,10 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     }
     ReadyCondition.set(li.getStatus(), status, false, Reason.Progressing.name(), outcome.pending(), generation);
     return UpdateControl.patchStatus(withStatus(li, status)).rescheduleAfter(PROGRESS_POLL);
+  }
+
+  private EndpointServiceStep endpointServiceStep(ChainModel model, AwsWrites writes) {
+    return new EndpointServiceStep(endpointServices, Ownership.byTags(model.ownerTags(), settings.formerClusterNames()), writes);
   }
 
   /** Reads the spec's subnets and security groups, checks the network rules, returns the VPC. */
@@ -219,7 +238,11 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     String waiting;
     try {
       AwsWrites writes = new AwsWrites(events, li);
-      waiting = chain.delete(model, writes);
+      // AWS deletes an NLB only once no endpoint service uses it, and a service only once its connections are rejected.
+      waiting = endpointServiceStep(model, writes).deleteAll("object deleted");
+      if (waiting == null) {
+        waiting = chain.delete(model, writes);
+      }
       if (waiting == null) {
         waiting = ownerTags.remainder(model, writes);
       }
@@ -300,6 +323,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     c.setNlb(s.getNlb());
     c.setAlb(s.getAlb());
     c.setLambda(s.getLambda());
+    c.setEndpointService(s.getEndpointService());
     c.setConditions(s.getConditions());
     return c;
   }

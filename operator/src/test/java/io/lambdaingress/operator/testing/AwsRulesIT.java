@@ -11,6 +11,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.ServiceConfiguration;
+import software.amazon.awssdk.services.ec2.model.UnsuccessfulItem;
+import software.amazon.awssdk.services.ec2.model.VpcEndpointConnection;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
@@ -41,6 +45,8 @@ class AwsRulesIT {
   private static LambdaClient motoLambda;
   private static ElasticLoadBalancingV2Client elb;
   private static ElasticLoadBalancingV2Client motoElb;
+  private static Ec2Client ec2;
+  private static Ec2Client motoEc2;
 
   @BeforeAll
   static void clients(LocalWorld w) {
@@ -50,6 +56,8 @@ class AwsRulesIT {
     elb = ElasticLoadBalancingV2Client.create();
     motoLambda = LambdaClient.builder().endpointOverride(w.motoEndpoint()).build();
     motoElb = ElasticLoadBalancingV2Client.builder().endpointOverride(w.motoEndpoint()).build();
+    ec2 = Ec2Client.create();
+    motoEc2 = Ec2Client.builder().endpointOverride(w.motoEndpoint()).build();
   }
 
   @AfterAll
@@ -58,6 +66,8 @@ class AwsRulesIT {
     elb.close();
     motoLambda.close();
     motoElb.close();
+    ec2.close();
+    motoEc2.close();
   }
 
   @Test
@@ -297,6 +307,136 @@ class AwsRulesIT {
         .code(c -> c.imageUri(repositoryUri() + ":latest")));
     return FunctionConfiguration.builder().functionName(created.functionName()).functionArn(created.functionArn())
         .state(created.state()).build();
+  }
+
+  @Test
+  @DisplayName("elb-nlb-in-use-by-endpoint-service: an NLB an endpoint service uses cannot be deleted, also while the service is Deleting")
+  void anNlbUsedByAnEndpointServiceCannotBeDeleted() {
+    String motoNlb = nlb("inuse");
+    endpointService(motoEc2, motoNlb, false, null);
+    motoElb.deleteLoadBalancer(r -> r.loadBalancerArn(motoNlb));
+
+    String nlb = nlb("inuse");
+    ServiceConfiguration service = endpointService(ec2, nlb, false, null);
+    assertThatThrownBy(() -> elb.deleteLoadBalancer(r -> r.loadBalancerArn(nlb)))
+        .satisfies(e -> assertAwsError(e, 400, "ResourceInUse", "currently associated with another service"));
+
+    world.setAwsRules(Map.of("endpointServiceDeletingSeconds", 3));
+    try {
+      assertThat(ec2.deleteVpcEndpointServiceConfigurations(r -> r.serviceIds(service.serviceId())).unsuccessful()).isEmpty();
+      assertThat(ec2.describeVpcEndpointServiceConfigurations(r -> r.serviceIds(service.serviceId())).serviceConfigurations().get(0)
+          .serviceStateAsString()).isEqualTo("Deleting");
+      assertThatThrownBy(() -> elb.deleteLoadBalancer(r -> r.loadBalancerArn(nlb))).as("in use while the service is Deleting")
+          .satisfies(e -> assertAwsError(e, 400, "ResourceInUse", ""));
+    } finally {
+      world.setAwsRules(Map.of("endpointServiceDeletingSeconds", 1));
+    }
+    waitFor(() -> ec2.describeVpcEndpointServiceConfigurations().serviceConfigurations().stream()
+        .noneMatch(s -> s.serviceId().equals(service.serviceId())));
+    elb.deleteLoadBalancer(r -> r.loadBalancerArn(nlb));
+  }
+
+  @Test
+  @DisplayName("ec2-endpoint-connections: an allowed consumer's endpoint is a PendingAcceptance connection; accept, reject, describe")
+  void endpointConnectionsAreRequestedAcceptedAndRejected() {
+    ServiceConfiguration service = endpointService(ec2, nlb("conn"), true, null);
+    ec2.modifyVpcEndpointServicePermissions(r -> r.serviceId(service.serviceId()).addAllowedPrincipals("arn:aws:iam::111122223333:root"));
+    try (ConsumerAccount allowed = ConsumerAccount.of("111122223333", world.awsEndpoint());
+        ConsumerAccount other = ConsumerAccount.of("444455556666", world.awsEndpoint());
+        ConsumerAccount otherViaMoto = ConsumerAccount.of("444455556666", world.motoEndpoint())) {
+      String endpoint = allowed.connect(service.serviceName()).vpcEndpointId();
+      assertThat(allowed.state(endpoint)).isEqualTo("pendingAcceptance");
+      otherViaMoto.connect(service.serviceName());
+      assertThatThrownBy(() -> other.connect(service.serviceName())).as("moto alone lets any account connect; AWS only allowed principals")
+          .satisfies(e -> assertAwsError(e, 400, "InvalidServiceName", "does not exist"));
+
+      assertThat(connections(service.serviceId())).singleElement().satisfies(c -> {
+        assertThat(c.vpcEndpointId()).isEqualTo(endpoint);
+        assertThat(c.vpcEndpointOwner()).isEqualTo("111122223333");
+        assertThat(c.vpcEndpointStateAsString()).isEqualTo("PendingAcceptance");
+      });
+      assertThatThrownBy(() -> motoEc2.describeVpcEndpointConnections(r -> r.filters(f -> f.name("service-id").values(service.serviceId()))))
+          .as("moto alone has no endpoint connections").isInstanceOf(AwsServiceException.class);
+
+      assertThat(ec2.acceptVpcEndpointConnections(r -> r.serviceId(service.serviceId()).vpcEndpointIds(endpoint)).unsuccessful()).isEmpty();
+      assertThat(allowed.state(endpoint)).isEqualTo("available");
+      assertThat(ec2.acceptVpcEndpointConnections(r -> r.serviceId(service.serviceId()).vpcEndpointIds(endpoint)).unsuccessful())
+          .as("only a pending connection can be accepted").extracting(u -> u.error().code()).containsExactly("InvalidState");
+      assertThat(ec2.rejectVpcEndpointConnections(r -> r.serviceId(service.serviceId()).vpcEndpointIds(endpoint)).unsuccessful()).isEmpty();
+      assertThat(allowed.state(endpoint)).isEqualTo("rejected");
+      assertThat(connections(service.serviceId())).extracting(VpcEndpointConnection::vpcEndpointStateAsString).containsExactly("Rejected");
+    }
+  }
+
+  @Test
+  @DisplayName("ec2-endpoint-service-delete-needs-no-connections: a service with Available or PendingAcceptance connections stays")
+  void aServiceWithConnectionsCannotBeDeleted() {
+    ServiceConfiguration viaMoto = endpointService(ec2, nlb("del"), false, null);
+    ServiceConfiguration service = endpointService(ec2, nlb("del"), false, null);
+    try (ConsumerAccount consumer = ConsumerAccount.of("111122223333", world.awsEndpoint())) {
+      for (ServiceConfiguration s : new ServiceConfiguration[] {viaMoto, service}) {
+        ec2.modifyVpcEndpointServicePermissions(r -> r.serviceId(s.serviceId()).addAllowedPrincipals("arn:aws:iam::111122223333:root"));
+      }
+      consumer.connect(viaMoto.serviceName());
+      String endpoint = consumer.connect(service.serviceName()).vpcEndpointId();
+      assertThat(consumer.state(endpoint)).as("no acceptance required").isEqualTo("available");
+
+      assertThat(motoEc2.deleteVpcEndpointServiceConfigurations(r -> r.serviceIds(viaMoto.serviceId())).unsuccessful())
+          .as("moto alone deletes a service whatever is connected").isEmpty();
+      assertThat(ec2.deleteVpcEndpointServiceConfigurations(r -> r.serviceIds(service.serviceId())).unsuccessful())
+          .singleElement().satisfies(u -> {
+            assertThat(u.resourceId()).isEqualTo(service.serviceId());
+            assertThat(u.error().code()).isEqualTo("ExistingVpcEndpointConnections");
+          });
+      assertThat(ec2.describeVpcEndpointServiceConfigurations(r -> r.serviceIds(service.serviceId())).serviceConfigurations()).hasSize(1);
+
+      ec2.rejectVpcEndpointConnections(r -> r.serviceId(service.serviceId()).vpcEndpointIds(endpoint));
+      assertThat(ec2.deleteVpcEndpointServiceConfigurations(r -> r.serviceIds(service.serviceId())).unsuccessful())
+          .extracting(UnsuccessfulItem::resourceId).isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("ec2-private-dns-verification: a private DNS name starts pendingVerification with a TXT record to publish")
+  void aPrivateDnsNameAwaitsVerification() {
+    ServiceConfiguration service = endpointService(ec2, nlb("dns"), true, "api.example.com");
+
+    assertThat(motoEc2.describeVpcEndpointServiceConfigurations(r -> r.serviceIds(service.serviceId())).serviceConfigurations().get(0)
+        .privateDnsNameConfiguration().stateAsString()).as("moto alone").isEqualTo("verified");
+    var first = service.privateDnsNameConfiguration();
+    assertThat(first.stateAsString()).isEqualTo("pendingVerification");
+    assertThat(first.type()).isEqualTo("TXT");
+    assertThat(first.name()).startsWith("_");
+    assertThat(first.value()).startsWith("vpce:");
+    assertThat(describe(service.serviceId()).privateDnsNameConfiguration()).isEqualTo(first);
+
+    ec2.modifyVpcEndpointServiceConfiguration(r -> r.serviceId(service.serviceId()).privateDnsName("b.example.com"));
+    var second = describe(service.serviceId()).privateDnsNameConfiguration();
+    assertThat(second.stateAsString()).isEqualTo("pendingVerification");
+    assertThat(second.value()).as("a new name, a new record").isNotEqualTo(first.value());
+
+    ec2.modifyVpcEndpointServiceConfiguration(r -> r.serviceId(service.serviceId()).removePrivateDnsName(true));
+    assertThat(describe(service.serviceId()).privateDnsName()).isNull();
+    assertThat(describe(service.serviceId()).privateDnsNameConfiguration()).isNull();
+  }
+
+  private static String nlb(String prefix) {
+    return elb.createLoadBalancer(r -> r.name(LocalWorld.uniqueName(prefix)).type(LoadBalancerTypeEnum.NETWORK)
+        .scheme(LoadBalancerSchemeEnum.INTERNAL).subnetMappings(m -> m.subnetId(net.subnets().get("a"))))
+        .loadBalancers().get(0).loadBalancerArn();
+  }
+
+  private static ServiceConfiguration endpointService(Ec2Client client, String nlbArn, boolean acceptanceRequired, String privateDnsName) {
+    return client.createVpcEndpointServiceConfiguration(r -> r.networkLoadBalancerArns(nlbArn).acceptanceRequired(acceptanceRequired)
+        .privateDnsName(privateDnsName)).serviceConfiguration();
+  }
+
+  private static ServiceConfiguration describe(String serviceId) {
+    return ec2.describeVpcEndpointServiceConfigurations(r -> r.serviceIds(serviceId)).serviceConfigurations().get(0);
+  }
+
+  private static java.util.List<VpcEndpointConnection> connections(String serviceId) {
+    return ec2.describeVpcEndpointConnections(r -> r.filters(f -> f.name("service-id").values(serviceId))).vpcEndpointConnections();
   }
 
   private static String repositoryUri() {
