@@ -33,6 +33,17 @@ public class LambdaIngressStatus {
   @JsonPropertyDescription("The function, its image digest and its invoke permission.")
   private LambdaStatus lambda;
 
+  @JsonPropertyDescription("One entry per spec.routes entry, in its order: the route's rule, target group and function.")
+  private List<RouteStatus> routes;
+
+  public List<RouteStatus> getRoutes() {
+    return routes;
+  }
+
+  public void setRoutes(List<RouteStatus> routes) {
+    this.routes = routes;
+  }
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
