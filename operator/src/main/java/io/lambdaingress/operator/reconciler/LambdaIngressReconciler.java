@@ -22,6 +22,8 @@ import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.aws.Ec2NetworkClient;
 import io.lambdaingress.operator.aws.Reason;
 import io.lambdaingress.operator.model.ChainModel;
+import io.lambdaingress.operator.model.RouteModel;
+import io.lambdaingress.operator.model.RouteValidation;
 import io.lambdaingress.operator.model.SpecValidation;
 import io.lambdaingress.operator.model.SpecValidation.SubnetFacts;
 import java.time.Clock;
@@ -58,6 +60,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   private final ElbInventory inventory;
   private final NetworkFacts network;
   private final ChainReconciler chain;
+  private final RouteReconciler routes;
   private final KubernetesEvents events;
   private final KubernetesClient kubernetes;
   private final OwnerTagCleanup ownerTags;
@@ -70,6 +73,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     this.inventory = new ElbInventory(aws.elbV2(), ElbInventory.maxAgeFor(settings.resyncPeriod()), clock);
     this.network = new NetworkFacts(aws.ec2(), settings.resyncPeriod(), clock);
     this.chain = new ChainReconciler(aws, inventory, settings.formerClusterNames());
+    this.routes = new RouteReconciler(aws, inventory, chain, settings.formerClusterNames());
     this.events = new KubernetesEvents(kubernetes);
     this.ownerTags = new OwnerTagCleanup(settings, inventory, aws.lambda(), clock);
   }
@@ -85,6 +89,8 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     List<String> problems = new ArrayList<>(SpecValidation.ofSpec(li.getSpec()));
     // Before any AWS call: IAM would refuse these, with a message that names neither the field nor the setting.
     problems.addAll(SpecValidation.ofAllowLists(li.getSpec(), settings.allowedRoleArns(), settings.allowedFunctionArns()));
+    problems.addAll(RouteValidation.ofSpec(li.getSpec()));
+    problems.addAll(RouteValidation.ofAllowLists(li.getSpec(), settings.allowedRoleArns(), settings.allowedFunctionArns()));
     if (!problems.isEmpty()) {
       return failed(li, Reason.InvalidSpec, String.join("; ", problems), generation);
     }
@@ -108,9 +114,22 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     }
 
     LambdaIngressStatus status = toStatus(outcome.status(), li.getStatus(), generation);
+    // The routes' rules go on the chain's ALB listener: once the chain is complete (their status kept till then).
+    status.setRoutes(li.getStatus() == null ? null : li.getStatus().getRoutes());
+    List<RouteModel> routeModels = RouteModel.of(li, settings.clusterName());
+    RouteStep.Outcome routed = null;
+    if (outcome.complete() && (!routeModels.isEmpty() || status.getRoutes() != null)) {
+      routed = routes.apply(model, routeModels, outcome.status().albListenerArn(), li.getStatus(), writes);
+      status.setRoutes(routed.routes().isEmpty() ? null : routed.routes());
+    }
+    if (routed != null && routed.pending() != null) {
+      ReadyCondition.set(li.getStatus(), status, false, Reason.Progressing.name(), routed.pending(), generation);
+      return UpdateControl.patchStatus(withStatus(li, status)).rescheduleAfter(PROGRESS_POLL);
+    }
     if (outcome.complete()) {
       // The chain serves: only now may what carries our tags but is no longer part of it go.
-      String cleaning = ownerTags.leftovers(model, outcome.status(), writes.count() > 0, writes);
+      String cleaning = ownerTags.leftovers(model, outcome.status(), routed == null ? java.util.Set.of() : routed.wantedArns(),
+          writes.count() > 0, writes);
       ReadyCondition.set(li.getStatus(), status, true, ReadyCondition.RECONCILED,
           writes.count() == 0 ? "the chain matches the spec" : "the chain matches the spec after " + writes.count() + " AWS write(s)",
           generation);
@@ -219,7 +238,11 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     String waiting;
     try {
       AwsWrites writes = new AwsWrites(events, li);
-      waiting = chain.delete(model, writes);
+      // Rules first (they forward to the routes' groups), then the routes' groups and functions, then the chain.
+      waiting = routes.delete(model, RouteModel.of(li, settings.clusterName()), writes);
+      if (waiting == null) {
+        waiting = chain.delete(model, writes);
+      }
       if (waiting == null) {
         waiting = ownerTags.remainder(model, writes);
       }
@@ -300,6 +323,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     c.setNlb(s.getNlb());
     c.setAlb(s.getAlb());
     c.setLambda(s.getLambda());
+    c.setRoutes(s.getRoutes());
     c.setConditions(s.getConditions());
     return c;
   }
