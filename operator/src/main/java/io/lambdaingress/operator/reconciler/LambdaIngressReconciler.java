@@ -116,11 +116,14 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     LambdaIngressStatus status = toStatus(outcome.status(), li.getStatus(), generation);
     // The routes' rules go on the chain's ALB listener: once the chain is complete (their status kept till then).
     status.setRoutes(li.getStatus() == null ? null : li.getStatus().getRoutes());
+    status.setRoutesReady(li.getStatus() == null ? null : li.getStatus().getRoutesReady());
     List<RouteModel> routeModels = RouteModel.of(li, settings.clusterName());
     RouteStep.Outcome routed = null;
     if (outcome.complete() && (!routeModels.isEmpty() || status.getRoutes() != null)) {
       routed = routes.apply(model, routeModels, outcome.status().albListenerArn(), li.getStatus(), writes);
       status.setRoutes(routed.routes().isEmpty() ? null : routed.routes());
+      status.setRoutesReady(routed.routes().isEmpty() ? null
+          : routed.routes().stream().filter(r -> Boolean.TRUE.equals(r.getReady())).count() + "/" + routed.routes().size());
     }
     if (routed != null && routed.pending() != null) {
       ReadyCondition.set(li.getStatus(), status, false, Reason.Progressing.name(), routed.pending(), generation);
@@ -324,6 +327,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     c.setAlb(s.getAlb());
     c.setLambda(s.getLambda());
     c.setRoutes(s.getRoutes());
+    c.setRoutesReady(s.getRoutesReady());
     c.setConditions(s.getConditions());
     return c;
   }
