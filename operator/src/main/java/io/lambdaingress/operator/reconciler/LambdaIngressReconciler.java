@@ -120,7 +120,16 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     List<RouteModel> routeModels = RouteModel.of(li, settings.clusterName());
     RouteStep.Outcome routed = null;
     if (outcome.complete() && (!routeModels.isEmpty() || status.getRoutes() != null)) {
-      routed = routes.apply(model, routeModels, outcome.status().albListenerArn(), li.getStatus(), writes);
+      try {
+        routed = routes.apply(model, routeModels, outcome.status().albListenerArn(), li.getStatus(), writes);
+      } catch (AwsFailure f) {
+        if (f.awsErrorCode() == null || !STALE.contains(f.awsErrorCode())) {
+          throw f;
+        }
+        // A route's target group deleted out of band, still in the shared listing: list afresh, converge now.
+        inventory.forgetListing();
+        routed = routes.apply(model, routeModels, outcome.status().albListenerArn(), li.getStatus(), writes);
+      }
       status.setRoutes(routed.routes().isEmpty() ? null : routed.routes());
       status.setRoutesReady(routed.routes().isEmpty() ? null
           : routed.routes().stream().filter(r -> Boolean.TRUE.equals(r.getReady())).count() + "/" + routed.routes().size());

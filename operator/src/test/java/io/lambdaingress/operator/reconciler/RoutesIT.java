@@ -122,6 +122,7 @@ class RoutesIT {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
   void threeRoutesAreReadyReorderedRemovedRepairedAndDeleted() {
     String digest = pre.pushImage("routes-existing");
     String repoUri;
@@ -142,6 +143,7 @@ class RoutesIT {
     List<Map<String, Object>> routes = routeStatus(li);
     assertThat(routes).extracting(r -> r.get("name")).containsExactly("orders", "users", "legacy");
     assertThat(routes).allSatisfy(r -> assertThat(r.get("ready")).isEqualTo(true));
+    assertThat(((Map<String, Object>) li.getAdditionalProperties().get("status")).get("routesReady")).isEqualTo("3/3");
     String listener = albListener(li);
     Map<String, String> tgOf = new java.util.HashMap<>();
     routes.forEach(r -> tgOf.put((String) r.get("name"), (String) r.get("targetGroupArn")));
@@ -214,6 +216,9 @@ class RoutesIT {
     lambda.removePermission(q -> q.functionName(usersFn).statementId(permissionOf(usersFn, usersTg)));
     String legacyRule = (String) routeStatus(now).get(0).get("ruleArn");
     elb.deleteRule(q -> q.ruleArn(legacyRule));
+    Map<String, Object> catalogStatus = routeStatus(now).get(2);
+    elb.deleteRule(q -> q.ruleArn((String) catalogStatus.get("ruleArn")));
+    elb.deleteTargetGroup(q -> q.targetGroupArn((String) catalogStatus.get("targetGroupArn")));
     await().atMost(READY).untilAsserted(() -> {
       assertThat(order(listener)).containsExactly("legacy", "users", "catalog", "foreign@4");
       Rule u = rules(listener).stream().filter(r -> r.ruleArn().equals(usersRule)).findFirst().orElseThrow();
@@ -221,6 +226,16 @@ class RoutesIT {
       assertThat(elb.describeTargetHealth(q -> q.targetGroupArn(usersTg)).targetHealthDescriptions()).extracting(d -> d.target().id())
           .containsExactly(usersFn);
       assertThat(lambda.getPolicy(q -> q.functionName(usersFn)).policy()).contains(usersTg);
+    });
+    // The deleted group came back under its name, with the function registered and the rule forwarding to it.
+    await().atMost(READY).untilAsserted(() -> {
+      Map<String, Object> catalogAfter = routeStatus(operator.get(ns(), name)).get(2);
+      String tg = (String) catalogAfter.get("targetGroupArn");
+      assertThat(tg).isNotEqualTo(catalogStatus.get("targetGroupArn"));
+      assertThat(elb.describeTargetHealth(q -> q.targetGroupArn(tg)).targetHealthDescriptions())
+          .extracting(d -> d.target().id()).containsExactly((String) catalogAfter.get("functionArn"));
+      assertThat(rules(listener).stream().filter(r -> "catalog".equals(routeOf(r))).findFirst().orElseThrow().actions().get(0))
+          .satisfies(a -> assertThat(ListenerStep.forwardedTo(a)).containsExactly(tg));
     });
 
     // Delete: nothing of ours is left; the existing function stays without our statement; their rule's ALB is gone with ours.
