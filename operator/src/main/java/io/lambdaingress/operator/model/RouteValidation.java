@@ -50,7 +50,7 @@ public final class RouteValidation {
       if (takesHealthCheck(r.getMatch(), healthPath)) {
         problems.add(field + ".match: route " + r.getName() + " would take the NLB's health check (GET " + healthPath
             + "), which must reach spec.lambda: narrow its pathPatterns, or add a hosts, queryStrings, headers (other than "
-            + "User-Agent) or methods (without GET) condition the check does not meet");
+            + "User-Agent) or methods (without GET and HEAD) condition the check does not meet");
       }
       if (r.getMatch().getHeaders() != null) {
         r.getMatch().getHeaders().forEach((name, values) -> {
@@ -113,7 +113,8 @@ public final class RouteValidation {
     if (m.getHeaders() != null && m.getHeaders().keySet().stream().anyMatch(k -> !k.toLowerCase(Locale.ROOT).equals("user-agent"))) {
       return false;
     }
-    if (m.getMethods() != null && !m.getMethods().contains("GET")) {
+    // GET; HEAD too, as the handler library answers both (a check never meets a route without either).
+    if (m.getMethods() != null && !m.getMethods().contains("GET") && !m.getMethods().contains("HEAD")) {
       return false;
     }
     return m.getPathPatterns() == null || m.getPathPatterns().stream().anyMatch(p -> glob(p).matcher(healthPath).matches());

@@ -36,6 +36,7 @@ class RouteValidationTest {
       {pathPatterns: ['/h.althz']}                                 | false
       {methods: [GET]}                                             | true
       {methods: [POST]}                                            | false
+      {methods: [HEAD, POST]}                                      | true
       {pathPatterns: ['/*'], hosts: [api.example.com]}             | false
       {pathPatterns: ['/*'], queryStrings: [{value: x}]}           | false
       {headers: {User-Agent: ['ELB*']}}                            | true
