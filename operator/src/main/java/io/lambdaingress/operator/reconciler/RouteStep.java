@@ -33,6 +33,8 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
  */
 final class RouteStep {
 
+  private record TargetAndFunction(TargetGroup targetGroup, String functionArn) {}
+
   /** The routes after a run: status per route, why not all are ready (null when they are), ARNs they use. */
   record Outcome(List<RouteStatus> routes, String pending, Set<String> wantedArns) {}
 
@@ -64,6 +66,7 @@ final class RouteStep {
     Map<String, String> targetGroupOf = new HashMap<>();
     Set<String> wanted = new HashSet<>();
     List<String> pending = new ArrayList<>();
+    Map<RouteModel, TargetAndFunction> serving = new LinkedHashMap<>();
     for (RouteModel route : routes) {
       RouteStatus s = new RouteStatus();
       s.setName(route.name());
@@ -90,13 +93,18 @@ final class RouteStep {
         s.setFunctionArn(functionArn);
       }
       functions.ensurePermission(functionArn, route.names().permissionStatementId(), tg.targetGroupArn());
-      targetGroups.ensureOnlyTarget("route " + route.name() + " target group", tg, functionArn, null);
+      serving.put(route, new TargetAndFunction(tg, functionArn));
+    }
+    // Registrations after every permission: AWS refuses a registration for a moment after AddPermission
+    // (propagation), so that wait is met once per run for all routes, not once per route.
+    serving.forEach((route, piece) -> {
+      targetGroups.ensureOnlyTarget("route " + route.name() + " target group", piece.targetGroup(), piece.functionArn(), null);
       RouteStatus before = recorded.get(route.name());
-      if (before != null && before.getFunctionArn() != null && !before.getFunctionArn().equals(functionArn)) {
+      if (before != null && before.getFunctionArn() != null && !before.getFunctionArn().equals(piece.functionArn())) {
         functions.retire(before.getFunctionArn(), route.names().permissionStatementId());
       }
-      targetGroupOf.put(route.name(), tg.targetGroupArn());
-    }
+      targetGroupOf.put(route.name(), piece.targetGroup().targetGroupArn());
+    });
 
     Map<String, Rule> ours = converge(routes, listenerArn, recorded, targetGroupOf);
     List<RouteStatus> out = new ArrayList<>();
