@@ -43,12 +43,12 @@ final class RoutesBenchmark {
         operator.awsCalls().snapshot().forEach((k, v) -> {
           long d = v - before.getOrDefault(k, 0L);
           if (d > 0 && AwsCallCounter.isRead(k)) {
-            delta.put(k.substring(k.indexOf(':') + 1), d); // per PERIODS periods
+            delta.put(k.substring(k.indexOf(':') + 1), d);
           }
         });
         double reads = delta.values().stream().mapToLong(Long::longValue).sum() / (double) PERIODS;
         System.out.printf("%-16s %-16.1f %-20.1f %-16.1f %-16.1f %s%n", objects + " x " + routes, readySeconds, reads, reads / objects,
-            reads / (objects * routes), delta);
+            reads / (objects * routes), perPeriod(delta));
         for (int i = 0; i < objects; i++) {
           operator.client().genericKubernetesResources(OperatorHarness.LAMBDA_INGRESSES).inNamespace(ns).withName("r" + i).delete();
         }
@@ -58,6 +58,12 @@ final class RoutesBenchmark {
         }
       }
     }
+  }
+
+  private static Map<String, String> perPeriod(Map<String, Long> totals) {
+    Map<String, String> out = new TreeMap<>();
+    totals.forEach((k, v) -> out.put(k, String.format("%.1f", v / (double) PERIODS)));
+    return out;
   }
 
   /** The article stack with {@code n} routes, each a managed function on its own path. */
