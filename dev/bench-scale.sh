@@ -8,6 +8,7 @@
 # Ready, duplicates, seconds until all are deleted, what is left.
 #   dev/bench-scale.sh [N ...]
 #   dev/bench-scale.sh --faults [N ...]
+#   dev/bench-scale.sh --routes          one object with 20 routes, then 10 objects with 5 routes each
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"

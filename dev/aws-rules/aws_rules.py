@@ -70,6 +70,10 @@ RULES = [
     ("lambda-statement-id-unique", "AddPermission with a statement id the policy already has answers ResourceConflictException "
      "(moto adds a second statement with the same id)",
      "https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html", None),
+    ("elb-rule-priorities-batch", "SetRulePriorities applies its pairs as one batch: only the final state must have distinct "
+     "priorities, so a swap in one call is valid (moto checks each pair against the current priorities: PriorityInUse); "
+     "priorities are 1-50000",
+     "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_SetRulePriorities.html", None),
     ("eventual-consistency", "a load balancer, target group or function just created may be missing from Describe/Get/List for a moment",
      "https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html", "consistencySeconds"),
     ("ecr-image-digest", "an image function's CodeSha256 is the image digest; an unknown tag or digest is ImageNotFound "
@@ -218,7 +222,54 @@ def before(call):
         return existing_instead_of_duplicate(call, "tg")
     elif call.action == "CreateListener":
         return existing_listener(call)
+    elif call.action == "SetRulePriorities":
+        return rule_priorities_as_batch(call)
+    elif call.action == "CreateRule":
+        check_priority_range(call.form.get("Priority"))
     return None
+
+
+def check_priority_range(priority):
+    """elb-rule-priorities-batch: AWS's rule priorities are 1 to 50000 (moto takes any integer)."""
+    try:
+        p = int(priority)
+    except (TypeError, ValueError):
+        return
+    if not 1 <= p <= 50000:
+        raise Refusal(400, "ValidationError", f"Priority '{p}' must be between 1 and 50000")
+
+
+def rule_priorities_as_batch(call):
+    """elb-rule-priorities-batch: applied here to moto's rules as AWS applies it; answered as moto answers DescribeRules."""
+    pairs = [(m.get("RuleArn"), m.get("Priority")) for m in call.members("RulePriorities")]
+    backend = elbv2_backends["123456789012"][call.region]
+    wanted = {}
+    for arn, priority in pairs:
+        check_priority_range(priority)
+        if int(priority) in wanted.values():
+            raise Refusal(400, "ValidationError", f"Priority '{priority}' was provided multiple times")
+        wanted[arn] = int(priority)
+    rules, listeners = {}, {}
+    for lb in backend.load_balancers.values():
+        for listener in lb.listeners.values():
+            for rule in listener.rules.values():
+                if rule.arn in wanted:
+                    rules[rule.arn], listeners[rule.arn] = rule, listener
+    if set(rules) != set(wanted):
+        raise Refusal(400, "RuleNotFound", "One or more rules not found")
+    if any(rules[arn].is_default for arn in wanted):
+        raise Refusal(400, "OperationNotPermitted", "The default rule's priority cannot be changed")
+    # Only the state after the whole batch must be free of duplicates (what a swap in one call needs).
+    for listener in {id(v): v for v in listeners.values()}.values():
+        final = [wanted.get(r.arn, r.priority) for r in listener.rules.values() if not r.is_default]
+        if len(final) != len({str(p) for p in final}):
+            raise Refusal(400, "PriorityInUse", "The specified priority is in use.")
+    for arn, priority in wanted.items():
+        rules[arn].priority = priority
+    form = {"Action": "DescribeRules", "Version": "2015-12-01"}
+    for i, arn in enumerate(wanted, 1):
+        form[f"RuleArns.member.{i}"] = arn
+    return form, "SetRulePriorities"
 
 
 def existing_listener(call):
@@ -512,7 +563,7 @@ class RulesApp:
         if renamed_from is not None and status < 300:
             # The existing resource, answered as the create the caller made.
             text = (out.decode("utf-8").replace("DescribeLoadBalancers", renamed_from).replace("DescribeTargetGroups", renamed_from)
-                    .replace("DescribeListeners", renamed_from))
+                    .replace("DescribeListeners", renamed_from).replace("DescribeRules", renamed_from))
             out = text.encode("utf-8")
         else:
             out = after(call, status, out, time.time())

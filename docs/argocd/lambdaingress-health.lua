@@ -1,8 +1,9 @@
 -- Argo CD health check for lambdaingress.io/LambdaIngress.
 -- Install: the key resource.customizations.health.lambdaingress.io_LambdaIngress in argocd-cm
 -- (argocd-cm-snippet.yaml). Argo CD sets the global `obj` to the live object and reads the returned table.
---   Healthy      Ready=True, and Ready describes the current spec (observedGeneration == metadata.generation)
---   Progressing  no Ready condition yet; Ready describes an older spec; Ready=Unknown;
+--   Healthy      Ready=True, and Ready describes the current spec (observedGeneration == metadata.generation),
+--                and every route in status.routes is ready
+--   Progressing  no Ready condition yet; Ready describes an older spec; Ready=Unknown; a route not ready;
 --                Ready=False with a reason that heals by itself (Progressing, Propagating, AwsThrottled)
 --   Degraded     Ready=False with a reason that needs a person (InvalidSpec, NameConflict,
 --                AwsAccessDenied, DependencyNotFound, AwsError) or a reason this check does not know
@@ -51,11 +52,26 @@ if generation ~= nil and observed ~= generation then
 end
 
 if ready.status == "True" then
+  -- spec.routes: Ready=True covers them; a route the status reports not ready is named.
+  local routes = 0
+  if obj.status.routes ~= nil then
+    for _, route in ipairs(obj.status.routes) do
+      if route.ready ~= true then
+        hs.status = "Progressing"
+        hs.message = "Waiting for route " .. tostring(route.name)
+        return hs
+      end
+      routes = routes + 1
+    end
+  end
   hs.status = "Healthy"
   if obj.status.endpoint ~= nil and obj.status.endpoint ~= "" then
     hs.message = "Ready: " .. obj.status.endpoint
   else
     hs.message = "Ready"
+  end
+  if routes > 0 then
+    hs.message = hs.message .. " (" .. tostring(routes) .. " routes)"
   end
   return hs
 end

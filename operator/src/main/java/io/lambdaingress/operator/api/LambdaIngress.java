@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "READY", type = AdditionalPrinterColumn.Type.STRING,
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
 @AdditionalPrinterColumn(name = "ENDPOINT", type = AdditionalPrinterColumn.Type.STRING, jsonPath = ".status.endpoint")
+@AdditionalPrinterColumn(name = "ROUTES", type = AdditionalPrinterColumn.Type.STRING, jsonPath = ".status.routesReady")
 @AdditionalPrinterColumn(name = "AGE", type = AdditionalPrinterColumn.Type.DATE, jsonPath = ".metadata.creationTimestamp")
 public class LambdaIngress extends CustomResource<LambdaIngressSpec, LambdaIngressStatus> implements Namespaced {
 

@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
 import java.util.Map;
 
 /** The whole chain NLB -> ALB -> Lambda, as one desired state. */
@@ -41,6 +42,15 @@ public class LambdaIngressSpec {
       + "reserved. Changed in place.")
   private Map<String, @Size(max = 256) String> tags;
 
+  // 100: ALB's quota of rules per load balancer (default rules not counted); one rule per route.
+  @Size(max = 100)
+  @ValidationRule(value = "self.all(r, self.exists_one(s, s.name == r.name))", message = "route names must be unique")
+  @JsonPropertyDescription("Further functions behind the same entry point: ALB listener rules evaluated in list order "
+      + "(the first route that matches wins; what none matches goes to spec.lambda, which also answers the NLB's health "
+      + "check). Each route has its own target group, invoke permission and rule; at most 100 (ALB's rules per load "
+      + "balancer). Adding, removing and reordering routes moves the rules without a moment of overlap.")
+  private List<RouteSpec> routes;
+
   @Default("Delete")
   @JsonPropertyDescription("Delete (default): deleting the object deletes its AWS resources. Retain: they stay.")
   private DeletionPolicy deletionPolicy;
@@ -67,6 +77,14 @@ public class LambdaIngressSpec {
 
   public void setLambda(LambdaSpec lambda) {
     this.lambda = lambda;
+  }
+
+  public List<RouteSpec> getRoutes() {
+    return routes;
+  }
+
+  public void setRoutes(List<RouteSpec> routes) {
+    this.routes = routes;
   }
 
   public Map<String, String> getTags() {

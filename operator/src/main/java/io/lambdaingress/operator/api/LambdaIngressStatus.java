@@ -44,6 +44,28 @@ public class LambdaIngressStatus {
     this.endpointService = endpointService;
   }
 
+  @JsonPropertyDescription("One entry per spec.routes entry, in its order: the route's rule, target group and function.")
+  private List<RouteStatus> routes;
+
+  @JsonPropertyDescription("Routes ready out of spec.routes (\"2/3\"): the ROUTES column of kubectl get li; absent without routes.")
+  private String routesReady;
+
+  public String getRoutesReady() {
+    return routesReady;
+  }
+
+  public void setRoutesReady(String routesReady) {
+    this.routesReady = routesReady;
+  }
+
+  public List<RouteStatus> getRoutes() {
+    return routes;
+  }
+
+  public void setRoutes(List<RouteStatus> routes) {
+    this.routes = routes;
+  }
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }

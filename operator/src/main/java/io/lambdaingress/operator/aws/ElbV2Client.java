@@ -17,6 +17,9 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerAttribute;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ModifyTargetGroupRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Rule;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleCondition;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.RulePriorityPair;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetDescription;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
@@ -80,6 +83,19 @@ public final class ElbV2Client {
         () -> elb.describeListenersPaginator(r -> r.loadBalancerArn(loadBalancerArn)).listeners().stream().toList());
   }
 
+  /** A listener's rules, its default rule included (isDefault), every page. */
+  public List<Rule> rules(String listenerArn) {
+    List<Rule> rules = new ArrayList<>();
+    String marker = null;
+    do {
+      String from = marker;
+      var page = AwsCall.run("rules of " + listenerArn, () -> elb.describeRules(r -> r.listenerArn(listenerArn).marker(from).pageSize(PAGE)));
+      rules.addAll(page.rules());
+      marker = page.nextMarker();
+    } while (marker != null && !marker.isEmpty());
+    return rules;
+  }
+
   public Map<String, String> loadBalancerAttributes(String arn) {
     Map<String, String> attrs = new HashMap<>();
     AwsCall.run("attributes of " + arn, () -> elb.describeLoadBalancerAttributes(r -> r.loadBalancerArn(arn)))
@@ -137,6 +153,32 @@ public final class ElbV2Client {
 
   public void deleteListener(String listenerArn) {
     AwsCall.run("delete listener " + listenerArn, () -> elb.deleteListener(r -> r.listenerArn(listenerArn)));
+  }
+
+  /** A listener rule forwarding to one target group, tagged in the same call (no untagged rule after a crash). */
+  public Rule createRule(String listenerArn, int priority, List<RuleCondition> conditions, String targetGroupArn, Map<String, String> tags) {
+    List<Tag> list = tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+    return AwsCall.run("create rule on " + listenerArn, () -> elb.createRule(r -> r.listenerArn(listenerArn).priority(priority)
+        .conditions(conditions).actions(forwardTo(targetGroupArn)).tags(list))).rules().get(0);
+  }
+
+  /** Sets a rule's conditions and forward in place (one call: no moment without the rule). */
+  public void modifyRule(String ruleArn, List<RuleCondition> conditions, String targetGroupArn) {
+    AwsCall.run("modify rule " + ruleArn, () -> elb.modifyRule(r -> r.ruleArn(ruleArn).conditions(conditions).actions(forwardTo(targetGroupArn))));
+  }
+
+  public void deleteRule(String ruleArn) {
+    AwsCall.run("delete rule " + ruleArn, () -> elb.deleteRule(r -> r.ruleArn(ruleArn)));
+  }
+
+  /** Every given rule to its priority in ONE call: AWS applies the batch as a whole (a swap is valid). */
+  public void setRulePriorities(Map<String, Integer> priorities) {
+    if (priorities.isEmpty()) {
+      return;
+    }
+    List<RulePriorityPair> pairs = priorities.entrySet().stream()
+        .map(e -> RulePriorityPair.builder().ruleArn(e.getKey()).priority(e.getValue()).build()).toList();
+    AwsCall.run("set rule priorities " + priorities, () -> elb.setRulePriorities(r -> r.rulePriorities(pairs)));
   }
 
   public TargetGroup createTargetGroup(CreateTargetGroupRequest request) {

@@ -59,9 +59,7 @@ public record ChainModel(LoadBalancerNames names, Map<String, String> ownerTags,
     LoadBalancerNames names = LoadBalancerNames.of(cluster, namespace, name);
 
     Map<String, String> ownerTags = Map.of(TAG_CLUSTER, cluster, TAG_NAMESPACE, namespace, TAG_NAME, name);
-    // Owner tags win over spec.tags (the CRD refuses the reserved prefix anyway).
-    Map<String, String> allTags = new TreeMap<>(spec.getTags() == null ? Map.of() : spec.getTags());
-    allTags.putAll(ownerTags);
+    Map<String, String> allTags = allTags(spec, ownerTags);
     List<Tag> elbTags = allTags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
 
     AlbSpec albSpec = spec.getAlb();
@@ -92,7 +90,7 @@ public record ChainModel(LoadBalancerNames names, Map<String, String> ownerTags,
             .tags(elbTags).build());
 
     Optional<ManagedFunction> function = Optional.ofNullable(spec.getLambda().getFunction())
-        .map(f -> managedFunction(f, names, healthPath, allTags));
+        .map(f -> managedFunction(f, names.function(), healthPath, allTags));
     return new ChainModel(names, ownerTags, nlb, alb, function, spec.getLambda().getFunctionArn(),
         names.permissionStatementId(), spec.getDeletionPolicy() == null ? DeletionPolicy.Delete : spec.getDeletionPolicy());
   }
@@ -102,8 +100,15 @@ public record ChainModel(LoadBalancerNames names, Map<String, String> ownerTags,
     return hc == null || hc.getPath() == null ? DEFAULT_HEALTH_PATH : hc.getPath();
   }
 
-  private static ManagedFunction managedFunction(FunctionSpec f, LoadBalancerNames names, String healthPath, Map<String, String> tags) {
-    String name = f.getName() != null ? f.getName() : names.function();
+  /** What every resource of the object carries: spec.tags and the owner tags, which win (the CRD refuses their prefix anyway). */
+  static Map<String, String> allTags(LambdaIngressSpec spec, Map<String, String> ownerTags) {
+    Map<String, String> allTags = new TreeMap<>(spec.getTags() == null ? Map.of() : spec.getTags());
+    allTags.putAll(ownerTags);
+    return allTags;
+  }
+
+  static ManagedFunction managedFunction(FunctionSpec f, String defaultName, String healthPath, Map<String, String> tags) {
+    String name = f.getName() != null ? f.getName() : defaultName;
     Map<String, String> env = new LinkedHashMap<>(f.getEnvironment() == null ? Map.of() : f.getEnvironment());
     env.put(HEALTH_PATH_ENV, healthPath);
     CreateFunctionRequest.Builder b = CreateFunctionRequest.builder().functionName(name).packageType(PackageType.IMAGE)

@@ -44,7 +44,7 @@ public record LoadBalancerNames(String nlb, String alb, String albTargetGroup, S
     return "li-" + cut(readable, budget) + "-" + hash;
   }
 
-  private static String cut(String s, int max) {
+  static String cut(String s, int max) {
     String cut = s.length() <= max ? s : s.substring(0, max);
     return stripHyphens(cut);
   }

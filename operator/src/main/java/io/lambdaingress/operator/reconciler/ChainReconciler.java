@@ -124,7 +124,7 @@ public final class ChainReconciler {
   }
 
   /** The image by digest: as given, or the tag's current digest in its registry (Lambda needs our region). */
-  private PinnedImage pin(ImageRef image) {
+  PinnedImage pin(ImageRef image) {
     String[] pinned = image.pinnedParts();
     if (pinned != null) {
       return new PinnedImage(pinned[0], pinned[1]);

@@ -23,6 +23,8 @@ import io.lambdaingress.operator.aws.Ec2NetworkClient;
 import io.lambdaingress.operator.aws.Reason;
 import io.lambdaingress.operator.model.ChainModel;
 import io.lambdaingress.operator.model.EndpointServicePlan;
+import io.lambdaingress.operator.model.RouteModel;
+import io.lambdaingress.operator.model.RouteValidation;
 import io.lambdaingress.operator.model.SpecValidation;
 import io.lambdaingress.operator.model.SpecValidation.SubnetFacts;
 import java.time.Clock;
@@ -59,6 +61,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   private final ElbInventory inventory;
   private final NetworkFacts network;
   private final ChainReconciler chain;
+  private final RouteReconciler routes;
   private final KubernetesEvents events;
   private final KubernetesClient kubernetes;
   private final OwnerTagCleanup ownerTags;
@@ -72,6 +75,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     this.inventory = new ElbInventory(aws.elbV2(), ElbInventory.maxAgeFor(settings.resyncPeriod()), clock);
     this.network = new NetworkFacts(aws.ec2(), settings.resyncPeriod(), clock);
     this.chain = new ChainReconciler(aws, inventory, settings.formerClusterNames());
+    this.routes = new RouteReconciler(aws, inventory, chain, settings.formerClusterNames());
     this.events = new KubernetesEvents(kubernetes);
     this.ownerTags = new OwnerTagCleanup(settings, inventory, aws.lambda(), clock);
     this.endpointServices = aws.endpointServices();
@@ -88,6 +92,8 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     List<String> problems = new ArrayList<>(SpecValidation.ofSpec(li.getSpec()));
     // Before any AWS call: IAM would refuse these, with a message that names neither the field nor the setting.
     problems.addAll(SpecValidation.ofAllowLists(li.getSpec(), settings.allowedRoleArns(), settings.allowedFunctionArns()));
+    problems.addAll(RouteValidation.ofSpec(li.getSpec()));
+    problems.addAll(RouteValidation.ofAllowLists(li.getSpec(), settings.allowedRoleArns(), settings.allowedFunctionArns()));
     if (!problems.isEmpty()) {
       return failed(li, Reason.InvalidSpec, String.join("; ", problems), generation);
     }
@@ -123,9 +129,34 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
       status.setEndpointService(outcome.status().nlbArn() == null ? previousEndpointService
           : endpoints.ensure(model, endpointPlan.get(), outcome.status().nlbArn(), previousEndpointService, events, li));
     }
+    // The routes' rules go on the chain's ALB listener: once the chain is complete (their status kept till then).
+    status.setRoutes(li.getStatus() == null ? null : li.getStatus().getRoutes());
+    status.setRoutesReady(li.getStatus() == null ? null : li.getStatus().getRoutesReady());
+    List<RouteModel> routeModels = RouteModel.of(li, settings.clusterName());
+    RouteStep.Outcome routed = null;
+    if (outcome.complete() && (!routeModels.isEmpty() || status.getRoutes() != null)) {
+      try {
+        routed = routes.apply(model, routeModels, outcome.status().albListenerArn(), li.getStatus(), writes);
+      } catch (AwsFailure f) {
+        if (f.awsErrorCode() == null || !STALE.contains(f.awsErrorCode())) {
+          throw f;
+        }
+        // A route's target group deleted out of band, still in the shared listing: list afresh, converge now.
+        inventory.forgetListing();
+        routed = routes.apply(model, routeModels, outcome.status().albListenerArn(), li.getStatus(), writes);
+      }
+      status.setRoutes(routed.routes().isEmpty() ? null : routed.routes());
+      status.setRoutesReady(routed.routes().isEmpty() ? null
+          : routed.routes().stream().filter(r -> Boolean.TRUE.equals(r.getReady())).count() + "/" + routed.routes().size());
+    }
+    if (routed != null && routed.pending() != null) {
+      ReadyCondition.set(li.getStatus(), status, false, Reason.Progressing.name(), routed.pending(), generation);
+      return UpdateControl.patchStatus(withStatus(li, status)).rescheduleAfter(PROGRESS_POLL);
+    }
     if (outcome.complete()) {
       // The chain serves: only now may what carries our tags but is no longer part of it go.
-      String cleaning = ownerTags.leftovers(model, outcome.status(), writes.count() > 0, writes);
+      String cleaning = ownerTags.leftovers(model, outcome.status(), routed == null ? java.util.Set.of() : routed.wantedArns(),
+          writes.count() > 0, writes);
       ReadyCondition.set(li.getStatus(), status, true, ReadyCondition.RECONCILED,
           writes.count() == 0 ? "the chain matches the spec" : "the chain matches the spec after " + writes.count() + " AWS write(s)",
           generation);
@@ -238,8 +269,12 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     String waiting;
     try {
       AwsWrites writes = new AwsWrites(events, li);
-      // AWS deletes an NLB only once no endpoint service uses it, and a service only once its connections are rejected.
-      waiting = endpointServiceStep(model, writes).deleteAll("object deleted");
+      // Rules first (they forward to the routes' groups), then the routes' groups and functions, then the chain.
+      waiting = routes.delete(model, RouteModel.of(li, settings.clusterName()), writes);
+      if (waiting == null) {
+        // AWS deletes an NLB only once no endpoint service uses it, and a service only once its connections are rejected.
+        waiting = endpointServiceStep(model, writes).deleteAll("object deleted");
+      }
       if (waiting == null) {
         waiting = chain.delete(model, writes);
       }
@@ -324,6 +359,8 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     c.setAlb(s.getAlb());
     c.setLambda(s.getLambda());
     c.setEndpointService(s.getEndpointService());
+    c.setRoutes(s.getRoutes());
+    c.setRoutesReady(s.getRoutesReady());
     c.setConditions(s.getConditions());
     return c;
   }

@@ -75,7 +75,7 @@ final class ListenerStep {
   }
 
   /** The groups a forward sends to: its weighted list when it has one (AWS reports both forms), else its one ARN. */
-  private static Set<String> forwardedTo(Action a) {
+  static Set<String> forwardedTo(Action a) {
     if (a.forwardConfig() != null && a.forwardConfig().hasTargetGroups() && !a.forwardConfig().targetGroups().isEmpty()) {
       return a.forwardConfig().targetGroups().stream().map(TargetGroupTuple::targetGroupArn).collect(Collectors.toSet());
     }

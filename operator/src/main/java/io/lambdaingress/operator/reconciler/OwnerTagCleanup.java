@@ -50,11 +50,12 @@ public final class OwnerTagCleanup {
    * After a run that converged the whole chain (so every wanted replacement serves): deletes the object's
    * other tagged resources. {@code wrote}: the run changed something, so the functions come from a listing
    * of the last few seconds (an old function is found at once instead of at the next periodic listing).
+   * {@code routeArns}: the target groups and functions of the object's routes, wanted too.
    *
    * @return why it must come back soon (a group still in use by a load balancer being deleted), or null
    */
-  public String leftovers(ChainModel model, ChainReconciler.ChainStatus chain, boolean wrote, AwsWrites writes) {
-    Set<String> wanted = new HashSet<>();
+  public String leftovers(ChainModel model, ChainReconciler.ChainStatus chain, Set<String> routeArns, boolean wrote, AwsWrites writes) {
+    Set<String> wanted = new HashSet<>(routeArns);
     Stream.of(chain.nlbArn(), chain.nlbTargetGroupArn(), chain.albArn(), chain.lambdaTargetGroupArn(), chain.functionArn())
         .filter(a -> a != null).forEach(wanted::add);
     return deleteTagged(model, wanted, wrote, writes, "no longer part of the chain (it carries this object's owner tags)");

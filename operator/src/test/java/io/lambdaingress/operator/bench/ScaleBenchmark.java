@@ -15,7 +15,8 @@ import java.util.TreeMap;
  * N article stacks applied at once, the seconds until all are Ready, then the AWS read calls that one full
  * resync period of steady state costs (each object is reconciled once per period), per operation.
  *
- * <p>With {@code --faults}, the same N objects under injected AWS faults instead ({@link FaultsUnderLoad}).
+ * <p>With {@code --faults}, the same N objects under injected AWS faults instead ({@link FaultsUnderLoad}); with
+ * {@code --routes}, objects with routes instead ({@link RoutesBenchmark}).
  *
  * <p>A benchmark, not a test: it prints numbers and asserts nothing. moto answers in about a millisecond
  * where AWS takes tens, so the seconds are a floor; the call counts are what carries over to AWS.
@@ -27,9 +28,12 @@ public final class ScaleBenchmark {
   public static void main(String[] args) throws Exception {
     List<Integer> sizes = new ArrayList<>();
     boolean faults = false;
+    boolean routes = false;
     for (String a : args.length == 0 ? new String[] {"1", "10", "50"} : args) {
       if (a.equals("--faults")) {
         faults = true;
+      } else if (a.equals("--routes")) {
+        routes = true;
       } else {
         sizes.add(Integer.parseInt(a));
       }
@@ -37,6 +41,10 @@ public final class ScaleBenchmark {
     Duration resync = Duration.ofSeconds(Long.parseLong(System.getProperty("resync", "20")));
     LocalWorld world = LocalWorld.running();
     ArticlePrerequisites pre = ArticlePrerequisites.create(world.awsRegion());
+    if (routes) {
+      RoutesBenchmark.run(world, pre, resync);
+      System.exit(0);
+    }
     if (faults) {
       FaultsUnderLoad.run(world, pre, sizes.isEmpty() ? List.of(50) : sizes, resync, Long.getLong("seed", 42),
           Double.parseDouble(System.getProperty("lostAnswers", "0.5")));

@@ -242,6 +242,39 @@ class AwsRulesIT {
   }
 
   @Test
+  @DisplayName("elb-rule-priorities-batch: SetRulePriorities swaps two rules in one call; priorities are 1-50000")
+  void rulePrioritiesAreOneBatch() {
+    LoadBalancer alb = elb.createLoadBalancer(r -> r.name(LocalWorld.uniqueName("prio")).type(LoadBalancerTypeEnum.APPLICATION)
+        .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a"), net.subnets().get("b"))).loadBalancers().get(0);
+    String tg = lambdaTargetGroup();
+    String listener = elb.createListener(r -> r.loadBalancerArn(alb.loadBalancerArn()).protocol(ProtocolEnum.HTTP).port(80)
+        .defaultActions(a -> a.type(ActionTypeEnum.FORWARD).targetGroupArn(tg))).listeners().get(0).listenerArn();
+    java.util.function.BiFunction<Integer, String, String> rule = (priority, path) -> elb.createRule(r -> r.listenerArn(listener)
+        .priority(priority).conditions(c -> c.field("path-pattern").values(path))
+        .actions(a -> a.type(ActionTypeEnum.FORWARD).targetGroupArn(tg))).rules().get(0).ruleArn();
+    String a = rule.apply(1, "/a");
+    String b = rule.apply(2, "/b");
+    java.util.List<software.amazon.awssdk.services.elasticloadbalancingv2.model.RulePriorityPair> swap = java.util.List.of(
+        software.amazon.awssdk.services.elasticloadbalancingv2.model.RulePriorityPair.builder().ruleArn(a).priority(2).build(),
+        software.amazon.awssdk.services.elasticloadbalancingv2.model.RulePriorityPair.builder().ruleArn(b).priority(1).build());
+
+    assertThatThrownBy(() -> motoElb.setRulePriorities(r -> r.rulePriorities(swap)))
+        .as("moto alone checks each pair against the current priorities").satisfies(e -> assertAwsError(e, 400, "PriorityInUse", ""));
+    assertThat(elb.setRulePriorities(r -> r.rulePriorities(swap)).rules()).extracting(x -> x.ruleArn() + "=" + x.priority())
+        .containsExactlyInAnyOrder(a + "=2", b + "=1");
+    assertThat(elb.describeRules(r -> r.listenerArn(listener)).rules()).filteredOn(x -> !x.isDefault())
+        .extracting(x -> x.priority() + x.conditions().get(0).values().get(0)).containsExactlyInAnyOrder("2/a", "1/b");
+    // A batch whose final state has two rules on one priority is refused, as on AWS.
+    String c = rule.apply(3, "/c");
+    assertThatThrownBy(() -> elb.setRulePriorities(r -> r.rulePriorities(p -> p.ruleArn(c).priority(1))))
+        .satisfies(e -> assertAwsError(e, 400, "PriorityInUse", ""));
+
+    motoElb.createRule(r -> r.listenerArn(listener).priority(50_001).conditions(x -> x.field("path-pattern").values("/m"))
+        .actions(x -> x.type(ActionTypeEnum.FORWARD).targetGroupArn(tg)));
+    assertThatThrownBy(() -> rule.apply(50_002, "/d")).satisfies(e -> assertAwsError(e, 400, "ValidationError", "between 1 and 50000"));
+  }
+
+  @Test
   @DisplayName("lambda-statement-id-unique: AddPermission with a taken statement id is a conflict")
   void aStatementIdIsUniqueInAPolicy() {
     FunctionConfiguration fn = createFunction(LocalWorld.uniqueName("sid"));

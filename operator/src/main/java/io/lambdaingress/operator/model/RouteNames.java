@@ -1,0 +1,21 @@
+package io.lambdaingress.operator.model;
+
+/**
+ * The AWS names of one route's resources: its lambda target group, its function when the spec names none,
+ * and its invoke permission's statement id. Like {@link LoadBalancerNames}, derived from cluster, namespace,
+ * name and the route's name, with 8 hex characters of SHA-256 over all four (a readable part cut to fit can
+ * coincide; the hash keeps routes and objects apart). The statement id keeps the "lambda-ingress-" prefix by
+ * which clean-up recognises our statements.
+ */
+public record RouteNames(String targetGroup, String function, String permissionStatementId) {
+
+  public static RouteNames of(String cluster, String namespace, String name, String route) {
+    String hash = LoadBalancerNames.hash(cluster + "/" + namespace + "/" + name + "#" + route);
+    int tgBudget = LoadBalancerNames.ELB_NAME_MAX - "li-".length() - 1 - hash.length() - "-rtg".length();
+    String readableRoute = LoadBalancerNames.sanitize(route);
+    String tg = "li-" + LoadBalancerNames.cut(readableRoute, tgBudget) + "-" + hash + "-rtg";
+    int fnBudget = LoadBalancerNames.FUNCTION_NAME_MAX - "li-".length() - 1 - hash.length();
+    String fn = "li-" + LoadBalancerNames.cut(LoadBalancerNames.sanitize(namespace + "-" + name + "-" + route), fnBudget) + "-" + hash;
+    return new RouteNames(tg, fn, "lambda-ingress-" + hash);
+  }
+}

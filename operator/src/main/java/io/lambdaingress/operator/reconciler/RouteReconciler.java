@@ -1,0 +1,53 @@
+package io.lambdaingress.operator.reconciler;
+
+import io.lambdaingress.operator.api.LambdaIngressStatus;
+import io.lambdaingress.operator.api.RouteStatus;
+import io.lambdaingress.operator.aws.AwsClients;
+import io.lambdaingress.operator.model.ChainModel;
+import io.lambdaingress.operator.model.RouteModel;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Converges and deletes an object's routes ({@link RouteStep}) beside its chain: after the chain (the rules
+ * live on its ALB listener) and before the clean-up by owner tags (which must see the routes' resources as
+ * wanted); on deletion before the chain (rules first, then the routes' groups and functions).
+ */
+public final class RouteReconciler {
+
+  private final AwsClients aws;
+  private final ElbInventory inventory;
+  private final ChainReconciler chain;
+  private final Set<String> formerClusters;
+
+  public RouteReconciler(AwsClients aws, ElbInventory inventory, ChainReconciler chain, Set<String> formerClusters) {
+    this.aws = aws;
+    this.inventory = inventory;
+    this.chain = chain;
+    this.formerClusters = Set.copyOf(formerClusters);
+  }
+
+  public RouteStep.Outcome apply(ChainModel desired, List<RouteModel> routes, String albListenerArn, LambdaIngressStatus previous,
+      AwsWrites writes) {
+    RecordedChain recordedChain = RecordedChain.of(previous);
+    Map<String, RouteStatus> recorded = new HashMap<>();
+    if (previous != null && previous.getRoutes() != null) {
+      previous.getRoutes().forEach(r -> recorded.put(r.getName(), r));
+    }
+    Ownership ownership = new Ownership(desired.ownerTags(), formerClusters, recordedChain.identities());
+    return new RouteStep(inventory, aws.lambda(), ownership, writes, chain::pin).apply(routes, albListenerArn, recorded);
+  }
+
+  /** Returns why it must be called again, or null when no route piece of ours is left. */
+  public String delete(ChainModel desired, List<RouteModel> routes, AwsWrites writes) {
+    if (routes.isEmpty()) {
+      return null;
+    }
+    Ownership ownership = Ownership.byTags(desired.ownerTags(), formerClusters);
+    routes.forEach(r -> inventory.forgetTargetGroup(r.targetGroup().name()));
+    return new RouteStep(inventory, aws.lambda(), ownership, writes, chain::pin)
+        .delete(routes, aws.elbV2().loadBalancer(desired.alb().name()), desired.alb().listenerPort());
+  }
+}

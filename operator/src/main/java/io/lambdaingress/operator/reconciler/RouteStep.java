@@ -1,0 +1,255 @@
+package io.lambdaingress.operator.reconciler;
+
+import io.lambdaingress.operator.api.RouteStatus;
+import io.lambdaingress.operator.aws.AwsFailure;
+import io.lambdaingress.operator.aws.EcrImageClient.PinnedImage;
+import io.lambdaingress.operator.aws.ElbV2Client;
+import io.lambdaingress.operator.aws.LambdaFunctionClient;
+import io.lambdaingress.operator.model.ChainModel;
+import io.lambdaingress.operator.model.ImageRef;
+import io.lambdaingress.operator.model.RouteModel;
+import io.lambdaingress.operator.model.RulePriorityPlan;
+import io.lambdaingress.operator.model.RulePriorityPlan.ObservedRule;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Rule;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
+
+/**
+ * The routes of one object, after the chain converged (their rules go on its ALB listener): per route its
+ * lambda target group, function, invoke permission scoped to that group, registration, then the listener
+ * rules in list order ({@link RulePriorityPlan}: delete, one batch of moves, create). A route whose function
+ * AWS is still creating or updating gets no new rule yet: until it serves, its requests stay with spec.lambda.
+ * Rules without our owner tags on the listener are never touched; their priorities are avoided.
+ */
+final class RouteStep {
+
+  private record TargetAndFunction(TargetGroup targetGroup, String functionArn) {}
+
+  /** The routes after a run: status per route, why not all are ready (null when they are), ARNs they use. */
+  record Outcome(List<RouteStatus> routes, String pending, Set<String> wantedArns) {}
+
+  private final ElbV2Client elb;
+  private final LambdaFunctionClient lambda;
+  private final TargetGroupStep targetGroups;
+  private final FunctionStep functions;
+  private final Ownership ownership;
+  private final AwsWrites writes;
+  private final Function<ImageRef, PinnedImage> pin;
+
+  RouteStep(ElbInventory inventory, LambdaFunctionClient lambda, Ownership ownership, AwsWrites writes,
+      Function<ImageRef, PinnedImage> pin) {
+    this.elb = inventory.client();
+    this.lambda = lambda;
+    this.targetGroups = new TargetGroupStep(inventory, ownership, writes);
+    this.functions = new FunctionStep(lambda, ownership, writes);
+    this.ownership = ownership;
+    this.writes = writes;
+    this.pin = pin;
+  }
+
+  /**
+   * @param recorded the routes' previous status by name: a function the route no longer names is retired,
+   *     and a rule recorded as the route's is recognised even when its tags were removed out of band
+   */
+  Outcome apply(List<RouteModel> routes, String listenerArn, Map<String, RouteStatus> recorded) {
+    Map<String, RouteStatus> status = new LinkedHashMap<>();
+    Map<String, String> targetGroupOf = new HashMap<>();
+    Set<String> wanted = new HashSet<>();
+    List<String> pending = new ArrayList<>();
+    Map<RouteModel, TargetAndFunction> serving = new LinkedHashMap<>();
+    for (RouteModel route : routes) {
+      RouteStatus s = new RouteStatus();
+      s.setName(route.name());
+      status.put(route.name(), s);
+      TargetGroup tg = targetGroups.ensure("route " + route.name() + " target group", route.targetGroup(),
+          route.targetGroupAttributes(), replaced -> deleteRulesForwardingTo(listenerArn, replaced));
+      s.setTargetGroupArn(tg.targetGroupArn());
+      wanted.add(tg.targetGroupArn());
+      String functionArn;
+      if (route.function().isPresent()) {
+        ChainModel.ManagedFunction fn = route.function().get();
+        PinnedImage image = pin.apply(fn.image());
+        s.setImageDigest(image.digest());
+        FunctionStep.Result result = functions.ensureManaged(fn.request(image.uri()));
+        functionArn = result.functionArn();
+        s.setFunctionArn(functionArn);
+        wanted.add(functionArn);
+        if (result.busy()) {
+          pending.add("route " + route.name() + ": function " + fn.name() + " is being updated by AWS");
+          continue;
+        }
+      } else {
+        functionArn = functions.requireExisting(route.existingFunctionArn());
+        s.setFunctionArn(functionArn);
+      }
+      functions.ensurePermission(functionArn, route.names().permissionStatementId(), tg.targetGroupArn());
+      serving.put(route, new TargetAndFunction(tg, functionArn));
+    }
+    // Registrations after every permission: AWS refuses a registration for a moment after AddPermission
+    // (propagation), so that wait is met once per run for all routes, not once per route.
+    serving.forEach((route, piece) -> {
+      targetGroups.ensureOnlyTarget("route " + route.name() + " target group", piece.targetGroup(), piece.functionArn(), null);
+      RouteStatus before = recorded.get(route.name());
+      if (before != null && before.getFunctionArn() != null && !before.getFunctionArn().equals(piece.functionArn())) {
+        functions.retire(before.getFunctionArn(), route.names().permissionStatementId());
+      }
+      targetGroupOf.put(route.name(), piece.targetGroup().targetGroupArn());
+    });
+
+    Map<String, Rule> ours = converge(routes, listenerArn, recorded, targetGroupOf);
+    List<RouteStatus> out = new ArrayList<>();
+    for (RouteModel route : routes) {
+      RouteStatus s = status.get(route.name());
+      Rule rule = ours.get(route.name());
+      s.setRuleArn(rule == null ? null : rule.ruleArn());
+      s.setReady(rule != null && targetGroupOf.containsKey(route.name()));
+      out.add(s);
+    }
+    return new Outcome(out, pending.isEmpty() ? null : String.join("; ", pending), wanted);
+  }
+
+  /** The listener's rules as the plan sees them, then the plan executed; returns our rule per route. */
+  private Map<String, Rule> converge(List<RouteModel> routes, String listenerArn, Map<String, RouteStatus> recorded,
+      Map<String, String> targetGroupOf) {
+    List<Rule> rules = elb.rules(listenerArn).stream().filter(r -> !Boolean.TRUE.equals(r.isDefault())).toList();
+    Map<String, Map<String, String>> tags = rules.isEmpty() ? Map.of() : elb.tags(rules.stream().map(Rule::ruleArn).toList());
+    Map<String, String> recordedRules = new HashMap<>();
+    recorded.forEach((name, s) -> {
+      if (s.getRuleArn() != null) {
+        recordedRules.put(s.getRuleArn(), name);
+      }
+    });
+    Map<String, Rule> byArn = new HashMap<>();
+    List<ObservedRule> observed = new ArrayList<>();
+    for (Rule r : rules) {
+      byArn.put(r.ruleArn(), r);
+      observed.add(new ObservedRule(r.ruleArn(), routeOf(r, tags.getOrDefault(r.ruleArn(), Map.of()), recordedRules), Integer.parseInt(r.priority())));
+    }
+    // A route gets a rule once its function serves from its target group; an existing rule stays meanwhile.
+    Set<String> withRule = new HashSet<>();
+    observed.stream().filter(o -> o.route() != null).forEach(o -> withRule.add(o.route()));
+    List<String> order = routes.stream().map(RouteModel::name).filter(n -> targetGroupOf.containsKey(n) || withRule.contains(n)).toList();
+    RulePriorityPlan plan = RulePriorityPlan.plan(observed, order);
+
+    for (String arn : plan.deletions()) {
+      writes.announce("Deleted", "listener rule " + arn, "its route is no longer in spec.routes");
+      elb.deleteRule(arn);
+    }
+    if (!plan.moves().isEmpty()) {
+      writes.announce("Updated", "listener rule priorities " + plan.moves(), "spec.routes order");
+      elb.setRulePriorities(plan.moves());
+    }
+    Map<String, Rule> ours = new HashMap<>();
+    Map<String, RouteModel> byName = new HashMap<>();
+    routes.forEach(r -> byName.put(r.name(), r));
+    plan.kept().forEach((name, arn) -> {
+      Rule rule = byArn.get(arn);
+      RouteModel route = byName.get(name);
+      String tg = targetGroupOf.get(name);
+      if (tg != null && (!RouteModel.canonical(rule.conditions()).equals(RouteModel.canonical(route.conditions()))
+          || rule.actions().size() != 1 || !ListenerStep.forwardedTo(rule.actions().get(0)).equals(Set.of(tg)))) {
+        writes.announce("Updated", "listener rule " + arn, "route " + name + ": conditions or forward differ from the spec");
+        elb.modifyRule(arn, route.conditions(), tg);
+      }
+      Map<String, String> has = tags.getOrDefault(arn, Map.of());
+      if (!has.entrySet().containsAll(route.ruleTags().entrySet())) {
+        MapDiff diff = MapDiff.tags(has, route.ruleTags());
+        writes.announce("Updated", "listener rule " + arn, "tags: " + diff.describe());
+        elb.addTags(arn, diff.set());
+      }
+      ours.put(name, rule);
+    });
+    plan.creations().forEach((name, priority) -> {
+      RouteModel route = byName.get(name);
+      writes.announce("Created", "listener rule of route " + name + " at priority " + priority, "missing");
+      ours.put(name, elb.createRule(listenerArn, priority, route.conditions(), targetGroupOf.get(name), route.ruleTags()));
+    });
+    return ours;
+  }
+
+  /** The route a rule is ours for: by our owner tags and route tag, or by the ARN our status recorded; else null. */
+  private String routeOf(Rule r, Map<String, String> tags, Map<String, String> recordedRules) {
+    if (ownership.owns(tags) && tags.containsKey(RouteModel.TAG_ROUTE)) {
+      return tags.get(RouteModel.TAG_ROUTE);
+    }
+    return recordedRules.get(r.ruleArn());
+  }
+
+  /** Before a route's target group is replaced (changed out of band): our rules forwarding to it go first. */
+  private void deleteRulesForwardingTo(String listenerArn, String targetGroupArn) {
+    List<Rule> rules = elb.rules(listenerArn).stream().filter(r -> !Boolean.TRUE.equals(r.isDefault()))
+        .filter(r -> r.actions().stream().anyMatch(a -> ListenerStep.forwardedTo(a).contains(targetGroupArn))).toList();
+    if (rules.isEmpty()) {
+      return;
+    }
+    Map<String, Map<String, String>> tags = elb.tags(rules.stream().map(Rule::ruleArn).toList());
+    for (Rule r : rules) {
+      if (ownership.owns(tags.getOrDefault(r.ruleArn(), Map.of()))) {
+        writes.announce("Deleted", "listener rule " + r.ruleArn(), "it forwards to the target group being replaced");
+        elb.deleteRule(r.ruleArn());
+      }
+    }
+  }
+
+  /**
+   * Deleting the object: our rules first (so no request reaches a group being deleted), then each route's
+   * target group and its function (ours) or our permission (an existing function). Returns why it must come
+   * back (a group AWS still reports in use), or null.
+   */
+  String delete(List<RouteModel> routes, Optional<LoadBalancer> alb, int listenerPort) {
+    if (alb.isPresent()) {
+      Optional<Listener> listener = elb.listeners(alb.get().loadBalancerArn()).stream().filter(l -> l.port() == listenerPort).findFirst();
+      if (listener.isPresent()) {
+        List<Rule> rules = elb.rules(listener.get().listenerArn()).stream().filter(r -> !Boolean.TRUE.equals(r.isDefault())).toList();
+        Map<String, Map<String, String>> tags = rules.isEmpty() ? Map.of() : elb.tags(rules.stream().map(Rule::ruleArn).toList());
+        for (Rule r : rules) {
+          Map<String, String> t = tags.getOrDefault(r.ruleArn(), Map.of());
+          if (ownership.owns(t) && t.containsKey(RouteModel.TAG_ROUTE)) {
+            writes.announce("Deleted", "listener rule of route " + t.get(RouteModel.TAG_ROUTE), "object deleted");
+            elb.deleteRule(r.ruleArn());
+          }
+        }
+      }
+    }
+    for (RouteModel route : routes) {
+      Optional<TargetGroup> tg = elb.targetGroup(route.targetGroup().name());
+      if (tg.isPresent() && ownership.owns(elb.tags(List.of(tg.get().targetGroupArn())).getOrDefault(tg.get().targetGroupArn(), Map.of()))) {
+        try {
+          writes.announce("Deleted", "route " + route.name() + " target group " + route.targetGroup().name(), "object deleted");
+          elb.deleteTargetGroup(tg.get().targetGroupArn());
+        } catch (AwsFailure f) {
+          if ("ResourceInUse".equals(f.awsErrorCode())) {
+            return "route " + route.name() + " target group is still in use";
+          }
+          throw f;
+        }
+      }
+      if (route.function().isPresent()) {
+        String name = route.function().get().name();
+        var fn = lambda.function(name);
+        if (fn.isPresent() && ownership.owns(fn.get().tags() == null ? Map.of() : fn.get().tags())) {
+          writes.announce("Deleted", "route " + route.name() + " function " + name, "object deleted");
+          lambda.delete(name);
+        }
+      } else {
+        String arn = route.existingFunctionArn();
+        String sid = route.names().permissionStatementId();
+        if (lambda.function(arn).isPresent() && lambda.policy(arn).stream().anyMatch(s -> sid.equals(s.sid()))) {
+          writes.announce("Deleted", "permission " + sid + " on " + arn, "object deleted");
+          lambda.removePermission(arn, sid);
+        }
+      }
+    }
+    return null;
+  }
+}
