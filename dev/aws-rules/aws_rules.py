@@ -37,6 +37,9 @@ from moto.elbv2.models import elbv2_backends  # noqa: E402
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cbor_cloudwatch  # noqa: E402
+
 ELB_NS = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"
 ET.register_namespace("", ELB_NS)
 LAMBDA_PATH = re.compile(r"^/2015-03-31/functions/([^/]+)(/.*)?$")
@@ -535,6 +538,10 @@ class RulesApp:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length else b""
         call = Call(environ, body)
+        if call.service == "monitoring" and call.path.startswith(cbor_cloudwatch.PATH_PREFIX):
+            # CloudWatch over Smithy RPC v2 CBOR, which moto 5.2 does not speak (protocol, not a rule).
+            status, headers, out = cbor_cloudwatch.respond(call.path, body, "123456789012", call.region)
+            return self.respond(start_response, status, headers, out)
         try:
             rewritten = before(call)
         except Refusal as r:

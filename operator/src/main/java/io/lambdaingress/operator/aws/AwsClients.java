@@ -4,6 +4,7 @@ import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
@@ -31,6 +32,9 @@ public final class AwsClients implements AutoCloseable {
   private final EcrImageClient ecrAdapter;
   private final Ec2NetworkClient ec2Adapter;
   private final StsIdentityClient stsAdapter;
+  private final CloudWatchClient cloudWatch;
+  private final LambdaVersionClient versionAdapter;
+  private final AlarmClient alarmAdapter;
 
   public AwsClients(AwsCallCounter counter) {
     this.counter = counter;
@@ -51,6 +55,9 @@ public final class AwsClients implements AutoCloseable {
     this.ecrAdapter = new EcrImageClient(ecr);
     this.ec2Adapter = new Ec2NetworkClient(ec2);
     this.stsAdapter = new StsIdentityClient(sts, credentials);
+    this.cloudWatch = CloudWatchClient.builder().credentialsProvider(credentials).overrideConfiguration(config).build();
+    this.versionAdapter = new LambdaVersionClient(lambda);
+    this.alarmAdapter = new AlarmClient(cloudWatch);
   }
 
   /** The region the SDK's chain resolved (AWS_REGION, profile, instance metadata). */
@@ -82,6 +89,14 @@ public final class AwsClients implements AutoCloseable {
     return stsAdapter;
   }
 
+  public LambdaVersionClient lambdaVersions() {
+    return versionAdapter;
+  }
+
+  public AlarmClient alarms() {
+    return alarmAdapter;
+  }
+
   @Override
   public void close() {
     elbv2.close();
@@ -89,6 +104,7 @@ public final class AwsClients implements AutoCloseable {
     ecr.close();
     ec2.close();
     sts.close();
+    cloudWatch.close();
     credentials.close();
   }
 }

@@ -61,6 +61,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   private final KubernetesEvents events;
   private final KubernetesClient kubernetes;
   private final OwnerTagCleanup ownerTags;
+  private final RolloutReport rollouts;
 
   public LambdaIngressReconciler(OperatorSettings settings, AwsClients aws, KubernetesClient kubernetes) {
     this.settings = settings;
@@ -72,6 +73,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     this.chain = new ChainReconciler(aws, inventory, settings.formerClusterNames());
     this.events = new KubernetesEvents(kubernetes);
     this.ownerTags = new OwnerTagCleanup(settings, inventory, aws.lambda(), clock);
+    this.rollouts = new RolloutReport(events);
   }
 
   /** Discovery and clean-up by owner tags, shared with the periodic {@link OrphanSweep}. */
@@ -94,8 +96,10 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     RecordedChain recorded = RecordedChain.of(li.getStatus());
     ownerTags.releaseStaticIps(model, writes);
     ChainReconciler.Outcome outcome;
+    java.time.Instant now = java.time.Instant.now();
+    CanaryStep.Input canary = RolloutReport.input(li, now);
     try {
-      outcome = chain.apply(model, recorded, writes);
+      outcome = chain.apply(model, recorded, writes, canary);
     } catch (AwsFailure f) {
       // Our own failures (NameConflict, ...) carry no AWS code; Set.of().contains(null) would throw.
       if (f.awsErrorCode() == null || !STALE.contains(f.awsErrorCode())) {
@@ -104,10 +108,17 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
       // Something listed is gone (deleted out of band): list afresh and converge in this same run.
       log.atInfo().addKeyValue("object", key(li)).log("shared listing out of date ({}); listing again", f.awsErrorCode());
       inventory.forgetListing();
-      outcome = chain.apply(model, recorded, writes);
+      outcome = chain.apply(model, recorded, writes, canary);
     }
 
     LambdaIngressStatus status = toStatus(outcome.status(), li.getStatus(), generation);
+    Optional<RolloutReport.Verdict> rollout = rollouts.record(li, outcome.rollout(), status, now);
+    if (outcome.complete() && rollout.isPresent()) {
+      RolloutReport.Verdict v = rollout.get();
+      ReadyCondition.set(li.getStatus(), status, false, v.reason().name(), v.message(), generation);
+      UpdateControl<LambdaIngress> patch = UpdateControl.patchStatus(withStatus(li, status));
+      return v.requeue() == null ? patch : patch.rescheduleAfter(v.requeue());
+    }
     if (outcome.complete()) {
       // The chain serves: only now may what carries our tags but is no longer part of it go.
       String cleaning = ownerTags.leftovers(model, outcome.status(), writes.count() > 0, writes);
