@@ -2,6 +2,7 @@ package io.lambdaingress.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -26,11 +27,9 @@ public class RolloutSpec {
 
   @Size(max = 10)
   @ValidationRule(value = "self.all(a, self.exists_one(b, b == a))", message = "rollout.alarms: an alarm is listed twice")
-  // CloudWatch's AlarmName: 1 to 255 characters; control characters are not accepted by its API.
-  @ValidationRule(value = "self.all(a, size(a) >= 1 && size(a) <= 255 && !a.matches('[\\\\x00-\\\\x1f\\\\x7f]'))",
-      message = "rollout.alarms: CloudWatch alarm names are 1 to 255 characters without control characters")
   @JsonPropertyDescription("CloudWatch alarm names (same account and region). Any of them in ALARM during a rollout rolls back to the previous version.")
-  private List<String> alarms;
+  // CloudWatch's AlarmName: 1 to 255 characters; control characters are not accepted by its API.
+  private List<@Size(min = 1, max = 255) @Pattern("^[^\\x00-\\x1f\\x7f]+$") String> alarms;
 
   public List<RolloutStep> getSteps() {
     return steps;

@@ -59,7 +59,10 @@ final class CanaryStep {
     String canary = d.traffic().canaryDigest() == null ? null : versionOf(functionName, published, d.traffic().canaryDigest(), digest);
     State next = d.next().withVersions(stable, canary);
     String aliasArn = shift(functionName, stable, canary, d.traffic().weight());
-    prune(functionName, versions.versions(functionName), Set.of(stable, Objects.requireNonNullElse(canary, stable)));
+    Set<String> keep = new java.util.HashSet<>();
+    keep.add(stable);
+    keep.add(Objects.requireNonNullElse(canary, stable));
+    prune(functionName, versions.versions(functionName), keep);
     return new Result(aliasArn, new Decision(next, d.traffic(), d.change(), d.wakeAt()));
   }
 
