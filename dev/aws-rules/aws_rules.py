@@ -79,6 +79,9 @@ RULES = [
     ("lambda-version-immutable", "a published version keeps the code it was published with: GetFunction of a version reports its "
      "own ImageUri (moto reports the function's latest ImageUri for every version)",
      "https://docs.aws.amazon.com/lambda/latest/api/API_PublishVersion.html", None),
+    ("lambda-version-numbers-increase", "each PublishVersion that creates a version gets a number higher than any the function had, "
+     "also after versions were deleted (moto numbers a new version len(versions)+1, so a number is given twice after a deletion)",
+     "https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html", None),
     ("lambda-policy-per-qualifier", "AddPermission with a Qualifier adds to that version's or alias's own policy: GetPolicy answers "
      "the statements of the qualifier asked for, and ELB may register a qualified function ARN only when that qualifier's "
      "policy lets it invoke (moto shares one policy across qualifiers)",
@@ -115,6 +118,7 @@ class World:
         self.permission_added = {}  # (function name, statement id) -> time
         self.nlb_addresses = {}    # load balancer arn -> {subnet id: private IPv4}
         self.version_images = {}   # (function name, version) -> ImageUri when the version was published
+        self.version_max = {}      # function name -> highest version number published
 
     def knob(self, name):
         with self.lock:
@@ -435,15 +439,20 @@ def after_lambda(call, body, now):
         sid = json.loads(doc.get("Statement", "{}")).get("Sid")
         with WORLD.lock:
             WORLD.permission_added[(name, sid)] = now
+    elif name is not None and call.method == "DELETE" and rest == "" and qualifier_of(call) is not None:
+        with WORLD.lock:
+            WORLD.version_images.pop((name, qualifier_of(call)), None)
     elif name is not None and call.method == "DELETE" and rest == "" and qualifier_of(call) is None:
         with WORLD.lock:
             for key in [k for k in WORLD.version_images if k[0] == name]:
                 del WORLD.version_images[key]
+            WORLD.version_max.pop(name, None)
             WORLD.fn_pending.pop(name, None)
             WORLD.fn_updating.pop(name, None)
             for key in [k for k in WORLD.permission_added if k[0] == name]:
                 del WORLD.permission_added[key]
     elif name is not None and call.method == "POST" and rest == "/versions" and isinstance(doc, dict):
+        renumber_new_version(call.region, name, doc)
         # lambda-version-immutable: remember the code the version was published with.
         try:
             image = lambda_backends["123456789012"][call.region].get_function(name).code.get("ImageUri")
@@ -451,7 +460,7 @@ def after_lambda(call, body, now):
             image = None
         if image:
             with WORLD.lock:
-                WORLD.version_images.setdefault((name, doc.get("Version")), image)
+                WORLD.version_images[(name, doc.get("Version"))] = image
     if not isinstance(doc, dict):
         return body
     if name is not None and call.method == "GET" and rest == "/policy":
@@ -482,6 +491,34 @@ def after_lambda(call, body, now):
     for c in configurations:
         show_state(c, now, created)
     return json.dumps(doc).encode("utf-8")
+
+
+def renumber_new_version(region, name, doc):
+    """lambda-version-numbers-increase: a version just appended with a number already given is renumbered."""
+    try:
+        entry = lambda_backends["123456789012"][region]._lambdas._functions[name]
+    except Exception:
+        return
+    versions = entry["versions"]
+    number = int(doc.get("Version", "0") or 0)
+    with WORLD.lock:
+        highest = WORLD.version_max.get(name, 0)
+        fresh = versions[-1] if versions and int(versions[-1].version) == number else None
+        # moto answers an unchanged $LATEST with the existing last version: that one is already recorded.
+        duplicate = fresh is not None and any(v is not fresh and int(v.version) == number for v in versions)
+        if fresh is not None and number <= highest and (duplicate or (name, str(number)) not in WORLD.version_images):
+            lambdas = lambda_backends["123456789012"][region]._lambdas
+            older = next((v for v in versions[:-1] if int(v.version) == number), None)
+            if older is not None:
+                lambdas._arns[fresh.function_arn] = older
+            else:
+                lambdas._arns.pop(fresh.function_arn, None)
+            fresh.set_version(highest + 1)
+            lambdas._arns[fresh.function_arn] = fresh
+            doc["Version"] = str(highest + 1)
+            doc["FunctionArn"] = fresh.function_arn
+            number = highest + 1
+        WORLD.version_max[name] = max(highest, number)
 
 
 def show_state(c, now, on_create):

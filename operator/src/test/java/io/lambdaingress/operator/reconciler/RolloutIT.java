@@ -208,7 +208,7 @@ class RolloutIT {
       assertThat(rollout(li)).isEmpty();
     });
     assertThatThrownBy(() -> lambda.getAlias(r -> r.functionName(functionName).name("live")))
-        .hasMessageContaining("not found");
+        .isInstanceOf(software.amazon.awssdk.services.lambda.model.ResourceNotFoundException.class);
     operator.apply(stack(true));
     await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
       GenericKubernetesResource li = operator.awaitReady(ns, NAME, WAIT);

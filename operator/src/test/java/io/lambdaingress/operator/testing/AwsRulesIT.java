@@ -338,6 +338,29 @@ class AwsRulesIT {
     waitFor(() -> registers(aliasTg, alias));
   }
 
+  @Test
+  @DisplayName("lambda-version-numbers-increase: a version number is not given again after a deletion")
+  void versionNumbersAreNotReused() {
+    for (LambdaClient client : new LambdaClient[] {motoLambda, lambda}) {
+      String name = LocalWorld.uniqueName("num");
+      lambda.createFunction(r -> r.functionName(name).packageType(PackageType.IMAGE).role(net.roleArn())
+          .code(c -> c.imageUri(repositoryUri() + "@" + net.pushImage("num-a"))));
+      awaitState(name, State.ACTIVE);
+      assertThat(lambda.publishVersion(r -> r.functionName(name)).version()).isEqualTo("1");
+      updateImage(name, net.pushImage("num-b"));
+      assertThat(lambda.publishVersion(r -> r.functionName(name)).version()).isEqualTo("2");
+      lambda.deleteFunction(r -> r.functionName(name).qualifier("2"));
+      updateImage(name, net.pushImage("num-c"));
+      String third = client.publishVersion(r -> r.functionName(name)).version();
+      assertThat(third).isEqualTo(client == motoLambda ? "2" : "3");
+    }
+  }
+
+  private static void updateImage(String name, String digest) {
+    lambda.updateFunctionCode(r -> r.functionName(name).imageUri(repositoryUri() + "@" + digest));
+    waitFor(() -> lambda.getFunctionConfiguration(r -> r.functionName(name)).lastUpdateStatus() == LastUpdateStatus.SUCCESSFUL);
+  }
+
   private static boolean registers(String tg, String target) {
     try {
       elb.registerTargets(r -> r.targetGroupArn(tg).targets(t -> t.id(target)));
