@@ -107,12 +107,18 @@ public final class ChainReconciler {
       String aliasStatement = desired.permissionStatementId() + "-" + CanaryStep.ALIAS;
       if (canary != null) {
         rollout = canarySide.apply(name, digest, canary);
-        functions.ensurePermission(functionArn, CanaryStep.ALIAS, aliasStatement, lambdaTargets.targetGroupArn());
-        targetGroups.replaceLambdaTarget("lambda target group", lambdaTargets, rollout.aliasArn());
+        boolean permitted = functions.ensurePermission(functionArn, CanaryStep.ALIAS, aliasStatement, lambdaTargets.targetGroupArn());
+        if (!targetGroups.replaceLambdaTarget("lambda target group", lambdaTargets, rollout.aliasArn(), permitted)) {
+          return new Outcome(partial(null, null, lambdaTargets, functionArn, digest, desired),
+              "the permission of alias " + CanaryStep.ALIAS + " is propagating", rollout);
+        }
         functions.removePermission(functionArn, null, desired.permissionStatementId(), "ELB invokes the alias " + CanaryStep.ALIAS);
       } else {
-        functions.ensurePermission(functionArn, desired.permissionStatementId(), lambdaTargets.targetGroupArn());
-        targetGroups.replaceLambdaTarget("lambda target group", lambdaTargets, functionArn);
+        boolean permitted = functions.ensurePermission(functionArn, desired.permissionStatementId(), lambdaTargets.targetGroupArn());
+        if (!targetGroups.replaceLambdaTarget("lambda target group", lambdaTargets, functionArn, permitted)) {
+          return new Outcome(partial(null, null, lambdaTargets, functionArn, digest, desired),
+              "the permission of function " + functionArn + " is propagating");
+        }
         if (recorded.rolloutWasOn()) {
           functions.removePermission(functionArn, CanaryStep.ALIAS, aliasStatement, "rollout switched off");
           canarySide.remove(name);

@@ -76,6 +76,11 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     this.rollouts = new RolloutReport(events);
   }
 
+  /** Rollout metrics (lambdaingress_rollout_weight, lambdaingress_rollouts_total) go to {@code registry}. */
+  public void rolloutMetricsIn(io.micrometer.core.instrument.MeterRegistry registry) {
+    rollouts.metricsIn(registry);
+  }
+
   /** Discovery and clean-up by owner tags, shared with the periodic {@link OrphanSweep}. */
   public OwnerTagCleanup ownerTagCleanup() {
     return ownerTags;

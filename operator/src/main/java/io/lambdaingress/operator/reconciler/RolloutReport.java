@@ -26,9 +26,14 @@ final class RolloutReport {
   record Verdict(Reason reason, String message, Duration requeue) {}
 
   private final KubernetesEvents events;
+  private volatile RolloutMetrics metrics = new RolloutMetrics(null);
 
   RolloutReport(KubernetesEvents events) {
     this.events = events;
+  }
+
+  void metricsIn(io.micrometer.core.instrument.MeterRegistry registry) {
+    this.metrics = new RolloutMetrics(registry);
   }
 
   /** The rollout's input for this run, or null when the object has no rollout (or no managed function). */
@@ -66,6 +71,7 @@ final class RolloutReport {
     State s = d.next();
     next.getLambda().setRollout(s.toStatus());
     String fn = next.getLambda().getFunctionArn();
+    metrics.record(li.getMetadata().getNamespace(), li.getMetadata().getName(), s.progressing() ? s.weight() : 0, d.change());
     switch (d.change()) {
       case STARTED, RESTARTED -> events.normal(li, "RolloutStarted", s.canaryDigest() + " (version " + s.canaryVersion() + "): "
           + s.weight() + " % of the requests" + (d.change() == Change.RESTARTED ? ", from step 1 again (newer digest)" : ""));

@@ -109,13 +109,19 @@ final class TargetGroupStep {
    * Makes a lambda group's one target {@code targetId} when another may be registered (the function and
    * its alias, as a rollout is switched on or off): AWS holds one function per group, so the old target
    * leaves right before the new one joins, and joins again at once when AWS refuses the new one (its
-   * permission still propagating): the group is never left without an invocable target.
+   * permission still propagating): the group is never left without an invocable target. With
+   * {@code justPermitted} (the new target's permission was written in this run) nothing is swapped yet:
+   * false says "come back".
    */
-  void replaceLambdaTarget(String kind, TargetGroup tg, String targetId) {
+  boolean replaceLambdaTarget(String kind, TargetGroup tg, String targetId, boolean justPermitted) {
     List<TargetDescription> stale = elb.targets(tg.targetGroupArn()).stream().filter(t -> !t.id().equals(targetId)).toList();
     if (stale.isEmpty()) {
       ensureOnlyTarget(kind, tg, targetId, null);
-      return;
+      return true;
+    }
+    if (justPermitted) {
+      // AWS would refuse the new target while its permission propagates: swap on the next run, not now.
+      return false;
     }
     writes.announce("Registered", kind + " " + tg.targetGroupName(), "target " + targetId + " instead of " + stale.get(0).id());
     for (TargetDescription t : stale) {
@@ -127,6 +133,7 @@ final class TargetGroupStep {
       elb.registerTarget(tg.targetGroupArn(), stale.get(0).id(), null);
       throw refused;
     }
+    return true;
   }
 
   /** Makes the group's targets exactly {@code targetId} (on {@code port}, null for lambda targets). */

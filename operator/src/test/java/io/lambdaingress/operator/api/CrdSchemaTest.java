@@ -95,7 +95,8 @@ class CrdSchemaTest {
     assertThat(v.getSubresources().getStatus()).isNotNull();
     // The generator orders columns by JSON path, so AGE comes first in `kubectl get li`.
     assertThat(v.getAdditionalPrinterColumns()).extracting(c -> c.getName() + " " + c.getJsonPath()).containsExactlyInAnyOrder(
-        "READY .status.conditions[?(@.type==\"Ready\")].status", "ENDPOINT .status.endpoint", "AGE .metadata.creationTimestamp");
+        "READY .status.conditions[?(@.type==\"Ready\")].status", "ENDPOINT .status.endpoint", "AGE .metadata.creationTimestamp",
+        "CANARY .status.lambda.rollout.weight");
   }
 
   @Test

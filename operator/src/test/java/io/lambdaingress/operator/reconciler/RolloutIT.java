@@ -56,7 +56,8 @@ class RolloutIT {
 
   @BeforeAll
   static void start(LocalWorld world) {
-    operator = OperatorHarness.start(world, Duration.ofSeconds(30), 1);
+    // A tag moved in ECR is seen at the resync (no event): short, so that each rollout starts at once.
+    operator = OperatorHarness.start(world, Duration.ofSeconds(3), 1);
     pre = ArticlePrerequisites.create(world.awsRegion());
     lambda = LambdaClient.create();
     elb = ElasticLoadBalancingV2Client.create();
@@ -219,8 +220,9 @@ class RolloutIT {
     // own permission in place before it was registered.
     assertThat(watch.uninvocable()).isEmpty();
     assertThat(watch.samples()).isGreaterThan(10);
-    assertThat(watch.emptySamples()).as("one function per group: the old one leaves right before the new one joins")
-        .isLessThanOrEqualTo(2);
+    // AWS holds one function per group: the old target leaves right before the new one joins (two consecutive
+    // calls, once the new permission had a run to propagate), which a 50 ms sample may catch once per switch.
+    assertThat(watch.emptySamples()).as("samples of an empty group").isLessThanOrEqualTo(2);
   }
 
   // --- helpers ---
