@@ -130,7 +130,11 @@ final class TargetGroupStep {
     try {
       elb.registerTarget(tg.targetGroupArn(), targetId, null);
     } catch (RuntimeException refused) {
-      elb.registerTarget(tg.targetGroupArn(), stale.get(0).id(), null);
+      try {
+        elb.registerTarget(tg.targetGroupArn(), stale.get(0).id(), null);
+      } catch (RuntimeException alsoRefused) {
+        refused.addSuppressed(alsoRefused); // the old target is gone too: the new one's refusal is what to report
+      }
       throw refused;
     }
     return true;
