@@ -37,6 +37,8 @@ from moto.elbv2.models import elbv2_backends  # noqa: E402
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cbor_cloudwatch  # noqa: E402
 import privatelink_rules  # noqa: E402  (after the environment above: it imports moto)
 
 ELB_NS = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"
@@ -79,6 +81,16 @@ RULES = [
     ("ecr-image-digest", "an image function's CodeSha256 is the image digest; an unknown tag or digest is ImageNotFound "
      "(moto's own MOTO_LAMBDA_STUB_ECR=false)",
      "https://docs.aws.amazon.com/lambda/latest/api/API_FunctionConfiguration.html", None),
+    ("lambda-version-immutable", "a published version keeps the code it was published with: GetFunction of a version reports its "
+     "own ImageUri (moto reports the function's latest ImageUri for every version)",
+     "https://docs.aws.amazon.com/lambda/latest/api/API_PublishVersion.html", None),
+    ("lambda-version-numbers-increase", "each PublishVersion that creates a version gets a number higher than any the function had, "
+     "also after versions were deleted (moto numbers a new version len(versions)+1, so a number is given twice after a deletion)",
+     "https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html", None),
+    ("lambda-policy-per-qualifier", "AddPermission with a Qualifier adds to that version's or alias's own policy: GetPolicy answers "
+     "the statements of the qualifier asked for, and ELB may register a qualified function ARN only when that qualifier's "
+     "policy lets it invoke (moto shares one policy across qualifiers)",
+     "https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html", None),
 ] + privatelink_rules.RULES
 
 DEFAULT_KNOBS = {
@@ -112,6 +124,8 @@ class World:
         self.fn_updating = {}      # function name -> Successful from this time
         self.permission_added = {}  # (function name, statement id) -> time
         self.nlb_addresses = {}    # load balancer arn -> {subnet id: private IPv4}
+        self.version_images = {}   # (function name, version) -> ImageUri when the version was published
+        self.version_max = {}      # function name -> highest version number published
 
     def knob(self, name):
         with self.lock:
@@ -161,6 +175,34 @@ def function_name(name_or_arn):
     return parts[0]
 
 
+def qualifier_of(call):
+    """The version or alias a Lambda call names: ?Qualifier=, or the name's own suffix (f:live, arn:...:function:f:live)."""
+    asked = (call.query.get("Qualifier") or [None])[0]
+    if asked:
+        return asked
+    m = LAMBDA_PATH.match(call.path)
+    parts = urllib.parse.unquote(m.group(1)).split(":") if m else []
+    if "function" in parts:
+        parts = parts[parts.index("function") + 1:]
+    return parts[1] if len(parts) > 1 else None
+
+
+def policy_statements(region, name, qualifier, account="123456789012"):
+    """lambda-policy-per-qualifier: the statements of the unqualified function's or of one qualifier's own policy."""
+    try:
+        policy = json.loads(lambda_backends[account][region].get_policy(name, qualifier))
+        policy = policy.get("Policy", policy)
+        policy = json.loads(policy) if isinstance(policy, str) else policy
+    except Exception:
+        return []
+    return [st for st in policy.get("Statement", []) if resource_qualifier(st.get("Resource")) == qualifier]
+
+
+def resource_qualifier(resource):
+    parts = (resource or "").split(":")
+    return parts[7] if len(parts) > 7 else None
+
+
 def account_of(arn, default="123456789012"):
     parts = (arn or "").split(":")
     return parts[4] if len(parts) > 4 and parts[4] else default
@@ -190,14 +232,7 @@ def before(call):
         # lambda-statement-id-unique
         if call.method == "POST" and rest == "/policy" and call.body:
             sid = json.loads(call.body).get("StatementId")
-            qualifier = (call.query.get("Qualifier") or [None])[0]
-            try:
-                policy = json.loads(lambda_backends["123456789012"][call.region].get_policy(name, qualifier))
-                policy = policy.get("Policy", policy)
-                policy = json.loads(policy) if isinstance(policy, str) else policy
-            except Exception:
-                policy = {}
-            if any(st.get("Sid") == sid for st in policy.get("Statement", [])):
+            if any(st.get("Sid") == sid for st in policy_statements(call.region, name, qualifier_of(call))):
                 raise Refusal(409, "ResourceConflictException", f"The statement id ({sid}) provided already exists. "
                               "Please provide a new statement id, or remove the existing statement.")
         # eventual-consistency (reads of a function just created)
@@ -333,15 +368,9 @@ def check_invoke_permission(call, fn_arn, tg_arn, now):
     qualifier = parts[7] if len(parts) > 7 else None
     denied = Refusal(403, "AccessDenied", f"elasticloadbalancing principal does not have permission to invoke {fn_arn} "
                      f"from target group {tg_arn}")
-    try:
-        policy = json.loads(lambda_backends[account_of(fn_arn)][call.region].get_policy(name, qualifier))
-        # moto's wire format nests the document as a string under "Policy", as GetPolicy answers it.
-        policy = policy.get("Policy", policy)
-        policy = json.loads(policy) if isinstance(policy, str) else policy
-    except Exception:
-        raise denied
+    # lambda-policy-per-qualifier: ELB invokes exactly the ARN registered, so that qualifier's policy must allow it.
     propagation = WORLD.knob("permissionPropagationSeconds")
-    for s in policy.get("Statement", []):
+    for s in policy_statements(call.region, name, qualifier, account_of(fn_arn)):
         principal = s.get("Principal", {})
         service = principal.get("Service") if isinstance(principal, dict) else principal
         actions = s.get("Action") if isinstance(s.get("Action"), list) else [s.get("Action")]
@@ -467,14 +496,43 @@ def after_lambda(call, body, now):
         sid = json.loads(doc.get("Statement", "{}")).get("Sid")
         with WORLD.lock:
             WORLD.permission_added[(name, sid)] = now
-    elif name is not None and call.method == "DELETE" and rest == "":
+    elif name is not None and call.method == "DELETE" and rest == "" and qualifier_of(call) is not None:
         with WORLD.lock:
+            WORLD.version_images.pop((name, qualifier_of(call)), None)
+    elif name is not None and call.method == "DELETE" and rest == "" and qualifier_of(call) is None:
+        with WORLD.lock:
+            for key in [k for k in WORLD.version_images if k[0] == name]:
+                del WORLD.version_images[key]
+            WORLD.version_max.pop(name, None)
             WORLD.fn_pending.pop(name, None)
             WORLD.fn_updating.pop(name, None)
             for key in [k for k in WORLD.permission_added if k[0] == name]:
                 del WORLD.permission_added[key]
+    elif name is not None and call.method == "POST" and rest == "/versions" and isinstance(doc, dict):
+        renumber_new_version(call.region, name, doc)
+        # lambda-version-immutable: remember the code the version was published with.
+        try:
+            image = lambda_backends["123456789012"][call.region].get_function(name).code.get("ImageUri")
+        except Exception:
+            image = None
+        if image:
+            with WORLD.lock:
+                WORLD.version_images[(name, doc.get("Version"))] = image
     if not isinstance(doc, dict):
         return body
+    if name is not None and call.method == "GET" and rest == "/policy":
+        # lambda-policy-per-qualifier
+        policy = json.loads(doc.get("Policy", "{}"))
+        policy["Statement"] = [st for st in policy.get("Statement", []) if resource_qualifier(st.get("Resource")) == qualifier_of(call)]
+        doc["Policy"] = json.dumps(policy)
+        return json.dumps(doc).encode("utf-8")
+    if name is not None and call.method == "GET" and rest == "" and isinstance(doc.get("Code"), dict):
+        with WORLD.lock:
+            image = WORLD.version_images.get((name, (doc.get("Configuration") or {}).get("Version")))
+        if image:
+            doc["Code"]["ImageUri"] = image
+            doc["Code"].pop("ResolvedImageUri", None)
+            body = json.dumps(doc).encode("utf-8")
     configurations = []
     if "FunctionName" in doc and "State" in doc:
         configurations.append(doc)
@@ -490,6 +548,34 @@ def after_lambda(call, body, now):
     for c in configurations:
         show_state(c, now, created)
     return json.dumps(doc).encode("utf-8")
+
+
+def renumber_new_version(region, name, doc):
+    """lambda-version-numbers-increase: a version just appended with a number already given is renumbered."""
+    try:
+        entry = lambda_backends["123456789012"][region]._lambdas._functions[name]
+    except Exception:
+        return
+    versions = entry["versions"]
+    number = int(doc.get("Version", "0") or 0)
+    with WORLD.lock:
+        highest = WORLD.version_max.get(name, 0)
+        fresh = versions[-1] if versions and int(versions[-1].version) == number else None
+        # moto answers an unchanged $LATEST with the existing last version: that one is already recorded.
+        duplicate = fresh is not None and any(v is not fresh and int(v.version) == number for v in versions)
+        if fresh is not None and number <= highest and (duplicate or (name, str(number)) not in WORLD.version_images):
+            lambdas = lambda_backends["123456789012"][region]._lambdas
+            older = next((v for v in versions[:-1] if int(v.version) == number), None)
+            if older is not None:
+                lambdas._arns[fresh.function_arn] = older
+            else:
+                lambdas._arns.pop(fresh.function_arn, None)
+            fresh.set_version(highest + 1)
+            lambdas._arns[fresh.function_arn] = fresh
+            doc["Version"] = str(highest + 1)
+            doc["FunctionArn"] = fresh.function_arn
+            number = highest + 1
+        WORLD.version_max[name] = max(highest, number)
 
 
 def show_state(c, now, on_create):
@@ -546,6 +632,10 @@ class RulesApp:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length else b""
         call = Call(environ, body)
+        if call.service == "monitoring" and call.path.startswith(cbor_cloudwatch.PATH_PREFIX):
+            # CloudWatch over Smithy RPC v2 CBOR, which moto 5.2 does not speak (protocol, not a rule).
+            status, headers, out = cbor_cloudwatch.respond(call.path, body, "123456789012", call.region)
+            return self.respond(start_response, status, headers, out)
         try:
             rewritten = before(call)
         except Refusal as r:

@@ -6,7 +6,7 @@
 --   Progressing  no Ready condition yet; Ready describes an older spec; Ready=Unknown; a route not ready;
 --                Ready=False with a reason that heals by itself (Progressing, Propagating, AwsThrottled)
 --   Degraded     Ready=False with a reason that needs a person (InvalidSpec, NameConflict,
---                AwsAccessDenied, DependencyNotFound, AwsError) or a reason this check does not know
+--                AwsAccessDenied, DependencyNotFound, AwsError, RolloutAborted) or a reason this check does not know
 -- The two lists are the operator's table of reasons (io.lambdaingress.operator.aws.Reason, healsByItself);
 -- ArgoCdHealthCheckTest holds them to it.
 -- Plain Lua 5.1 (Argo CD runs gopher-lua), base and string libraries only.
@@ -14,7 +14,7 @@ local hs = {}
 
 local resolvesByItself = { Progressing = true, Propagating = true, AwsThrottled = true }
 local needsAPerson = { InvalidSpec = true, NameConflict = true, AwsAccessDenied = true,
-                       DependencyNotFound = true, AwsError = true }
+                       DependencyNotFound = true, AwsError = true, RolloutAborted = true }
 
 local function describe(condition)
   local text = condition.reason or "NoReason"

@@ -166,6 +166,7 @@ public final class OperatorMain {
   public static Operator start(OperatorSettings settings, KubernetesClient kubernetes, AwsClients aws, MeterRegistry registry) {
     LambdaIngressReconciler reconciler = new LambdaIngressReconciler(settings, aws, kubernetes);
     OrphanSweep orphans = new OrphanSweep(reconciler.ownerTagCleanup(), kubernetes, registry);
+    reconciler.rolloutMetricsIn(registry);
     AtomicReference<Operator> started = new AtomicReference<>();
     // The sweep runs where the reconciler runs (the leader) and ends with the operator.
     Runnable startSweep = () -> orphans.start(() -> started.get() == null || !started.get().getRuntimeInfo().isStarted());

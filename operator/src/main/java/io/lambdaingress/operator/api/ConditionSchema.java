@@ -18,7 +18,7 @@ final class ConditionSchema {
   private String status;
 
   @JsonPropertyDescription("Machine-readable reason for the status: Reconciled; or, heals by itself, Progressing, Propagating, "
-      + "AwsThrottled; or, needs a person, InvalidSpec, NameConflict, AwsAccessDenied, DependencyNotFound or AwsError.")
+      + "AwsThrottled; or, needs a person, InvalidSpec, NameConflict, AwsAccessDenied, DependencyNotFound, AwsError or RolloutAborted.")
   private String reason;
 
   @JsonPropertyDescription("What a person needs to know: the field or AWS resource concerned and what to do.")

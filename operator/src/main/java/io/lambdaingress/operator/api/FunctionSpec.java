@@ -66,6 +66,10 @@ public class FunctionSpec {
   @JsonPropertyDescription("VPC attachment; omit for a function outside any VPC.")
   private VpcSpec vpc;
 
+  @JsonPropertyDescription("Canary rollout of each new image through the alias live, with automatic rollback on CloudWatch alarms "
+      + "(docs/rollouts.md). Omit to update the function in place.")
+  private RolloutSpec rollout;
+
   public String getName() {
     return name;
   }
@@ -120,5 +124,13 @@ public class FunctionSpec {
 
   public void setVpc(VpcSpec vpc) {
     this.vpc = vpc;
+  }
+
+  public RolloutSpec getRollout() {
+    return rollout;
+  }
+
+  public void setRollout(RolloutSpec rollout) {
+    this.rollout = rollout;
   }
 }

@@ -23,6 +23,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
 @AdditionalPrinterColumn(name = "ENDPOINT", type = AdditionalPrinterColumn.Type.STRING, jsonPath = ".status.endpoint")
 @AdditionalPrinterColumn(name = "ROUTES", type = AdditionalPrinterColumn.Type.STRING, jsonPath = ".status.routesReady")
+// Percent of the requests a canary gets during a rollout (empty without rollout, 0 between rollouts).
+@AdditionalPrinterColumn(name = "CANARY", type = AdditionalPrinterColumn.Type.INTEGER, jsonPath = ".status.lambda.rollout.weight")
 @AdditionalPrinterColumn(name = "AGE", type = AdditionalPrinterColumn.Type.DATE, jsonPath = ".metadata.creationTimestamp")
 public class LambdaIngress extends CustomResource<LambdaIngressSpec, LambdaIngressStatus> implements Namespaced {
 

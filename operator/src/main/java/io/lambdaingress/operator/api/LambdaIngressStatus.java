@@ -21,7 +21,7 @@ public class LambdaIngressStatus {
   @SchemaFrom(type = ConditionSchema[].class)
   @JsonPropertyDescription("Ready: True when every piece of the chain exists and matches the spec; False with a reason "
       + "(Progressing, Propagating, AwsThrottled heal by themselves; InvalidSpec, NameConflict, AwsAccessDenied, "
-      + "DependencyNotFound, AwsError need a person) and a message.")
+      + "DependencyNotFound, AwsError, RolloutAborted need a person) and a message.")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("The NLB, its listener and its target group (type alb).")

@@ -17,6 +17,9 @@ public class LambdaStatus {
   @JsonPropertyDescription("Statement id of the lambda:InvokeFunction permission for elasticloadbalancing.amazonaws.com.")
   private String permissionStatementId;
 
+  @JsonPropertyDescription("The canary rollout (spec.lambda.function.rollout): versions, weight, step and result.")
+  private RolloutStatus rollout;
+
   public String getFunctionArn() {
     return functionArn;
   }
@@ -39,5 +42,13 @@ public class LambdaStatus {
 
   public void setPermissionStatementId(String permissionStatementId) {
     this.permissionStatementId = permissionStatementId;
+  }
+
+  public RolloutStatus getRollout() {
+    return rollout;
+  }
+
+  public void setRollout(RolloutStatus rollout) {
+    this.rollout = rollout;
   }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
@@ -32,6 +33,9 @@ public final class AwsClients implements AutoCloseable {
   private final Ec2NetworkClient ec2Adapter;
   private final Ec2EndpointServiceClient endpointServiceAdapter;
   private final StsIdentityClient stsAdapter;
+  private final CloudWatchClient cloudWatch;
+  private final LambdaVersionClient versionAdapter;
+  private final AlarmClient alarmAdapter;
 
   public AwsClients(AwsCallCounter counter) {
     this.counter = counter;
@@ -53,6 +57,9 @@ public final class AwsClients implements AutoCloseable {
     this.ec2Adapter = new Ec2NetworkClient(ec2);
     this.endpointServiceAdapter = new Ec2EndpointServiceClient(ec2);
     this.stsAdapter = new StsIdentityClient(sts, credentials);
+    this.cloudWatch = CloudWatchClient.builder().credentialsProvider(credentials).overrideConfiguration(config).build();
+    this.versionAdapter = new LambdaVersionClient(lambda);
+    this.alarmAdapter = new AlarmClient(cloudWatch);
   }
 
   /** The region the SDK's chain resolved (AWS_REGION, profile, instance metadata). */
@@ -88,6 +95,14 @@ public final class AwsClients implements AutoCloseable {
     return stsAdapter;
   }
 
+  public LambdaVersionClient lambdaVersions() {
+    return versionAdapter;
+  }
+
+  public AlarmClient alarms() {
+    return alarmAdapter;
+  }
+
   @Override
   public void close() {
     elbv2.close();
@@ -95,6 +110,7 @@ public final class AwsClients implements AutoCloseable {
     ecr.close();
     ec2.close();
     sts.close();
+    cloudWatch.close();
     credentials.close();
   }
 }

@@ -95,7 +95,12 @@ public final class LambdaFunctionClient {
   }
 
   public void removePermission(String nameOrArn, String statementId) {
-    AwsCall.run("remove permission " + statementId + " from function " + nameOrArn,
-        () -> lambda.removePermission(r -> r.functionName(nameOrArn).statementId(statementId)));
+    removePermission(nameOrArn, null, statementId);
+  }
+
+  /** From the policy of one alias or version ({@code qualifier}), or of the function itself (null). */
+  public void removePermission(String nameOrArn, String qualifier, String statementId) {
+    AwsCall.run("remove permission " + statementId + " from function " + nameOrArn + (qualifier == null ? "" : ":" + qualifier),
+        () -> lambda.removePermission(r -> r.functionName(nameOrArn).qualifier(qualifier).statementId(statementId)));
   }
 }

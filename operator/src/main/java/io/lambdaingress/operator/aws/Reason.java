@@ -29,7 +29,10 @@ public enum Reason {
    *  it clears when the dependency appears, but only a person can make it appear. */
   DependencyNotFound(false),
   /** Any other AWS error: retried, but a person should look (the message has AWS's own words). */
-  AwsError(false);
+  AwsError(false),
+  /** A CloudWatch alarm of spec.lambda.function.rollout went to ALARM during a rollout: the stable version
+   *  takes all requests again, and the digest is not rolled out again until the tag moves or a person asks. */
+  RolloutAborted(false);
 
   private final boolean healsByItself;
 

@@ -34,7 +34,11 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
 public final class ChainReconciler {
 
   /** What the chain looks like after a run; {@code pending} says why it is not complete yet (requeue soon). */
-  public record Outcome(ChainStatus status, String pending) {
+  public record Outcome(ChainStatus status, String pending, CanaryStep.Result rollout) {
+    public Outcome(ChainStatus status, String pending) {
+      this(status, pending, null);
+    }
+
     public boolean complete() {
       return pending == null;
     }
@@ -62,6 +66,11 @@ public final class ChainReconciler {
    *     and, if it is ours, deleted once the new one serves)
    */
   public Outcome apply(ChainModel desired, RecordedChain recorded, AwsWrites writes) {
+    return apply(desired, recorded, writes, null);
+  }
+
+  /** @param canary the rollout's spec and state, or null: the function itself is the target, as without rollout */
+  public Outcome apply(ChainModel desired, RecordedChain recorded, AwsWrites writes, CanaryStep.Input canary) {
     Ownership ownership = new Ownership(desired.ownerTags(), formerClusters, recorded.identities());
     String previousFunctionArn = recorded.previousFunctionArn();
     ElbV2Client elb = aws.elbV2();
@@ -89,8 +98,37 @@ public final class ChainReconciler {
     } else {
       functionArn = functions.requireExisting(desired.existingFunctionArn());
     }
-    functions.ensurePermission(functionArn, desired.permissionStatementId(), lambdaTargets.targetGroupArn());
-    targetGroups.ensureOnlyTarget("lambda target group", lambdaTargets, functionArn, null);
+    CanaryStep.Result rollout = null;
+    if (desired.function().isPresent()) {
+      // With a rollout, ELB invokes the alias; without, the function. The new target's permission comes
+      // first, the old target and its permission go once the new one is registered.
+      String name = desired.function().get().name();
+      CanaryStep canarySide = new CanaryStep(aws.lambdaVersions(), aws.alarms(), writes);
+      String aliasStatement = desired.permissionStatementId() + "-" + CanaryStep.ALIAS;
+      if (canary != null) {
+        rollout = canarySide.apply(name, digest, canary);
+        boolean permitted = functions.ensurePermission(functionArn, CanaryStep.ALIAS, aliasStatement, lambdaTargets.targetGroupArn());
+        if (!targetGroups.replaceLambdaTarget("lambda target group", lambdaTargets, rollout.aliasArn(), permitted)) {
+          return new Outcome(partial(null, null, lambdaTargets, functionArn, digest, desired),
+              "the permission of alias " + CanaryStep.ALIAS + " is propagating", rollout);
+        }
+        functions.removePermission(functionArn, null, desired.permissionStatementId(), "ELB invokes the alias " + CanaryStep.ALIAS);
+      } else {
+        boolean permitted = functions.ensurePermission(functionArn, desired.permissionStatementId(), lambdaTargets.targetGroupArn());
+        if (!targetGroups.replaceLambdaTarget("lambda target group", lambdaTargets, functionArn, permitted)) {
+          return new Outcome(partial(null, null, lambdaTargets, functionArn, digest, desired),
+              "the permission of function " + functionArn + " is propagating");
+        }
+        if (recorded.rolloutWasOn()) {
+          functions.removePermission(functionArn, CanaryStep.ALIAS, aliasStatement, "rollout switched off");
+          canarySide.remove(name);
+          rollout = CanaryStep.Result.REMOVED;
+        }
+      }
+    } else {
+      functions.ensurePermission(functionArn, desired.permissionStatementId(), lambdaTargets.targetGroupArn());
+      targetGroups.ensureOnlyTarget("lambda target group", lambdaTargets, functionArn, null);
+    }
     if (previousFunctionArn != null && !previousFunctionArn.equals(functionArn)) {
       functions.retire(previousFunctionArn, desired.permissionStatementId());
     }
@@ -120,7 +158,7 @@ public final class ChainReconciler {
 
     return new Outcome(new ChainStatus(nlbLb.get().loadBalancerArn(), nlbLb.get().dnsName(), nlbListener.listenerArn(),
         albTargets.targetGroupArn(), albLb.get().loadBalancerArn(), albLb.get().dnsName(), albListener.listenerArn(),
-        lambdaTargets.targetGroupArn(), functionArn, digest, desired.permissionStatementId()), null);
+        lambdaTargets.targetGroupArn(), functionArn, digest, desired.permissionStatementId()), null, rollout);
   }
 
   /** The image by digest: as given, or the tag's current digest in its registry (Lambda needs our region). */

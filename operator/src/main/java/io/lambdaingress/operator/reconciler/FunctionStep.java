@@ -148,20 +148,39 @@ final class FunctionStep {
     }
   }
 
-  /** Exactly one statement with our id: ELB may invoke the function, from {@code sourceArn} only. */
-  void ensurePermission(String functionArn, String statementId, String sourceArn) {
-    List<PolicyStatement> statements = lambda.policy(functionArn);
+  /** Exactly one statement with our id: ELB may invoke the function, from {@code sourceArn} only. True when written. */
+  boolean ensurePermission(String functionArn, String statementId, String sourceArn) {
+    return ensurePermission(functionArn, null, statementId, sourceArn);
+  }
+
+  /**
+   * The same on the policy of one alias or version ({@code qualifier}, null for the function itself): AWS
+   * keeps one policy per qualifier, and ELB needs it on exactly the ARN it invokes.
+   */
+  boolean ensurePermission(String functionArn, String qualifier, String statementId, String sourceArn) {
+    String policyArn = qualifier == null ? functionArn : functionArn + ":" + qualifier;
+    List<PolicyStatement> statements = lambda.policy(policyArn);
     PolicyStatement ours = statements.stream().filter(s -> statementId.equals(s.sid())).findFirst().orElse(null);
     if (ours != null && INVOKE.equals(ours.action()) && ELB_PRINCIPAL.equals(ours.principal()) && sourceArn.equals(ours.sourceArn())) {
-      return;
+      return false;
     }
     if (ours != null) {
-      writes.announce("Replaced", "permission " + statementId + " on " + functionArn, "source " + ours.sourceArn() + " -> " + sourceArn);
-      lambda.removePermission(functionArn, statementId);
+      writes.announce("Replaced", "permission " + statementId + " on " + policyArn, "source " + ours.sourceArn() + " -> " + sourceArn);
+      lambda.removePermission(functionArn, qualifier, statementId);
     } else {
-      writes.announce("Created", "permission " + statementId + " on " + functionArn, "missing");
+      writes.announce("Created", "permission " + statementId + " on " + policyArn, "missing");
     }
-    lambda.addPermission(AddPermissionRequest.builder().functionName(functionArn).statementId(statementId)
+    lambda.addPermission(AddPermissionRequest.builder().functionName(functionArn).qualifier(qualifier).statementId(statementId)
         .action(INVOKE).principal(ELB_PRINCIPAL).sourceArn(sourceArn).build());
+    return true;
+  }
+
+  /** Removes our statement from the function's or one qualifier's policy, when it is there. */
+  void removePermission(String functionArn, String qualifier, String statementId, String why) {
+    String policyArn = qualifier == null ? functionArn : functionArn + ":" + qualifier;
+    if (lambda.policy(policyArn).stream().anyMatch(s -> statementId.equals(s.sid()))) {
+      lambda.removePermission(functionArn, qualifier, statementId);
+      writes.announce("Deleted", "permission " + statementId + " on " + policyArn, why);
+    }
   }
 }

@@ -66,6 +66,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   private final KubernetesClient kubernetes;
   private final OwnerTagCleanup ownerTags;
   private final io.lambdaingress.operator.aws.Ec2EndpointServiceClient endpointServices;
+  private final RolloutReport rollouts;
 
   public LambdaIngressReconciler(OperatorSettings settings, AwsClients aws, KubernetesClient kubernetes) {
     this.settings = settings;
@@ -79,6 +80,12 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     this.events = new KubernetesEvents(kubernetes);
     this.ownerTags = new OwnerTagCleanup(settings, inventory, aws.lambda(), clock);
     this.endpointServices = aws.endpointServices();
+    this.rollouts = new RolloutReport(events);
+  }
+
+  /** Rollout metrics (lambdaingress_rollout_weight, lambdaingress_rollouts_total) go to {@code registry}. */
+  public void rolloutMetricsIn(io.micrometer.core.instrument.MeterRegistry registry) {
+    rollouts.metricsIn(registry);
   }
 
   /** Discovery and clean-up by owner tags, shared with the periodic {@link OrphanSweep}. */
@@ -111,8 +118,10 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
           verdict.map(LoadBalancerStep.Verdict::why).orElse(""));
     }
     ChainReconciler.Outcome outcome;
+    java.time.Instant now = java.time.Instant.now();
+    CanaryStep.Input canary = RolloutReport.input(li, now);
     try {
-      outcome = chain.apply(model, recorded, writes);
+      outcome = chain.apply(model, recorded, writes, canary);
     } catch (AwsFailure f) {
       // Our own failures (NameConflict, ...) carry no AWS code; Set.of().contains(null) would throw.
       if (f.awsErrorCode() == null || !STALE.contains(f.awsErrorCode())) {
@@ -121,7 +130,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
       // Something listed is gone (deleted out of band): list afresh and converge in this same run.
       log.atInfo().addKeyValue("object", key(li)).log("shared listing out of date ({}); listing again", f.awsErrorCode());
       inventory.forgetListing();
-      outcome = chain.apply(model, recorded, writes);
+      outcome = chain.apply(model, recorded, writes, canary);
     }
 
     LambdaIngressStatus status = toStatus(outcome.status(), li.getStatus(), generation);
@@ -152,6 +161,13 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     if (routed != null && routed.pending() != null) {
       ReadyCondition.set(li.getStatus(), status, false, Reason.Progressing.name(), routed.pending(), generation);
       return UpdateControl.patchStatus(withStatus(li, status)).rescheduleAfter(PROGRESS_POLL);
+    }
+    Optional<RolloutReport.Verdict> rollout = rollouts.record(li, outcome.rollout(), status, now);
+    if (outcome.complete() && rollout.isPresent()) {
+      RolloutReport.Verdict v = rollout.get();
+      ReadyCondition.set(li.getStatus(), status, false, v.reason().name(), v.message(), generation);
+      UpdateControl<LambdaIngress> patch = UpdateControl.patchStatus(withStatus(li, status));
+      return v.requeue() == null ? patch : patch.rescheduleAfter(v.requeue());
     }
     if (outcome.complete()) {
       // The chain serves: only now may what carries our tags but is no longer part of it go.

@@ -16,9 +16,13 @@ import java.util.stream.Stream;
  *       function is recognised by its ARN together with the image digest we pinned ({@link #functionIdentity}).
  * </ul>
  */
-public record RecordedChain(String previousFunctionArn, Set<String> identities) {
+public record RecordedChain(String previousFunctionArn, Set<String> identities, boolean rolloutWasOn) {
 
-  public static final RecordedChain NONE = new RecordedChain(null, Set.of());
+  public static final RecordedChain NONE = new RecordedChain(null, Set.of(), false);
+
+  public RecordedChain(String previousFunctionArn, Set<String> identities) {
+    this(previousFunctionArn, identities, false);
+  }
 
   public static RecordedChain of(LambdaIngressStatus status) {
     if (status == null) {
@@ -33,7 +37,9 @@ public record RecordedChain(String previousFunctionArn, Set<String> identities) 
     if (function != null && status.getLambda().getImageDigest() != null) {
       ids.add(functionIdentity(function, status.getLambda().getImageDigest()));
     }
-    return new RecordedChain(function, Set.copyOf(ids));
+    // The status still has a rollout: the alias, its permission and our versions are to be removed.
+    boolean rollout = status.getLambda() != null && status.getLambda().getRollout() != null;
+    return new RecordedChain(function, Set.copyOf(ids), rollout);
   }
 
   /** A function as the status records it: its ARN and the digest of the image it runs. */

@@ -96,7 +96,8 @@ class CrdSchemaTest {
     // The generator orders columns by JSON path, so AGE comes first in `kubectl get li`.
     assertThat(v.getAdditionalPrinterColumns()).extracting(c -> c.getName() + " " + c.getJsonPath()).containsExactlyInAnyOrder(
         "READY .status.conditions[?(@.type==\"Ready\")].status", "ENDPOINT .status.endpoint", "AGE .metadata.creationTimestamp",
-        "ROUTES .status.routesReady");
+        "ROUTES .status.routesReady",
+        "CANARY .status.lambda.rollout.weight");
   }
 
   @Test

@@ -333,6 +333,92 @@ class AwsRulesIT {
         .satisfies(e -> assertAwsError(e, 400, "ImageNotFoundException", "no-such-tag"));
   }
 
+  @Test
+  @DisplayName("lambda-version-immutable: a published version keeps reporting the image it was published with")
+  void aVersionKeepsItsImage() {
+    String first = net.pushImage("ver-a");
+    String second = net.pushImage("ver-b");
+    String name = LocalWorld.uniqueName("ver");
+    lambda.createFunction(r -> r.functionName(name).packageType(PackageType.IMAGE).role(net.roleArn())
+        .code(c -> c.imageUri(repositoryUri() + "@" + first)));
+    awaitState(name, State.ACTIVE);
+    String v1 = lambda.publishVersion(r -> r.functionName(name)).version();
+    lambda.updateFunctionCode(r -> r.functionName(name).imageUri(repositoryUri() + "@" + second));
+    waitFor(() -> lambda.getFunctionConfiguration(r -> r.functionName(name)).lastUpdateStatus() == LastUpdateStatus.SUCCESSFUL);
+
+    assertThat(motoLambda.getFunction(r -> r.functionName(name).qualifier(v1)).code().imageUri()).endsWith(second);
+    assertThat(lambda.getFunction(r -> r.functionName(name).qualifier(v1)).code().imageUri()).endsWith(first);
+    assertThat(lambda.getFunction(r -> r.functionName(name)).code().imageUri()).endsWith(second);
+  }
+
+  @Test
+  @DisplayName("lambda-policy-per-qualifier: a permission on an alias is that alias's alone, and ELB needs it on the ARN it registers")
+  void aPermissionBelongsToItsQualifier() {
+    FunctionConfiguration fn = createFunction(LocalWorld.uniqueName("qual"));
+    awaitState(fn.functionName(), State.ACTIVE);
+    String version = lambda.publishVersion(r -> r.functionName(fn.functionName())).version();
+    String alias = lambda.createAlias(r -> r.functionName(fn.functionName()).name("live").functionVersion(version)).aliasArn();
+    String tg = lambdaTargetGroup();
+    String aliasTg = lambdaTargetGroup();
+    // ELB may invoke the unqualified function from tg, and the alias from aliasTg.
+    lambda.addPermission(r -> r.functionName(fn.functionName()).statementId("elb").action("lambda:InvokeFunction")
+        .principal("elasticloadbalancing.amazonaws.com").sourceArn(tg));
+    lambda.addPermission(r -> r.functionName(fn.functionName()).qualifier("live").statementId("elb-live")
+        .action("lambda:InvokeFunction").principal("elasticloadbalancing.amazonaws.com").sourceArn(aliasTg));
+
+    assertThat(motoLambda.getPolicy(r -> r.functionName(fn.functionName())).policy()).contains("elb-live");
+    assertThat(lambda.getPolicy(r -> r.functionName(fn.functionName())).policy()).contains("\"elb\"").doesNotContain("elb-live");
+    assertThat(lambda.getPolicy(r -> r.functionName(fn.functionName()).qualifier("live")).policy())
+        .contains("elb-live").doesNotContain("\"elb\"");
+
+    // The unqualified permission does not let ELB invoke the alias, nor the alias's the function.
+    String swapped = lambdaTargetGroup();
+    lambda.addPermission(r -> r.functionName(fn.functionName()).statementId("elb-any").action("lambda:InvokeFunction")
+        .principal("elasticloadbalancing.amazonaws.com").sourceArn(swapped));
+    motoElb.registerTargets(r -> r.targetGroupArn(swapped).targets(t -> t.id(alias)));
+    motoElb.deregisterTargets(r -> r.targetGroupArn(swapped).targets(t -> t.id(alias)));
+    waitFor(() -> registers(swapped, fn.functionArn()));
+    elb.deregisterTargets(r -> r.targetGroupArn(swapped).targets(t -> t.id(fn.functionArn())));
+    assertThatThrownBy(() -> elb.registerTargets(r -> r.targetGroupArn(swapped).targets(t -> t.id(alias))))
+        .satisfies(e -> assertAwsError(e, 403, "AccessDenied", alias));
+    waitFor(() -> registers(aliasTg, alias));
+  }
+
+  @Test
+  @DisplayName("lambda-version-numbers-increase: a version number is not given again after a deletion")
+  void versionNumbersAreNotReused() {
+    for (LambdaClient client : new LambdaClient[] {motoLambda, lambda}) {
+      String name = LocalWorld.uniqueName("num");
+      lambda.createFunction(r -> r.functionName(name).packageType(PackageType.IMAGE).role(net.roleArn())
+          .code(c -> c.imageUri(repositoryUri() + "@" + net.pushImage("num-a"))));
+      awaitState(name, State.ACTIVE);
+      assertThat(lambda.publishVersion(r -> r.functionName(name)).version()).isEqualTo("1");
+      updateImage(name, net.pushImage("num-b"));
+      assertThat(lambda.publishVersion(r -> r.functionName(name)).version()).isEqualTo("2");
+      lambda.deleteFunction(r -> r.functionName(name).qualifier("2"));
+      updateImage(name, net.pushImage("num-c"));
+      String third = client.publishVersion(r -> r.functionName(name)).version();
+      assertThat(third).isEqualTo(client == motoLambda ? "2" : "3");
+    }
+  }
+
+  private static void updateImage(String name, String digest) {
+    lambda.updateFunctionCode(r -> r.functionName(name).imageUri(repositoryUri() + "@" + digest));
+    waitFor(() -> lambda.getFunctionConfiguration(r -> r.functionName(name)).lastUpdateStatus() == LastUpdateStatus.SUCCESSFUL);
+  }
+
+  private static boolean registers(String tg, String target) {
+    try {
+      elb.registerTargets(r -> r.targetGroupArn(tg).targets(t -> t.id(target)));
+      return true;
+    } catch (AwsServiceException e) {
+      if (e.statusCode() != 403) {
+        throw e;
+      }
+      return false;
+    }
+  }
+
   // --- helpers ---
 
   private static FunctionConfiguration createFunction(String name) {
