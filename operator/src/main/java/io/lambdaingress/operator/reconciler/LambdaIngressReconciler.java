@@ -11,6 +11,10 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.lambdaingress.operator.EventQueueSettings;
 import io.lambdaingress.operator.OperatorSettings;
 import io.lambdaingress.operator.api.DeletionPolicy;
 import io.lambdaingress.operator.api.LambdaIngress;
@@ -22,6 +26,7 @@ import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.aws.Ec2NetworkClient;
 import io.lambdaingress.operator.aws.Reason;
 import io.lambdaingress.operator.model.ChainModel;
+import io.lambdaingress.operator.model.CloudTrailEvent;
 import io.lambdaingress.operator.model.SpecValidation;
 import io.lambdaingress.operator.model.SpecValidation.SubnetFacts;
 import java.time.Clock;
@@ -61,8 +66,15 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   private final KubernetesEvents events;
   private final KubernetesClient kubernetes;
   private final OwnerTagCleanup ownerTags;
+  private final ChangeIndex changeIndex = new ChangeIndex();
+  private final AwsChangeEvents changeEvents;
 
   public LambdaIngressReconciler(OperatorSettings settings, AwsClients aws, KubernetesClient kubernetes) {
+    this(settings, EventQueueSettings.NONE, aws, kubernetes);
+  }
+
+  /** With the event queue (when {@code queue} names one): AWS change events reconcile the objects they concern. */
+  public LambdaIngressReconciler(OperatorSettings settings, EventQueueSettings queue, AwsClients aws, KubernetesClient kubernetes) {
     this.settings = settings;
     this.kubernetes = kubernetes;
     Clock clock = Clock.systemUTC();
@@ -72,6 +84,19 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     this.chain = new ChainReconciler(aws, inventory, settings.formerClusterNames());
     this.events = new KubernetesEvents(kubernetes);
     this.ownerTags = new OwnerTagCleanup(settings, inventory, aws.lambda(), clock);
+    this.changeEvents = queue.enabled()
+        ? new AwsChangeEvents(aws.sqs(), queue.queueUrl(), changeIndex, aws::accessKeyId, e -> chain.forgetReadsOf(e.keys()))
+        : null;
+  }
+
+  /** The event queue's source, when the queue is on. */
+  public Optional<AwsChangeEvents> changeEvents() {
+    return Optional.ofNullable(changeEvents);
+  }
+
+  @Override
+  public List<EventSource<?, LambdaIngress>> prepareEventSources(EventSourceContext<LambdaIngress> context) {
+    return changeEvents == null ? List.of() : List.of(changeEvents);
   }
 
   /** Discovery and clean-up by owner tags, shared with the periodic {@link OrphanSweep}. */
@@ -90,6 +115,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     }
     String vpc = resolveNetwork(li);
     ChainModel model = ChainModel.of(li, settings.clusterName(), vpc);
+    changeIndex.put(ResourceID.fromResource(li), CloudTrailEvent.keysOf(model));
     AwsWrites writes = new AwsWrites(events, li);
     RecordedChain recorded = RecordedChain.of(li.getStatus());
     ownerTags.releaseStaticIps(model, writes);
@@ -232,6 +258,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
       log.atInfo().addKeyValue("object", key(li)).log("deletion waits: {}", waiting);
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(PROGRESS_POLL.toMillis());
     }
+    changeIndex.remove(ResourceID.fromResource(li));
     return DeleteControl.defaultDelete();
   }
 
