@@ -22,6 +22,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.ResourceConflictException;
 
 /**
  * The event queue (docs/events.md) in the test world: the AWS rules layer publishes a CloudTrail event for
@@ -135,7 +136,9 @@ class EventsIT {
     long triggered = operator.eventCounts().triggered();
     String function = status("lambda", "functionArn");
     int memory = lambda.getFunctionConfiguration(q -> q.functionName(function)).memorySize();
-    lambda.updateFunctionConfiguration(q -> q.functionName(function).memorySize(memory + 128));
+    // The image roll of the previous test may still be in progress (AWS refuses updates meanwhile).
+    await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(ResourceConflictException.class)
+        .until(() -> lambda.updateFunctionConfiguration(q -> q.functionName(function).memorySize(memory + 128)) != null);
     // No event comes; the periodic full verification (every 20 s) repairs it.
     await().atMost(FULL_VERIFICATION.plus(Duration.ofSeconds(15))).untilAsserted(() ->
         assertThat(lambda.getFunctionConfiguration(q -> q.functionName(function)).memorySize()).isEqualTo(memory));
