@@ -127,7 +127,9 @@ public final class OperatorMain {
     OrphanSweep orphans = new OrphanSweep(reconciler.ownerTagCleanup(), kubernetes, registry);
     AtomicReference<Operator> started = new AtomicReference<>();
     // The sweep runs where the reconciler runs (the leader) and ends with the operator.
-    Runnable startSweep = () -> orphans.start(() -> started.get() == null || !started.get().getRuntimeInfo().isStarted());
+    // Orphans are looked for with the full verification: every period, or with the event queue every k-th.
+    Runnable startSweep = () -> orphans.start(() -> started.get() == null || !started.get().getRuntimeInfo().isStarted(),
+        queue.verificationInterval(settings.resyncPeriod()));
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(kubernetes).withCloseClientOnStop(false);
       if (registry != null) {
