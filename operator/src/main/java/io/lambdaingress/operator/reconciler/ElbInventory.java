@@ -43,6 +43,7 @@ public final class ElbInventory {
 
   // The longest window a resync wave may share one read in (see maxAgeFor).
   private static final Duration WAVE = Duration.ofSeconds(5);
+  private static final Duration WAVE_WITH_EVENTS = Duration.ofSeconds(30);
 
   private final ElbV2Client elb;
   private final Duration maxAge;
@@ -69,6 +70,17 @@ public final class ElbInventory {
   public static Duration maxAgeFor(Duration resyncPeriod) {
     Duration quarter = resyncPeriod.dividedBy(4);
     return quarter.compareTo(WAVE) < 0 ? quarter : WAVE;
+  }
+
+  /**
+   * With the event queue: the full verifications of the objects spread out over their k-period interval
+   * instead of coming in one wave, so a 5-second window would share nothing. Changes announced by an event
+   * drop the reads of what they name (the reconcile they trigger reads afresh); only a lost event's change
+   * waits, for the next full verification instead of this one. A quarter of the interval, at most 30 s.
+   */
+  public static Duration maxAgeWithEvents(Duration verificationInterval) {
+    Duration quarter = verificationInterval.dividedBy(4);
+    return quarter.compareTo(WAVE_WITH_EVENTS) < 0 ? quarter : WAVE_WITH_EVENTS;
   }
 
   /** How old a shared read may be: other shared reads of a resync (ECR digests) keep the same window. */

@@ -79,7 +79,9 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     this.kubernetes = kubernetes;
     Clock clock = Clock.systemUTC();
     // Drift is repaired within one resync period (plus the shared reads' short age): see ElbInventory.
-    this.inventory = new ElbInventory(aws.elbV2(), ElbInventory.maxAgeFor(settings.resyncPeriod()), clock);
+    this.inventory = new ElbInventory(aws.elbV2(), queue.enabled()
+        ? ElbInventory.maxAgeWithEvents(queue.verificationInterval(settings.resyncPeriod()))
+        : ElbInventory.maxAgeFor(settings.resyncPeriod()), clock);
     this.network = new NetworkFacts(aws.ec2(), settings.resyncPeriod(), clock);
     this.chain = new ChainReconciler(aws, inventory, settings.formerClusterNames());
     this.events = new KubernetesEvents(kubernetes);
