@@ -6,7 +6,11 @@
 # 5 % 5xx and 1-second latency spikes into its AWS calls (SEED=<n>, default 42; LOST_ANSWERS=<share of
 # the 5xx returned after AWS applied the call>, default 0.5): seconds until all are
 # Ready, duplicates, seconds until all are deleted, what is left.
-#   dev/bench-scale.sh [N ...]
+# With --queue: the operator receives the AWS change events (docs/events.md) through an SQS queue and an
+# EventBridge rule made in the local world, and verifies everything only every 12th period.
+# Every run prints the seconds from an out-of-band change (an NLB listener moved) to its repair, and the
+# peak of the used heap after GC; the JVM runs with -Xmx256m (HEAP=<size> to change).
+#   dev/bench-scale.sh [--queue] [N ...]
 #   dev/bench-scale.sh --faults [N ...]
 #   dev/bench-scale.sh --routes          one object with 20 routes, then 10 objects with 5 routes each
 set -euo pipefail
@@ -20,4 +24,4 @@ fi
 mvn -B -ntp -q -pl operator -am "${goals[@]}" dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt \
   -Dmdep.includeScope=test >/dev/null
 cp=operator/target/test-classes:operator/target/classes:$(cat operator/target/bench-classpath.txt)
-LOG_LEVEL=WARN exec java -Dresync="${RESYNC:-20}" -Dseed="${SEED:-42}" -DlostAnswers="${LOST_ANSWERS:-0.5}" -cp "$cp" io.lambdaingress.operator.bench.ScaleBenchmark "$@"
+LOG_LEVEL=WARN exec java -Xmx"${HEAP:-256m}" -Dresync="${RESYNC:-20}" -Dseed="${SEED:-42}" -DlostAnswers="${LOST_ANSWERS:-0.5}" -cp "$cp" io.lambdaingress.operator.bench.ScaleBenchmark "$@"

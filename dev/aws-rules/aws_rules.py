@@ -18,6 +18,7 @@ import argparse
 import io
 import json
 import os
+import random
 import re
 import signal
 import sys
@@ -34,6 +35,7 @@ os.environ.setdefault("MOTO_LAMBDA_STUB_ECR", "false")
 
 from moto.awslambda.models import lambda_backends  # noqa: E402
 from moto.elbv2.models import elbv2_backends  # noqa: E402
+from moto.events.models import events_backends  # noqa: E402
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
@@ -91,6 +93,10 @@ RULES = [
      "the statements of the qualifier asked for, and ELB may register a qualified function ARN only when that qualifier's "
      "policy lets it invoke (moto shares one policy across qualifiers)",
      "https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html", None),
+    ("cloudtrail-events", "each write AWS accepts (Elastic Load Balancing, Lambda, ECR) reaches EventBridge's default bus as an "
+     "'AWS API Call via CloudTrail' event (detail: eventSource, eventName, requestParameters, userIdentity), best effort: after "
+     "eventDelaySeconds, and a share eventLossRate never (moto sends no events for API calls)",
+     "https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-cloudtrail.html", "eventDelaySeconds"),
 ] + privatelink_rules.RULES
 
 DEFAULT_KNOBS = {
@@ -102,6 +108,9 @@ DEFAULT_KNOBS = {
     "consistencySeconds": float(os.environ.get("AWS_RULES_CONSISTENCY_SECONDS", "0")),
     # How long a deleted endpoint service stays Deleting (and its NLB in use) before it is gone.
     "endpointServiceDeletingSeconds": float(os.environ.get("AWS_RULES_ENDPOINT_SERVICE_DELETING_SECONDS", "1")),
+    # cloudtrail-events: CloudTrail delivers within minutes on AWS; short here so that tests stay fast.
+    "eventDelaySeconds": float(os.environ.get("AWS_RULES_EVENT_DELAY_SECONDS", "0.5")),
+    "eventLossRate": float(os.environ.get("AWS_RULES_EVENT_LOSS_RATE", "0")),
 }
 
 
@@ -601,6 +610,83 @@ def show_state(c, now, on_create):
             c.pop(k, None)
 
 
+# ------------------------------------------------------------------------------------------ cloudtrail-events
+
+LAMBDA_EVENT_NAMES = [  # (method, path pattern, CloudTrail eventName)
+    ("POST", r"^/2015-03-31/functions/?$", "CreateFunction20150331"),
+    ("PUT", r"^/2015-03-31/functions/[^/]+/configuration$", "UpdateFunctionConfiguration20150331v2"),
+    ("PUT", r"^/2015-03-31/functions/[^/]+/code$", "UpdateFunctionCode20150331v2"),
+    ("DELETE", r"^/2015-03-31/functions/[^/]+$", "DeleteFunction20150331"),
+    ("POST", r"^/2015-03-31/functions/[^/]+/policy$", "AddPermission20150331v2"),
+    ("DELETE", r"^/2015-03-31/functions/[^/]+/policy/[^/]+$", "RemovePermission20150331v2"),
+    ("POST", r"^/2017-03-31/tags/.+$", "TagResource20170331v2"),
+    ("DELETE", r"^/2017-03-31/tags/.+$", "UntagResource20170331v2"),
+]
+ELB_LIST = re.compile(r"^(\w+)\.member\.(\d+)$")
+
+
+def cloudtrail_detail(call, environ):
+    """The CloudTrail record of a write AWS accepted, or None for a read (CloudTrail logs reads too; no rule wants them)."""
+    if call.service == "elasticloadbalancing":
+        if not call.action or call.action.startswith("Describe"):
+            return None
+        params = {}
+        for k, v in call.form.items():
+            m = ELB_LIST.match(k)
+            if m:
+                params.setdefault(m.group(1)[0].lower() + m.group(1)[1:], []).append(v)
+            elif "." not in k and k not in ("Action", "Version"):
+                params[k[0].lower() + k[1:]] = v
+        source, name = "elasticloadbalancing.amazonaws.com", call.action
+    elif call.service == "lambda":
+        name = next((n for method, pattern, n in LAMBDA_EVENT_NAMES if call.method == method and re.match(pattern, call.path)), None)
+        if name is None:
+            return None
+        fn, _ = call.function()
+        params = {}
+        if fn is not None:
+            params["functionName"] = fn
+        elif call.path.startswith("/2017-03-31/tags/"):
+            params["resource"] = urllib.parse.unquote(call.path[len("/2017-03-31/tags/"):])
+        elif call.body:
+            params["functionName"] = json.loads(call.body).get("FunctionName")
+        source = "lambda.amazonaws.com"
+    elif call.service == "ecr":
+        name = environ.get("HTTP_X_AMZ_TARGET", "").split(".")[-1]
+        if not name or name.startswith(("Describe", "List", "Get", "BatchGet")):
+            return None
+        params = {k: v for k, v in json.loads(call.body or b"{}").items() if k in ("repositoryName", "imageTag", "registryId", "imageIds")}
+        source = "ecr.amazonaws.com"
+    else:
+        return None
+    key = call.access_key or "unknown"
+    return {"eventVersion": "1.09", "eventSource": source, "eventName": name, "awsRegion": call.region,
+            "eventTime": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "eventType": "AwsApiCall",
+            "userIdentity": {"type": "IAMUser", "accountId": "123456789012", "accessKeyId": key,
+                             "arn": f"arn:aws:iam::123456789012:user/{key}"},
+            "requestParameters": params}
+
+
+def publish_cloudtrail_event(call, environ):
+    """cloudtrail-events: what EventBridge's default bus receives for a write (delayed, sometimes lost)."""
+    detail = cloudtrail_detail(call, environ)
+    if detail is None or random.random() < WORLD.knob("eventLossRate"):
+        return
+    service = detail["eventSource"].split(".")[0]
+    entry = {"Source": f"aws.{service}", "DetailType": "AWS API Call via CloudTrail", "Detail": json.dumps(detail),
+             "EventBusName": "default"}
+
+    def put():
+        try:
+            events_backends["123456789012"][call.region].put_events([entry])
+        except Exception as e:  # best effort, as on AWS
+            print(f"aws_rules: event not delivered: {e}", file=sys.stderr, flush=True)
+
+    timer = threading.Timer(WORLD.knob("eventDelaySeconds"), put)
+    timer.daemon = True
+    timer.start()
+
+
 # --------------------------------------------------------------------------------------------------- WSGI
 
 def refusal_response(call, r):
@@ -657,6 +743,8 @@ class RulesApp:
             out = text.encode("utf-8")
         else:
             out = after(call, status, out, time.time())
+        if status < 300:
+            publish_cloudtrail_event(call, environ)
         return self.respond(start_response, status, headers, out)
 
     def call_moto(self, environ):

@@ -57,7 +57,7 @@ public final class OperatorMain {
     }
     AwsClients aws = new AwsClients(new AwsCallCounter());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Operator operator = start(settings, kubernetes, aws, registry);
+    Operator operator = start(settings, EventQueueSettings.fromEnvironment(System.getenv()), kubernetes, aws, registry);
     try {
       OperatorEndpoints endpoints = new OperatorEndpoints(settings.httpPort(), registry, aws.counter(), operator);
       log.atInfo().addKeyValue("port", endpoints.port()).log("serving /metrics, /healthz, /readyz");
@@ -164,12 +164,25 @@ public final class OperatorMain {
 
   /** Registers the reconciler and starts the operator; used by main and by the tests that run it in-process. */
   public static Operator start(OperatorSettings settings, KubernetesClient kubernetes, AwsClients aws, MeterRegistry registry) {
-    LambdaIngressReconciler reconciler = new LambdaIngressReconciler(settings, aws, kubernetes);
+    return start(settings, EventQueueSettings.NONE, kubernetes, aws, registry);
+  }
+
+  /** With the event queue when {@code queue} names one (docs/events.md). */
+  public static Operator start(OperatorSettings settings, EventQueueSettings queue, KubernetesClient kubernetes, AwsClients aws,
+      MeterRegistry registry) {
+    return start(settings, new LambdaIngressReconciler(settings, queue, aws, kubernetes), queue, kubernetes, registry);
+  }
+
+  /** Registers this reconciler (tests keep it to read its event counts) and starts the operator. */
+  public static Operator start(OperatorSettings settings, LambdaIngressReconciler reconciler, EventQueueSettings queue,
+      KubernetesClient kubernetes, MeterRegistry registry) {
     OrphanSweep orphans = new OrphanSweep(reconciler.ownerTagCleanup(), kubernetes, registry);
     reconciler.rolloutMetricsIn(registry);
     AtomicReference<Operator> started = new AtomicReference<>();
     // The sweep runs where the reconciler runs (the leader) and ends with the operator.
-    Runnable startSweep = () -> orphans.start(() -> started.get() == null || !started.get().getRuntimeInfo().isStarted());
+    // Orphans are looked for with the full verification: every period, or with the event queue every k-th.
+    Runnable startSweep = () -> orphans.start(() -> started.get() == null || !started.get().getRuntimeInfo().isStarted(),
+        queue.verificationInterval(settings.resyncPeriod()));
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(kubernetes).withCloseClientOnStop(false);
       if (registry != null) {
@@ -185,7 +198,8 @@ public final class OperatorMain {
       }
     });
     operator.register(reconciler, c -> {
-      c.withReconciliationMaxInterval(settings.resyncPeriod());
+      // The full verification: every period, or with the event queue every k-th (events cover the time between).
+      c.withReconciliationMaxInterval(queue.verificationInterval(settings.resyncPeriod()));
       // AWS throttling and transient errors: back off 2s, 4s, 8s ... up to 2 min, then keep trying at that pace.
       c.withRetry(new GenericRetry().setInitialInterval(Duration.ofSeconds(2).toMillis()).setIntervalMultiplier(2)
           .setMaxInterval(Duration.ofMinutes(2).toMillis()).setMaxAttempts(Integer.MAX_VALUE));
@@ -201,6 +215,8 @@ public final class OperatorMain {
     log.atInfo().addKeyValue("cluster", settings.clusterName()).addKeyValue("resync", settings.resyncPeriod())
         .addKeyValue("namespaces", settings.namespaces().isEmpty() ? "all" : settings.namespaces())
         .addKeyValue("leaderElection", settings.leaderElection())
+        .addKeyValue("eventQueue", queue.enabled() ? queue.queueUrl() : "none")
+        .addKeyValue("fullVerification", queue.verificationInterval(settings.resyncPeriod()))
         .log("lambda-ingress operator started");
     return operator;
   }

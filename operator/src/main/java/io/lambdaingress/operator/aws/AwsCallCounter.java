@@ -18,7 +18,7 @@ public final class AwsCallCounter implements ExecutionInterceptor {
 
   // The SDK's service names -> the IAM action prefixes of the services we call.
   private static final Map<String, String> IAM_PREFIX = Map.of(
-      "ElasticLoadBalancingV2", "elasticloadbalancing", "Lambda", "lambda", "ECR", "ecr", "EC2", "ec2");
+      "ElasticLoadBalancingV2", "elasticloadbalancing", "Lambda", "lambda", "ECR", "ecr", "EC2", "ec2", "SQS", "sqs");
 
   private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
 

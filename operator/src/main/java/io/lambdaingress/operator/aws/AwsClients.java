@@ -9,6 +9,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /**
@@ -27,6 +28,7 @@ public final class AwsClients implements AutoCloseable {
   private final LambdaClient lambda;
   private final EcrClient ecr;
   private final Ec2Client ec2;
+  private final SqsClient sqs;
   private final ElbV2Client elbV2Adapter;
   private final LambdaFunctionClient lambdaAdapter;
   private final EcrImageClient ecrAdapter;
@@ -36,6 +38,7 @@ public final class AwsClients implements AutoCloseable {
   private final CloudWatchClient cloudWatch;
   private final LambdaVersionClient versionAdapter;
   private final AlarmClient alarmAdapter;
+  private final EventQueueClient sqsAdapter;
 
   public AwsClients(AwsCallCounter counter) {
     this.counter = counter;
@@ -48,6 +51,8 @@ public final class AwsClients implements AutoCloseable {
     this.lambda = LambdaClient.builder().credentialsProvider(credentials).overrideConfiguration(config).build();
     this.ecr = EcrClient.builder().credentialsProvider(credentials).overrideConfiguration(config).build();
     this.ec2 = Ec2Client.builder().credentialsProvider(credentials).overrideConfiguration(config).build();
+    // The event queue (optional): long polls of 20 s, within the HTTP client's 30 s socket timeout.
+    this.sqs = SqsClient.builder().credentialsProvider(credentials).overrideConfiguration(config).build();
     // Asked once at start-up: bounded, so an unreachable STS costs one log line after 20 s at most.
     this.sts = StsClient.builder().credentialsProvider(credentials)
         .overrideConfiguration(config.toBuilder().apiCallTimeout(Duration.ofSeconds(20)).build()).build();
@@ -60,6 +65,7 @@ public final class AwsClients implements AutoCloseable {
     this.cloudWatch = CloudWatchClient.builder().credentialsProvider(credentials).overrideConfiguration(config).build();
     this.versionAdapter = new LambdaVersionClient(lambda);
     this.alarmAdapter = new AlarmClient(cloudWatch);
+    this.sqsAdapter = new EventQueueClient(sqs);
   }
 
   /** The region the SDK's chain resolved (AWS_REGION, profile, instance metadata). */
@@ -103,12 +109,22 @@ public final class AwsClients implements AutoCloseable {
     return alarmAdapter;
   }
 
+  public EventQueueClient sqs() {
+    return sqsAdapter;
+  }
+
+  /** The access key id the operator's calls are signed with now: CloudTrail names it in userIdentity. */
+  public String accessKeyId() {
+    return credentials.resolveCredentials().accessKeyId();
+  }
+
   @Override
   public void close() {
     elbv2.close();
     lambda.close();
     ecr.close();
     ec2.close();
+    sqs.close();
     sts.close();
     cloudWatch.close();
     credentials.close();

@@ -32,6 +32,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupA
 public final class ElbV2Client {
 
   static final int TAG_BATCH = 20;
+  static final int LISTENER_BATCH = 20;
   private static final int PAGE = 400;
 
   private final ElasticLoadBalancingV2Client elb;
@@ -94,6 +95,21 @@ public final class ElbV2Client {
       marker = page.nextMarker();
     } while (marker != null && !marker.isEmpty());
     return rules;
+  }
+
+  /**
+   * Listeners by ARN, whichever load balancers they are on: {@value #LISTENER_BATCH} a call (the API states
+   * no limit for ListenerArns; the batch of its DescribeLoadBalancers/DescribeTags ARN lists is kept). One
+   * ARN that no longer exists fails the call with ListenerNotFound.
+   */
+  public List<Listener> listenersByArn(Collection<String> listenerArns) {
+    List<String> all = List.copyOf(listenerArns);
+    List<Listener> found = new ArrayList<>();
+    for (int i = 0; i < all.size(); i += LISTENER_BATCH) {
+      List<String> batch = all.subList(i, Math.min(all.size(), i + LISTENER_BATCH));
+      found.addAll(AwsCall.run("listeners " + batch, () -> elb.describeListeners(r -> r.listenerArns(batch))).listeners());
+    }
+    return found;
   }
 
   public Map<String, String> loadBalancerAttributes(String arn) {

@@ -52,12 +52,14 @@ public final class ChainReconciler {
   private final AwsClients aws;
   private final ElbInventory inventory;
   private final Set<String> formerClusters;
+  private final ImageDigests images;
 
   /** @param formerClusters former names of this cluster: what carries them is ours too ({@link Ownership}) */
   public ChainReconciler(AwsClients aws, ElbInventory inventory, Set<String> formerClusters) {
     this.aws = aws;
     this.inventory = inventory;
     this.formerClusters = Set.copyOf(formerClusters);
+    this.images = new ImageDigests(aws.ecr(), inventory.maxAge(), java.time.Clock.systemUTC());
   }
 
   /**
@@ -76,14 +78,14 @@ public final class ChainReconciler {
     ElbV2Client elb = aws.elbV2();
     TargetGroupStep targetGroups = new TargetGroupStep(inventory, ownership, writes);
     LoadBalancerStep loadBalancers = new LoadBalancerStep(inventory, ownership, writes);
-    ListenerStep listeners = new ListenerStep(elb, writes);
+    ListenerStep listeners = new ListenerStep(inventory, writes);
     FunctionStep functions = new FunctionStep(aws.lambda(), ownership, writes);
 
     // 1. The Lambda side. Replacing the lambda target group would need its listener detached first; it has
     //    no immutable setting the spec can change, so a replacement only happens after out-of-band edits.
     ChainModel.AlbSide alb = desired.alb();
     TargetGroup lambdaTargets = targetGroups.ensure("lambda target group", alb.lambdaTargetGroup(),
-        alb.lambdaTargetGroupAttributes(), replaced -> detachListenersForwardingTo(elb, ownership, writes, "ALB", alb.name(), replaced));
+        alb.lambdaTargetGroupAttributes(), replaced -> detachListenersForwardingTo(ownership, writes, "ALB", alb.name(), replaced));
     String functionArn;
     String digest = null;
     if (desired.function().isPresent()) {
@@ -144,7 +146,7 @@ public final class ChainReconciler {
     // 3. The NLB's target group (type alb) and the ALB registered in it, on the ALB listener's port.
     ChainModel.NlbSide nlb = desired.nlb();
     TargetGroup albTargets = targetGroups.ensure("alb target group", nlb.albTargetGroup(), Map.of(),
-        replaced -> detachListenersForwardingTo(elb, ownership, writes, "NLB", nlb.name(), replaced));
+        replaced -> detachListenersForwardingTo(ownership, writes, "NLB", nlb.name(), replaced));
     targetGroups.ensureOnlyTarget("alb target group", albTargets, albLb.get().loadBalancerArn(), alb.listenerPort());
 
     // 4. NLB + listener.
@@ -161,6 +163,22 @@ public final class ChainReconciler {
         lambdaTargets.targetGroupArn(), functionArn, digest, desired.permissionStatementId()), null, rollout);
   }
 
+  /**
+   * After a change event naming these resources ({@link io.lambdaingress.operator.model.CloudTrailEvent#keys}):
+   * the shared reads of them are dropped, so the reconcile it triggers sees AWS as it is now.
+   */
+  void forgetReadsOf(Set<String> keys) {
+    for (String key : keys) {
+      String[] kind = key.split(":", 2);
+      switch (kind[0]) {
+        case "lb" -> inventory.forgetLoadBalancer(kind[1]);
+        case "tg" -> inventory.forgetTargetGroup(kind[1]);
+        case "image" -> images.forget(kind[1].substring(0, kind[1].lastIndexOf(':')));
+        default -> { } // functions: read afresh by every reconcile (GetFunction)
+      }
+    }
+  }
+
   /** The image by digest: as given, or the tag's current digest in its registry (Lambda needs our region). */
   PinnedImage pin(ImageRef image) {
     String[] pinned = image.pinnedParts();
@@ -171,7 +189,7 @@ public final class ChainReconciler {
       throw new AwsFailure(io.lambdaingress.operator.aws.Reason.InvalidSpec, "spec.lambda.function.image.uri: the image is in "
           + image.region() + " but the function is in " + aws.region() + "; Lambda runs images from its own region only");
     }
-    return aws.ecr().resolve(image.registryId(), image.repository(), image.tag());
+    return images.resolve(image.registryId(), image.repository(), image.tag());
   }
 
   /** A run that stopped early: the NLB side is not known yet (the caller keeps the previous status for it). */
@@ -189,8 +207,9 @@ public final class ChainReconciler {
    * other (a listener someone added on another port, or a load balancer of that name without our owner
    * tags, is left alone; AWS then refuses the group's deletion with ResourceInUse, which the user sees).
    */
-  private static void detachListenersForwardingTo(ElbV2Client elb, Ownership ownership, AwsWrites writes, String kind,
+  private void detachListenersForwardingTo(Ownership ownership, AwsWrites writes, String kind,
       String loadBalancerName, String targetGroupArn) {
+    ElbV2Client elb = aws.elbV2();
     Optional<LoadBalancer> lb = elb.loadBalancer(loadBalancerName);
     if (lb.isEmpty()) {
       return;
@@ -198,6 +217,7 @@ public final class ChainReconciler {
     Map<String, String> tags = tagsOf(elb, lb.get().loadBalancerArn());
     for (Listener l : ListenerStep.detachable(ownership, tags, elb.listeners(lb.get().loadBalancerArn()), targetGroupArn)) {
       elb.deleteListener(l.listenerArn());
+      inventory.forgetListeners(lb.get().loadBalancerArn());
       writes.announce("Deleted", kind + " listener " + l.protocolAsString() + ":" + l.port(), "it forwards to the target group being replaced");
     }
   }

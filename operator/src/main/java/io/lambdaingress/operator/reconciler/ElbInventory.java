@@ -8,7 +8,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import io.lambdaingress.operator.aws.AwsFailure;
+import java.util.ArrayList;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
 
@@ -38,6 +43,7 @@ public final class ElbInventory {
 
   // The longest window a resync wave may share one read in (see maxAgeFor).
   private static final Duration WAVE = Duration.ofSeconds(5);
+  private static final Duration WAVE_WITH_EVENTS = Duration.ofSeconds(30);
 
   private final ElbV2Client elb;
   private final Duration maxAge;
@@ -46,6 +52,9 @@ public final class ElbInventory {
   private final Map<String, Cached<Map<String, String>>> tags = new ConcurrentHashMap<>();
   private final Map<String, Cached<Map<String, String>>> attributes = new ConcurrentHashMap<>();
   private final Object tagRead = new Object();
+  // By load balancer ARN: its listeners as last read.
+  private final Map<String, Cached<List<Listener>>> listeners = new ConcurrentHashMap<>();
+  private final Object listenerRead = new Object();
 
   public ElbInventory(ElbV2Client elb, Duration maxAge, Clock clock) {
     this.elb = elb;
@@ -61,6 +70,22 @@ public final class ElbInventory {
   public static Duration maxAgeFor(Duration resyncPeriod) {
     Duration quarter = resyncPeriod.dividedBy(4);
     return quarter.compareTo(WAVE) < 0 ? quarter : WAVE;
+  }
+
+  /**
+   * With the event queue: the full verifications of the objects spread out over their k-period interval
+   * instead of coming in one wave, so a 5-second window would share nothing. Changes announced by an event
+   * drop the reads of what they name (the reconcile they trigger reads afresh); only a lost event's change
+   * waits, for the next full verification instead of this one. A quarter of the interval, at most 30 s.
+   */
+  public static Duration maxAgeWithEvents(Duration verificationInterval) {
+    Duration quarter = verificationInterval.dividedBy(4);
+    return quarter.compareTo(WAVE_WITH_EVENTS) < 0 ? quarter : WAVE_WITH_EVENTS;
+  }
+
+  /** How old a shared read may be: other shared reads of a resync (ECR digests) keep the same window. */
+  public Duration maxAge() {
+    return maxAge;
   }
 
   public ElbV2Client client() {
@@ -133,6 +158,65 @@ public final class ElbInventory {
     }
   }
 
+  /**
+   * The listeners of a load balancer. A load balancer whose listeners were read before is read again by its
+   * listeners' ARNs, together with every other load balancer's stale listeners (DescribeListeners by ARN
+   * list): one call per 20 listeners instead of one per load balancer. A load balancer never read, or that
+   * had none, is read by its ARN (only that shows listeners we do not know of yet).
+   */
+  public List<Listener> listeners(String loadBalancerArn) {
+    Cached<List<Listener>> c = listeners.get(loadBalancerArn);
+    if (c != null && fresh(c.at())) {
+      return c.value();
+    }
+    synchronized (listenerRead) {
+      c = listeners.get(loadBalancerArn);
+      if (c != null && fresh(c.at())) {
+        return c.value();
+      }
+      if (c == null || c.value().isEmpty()) {
+        return readListenersOf(loadBalancerArn);
+      }
+      Set<String> listed = listing().loadBalancers().values().stream().map(LoadBalancer::loadBalancerArn).collect(Collectors.toSet());
+      listeners.keySet().retainAll(listed);
+      listed.add(loadBalancerArn);
+      List<String> stale = new ArrayList<>(listeners.entrySet().stream().filter(e -> !fresh(e.getValue().at()))
+          .map(Map.Entry::getKey).toList());
+      if (!stale.contains(loadBalancerArn)) {
+        stale.add(loadBalancerArn);
+      }
+      List<String> arns = new ArrayList<>();
+      stale.forEach(lb -> listeners.getOrDefault(lb, new Cached<>(Instant.MIN, List.of())).value().forEach(l -> arns.add(l.listenerArn())));
+      Instant now = clock.instant();
+      List<Listener> read;
+      try {
+        read = elb.listenersByArn(arns);
+      } catch (AwsFailure f) {
+        if (!f.isNotFound()) {
+          throw f;
+        }
+        // One of them is gone (deleted out of band): each of these load balancers is read by its ARN next.
+        stale.forEach(listeners::remove);
+        return readListenersOf(loadBalancerArn);
+      }
+      Map<String, List<Listener>> byLb = read.stream().collect(Collectors.groupingBy(Listener::loadBalancerArn));
+      stale.forEach(lb -> listeners.put(lb, new Cached<>(now, List.copyOf(byLb.getOrDefault(lb, List.of())))));
+      return listeners.get(loadBalancerArn).value();
+    }
+  }
+
+  private List<Listener> readListenersOf(String loadBalancerArn) {
+    Instant now = clock.instant();
+    List<Listener> read = List.copyOf(elb.listeners(loadBalancerArn));
+    listeners.put(loadBalancerArn, new Cached<>(now, read));
+    return read;
+  }
+
+  /** After our own listener write on this load balancer: its listeners are read by its ARN next time. */
+  public void forgetListeners(String loadBalancerArn) {
+    listeners.remove(loadBalancerArn);
+  }
+
   public Map<String, String> loadBalancerAttributes(String arn) {
     return attributes.compute(arn, (k, c) -> c != null && fresh(c.at()) ? c : new Cached<>(clock.instant(), Map.copyOf(elb.loadBalancerAttributes(arn)))).value();
   }
@@ -180,6 +264,7 @@ public final class ElbInventory {
     if (l != null) {
       LoadBalancer gone = l.loadBalancers().remove(name);
       if (gone != null) {
+        listeners.remove(gone.loadBalancerArn());
         tags.remove(gone.loadBalancerArn());
         attributes.remove(gone.loadBalancerArn());
       }
@@ -210,5 +295,6 @@ public final class ElbInventory {
   /** Drops the listing: the next read lists AWS again (after a not-found showed it out of date). */
   public synchronized void forgetListing() {
     listing = null;
+    listeners.clear();
   }
 }

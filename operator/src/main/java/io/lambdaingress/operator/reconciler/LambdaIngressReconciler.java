@@ -11,6 +11,10 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.lambdaingress.operator.EventQueueSettings;
 import io.lambdaingress.operator.OperatorSettings;
 import io.lambdaingress.operator.api.DeletionPolicy;
 import io.lambdaingress.operator.api.LambdaIngress;
@@ -25,6 +29,7 @@ import io.lambdaingress.operator.model.ChainModel;
 import io.lambdaingress.operator.model.EndpointServicePlan;
 import io.lambdaingress.operator.model.RouteModel;
 import io.lambdaingress.operator.model.RouteValidation;
+import io.lambdaingress.operator.model.CloudTrailEvent;
 import io.lambdaingress.operator.model.SpecValidation;
 import io.lambdaingress.operator.model.SpecValidation.SubnetFacts;
 import java.time.Clock;
@@ -67,13 +72,22 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   private final OwnerTagCleanup ownerTags;
   private final io.lambdaingress.operator.aws.Ec2EndpointServiceClient endpointServices;
   private final RolloutReport rollouts;
+  private final ChangeIndex changeIndex = new ChangeIndex();
+  private final AwsChangeEvents changeEvents;
 
   public LambdaIngressReconciler(OperatorSettings settings, AwsClients aws, KubernetesClient kubernetes) {
+    this(settings, EventQueueSettings.NONE, aws, kubernetes);
+  }
+
+  /** With the event queue (when {@code queue} names one): AWS change events reconcile the objects they concern. */
+  public LambdaIngressReconciler(OperatorSettings settings, EventQueueSettings queue, AwsClients aws, KubernetesClient kubernetes) {
     this.settings = settings;
     this.kubernetes = kubernetes;
     Clock clock = Clock.systemUTC();
     // Drift is repaired within one resync period (plus the shared reads' short age): see ElbInventory.
-    this.inventory = new ElbInventory(aws.elbV2(), ElbInventory.maxAgeFor(settings.resyncPeriod()), clock);
+    this.inventory = new ElbInventory(aws.elbV2(), queue.enabled()
+        ? ElbInventory.maxAgeWithEvents(queue.verificationInterval(settings.resyncPeriod()))
+        : ElbInventory.maxAgeFor(settings.resyncPeriod()), clock);
     this.network = new NetworkFacts(aws.ec2(), settings.resyncPeriod(), clock);
     this.chain = new ChainReconciler(aws, inventory, settings.formerClusterNames());
     this.routes = new RouteReconciler(aws, inventory, chain, settings.formerClusterNames());
@@ -81,11 +95,24 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     this.ownerTags = new OwnerTagCleanup(settings, inventory, aws.lambda(), clock);
     this.endpointServices = aws.endpointServices();
     this.rollouts = new RolloutReport(events);
+    this.changeEvents = queue.enabled()
+        ? new AwsChangeEvents(aws.sqs(), queue.queueUrl(), changeIndex, aws::accessKeyId, e -> chain.forgetReadsOf(e.keys()))
+        : null;
   }
 
   /** Rollout metrics (lambdaingress_rollout_weight, lambdaingress_rollouts_total) go to {@code registry}. */
   public void rolloutMetricsIn(io.micrometer.core.instrument.MeterRegistry registry) {
     rollouts.metricsIn(registry);
+  }
+
+  /** The event queue's source, when the queue is on. */
+  public Optional<AwsChangeEvents> changeEvents() {
+    return Optional.ofNullable(changeEvents);
+  }
+
+  @Override
+  public List<EventSource<?, LambdaIngress>> prepareEventSources(EventSourceContext<LambdaIngress> context) {
+    return changeEvents == null ? List.of() : List.of(changeEvents);
   }
 
   /** Discovery and clean-up by owner tags, shared with the periodic {@link OrphanSweep}. */
@@ -106,6 +133,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     }
     String vpc = resolveNetwork(li);
     ChainModel model = ChainModel.of(li, settings.clusterName(), vpc);
+    changeIndex.put(ResourceID.fromResource(li), CloudTrailEvent.keysOf(model));
     AwsWrites writes = new AwsWrites(events, li);
     RecordedChain recorded = RecordedChain.of(li.getStatus());
     ownerTags.releaseStaticIps(model, writes);
@@ -306,6 +334,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
       log.atInfo().addKeyValue("object", key(li)).log("deletion waits: {}", waiting);
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(PROGRESS_POLL.toMillis());
     }
+    changeIndex.remove(ResourceID.fromResource(li));
     return DeleteControl.defaultDelete();
   }
 

@@ -20,21 +20,24 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupT
  */
 final class ListenerStep {
 
+  private final ElbInventory inventory;
   private final ElbV2Client elb;
   private final AwsWrites writes;
 
-  ListenerStep(ElbV2Client elb, AwsWrites writes) {
-    this.elb = elb;
+  ListenerStep(ElbInventory inventory, AwsWrites writes) {
+    this.inventory = inventory;
+    this.elb = inventory.client();
     this.writes = writes;
   }
 
   Listener ensure(String kind, String loadBalancerArn, ProtocolEnum protocol, int port, String targetGroupArn) {
-    List<Listener> listeners = elb.listeners(loadBalancerArn);
+    List<Listener> listeners = inventory.listeners(loadBalancerArn);
     Optional<Listener> onPort = listeners.stream().filter(l -> l.port() == port).findFirst();
     // Ours on another port is the one a port change moved; recognised by where it forwards.
     Optional<Listener> ours = onPort.or(() -> listeners.stream().filter(l -> forwardsTo(l, targetGroupArn)).findFirst());
     if (ours.isEmpty()) {
       writes.announce("Created", kind + " listener " + protocol + ":" + port, "missing");
+      inventory.forgetListeners(loadBalancerArn);
       return elb.createListener(CreateListenerRequest.builder().loadBalancerArn(loadBalancerArn).protocol(protocol)
           .port(port).defaultActions(ElbV2Client.forwardTo(targetGroupArn)).build());
     }
@@ -43,6 +46,7 @@ final class ListenerStep {
       writes.announce("Updated", kind + " listener " + l.listenerArn(),
           l.protocolAsString() + ":" + l.port() + " -> " + protocol + ":" + port + " forwarding to " + targetGroupArn);
       elb.modifyListener(l.listenerArn(), protocol, port, targetGroupArn);
+      inventory.forgetListeners(loadBalancerArn);
       return l.toBuilder().protocol(protocol).port(port).build();
     }
     return l;

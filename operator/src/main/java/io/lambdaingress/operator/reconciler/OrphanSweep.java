@@ -58,7 +58,12 @@ public final class OrphanSweep implements AutoCloseable {
 
   /** Sweeps every resync period, the first after half of one, until {@code stopped} says so. */
   public void start(BooleanSupplier stopped) {
-    long period = settings.resyncPeriod().toMillis();
+    start(stopped, settings.resyncPeriod());
+  }
+
+  /** Sweeps every {@code every} (with the event queue: with the full verification, every k-th period). */
+  public void start(BooleanSupplier stopped, java.time.Duration every) {
+    long period = every.toMillis();
     timer.scheduleWithFixedDelay(() -> {
       if (stopped.getAsBoolean()) {
         timer.shutdown();

@@ -1,7 +1,9 @@
 package io.lambdaingress.operator.bench;
 
+import io.lambdaingress.operator.EventQueueSettings;
 import io.lambdaingress.operator.aws.AwsCallCounter;
 import io.lambdaingress.operator.testing.ArticlePrerequisites;
+import io.lambdaingress.operator.testing.LocalEventQueue;
 import io.lambdaingress.operator.testing.LocalWorld;
 import io.lambdaingress.operator.testing.OperatorHarness;
 import java.time.Duration;
@@ -34,6 +36,8 @@ public final class ScaleBenchmark {
         faults = true;
       } else if (a.equals("--routes")) {
         routes = true;
+      } else if (a.equals("--queue")) {
+        System.setProperty("queue", "true");
       } else {
         sizes.add(Integer.parseInt(a));
       }
@@ -50,39 +54,50 @@ public final class ScaleBenchmark {
           Double.parseDouble(System.getProperty("lostAnswers", "0.5")));
       System.exit(0);
     }
-    System.out.printf("%-6s %-16s %-22s %-18s %s%n", "N", "apply->Ready s", "reads per resync", "reads/object", "reads per resync by call");
+    boolean queue = Boolean.getBoolean("queue");
+    EventQueueSettings events = queue ? LocalEventQueue.create(EventQueueSettings.DEFAULT_FULL_VERIFICATION_PERIODS) : EventQueueSettings.NONE;
+    // With the queue, one full verification every k-th period: count k periods (at least PERIODS) and divide.
+    int periods = Math.max(PERIODS, events.fullVerificationPeriods());
+    HeapAfterGc heap = HeapAfterGc.start();
+    System.out.printf("queue: %s, resync %d s, full verification every %s, heap max %d MiB%n", queue ? events.queueUrl() : "none",
+        resync.toSeconds(), events.verificationInterval(resync), Runtime.getRuntime().maxMemory() >> 20);
+    System.out.printf("%-6s %-16s %-22s %-14s %-12s %-16s %s%n", "N", "apply->Ready s", "reads per period", "reads/object",
+        "repair s", "heap after GC", "reads per period by call");
     for (int n : sizes) {
-      try (OperatorHarness operator = OperatorHarness.start(world, resync, 1)) {
+      try (OperatorHarness operator = OperatorHarness.startWithEventQueue(world, resync, 1, events)) {
         String ns = operator.namespace(0);
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
-          // Each stack its own static IP: 10.20.0.10 .. 10.20.0.(10+n-1).
-          operator.apply(pre.articleStack(ns, "s" + i).replace("10.20.0.10", "10.20.0." + (10 + i)));
+          operator.apply(stack(pre, ns, i));
         }
         for (int i = 0; i < n; i++) {
-          operator.awaitReady(ns, "s" + i, Duration.ofMinutes(10));
+          operator.awaitReady(ns, "s" + i, Duration.ofMinutes(15));
         }
         double readySeconds = (System.nanoTime() - start) / 1e9;
 
-        // Steady state: let the creation's follow-up reconciles pass, then count PERIODS resync periods and
-        // divide. One period alone is sliced arbitrarily: objects reconciled together (a wave) take seconds on
-        // a busy machine, and a window of exactly one period may cut through the wave.
+        // Steady state: let the creation's follow-up reconciles pass, then count the periods and divide. One
+        // period alone is sliced arbitrarily: objects reconciled together (a wave) take seconds on a busy
+        // machine, and a window of exactly one period may cut through the wave.
         Thread.sleep(resync.toMillis() + 2000);
         Map<String, Long> before = operator.awsCalls().snapshot();
-        Thread.sleep(resync.toMillis() * PERIODS);
+        Thread.sleep(resync.toMillis() * periods);
         Map<String, Long> delta = delta(before, operator.awsCalls().snapshot());
-        double reads = AwsCallCounter.reads(delta) / (double) PERIODS;
-        System.out.printf("%-6d %-16.1f %-22.1f %-18.1f %s%n", n, readySeconds, reads, reads / n, top(delta));
+        double reads = AwsCallCounter.reads(delta) / (double) periods;
+
+        double repair = OutOfBandChange.secondsToRepair(operator, ns, "s0", events.verificationInterval(resync).multipliedBy(2).plusSeconds(30));
+        System.out.printf("%-6d %-16.1f %-22.1f %-14.2f %-12.1f %-16s %s%n", n, readySeconds, reads, reads / n, repair,
+            heap.peakMiB() + " MiB", top(delta, periods));
 
         for (int i = 0; i < n; i++) {
           operator.client().genericKubernetesResources(OperatorHarness.LAMBDA_INGRESSES).inNamespace(ns).withName("s" + i).delete();
         }
         for (int i = 0; i < n; i++) {
           operator.client().genericKubernetesResources(OperatorHarness.LAMBDA_INGRESSES).inNamespace(ns).withName("s" + i)
-              .waitUntilCondition(r -> r == null, 5, java.util.concurrent.TimeUnit.MINUTES);
+              .waitUntilCondition(r -> r == null, 10, java.util.concurrent.TimeUnit.MINUTES);
         }
       }
     }
+    LocalEventQueue.delete(events);
     System.exit(0);
   }
 
@@ -97,10 +112,19 @@ public final class ScaleBenchmark {
     return d;
   }
 
-  private static String top(Map<String, Long> delta) {
+  /**
+   * The article stack number i. Static IPs 10.20.0.10 .. 10.20.0.249 for the first 240 (the NLB's subnet is
+   * a /24); the others get their address from AWS (the same chain otherwise).
+   */
+  static String stack(ArticlePrerequisites pre, String ns, int i) {
+    String yaml = pre.articleStack(ns, "s" + i);
+    return i < 240 ? yaml.replace("10.20.0.10", "10.20.0." + (10 + i)) : yaml.replaceAll("(?m)^\\s*privateIPv4Address: 10\\.20\\.0\\.10\\s*$\\R", "");
+  }
+
+  private static String top(Map<String, Long> delta, int periods) {
     return delta.entrySet().stream().filter(e -> AwsCallCounter.isRead(e.getKey()))
         .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-        .map(e -> e.getKey().substring(e.getKey().indexOf(':') + 1) + "=" + String.format("%.1f", e.getValue() / (double) PERIODS))
+        .map(e -> e.getKey().substring(e.getKey().indexOf(':') + 1) + "=" + String.format("%.1f", e.getValue() / (double) periods))
         .toList().toString();
   }
 }

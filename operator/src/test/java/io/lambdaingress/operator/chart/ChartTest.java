@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.lambdaingress.operator.EventQueueSettings;
 import io.lambdaingress.operator.OperatorSettings;
 import io.lambdaingress.operator.testing.LocalWorld;
 import java.io.IOException;
@@ -74,6 +75,20 @@ class ChartTest {
     assertThat(settings.deleteOrphans()).isTrue();
     assertThat(settings.formerClusterNames()).containsExactlyInAnyOrder("old-a", "old-b");
     assertThat(settings.ownedClusterNames()).containsExactlyInAnyOrder("test-cluster", "old-a", "old-b");
+  }
+
+  @Test
+  void theEventQueueReachesTheOperatorOnlyWhenSet() {
+    Container plain = one(ChartRender.withRequiredValues().typedObjects(), Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(plain.getEnv()).extracting(EnvVar::getName).doesNotContain(EventQueueSettings.QUEUE_URL);
+
+    String url = "https://sqs.eu-west-1.amazonaws.com/123456789012/lambda-ingress-events";
+    Container set = one(ChartRender.withRequiredValues().set("eventQueue.url", url).set("eventQueue.fullVerificationPeriods", 6)
+        .typedObjects(), Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+    Map<String, String> env = set.getEnv().stream().filter(e -> e.getValue() != null).collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    EventQueueSettings queue = EventQueueSettings.fromEnvironment(env);
+    assertThat(queue.queueUrl()).isEqualTo(url);
+    assertThat(queue.verificationInterval(java.time.Duration.ofSeconds(60))).hasMinutes(6);
   }
 
   @Test

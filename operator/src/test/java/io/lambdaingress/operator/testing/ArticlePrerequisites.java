@@ -50,13 +50,18 @@ public record ArticlePrerequisites(String vpcId, Map<String, String> subnets, St
 
   /** Pushes a new image under the tag and returns its digest (moto derives it from the layer digests). */
   public String pushImage(String tag) {
+    try (EcrClient ecr = EcrClient.create()) {
+      return pushImage(tag, ecr);
+    }
+  }
+
+  /** The same, pushed with this client (EventsIT: credentials other than the operator's, as a person's push). */
+  public String pushImage(String tag, EcrClient ecr) {
     String unique = String.format("%064x", System.nanoTime());
     String manifest = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\","
         + "\"config\":{\"mediaType\":\"application/vnd.docker.container.image.v1+json\",\"size\":2,\"digest\":\"sha256:" + unique + "\"},"
         + "\"layers\":[{\"mediaType\":\"application/vnd.docker.image.rootfs.diff.tar.gzip\",\"size\":2,\"digest\":\"sha256:" + unique + "\"}]}";
-    try (EcrClient ecr = EcrClient.create()) {
-      return ecr.putImage(r -> r.repositoryName(repository).imageTag(tag).imageManifest(manifest)).image().imageId().imageDigest();
-    }
+    return ecr.putImage(r -> r.repositoryName(repository).imageTag(tag).imageManifest(manifest)).image().imageId().imageDigest();
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -416,6 +417,53 @@ class AwsRulesIT {
         throw e;
       }
       return false;
+    }
+  }
+
+  @Test
+  @DisplayName("cloudtrail-events: a write AWS accepts reaches EventBridge as a CloudTrail event; moto sends none")
+  void writesArePublishedAsCloudTrailEvents() throws Exception {
+    world.setAwsRules(Map.of("eventDelaySeconds", 0, "eventLossRate", 0));
+    try (var sqs = software.amazon.awssdk.services.sqs.SqsClient.create();
+        var events = software.amazon.awssdk.services.eventbridge.EventBridgeClient.create()) {
+      String queue = sqs.createQueue(q -> q.queueName(LocalWorld.uniqueName("lambda-ingress-rules"))).queueUrl();
+      String queueArn = sqs.getQueueAttributes(q -> q.queueUrl(queue).attributeNamesWithStrings("QueueArn")).attributesAsStrings().get("QueueArn");
+      String rule = LocalWorld.uniqueName("rules");
+      events.putRule(r -> r.name(rule).eventPattern("{\"source\":[\"aws.elasticloadbalancing\"],\"detail-type\":[\"AWS API Call via CloudTrail\"]}"));
+      events.putTargets(r -> r.rule(rule).targets(t -> t.id("q").arn(queueArn)));
+      try {
+        String viaMoto = motoElb.createTargetGroup(r -> r.name(LocalWorld.uniqueName("tg")).targetType(TargetTypeEnum.LAMBDA))
+            .targetGroups().get(0).targetGroupArn();
+        motoElb.deleteTargetGroup(r -> r.targetGroupArn(viaMoto));
+        assertThat(sqs.receiveMessage(q -> q.queueUrl(queue).waitTimeSeconds(1)).messages()).as("moto alone: no event").isEmpty();
+
+        String name = LocalWorld.uniqueName("tg");
+        String arn = elb.createTargetGroup(r -> r.name(name).targetType(TargetTypeEnum.LAMBDA)).targetGroups().get(0).targetGroupArn();
+        elb.deleteTargetGroup(r -> r.targetGroupArn(arn));
+        List<com.fasterxml.jackson.databind.JsonNode> details = new java.util.ArrayList<>();
+        waitFor(() -> {
+          for (var m : sqs.receiveMessage(q -> q.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(1)).messages()) {
+            try {
+              details.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(m.body()).path("detail"));
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }
+          return details.size() >= 2;
+        });
+        assertThat(details).extracting(d -> d.path("eventName").asText()).containsExactly("CreateTargetGroup", "DeleteTargetGroup");
+        assertThat(details).allSatisfy(d -> {
+          assertThat(d.path("eventSource").asText()).isEqualTo("elasticloadbalancing.amazonaws.com");
+          assertThat(d.path("userIdentity").path("accessKeyId").asText()).isNotEmpty();
+        });
+        assertThat(details.get(0).path("requestParameters").path("name").asText()).isEqualTo(name);
+        assertThat(details.get(1).path("requestParameters").path("targetGroupArn").asText()).isEqualTo(arn);
+      } finally {
+        events.removeTargets(r -> r.rule(rule).ids("q"));
+        events.deleteRule(r -> r.name(rule));
+        sqs.deleteQueue(q -> q.queueUrl(queue));
+        world.setAwsRules(Map.of("eventDelaySeconds", 0.5));
+      }
     }
   }
 

@@ -7,7 +7,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.javaoperatorsdk.operator.Operator;
 import io.lambdaingress.operator.OperatorMain;
+import io.lambdaingress.operator.EventQueueSettings;
 import io.lambdaingress.operator.OperatorSettings;
+import io.lambdaingress.operator.reconciler.AwsChangeEvents;
+import io.lambdaingress.operator.reconciler.LambdaIngressReconciler;
 import io.lambdaingress.operator.aws.AwsCallCounter;
 import io.lambdaingress.operator.aws.AwsClients;
 import io.lambdaingress.operator.model.ArnAllowList;
@@ -49,6 +52,7 @@ public final class OperatorHarness implements AutoCloseable {
   private final OperatorSettings settings;
   private final List<String> namespaces;
   private boolean stopped;
+  private LambdaIngressReconciler reconciler;
 
   private OperatorHarness(KubernetesClient client, AwsClients aws, Operator operator, OperatorSettings settings, List<String> namespaces) {
     this.client = client;
@@ -60,6 +64,11 @@ public final class OperatorHarness implements AutoCloseable {
 
   /** Installs the checked-in CRDs, creates {@code namespaceCount} namespaces and starts the operator on them. */
   public static OperatorHarness start(LocalWorld world, Duration resync, int namespaceCount) {
+    return startWithEventQueue(world, resync, namespaceCount, EventQueueSettings.NONE);
+  }
+
+  /** As {@link #start}, with the event queue {@code queue} names (EventsIT). */
+  public static OperatorHarness startWithEventQueue(LocalWorld world, Duration resync, int namespaceCount, EventQueueSettings queue) {
     KubernetesClient client = world.adminClient();
     installCrds(client);
     List<String> namespaces = Stream.generate(() -> LocalWorld.uniqueName("li")).limit(namespaceCount).toList();
@@ -67,13 +76,26 @@ public final class OperatorHarness implements AutoCloseable {
     String cluster = LocalWorld.uniqueName("it");
     OperatorSettings settings = new OperatorSettings(cluster, resync, Set.copyOf(namespaces))
         .withAllowedFunctionArns(ArnAllowList.parse(EXISTING_FUNCTIONS));
-    return startOperator(client, settings, namespaces, null);
+    return startOperator(client, settings, queue, namespaces, null);
   }
 
   private static OperatorHarness startOperator(KubernetesClient client, OperatorSettings settings, List<String> namespaces, MeterRegistry registry) {
+    return startOperator(client, settings, EventQueueSettings.NONE, namespaces, registry);
+  }
+
+  private static OperatorHarness startOperator(KubernetesClient client, OperatorSettings settings, EventQueueSettings queue,
+      List<String> namespaces, MeterRegistry registry) {
     AwsClients aws = new AwsClients(new AwsCallCounter());
-    Operator operator = OperatorMain.start(settings, client, aws, registry);
-    return new OperatorHarness(client, aws, operator, settings, namespaces);
+    LambdaIngressReconciler reconciler = new LambdaIngressReconciler(settings, queue, aws, client);
+    Operator operator = OperatorMain.start(settings, reconciler, queue, client, registry);
+    OperatorHarness h = new OperatorHarness(client, aws, operator, settings, namespaces);
+    h.reconciler = reconciler;
+    return h;
+  }
+
+  /** The event queue's counts of this operator (started with one). */
+  public AwsChangeEvents.Counts eventCounts() {
+    return reconciler.changeEvents().orElseThrow().counts();
   }
 
   /** Stops the operator only (the world and the client stay): "the operator is down". */
