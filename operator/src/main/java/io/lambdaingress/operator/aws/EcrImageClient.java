@@ -40,10 +40,12 @@ public final class EcrImageClient {
    */
   public PinnedImage resolve(String registryId, String repository, String tag) {
     String where = (registryId == null ? "" : registryId + "/") + repository;
+    // The repository first (cached, so no extra read later): a missing repository is named as such, not as a tag.
+    String uri = repositoryUri(registryId, repository);
     String digest = AwsCall.run("ECR image " + where + ":" + tag,
         () -> ecr.describeImages(q -> q.registryId(registryId).repositoryName(repository)
             .imageIds(ImageIdentifier.builder().imageTag(tag).build())).imageDetails().get(0).imageDigest());
-    return new PinnedImage(repositoryUri(registryId, repository), digest);
+    return new PinnedImage(uri, digest);
   }
 
   /** The repository's URI (registry/repository), looked up once per process. */
