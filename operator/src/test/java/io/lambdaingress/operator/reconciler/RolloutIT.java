@@ -275,32 +275,28 @@ class RolloutIT {
     return (String) ((Map<String, Object>) ((Map<String, Object>) li.getAdditionalProperties().get("status")).get(piece)).get(name);
   }
 
-  /** Samples the alias every 100 ms and keeps each state once, in order of first sight. */
-  private static final class AliasWatch {
-    private final List<String> seen = Collections.synchronizedList(new ArrayList<>());
+  /** A thread that takes a sample every {@code periodMillis} until stopped; a sample whose read fails is skipped. */
+  private abstract static class Sampler {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
 
-    private AliasWatch() {
+    Sampler(long periodMillis) {
       thread = new Thread(() -> {
         while (running.get()) {
           try {
-            String w = weights();
-            if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(w)) {
-              seen.add(w);
-            }
+            sample();
           } catch (RuntimeException e) {
             // a read that fails is simply not a sample
           }
-          OperatorHarness.sleep(100);
+          OperatorHarness.sleep(periodMillis);
         }
       });
     }
 
-    static AliasWatch start() {
-      AliasWatch w = new AliasWatch();
-      w.thread.start();
-      return w;
+    abstract void sample();
+
+    void begin() {
+      thread.start();
     }
 
     void stop() {
@@ -310,6 +306,29 @@ class RolloutIT {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  /** Samples the alias every 100 ms and keeps each state once, in order of first sight. */
+  private static final class AliasWatch extends Sampler {
+    private final List<String> seen = Collections.synchronizedList(new ArrayList<>());
+
+    private AliasWatch() {
+      super(100);
+    }
+
+    @Override
+    void sample() {
+      String w = weights();
+      if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(w)) {
+        seen.add(w);
+      }
+    }
+
+    static AliasWatch start() {
+      AliasWatch w = new AliasWatch();
+      w.begin();
+      return w;
     }
 
     List<String> seen() {
@@ -318,56 +337,41 @@ class RolloutIT {
   }
 
   /** Samples a lambda target group every 50 ms: each target must be invocable by ELB from it at that moment. */
-  private static final class TargetWatch {
+  private static final class TargetWatch extends Sampler {
     private final String tg;
     private final List<String> uninvocable = Collections.synchronizedList(new ArrayList<>());
-    private final AtomicBoolean running = new AtomicBoolean(true);
     private int samples;
     private int empty;
-    private final Thread thread;
 
     private TargetWatch(String tg) {
+      super(50);
       this.tg = tg;
-      thread = new Thread(() -> {
-        while (running.get()) {
-          try {
-            List<String> ids = targets(tg);
-            samples++;
-            if (ids.isEmpty()) {
-              empty++;
-            }
-            for (String id : ids) {
-              String policy;
-              try {
-                policy = lambda.getPolicy(r -> r.functionName(id)).policy();
-              } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException e) {
-                policy = "";
-              }
-              if (!policy.contains(tg)) {
-                uninvocable.add(id);
-              }
-            }
-          } catch (RuntimeException e) {
-            // a failed read is not a sample
-          }
-          OperatorHarness.sleep(50);
+    }
+
+    @Override
+    void sample() {
+      List<String> ids = targets(tg);
+      samples++;
+      if (ids.isEmpty()) {
+        empty++;
+      }
+      for (String id : ids) {
+        String policy;
+        try {
+          policy = lambda.getPolicy(r -> r.functionName(id)).policy();
+        } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException e) {
+          policy = "";
         }
-      });
+        if (!policy.contains(tg)) {
+          uninvocable.add(id);
+        }
+      }
     }
 
     static TargetWatch start(String tg) {
       TargetWatch w = new TargetWatch(tg);
-      w.thread.start();
+      w.begin();
       return w;
-    }
-
-    void stop() {
-      running.set(false);
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
     }
 
     List<String> uninvocable() {
