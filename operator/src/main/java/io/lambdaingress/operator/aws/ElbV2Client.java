@@ -162,9 +162,10 @@ public final class ElbV2Client {
   }
 
   /** Sets a listener's protocol and port and forwards it to a target group (in place). */
-  public void modifyListener(String listenerArn, ProtocolEnum protocol, int port, String targetGroupArn) {
-    AwsCall.run("modify listener " + listenerArn, () -> elb.modifyListener(r -> r.listenerArn(listenerArn).protocol(protocol).port(port)
-        .defaultActions(forwardTo(targetGroupArn))));
+  /** The listener as AWS reports it after the change (empty if the answer names none). */
+  public Optional<Listener> modifyListener(String listenerArn, ProtocolEnum protocol, int port, String targetGroupArn) {
+    return AwsCall.run("modify listener " + listenerArn, () -> elb.modifyListener(r -> r.listenerArn(listenerArn).protocol(protocol).port(port)
+        .defaultActions(forwardTo(targetGroupArn)))).listeners().stream().findFirst();
   }
 
   public void deleteListener(String listenerArn) {

@@ -212,7 +212,20 @@ public final class ElbInventory {
     return read;
   }
 
-  /** After our own listener write on this load balancer: its listeners are read by its ARN next time. */
+  /**
+   * After we created or modified a listener: AWS's answer replaces (or joins) it in the listeners last read,
+   * keeping their read time. The next full verification then reads it with every other load balancer's
+   * listeners in one batch by ARN instead of by this load balancer's ARN alone.
+   */
+  public void rememberListener(String loadBalancerArn, Listener written) {
+    listeners.computeIfPresent(loadBalancerArn, (k, c) -> {
+      List<Listener> merged = new ArrayList<>(c.value().stream().filter(l -> !l.listenerArn().equals(written.listenerArn())).toList());
+      merged.add(written);
+      return new Cached<>(c.at(), List.copyOf(merged));
+    });
+  }
+
+  /** After our own listener write whose result we do not know: its listeners are read by its ARN next time. */
   public void forgetListeners(String loadBalancerArn) {
     listeners.remove(loadBalancerArn);
   }

@@ -37,17 +37,24 @@ final class ListenerStep {
     Optional<Listener> ours = onPort.or(() -> listeners.stream().filter(l -> forwardsTo(l, targetGroupArn)).findFirst());
     if (ours.isEmpty()) {
       writes.announce("Created", kind + " listener " + protocol + ":" + port, "missing");
-      inventory.forgetListeners(loadBalancerArn);
-      return elb.createListener(CreateListenerRequest.builder().loadBalancerArn(loadBalancerArn).protocol(protocol)
-          .port(port).defaultActions(ElbV2Client.forwardTo(targetGroupArn)).build());
+      Listener created;
+      try {
+        created = elb.createListener(CreateListenerRequest.builder().loadBalancerArn(loadBalancerArn).protocol(protocol)
+            .port(port).defaultActions(ElbV2Client.forwardTo(targetGroupArn)).build());
+      } catch (RuntimeException e) {
+        inventory.forgetListeners(loadBalancerArn); // it may exist after all: read the load balancer afresh
+        throw e;
+      }
+      inventory.rememberListener(loadBalancerArn, created);
+      return created;
     }
     Listener l = ours.get();
     if (l.port() != port || !forwardsOnlyTo(l, targetGroupArn) || l.protocol() != protocol) {
       writes.announce("Updated", kind + " listener " + l.listenerArn(),
           l.protocolAsString() + ":" + l.port() + " -> " + protocol + ":" + port + " forwarding to " + targetGroupArn);
-      elb.modifyListener(l.listenerArn(), protocol, port, targetGroupArn);
-      inventory.forgetListeners(loadBalancerArn);
-      return l.toBuilder().protocol(protocol).port(port).build();
+      Optional<Listener> modified = elb.modifyListener(l.listenerArn(), protocol, port, targetGroupArn);
+      modified.ifPresentOrElse(m -> inventory.rememberListener(loadBalancerArn, m), () -> inventory.forgetListeners(loadBalancerArn));
+      return modified.orElseGet(() -> l.toBuilder().protocol(protocol).port(port).defaultActions(ElbV2Client.forwardTo(targetGroupArn)).build());
     }
     return l;
   }

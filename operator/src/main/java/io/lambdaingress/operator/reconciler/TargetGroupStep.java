@@ -114,9 +114,10 @@ final class TargetGroupStep {
    * false says "come back".
    */
   boolean replaceLambdaTarget(String kind, TargetGroup tg, String targetId, boolean justPermitted) {
-    List<TargetDescription> stale = elb.targets(tg.targetGroupArn()).stream().filter(t -> !t.id().equals(targetId)).toList();
+    List<TargetDescription> registered = elb.targets(tg.targetGroupArn());
+    List<TargetDescription> stale = registered.stream().filter(t -> !t.id().equals(targetId)).toList();
     if (stale.isEmpty()) {
-      ensureOnlyTarget(kind, tg, targetId, null);
+      ensureOnlyTarget(kind, tg, targetId, null, registered); // the same read: DescribeTargetHealth has no bulk form
       return true;
     }
     if (justPermitted) {
@@ -142,7 +143,10 @@ final class TargetGroupStep {
 
   /** Makes the group's targets exactly {@code targetId} (on {@code port}, null for lambda targets). */
   void ensureOnlyTarget(String kind, TargetGroup tg, String targetId, Integer port) {
-    List<TargetDescription> registered = elb.targets(tg.targetGroupArn());
+    ensureOnlyTarget(kind, tg, targetId, port, elb.targets(tg.targetGroupArn()));
+  }
+
+  private void ensureOnlyTarget(String kind, TargetGroup tg, String targetId, Integer port, List<TargetDescription> registered) {
     boolean present = false;
     for (TargetDescription t : registered) {
       if (t.id().equals(targetId) && Objects.equals(port, t.port())) {
