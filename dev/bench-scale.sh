@@ -7,7 +7,7 @@
 # the 5xx returned after AWS applied the call>, default 0.5): seconds until all are
 # Ready, duplicates, seconds until all are deleted, what is left.
 # With --queue: the operator receives the AWS change events (docs/events.md) through an SQS queue and an
-# EventBridge rule made in the local world, and verifies everything only every 12th period.
+# EventBridge rule made in the local world, and verifies everything only every 15th period (the default of eventQueue.fullVerificationPeriods).
 # Every run prints the seconds from an out-of-band change (an NLB listener moved) to its repair, and the
 # peak of the used heap after GC; the JVM runs with -Xmx256m (HEAP=<size> to change).
 #   dev/bench-scale.sh [--queue] [N ...]
