@@ -38,6 +38,14 @@ from moto.elbv2.models import elbv2_backends  # noqa: E402
 from moto.events.models import events_backends  # noqa: E402
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
+import functools  # noqa: E402
+import jsonpath_ng.ext  # noqa: E402
+
+# Speed only, no behaviour: moto's EventBridge builds a new jsonpath parser (ply yacc, which inspects source
+# files) for every input path of every event it delivers, tens of milliseconds each under the GIL; with the
+# CloudTrail events of hundreds of objects' writes (bench-scale --queue 500) the layer's one core went there.
+# A parsed path is immutable: one parse per distinct path serves every event.
+jsonpath_ng.ext.parse = functools.lru_cache(maxsize=256)(jsonpath_ng.ext.parse)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cbor_cloudwatch  # noqa: E402
