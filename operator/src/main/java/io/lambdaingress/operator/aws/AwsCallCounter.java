@@ -20,6 +20,10 @@ public final class AwsCallCounter implements ExecutionInterceptor {
   private static final Map<String, String> IAM_PREFIX = Map.of(
       "ElasticLoadBalancingV2", "elasticloadbalancing", "Lambda", "lambda", "ECR", "ecr", "EC2", "ec2", "SQS", "sqs");
 
+  // Operations that IAM authorises as another action: SQS's batch calls have no actions of their own
+  // (Amazon SQS developer guide, "Amazon SQS API permissions: Actions and resource reference").
+  private static final Map<String, String> AUTHORISED_AS = Map.of("sqs:DeleteMessageBatch", "sqs:DeleteMessage");
+
   private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
 
   @Override
@@ -27,7 +31,8 @@ public final class AwsCallCounter implements ExecutionInterceptor {
     String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
     String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
     String prefix = IAM_PREFIX.getOrDefault(service, service.toLowerCase(java.util.Locale.ROOT));
-    calls.computeIfAbsent(prefix + ":" + operation, k -> new LongAdder()).increment();
+    String action = prefix + ":" + operation;
+    calls.computeIfAbsent(AUTHORISED_AS.getOrDefault(action, action), k -> new LongAdder()).increment();
   }
 
   /** A sorted copy of the counts so far, keyed by IAM action. */
