@@ -9,14 +9,13 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.lambdaingress.operator.testing.ArticlePrerequisites;
 import io.lambdaingress.operator.testing.LocalWorld;
 import io.lambdaingress.operator.testing.OperatorHarness;
+import io.lambdaingress.operator.testing.Sampler;
 import io.lambdaingress.operator.testing.WithLocalWorld;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -36,8 +35,9 @@ import software.amazon.awssdk.services.lambda.model.GetAliasResponse;
  * Canary rollouts on one live object, in order: a rollout through every step with the alias's weights seen
  * at each step; the operator stopped mid-rollout and started again carrying on at the same step; a newer
  * digest mid-rollout starting again from step 1; an alarm rolling back, the bad digest left alone until
- * the retry annotation changes; rollout switched off and on with the target group never holding a target
- * ELB may not invoke. Pauses of 2 s keep the class short.
+ * the retry annotation changes; rollout switched off and on, the listener moving between the alias's and
+ * the function's target groups, never forwarding to a group without a target ELB may invoke. Pauses of 2 s
+ * keep the class short.
  */
 @WithLocalWorld
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -125,7 +125,7 @@ class RolloutIT {
   @Test
   @Order(2)
   void aNewImageGoesThroughEveryStep() {
-    AliasWatch watch = AliasWatch.start();
+    AliasWatch watch = AliasWatch.start(lambda, functionName);
     String digest = pre.pushImage("latest");
     GenericKubernetesResource done = awaitStable(digest);
     watch.stop();
@@ -145,7 +145,7 @@ class RolloutIT {
     operator.stopOperator();
     OperatorHarness.sleep(2500); // past the step's pause: nothing moves while no operator runs
     assertThat(weights()).isEqualTo(stable + " +" + canary + "@0.1");
-    AliasWatch watch = AliasWatch.start();
+    AliasWatch watch = AliasWatch.start(lambda, functionName);
     operator = operator.startAgain(s -> s, null);
     awaitStable(digest);
     watch.stop();
@@ -200,29 +200,49 @@ class RolloutIT {
   @Test
   @Order(6)
   void switchingRolloutOffAndOnKeepsAnInvocableTarget() {
-    String tg = field(operator.get(ns, NAME), "alb", "targetGroupArn");
-    TargetWatch watch = TargetWatch.start(tg);
+    GenericKubernetesResource before = operator.get(ns, NAME);
+    String listener = field(before, "alb", "listenerArn");
+    String aliasGroup = field(before, "alb", "targetGroupArn");
+    String functionArn = field(before, "lambda", "functionArn");
+    TargetWatch watch = TargetWatch.start(listener);
+
     operator.apply(stack(false));
-    await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-      GenericKubernetesResource li = operator.awaitReady(ns, NAME, WAIT);
-      assertThat(targets(tg)).containsExactly(field(li, "lambda", "functionArn"));
-      assertThat(rollout(li)).isEmpty();
-    });
+    GenericKubernetesResource off = awaitSwitched(functionArn);
+    String functionGroup = field(off, "alb", "targetGroupArn");
+    assertThat(functionGroup).isNotEqualTo(aliasGroup);
     assertThatThrownBy(() -> lambda.getAlias(r -> r.functionName(functionName).name("live")))
         .isInstanceOf(software.amazon.awssdk.services.lambda.model.ResourceNotFoundException.class);
+    assertThatThrownBy(() -> elb.describeTargetGroups(r -> r.targetGroupArns(aliasGroup)))
+        .isInstanceOf(software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupNotFoundException.class);
+
     operator.apply(stack(true));
-    await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-      GenericKubernetesResource li = operator.awaitReady(ns, NAME, WAIT);
-      assertThat(targets(tg)).containsExactly(field(li, "lambda", "functionArn") + ":live");
-    });
+    GenericKubernetesResource on = awaitSwitched(functionArn + ":live");
     watch.stop();
-    // Every target the group held was one ELB may invoke from it: the function or the alias, each with its
-    // own permission in place before it was registered.
-    assertThat(watch.uninvocable()).isEmpty();
+    assertThatThrownBy(() -> elb.describeTargetGroups(r -> r.targetGroupArns(functionGroup)))
+        .isInstanceOf(software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupNotFoundException.class);
+    // The function's own permission went with its group; the alias's is the only one, from the alias's group.
+    assertThat(policy(functionName)).doesNotContain("lambda-ingress-");
+    assertThat(policy(functionArn + ":live")).contains(field(on, "alb", "targetGroupArn"));
+
+    // At every sample the listener forwarded to a group holding a target ELB may invoke from it: the
+    // function or the alias, each with its own permission in place before the listener moved to it.
+    assertThat(watch.problems()).isEmpty();
+    assertThat(watch.seen()).containsSubsequence(aliasGroup + " -> " + functionArn + ":live", functionGroup + " -> " + functionArn,
+        field(on, "alb", "targetGroupArn") + " -> " + functionArn + ":live");
     assertThat(watch.samples()).isGreaterThan(10);
-    // AWS holds one function per group: the old target leaves right before the new one joins (two consecutive
-    // calls, once the new permission had a run to propagate), which a 50 ms sample may catch once per switch.
-    assertThat(watch.emptySamples()).as("samples of an empty group").isLessThanOrEqualTo(2);
+  }
+
+  /** Ready, the listener forwarding to the status's lambda target group, which holds {@code target} alone. */
+  private static GenericKubernetesResource awaitSwitched(String target) {
+    GenericKubernetesResource[] found = new GenericKubernetesResource[1];
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      found[0] = operator.awaitReady(ns, NAME, WAIT);
+      String tg = field(found[0], "alb", "targetGroupArn");
+      assertThat(TargetWatch.forwardedTo(field(found[0], "alb", "listenerArn"))).containsExactly(tg);
+      assertThat(targets(tg)).containsExactly(target);
+      assertThat(rollout(found[0]).isEmpty()).isEqualTo(!target.endsWith(":live"));
+    });
+    return found[0];
   }
 
   // --- helpers ---
@@ -248,13 +268,8 @@ class RolloutIT {
     return found[0];
   }
 
-  /** "1" (all to version 1) or "1 +2@0.1" (10 % to version 2). */
   private static String weights() {
-    GetAliasResponse a = lambda.getAlias(r -> r.functionName(functionName).name("live"));
-    Map<String, Double> w = a.routingConfig() == null ? Map.of() : new TreeMap<>(a.routingConfig().additionalVersionWeights());
-    StringBuilder s = new StringBuilder(a.functionVersion());
-    w.forEach((v, x) -> s.append(" +").append(v).append("@").append(x));
-    return s.toString();
+    return AliasWatch.weights(lambda, functionName);
   }
 
   private static List<String> targets(String tg) {
@@ -262,12 +277,17 @@ class RolloutIT {
         .map(TargetHealthDescription::target).map(t -> t.id()).toList();
   }
 
-  @SuppressWarnings("unchecked")
+  /** The resource policy of a function or one of its qualifiers ("arn:…:live"); empty when it has none. */
+  private static String policy(String function) {
+    try {
+      return lambda.getPolicy(r -> r.functionName(function)).policy();
+    } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException e) {
+      return "";
+    }
+  }
+
   private static Map<String, Object> rollout(GenericKubernetesResource li) {
-    Map<String, Object> status = (Map<String, Object>) li.getAdditionalProperties().get("status");
-    Map<String, Object> l = status == null ? null : (Map<String, Object>) status.get("lambda");
-    Object r = l == null ? null : l.get("rollout");
-    return r == null ? Map.of() : (Map<String, Object>) r;
+    return AliasWatch.rollout(li);
   }
 
   @SuppressWarnings("unchecked")
@@ -275,115 +295,70 @@ class RolloutIT {
     return (String) ((Map<String, Object>) ((Map<String, Object>) li.getAdditionalProperties().get("status")).get(piece)).get(name);
   }
 
-  /** A thread that takes a sample every {@code periodMillis} until stopped; a sample whose read fails is skipped. */
-  private abstract static class Sampler {
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Thread thread;
-
-    Sampler(long periodMillis) {
-      thread = new Thread(() -> {
-        while (running.get()) {
-          try {
-            sample();
-          } catch (RuntimeException e) {
-            // a read that fails is simply not a sample
-          }
-          OperatorHarness.sleep(periodMillis);
-        }
-      });
-    }
-
-    abstract void sample();
-
-    void begin() {
-      thread.start();
-    }
-
-    void stop() {
-      running.set(false);
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  /** Samples the alias every 100 ms and keeps each state once, in order of first sight. */
-  private static final class AliasWatch extends Sampler {
+  /**
+   * Samples every 50 ms what the ALB listener forwards to and that group's targets: each sample must show a
+   * group holding at least one target, each of which ELB may invoke from that group (its policy names the
+   * group). A sample during which the listener moved (read before and after) is a race of the reads, not a
+   * state AWS was in, and is not counted.
+   */
+  private static final class TargetWatch extends Sampler {
+    private final String listener;
+    private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
     private final List<String> seen = Collections.synchronizedList(new ArrayList<>());
+    private volatile int samples;
 
-    private AliasWatch() {
-      super(100);
+    private TargetWatch(String listener) {
+      super(50);
+      this.listener = listener;
+    }
+
+    static List<String> forwardedTo(String listenerArn) {
+      return elb.describeListeners(r -> r.listenerArns(listenerArn)).listeners().get(0).defaultActions().stream()
+          .map(a -> a.targetGroupArn()).toList();
     }
 
     @Override
-    void sample() {
-      String w = weights();
-      if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(w)) {
-        seen.add(w);
+    protected void sample() {
+      List<String> groups = forwardedTo(listener);
+      List<String> found = new ArrayList<>();
+      for (String tg : groups) {
+        List<String> ids = targets(tg);
+        if (ids.isEmpty()) {
+          found.add(tg + " holds no target");
+        }
+        for (String id : ids) {
+          if (!policy(id).contains(tg)) {
+            found.add(id + " in " + tg + " without a permission from it");
+          }
+        }
+        String state = tg + " -> " + String.join(",", ids);
+        if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(state)) {
+          seen.add(state);
+        }
       }
+      if (!groups.equals(forwardedTo(listener))) {
+        return;
+      }
+      samples++;
+      problems.addAll(found);
     }
 
-    static AliasWatch start() {
-      AliasWatch w = new AliasWatch();
+    static TargetWatch start(String listener) {
+      TargetWatch w = new TargetWatch(listener);
       w.begin();
       return w;
+    }
+
+    List<String> problems() {
+      return List.copyOf(problems);
     }
 
     List<String> seen() {
       return List.copyOf(seen);
     }
-  }
-
-  /** Samples a lambda target group every 50 ms: each target must be invocable by ELB from it at that moment. */
-  private static final class TargetWatch extends Sampler {
-    private final String tg;
-    private final List<String> uninvocable = Collections.synchronizedList(new ArrayList<>());
-    private int samples;
-    private int empty;
-
-    private TargetWatch(String tg) {
-      super(50);
-      this.tg = tg;
-    }
-
-    @Override
-    void sample() {
-      List<String> ids = targets(tg);
-      samples++;
-      if (ids.isEmpty()) {
-        empty++;
-      }
-      for (String id : ids) {
-        String policy;
-        try {
-          policy = lambda.getPolicy(r -> r.functionName(id)).policy();
-        } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException e) {
-          policy = "";
-        }
-        if (!policy.contains(tg)) {
-          uninvocable.add(id);
-        }
-      }
-    }
-
-    static TargetWatch start(String tg) {
-      TargetWatch w = new TargetWatch(tg);
-      w.begin();
-      return w;
-    }
-
-    List<String> uninvocable() {
-      return List.copyOf(uninvocable);
-    }
 
     int samples() {
       return samples;
-    }
-
-    int emptySamples() {
-      return empty;
     }
   }
 }
