@@ -87,7 +87,8 @@ public final class ChainReconciler {
     //    other (LambdaSwitch: a switch moves the listener between them, never empties a group in use).
     ChainModel.AlbSide alb = desired.alb();
     boolean viaAlias = canary != null && desired.function().isPresent();
-    LambdaSwitch lambdaSwitch = new LambdaSwitch(inventory, ownership, writes, desired.lambdaTargetGroup(!viaAlias).name());
+    LambdaSwitch lambdaSwitch = new LambdaSwitch(inventory, ownership, writes, desired.lambdaTargetGroup(!viaAlias).name(),
+        "the ALB listener");
     TargetGroup lambdaTargets = targetGroups.ensure("lambda target group", desired.lambdaTargetGroup(viaAlias),
         alb.lambdaTargetGroupAttributes(), replaced -> detachListenersForwardingTo(ownership, writes, "ALB", alb.name(), replaced));
     String functionArn;

@@ -9,7 +9,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
  * a lambda target group of their own ({@link io.lambdaingress.operator.model.LoadBalancerNames}), because
  * AWS holds one function per lambda group and the two could only trade places in one group with a moment
  * where it holds neither. The new group gets its target (permission first) while the listener still
- * forwards to the old one; one ModifyListener moves the forward; only then is the old group deleted (AWS
+ * forwards to the old one; one ModifyListener (a route: ModifyRule) moves the forward; only then is the old group deleted (AWS
  * refuses with ResourceInUse while any action forwards to it) and, after it, the old target's permission.
  */
 final class LambdaSwitch {
@@ -18,13 +18,18 @@ final class LambdaSwitch {
   private final Ownership ownership;
   private final AwsWrites writes;
   private final String otherGroup;
+  private final String forwarder;
 
-  /** @param otherGroup the name of the lambda target group the object does not want now */
-  LambdaSwitch(ElbInventory inventory, Ownership ownership, AwsWrites writes, String otherGroup) {
+  /**
+   * @param otherGroup the name of the lambda target group the object does not want now
+   * @param forwarder what forwards to the groups ("the ALB listener", "route orders's listener rule"), for the log
+   */
+  LambdaSwitch(ElbInventory inventory, Ownership ownership, AwsWrites writes, String otherGroup, String forwarder) {
     this.inventory = inventory;
     this.ownership = ownership;
     this.writes = writes;
     this.otherGroup = otherGroup;
+    this.forwarder = forwarder;
   }
 
   /** Whether the other group is still there (from the shared listing: no read of its own). */
@@ -41,7 +46,7 @@ final class LambdaSwitch {
     if (tg.isEmpty() || !ownership.owns(inventory.tags(tg.get().targetGroupArn()))) {
       return null;
     }
-    writes.announce("Deleted", "lambda target group " + otherGroup, "the listener forwards to the other lambda target group now");
+    writes.announce("Deleted", "lambda target group " + otherGroup, forwarder + " forwards to the other lambda target group now");
     try {
       inventory.client().deleteTargetGroup(tg.get().targetGroupArn());
     } catch (AwsFailure f) {

@@ -36,8 +36,8 @@ import software.amazon.awssdk.services.lambda.model.GetAliasResponse;
  * at each step; the operator stopped mid-rollout and started again carrying on at the same step; a newer
  * digest mid-rollout starting again from step 1; an alarm rolling back, the bad digest left alone until
  * the retry annotation changes; rollout switched off and on, the listener moving between the alias's and
- * the function's target groups, never forwarding to a group without a target ELB may invoke. Pauses of 2 s
- * keep the class short.
+ * the function's target groups, never forwarding to a group without a target ELB may invoke; a route's
+ * function rolling out through its own steps, then its rollout switched off. Pauses of 2 s keep the class short.
  */
 @WithLocalWorld
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -230,6 +230,82 @@ class RolloutIT {
     assertThat(watch.seen()).containsSubsequence(aliasGroup + " -> " + functionArn + ":live", functionGroup + " -> " + functionArn,
         field(on, "alb", "targetGroupArn") + " -> " + functionArn + ":live");
     assertThat(watch.samples()).isGreaterThan(10);
+  }
+
+  @Test
+  @Order(7)
+  void aRoutesFunctionRollsOutThroughItsStepsAndSwitchesOff() {
+    String mainWeights = weights();
+    pre.pushImage("route");
+    operator.apply(withRoute(stack(true), true));
+    Map<String, Object> route = awaitRoute(r -> "Succeeded".equals(rolloutOf(r).get("result")) && Boolean.TRUE.equals(r.get("ready")));
+    String routeFunctionArn = (String) route.get("functionArn");
+    String routeFunction = routeFunctionArn.replaceAll(".*:function:", "");
+    String aliasGroup = (String) route.get("targetGroupArn");
+    assertThat(aliasGroup).contains("-rta/");
+    assertThat(targets(aliasGroup)).containsExactly(routeFunctionArn + ":live");
+    assertThat(policy(routeFunctionArn + ":live")).contains(aliasGroup);
+
+    AliasWatch watch = AliasWatch.start(lambda, routeFunction);
+    String digest = pre.pushImage("route");
+    route = awaitRoute(r -> "Succeeded".equals(rolloutOf(r).get("result")) && digest.equals(rolloutOf(r).get("stableDigest")));
+    watch.stop();
+    String v = (String) rolloutOf(route).get("stableVersion");
+    assertThat(watch.seen()).containsSubsequence("1", "1 +" + v + "@0.1", "1 +" + v + "@0.5", v);
+    assertThat(operator.client().v1().events().inNamespace(ns).list().getItems())
+        .anyMatch(e -> "RolloutStepped".equals(e.getReason()) && e.getMessage().startsWith("route orders: step 2"));
+    // spec.lambda's function took no part: its alias is as it was.
+    assertThat(weights()).isEqualTo(mainWeights);
+
+    // The route's rollout switched off: its rule moves to the function's own group, the alias's group goes.
+    operator.apply(withRoute(stack(true), false));
+    route = awaitRoute(r -> rolloutOf(r).isEmpty() && Boolean.TRUE.equals(r.get("ready")) && !aliasGroup.equals(r.get("targetGroupArn")));
+    String functionGroup = (String) route.get("targetGroupArn");
+    assertThat(targets(functionGroup)).containsExactly(routeFunctionArn);
+    String rule = (String) route.get("ruleArn");
+    assertThat(ListenerStep.forwardedTo(elb.describeRules(r -> r.ruleArns(rule)).rules().get(0).actions().get(0)))
+        .containsExactly(functionGroup);
+    assertThatThrownBy(() -> elb.describeTargetGroups(r -> r.targetGroupArns(aliasGroup)))
+        .isInstanceOf(software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupNotFoundException.class);
+    assertThatThrownBy(() -> lambda.getAlias(r -> r.functionName(routeFunction).name("live")))
+        .isInstanceOf(software.amazon.awssdk.services.lambda.model.ResourceNotFoundException.class);
+  }
+
+  /** The object with one route, orders, whose function runs the tag "route" of the same repository. */
+  private static String withRoute(String yaml, boolean rollout) {
+    String route = "  routes:\n"
+        + "    - name: orders\n"
+        + "      match:\n"
+        + "        pathPatterns: [\"/orders\"]\n"
+        + "      lambda:\n"
+        + "        function:\n"
+        + "          image: {repository: " + pre.repository() + ", tag: route}\n"
+        + "          roleArn: " + pre.roleArn() + "\n"
+        + (rollout ? "          rollout:\n"
+            + "            steps:\n"
+            + "              - {weight: 10, pauseSeconds: 2}\n"
+            + "              - {weight: 50, pauseSeconds: 2}\n" : "");
+    String with = yaml.replace("  tags:\n", route + "  tags:\n");
+    assertThat(with).isNotEqualTo(yaml);
+    return with;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> awaitRoute(java.util.function.Predicate<Map<String, Object>> condition) {
+    Map<String, Object>[] found = new Map[1];
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
+      Map<String, Object> status = (Map<String, Object>) operator.get(ns, NAME).getAdditionalProperties().get("status");
+      List<Map<String, Object>> routes = status == null ? null : (List<Map<String, Object>>) status.get("routes");
+      found[0] = routes == null || routes.isEmpty() ? null : routes.get(0);
+      return found[0] != null && condition.test(found[0]);
+    });
+    return found[0];
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> rolloutOf(Map<String, Object> route) {
+    Object r = route.get("rollout");
+    return r == null ? Map.of() : (Map<String, Object>) r;
   }
 
   /** Ready, the listener forwarding to the status's lambda target group, which holds {@code target} alone. */
