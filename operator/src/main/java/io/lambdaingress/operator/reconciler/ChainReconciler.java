@@ -34,13 +34,23 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
 public final class ChainReconciler {
 
   /** What the chain looks like after a run; {@code pending} says why it is not complete yet (requeue soon). */
-  public record Outcome(ChainStatus status, String pending, CanaryStep.Result rollout) {
+  /** @param draining the chain serves; only an old lambda target group is left, kept for a while ({@link LambdaSwitch}) */
+  public record Outcome(ChainStatus status, String pending, CanaryStep.Result rollout, boolean draining) {
     public Outcome(ChainStatus status, String pending) {
       this(status, pending, null);
     }
 
+    public Outcome(ChainStatus status, String pending, CanaryStep.Result rollout) {
+      this(status, pending, rollout, false);
+    }
+
     public boolean complete() {
       return pending == null;
+    }
+
+    /** The ALB listener forwards where it should: the routes' rules may be converged on it. */
+    public boolean serves() {
+      return complete() || draining;
     }
   }
 
@@ -134,14 +144,12 @@ public final class ChainReconciler {
     }
     Listener albListener = listeners.ensure("ALB", albLb.get().loadBalancerArn(), ProtocolEnum.HTTP, alb.listenerPort(),
         lambdaTargets.targetGroupArn());
-    // The listener forwards to the new group now: the other group goes, then the old target's permission.
-    String inUse = lambdaSwitch.retireOtherGroup();
-    if (inUse != null) {
-      return new Outcome(partial(albLb.get(), albListener, lambdaTargets, functionArn, digest, desired), inUse, rollout);
-    }
-    if (viaAlias) {
+    // The listener forwards to the new group now: the other group goes once drained, then the old target's
+    // permission; the NLB side is converged meanwhile.
+    String draining = lambdaSwitch.retireOtherGroup(java.time.Instant.now());
+    if (draining == null && viaAlias) {
       functions.removePermission(functionArn, null, desired.permissionStatementId(), "ELB invokes the alias " + CanaryStep.ALIAS);
-    } else if (desired.function().isPresent() && recorded.rolloutWasOn()) {
+    } else if (draining == null && desired.function().isPresent() && recorded.rolloutWasOn()) {
       functions.removePermission(functionArn, CanaryStep.ALIAS, aliasStatement, "rollout switched off");
       canarySide.remove(desired.function().get().name());
       rollout = CanaryStep.Result.REMOVED;
@@ -164,7 +172,7 @@ public final class ChainReconciler {
 
     return new Outcome(new ChainStatus(nlbLb.get().loadBalancerArn(), nlbLb.get().dnsName(), nlbListener.listenerArn(),
         albTargets.targetGroupArn(), albLb.get().loadBalancerArn(), albLb.get().dnsName(), albListener.listenerArn(),
-        lambdaTargets.targetGroupArn(), functionArn, digest, desired.permissionStatementId()), null, rollout);
+        lambdaTargets.targetGroupArn(), functionArn, digest, desired.permissionStatementId()), draining, rollout, draining != null);
   }
 
   /**

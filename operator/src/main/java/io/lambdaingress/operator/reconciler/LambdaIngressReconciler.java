@@ -166,13 +166,13 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
       status.setEndpointService(outcome.status().nlbArn() == null ? previousEndpointService
           : endpoints.ensure(model, endpointPlan.get(), outcome.status().nlbArn(), previousEndpointService, events, li));
     }
-    // The routes' rules go on the chain's ALB listener: once the chain is complete (their status kept till then).
+    // The routes' rules go on the chain's ALB listener: once the chain serves (their status kept till then).
     status.setRoutes(li.getStatus() == null ? null : li.getStatus().getRoutes());
     status.setRoutesReady(li.getStatus() == null ? null : li.getStatus().getRoutesReady());
     List<RouteModel> routeModels = RouteModel.of(li, settings.clusterName());
     RouteStep.Outcome routed = null;
     Optional<RolloutReport.Verdict> routeRollouts = Optional.empty();
-    if (outcome.complete() && (!routeModels.isEmpty() || status.getRoutes() != null)) {
+    if (outcome.serves() && (!routeModels.isEmpty() || status.getRoutes() != null)) {
       Map<String, CanaryStep.Input> routeCanaries = RolloutReport.routeInputs(li, now);
       try {
         routed = routes.apply(model, routeModels, outcome.status().albListenerArn(), li.getStatus(), writes, routeCanaries);

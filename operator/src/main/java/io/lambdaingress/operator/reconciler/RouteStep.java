@@ -136,12 +136,13 @@ final class RouteStep {
     });
 
     Map<String, Rule> ours = converge(routes, listenerArn, recorded, targetGroupOf);
-    // Each rule that forwards to its route's wanted group now: the other group goes, then the old permission.
+    // Each rule that forwards to its route's wanted group now: the other group goes once drained, then the
+    // old permission.
     for (RouteModel route : routes) {
       if (!ours.containsKey(route.name()) || !targetGroupOf.containsKey(route.name())) {
         continue;
       }
-      String inUse = switches.get(route.name()).retireOtherGroup();
+      String inUse = switches.get(route.name()).retireOtherGroup(java.time.Instant.now());
       if (inUse != null) {
         pending.add("route " + route.name() + ": " + inUse);
       } else if (route.function().isPresent()) {

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.lambdaingress.operator.testing.ArticlePrerequisites;
+import io.lambdaingress.operator.testing.AwsInventory;
 import io.lambdaingress.operator.testing.LocalWorld;
 import io.lambdaingress.operator.testing.OperatorHarness;
 import io.lambdaingress.operator.testing.Sampler;
@@ -36,8 +37,9 @@ import software.amazon.awssdk.services.lambda.model.GetAliasResponse;
  * at each step; the operator stopped mid-rollout and started again carrying on at the same step; a newer
  * digest mid-rollout starting again from step 1; an alarm rolling back, the bad digest left alone until
  * the retry annotation changes; rollout switched off and on, the listener moving between the alias's and
- * the function's target groups, never forwarding to a group without a target ELB may invoke; a route's
- * function rolling out through its own steps, then its rollout switched off. Pauses of 2 s keep the class short.
+ * the function's target groups (and a route's rule between its two), never forwarding to a group without a
+ * target ELB may invoke; a route's function rolling out through its own steps; the object deleted with
+ * both alias groups in use, nothing of it left. Pauses of 2 s keep the class short.
  */
 @WithLocalWorld
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -199,54 +201,18 @@ class RolloutIT {
 
   @Test
   @Order(6)
-  void switchingRolloutOffAndOnKeepsAnInvocableTarget() {
-    GenericKubernetesResource before = operator.get(ns, NAME);
-    String listener = field(before, "alb", "listenerArn");
-    String aliasGroup = field(before, "alb", "targetGroupArn");
-    String functionArn = field(before, "lambda", "functionArn");
-    TargetWatch watch = TargetWatch.start(listener);
-
-    operator.apply(stack(false));
-    GenericKubernetesResource off = awaitSwitched(functionArn);
-    String functionGroup = field(off, "alb", "targetGroupArn");
-    assertThat(functionGroup).isNotEqualTo(aliasGroup);
-    assertThatThrownBy(() -> lambda.getAlias(r -> r.functionName(functionName).name("live")))
-        .isInstanceOf(software.amazon.awssdk.services.lambda.model.ResourceNotFoundException.class);
-    assertThatThrownBy(() -> elb.describeTargetGroups(r -> r.targetGroupArns(aliasGroup)))
-        .isInstanceOf(software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupNotFoundException.class);
-
-    operator.apply(stack(true));
-    GenericKubernetesResource on = awaitSwitched(functionArn + ":live");
-    watch.stop();
-    assertThatThrownBy(() -> elb.describeTargetGroups(r -> r.targetGroupArns(functionGroup)))
-        .isInstanceOf(software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupNotFoundException.class);
-    // The function's own permission went with its group; the alias's is the only one, from the alias's group.
-    assertThat(policy(functionName)).doesNotContain("lambda-ingress-");
-    assertThat(policy(functionArn + ":live")).contains(field(on, "alb", "targetGroupArn"));
-
-    // At every sample the listener forwarded to a group holding a target ELB may invoke from it: the
-    // function or the alias, each with its own permission in place before the listener moved to it.
-    assertThat(watch.problems()).isEmpty();
-    assertThat(watch.seen()).containsSubsequence(aliasGroup + " -> " + functionArn + ":live", functionGroup + " -> " + functionArn,
-        field(on, "alb", "targetGroupArn") + " -> " + functionArn + ":live");
-    assertThat(watch.samples()).isGreaterThan(10);
-  }
-
-  @Test
-  @Order(7)
-  void aRoutesFunctionRollsOutThroughItsStepsAndSwitchesOff() {
+  void aRoutesFunctionRollsOutThroughItsSteps() {
     String mainWeights = weights();
     pre.pushImage("route");
     operator.apply(withRoute(stack(true), true));
     Map<String, Object> route = awaitRoute(r -> "Succeeded".equals(rolloutOf(r).get("result")) && Boolean.TRUE.equals(r.get("ready")));
     String routeFunctionArn = (String) route.get("functionArn");
-    String routeFunction = routeFunctionArn.replaceAll(".*:function:", "");
     String aliasGroup = (String) route.get("targetGroupArn");
     assertThat(aliasGroup).contains("-rta/");
     assertThat(targets(aliasGroup)).containsExactly(routeFunctionArn + ":live");
     assertThat(policy(routeFunctionArn + ":live")).contains(aliasGroup);
 
-    AliasWatch watch = AliasWatch.start(lambda, routeFunction);
+    AliasWatch watch = AliasWatch.start(lambda, name(routeFunctionArn));
     String digest = pre.pushImage("route");
     route = awaitRoute(r -> "Succeeded".equals(rolloutOf(r).get("result")) && digest.equals(rolloutOf(r).get("stableDigest")));
     watch.stop();
@@ -256,19 +222,76 @@ class RolloutIT {
         .anyMatch(e -> "RolloutStepped".equals(e.getReason()) && e.getMessage().startsWith("route orders: step 2"));
     // spec.lambda's function took no part: its alias is as it was.
     assertThat(weights()).isEqualTo(mainWeights);
+  }
 
-    // The route's rollout switched off: its rule moves to the function's own group, the alias's group goes.
-    operator.apply(withRoute(stack(true), false));
-    route = awaitRoute(r -> rolloutOf(r).isEmpty() && Boolean.TRUE.equals(r.get("ready")) && !aliasGroup.equals(r.get("targetGroupArn")));
-    String functionGroup = (String) route.get("targetGroupArn");
-    assertThat(targets(functionGroup)).containsExactly(routeFunctionArn);
-    String rule = (String) route.get("ruleArn");
-    assertThat(ListenerStep.forwardedTo(elb.describeRules(r -> r.ruleArns(rule)).rules().get(0).actions().get(0)))
-        .containsExactly(functionGroup);
-    assertThatThrownBy(() -> elb.describeTargetGroups(r -> r.targetGroupArns(aliasGroup)))
+  @Test
+  @Order(7)
+  void switchingRolloutOffAndOnKeepsAnInvocableTarget() {
+    GenericKubernetesResource before = operator.get(ns, NAME);
+    String listener = field(before, "alb", "listenerArn");
+    String aliasGroup = field(before, "alb", "targetGroupArn");
+    String functionArn = field(before, "lambda", "functionArn");
+    Map<String, Object> routeBefore = awaitRoute(r -> true);
+    String routeFunctionArn = (String) routeBefore.get("functionArn");
+    String routeAliasGroup = (String) routeBefore.get("targetGroupArn");
+    TargetWatch watch = TargetWatch.start(listener);
+
+    // Off, for spec.lambda's function and the route's at once: each moves to its function's own group.
+    operator.apply(withRoute(stack(false), false));
+    GenericKubernetesResource off = awaitSwitched(functionArn);
+    String functionGroup = field(off, "alb", "targetGroupArn");
+    assertThat(functionGroup).isNotEqualTo(aliasGroup);
+    Map<String, Object> route = awaitRoute(r -> true);
+    assertThat(rolloutOf(route)).isEmpty();
+    String routeFunctionGroup = (String) route.get("targetGroupArn");
+    assertThat(routeFunctionGroup).contains("-rtg/");
+    assertThat(targets(routeFunctionGroup)).containsExactly(routeFunctionArn);
+    assertThat(ListenerStep.forwardedTo(elb.describeRules(r -> r.ruleArns((String) route.get("ruleArn"))).rules().get(0).actions().get(0)))
+        .containsExactly(routeFunctionGroup);
+    for (String fn : List.of(functionArn, routeFunctionArn)) {
+      assertThatThrownBy(() -> lambda.getAlias(r -> r.functionName(name(fn)).name("live")))
+          .isInstanceOf(software.amazon.awssdk.services.lambda.model.ResourceNotFoundException.class);
+    }
+    for (String gone : List.of(aliasGroup, routeAliasGroup)) {
+      assertThatThrownBy(() -> elb.describeTargetGroups(r -> r.targetGroupArns(gone)))
+          .isInstanceOf(software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupNotFoundException.class);
+    }
+
+    operator.apply(withRoute(stack(true), true));
+    GenericKubernetesResource on = awaitSwitched(functionArn + ":live");
+    watch.stop();
+    assertThatThrownBy(() -> elb.describeTargetGroups(r -> r.targetGroupArns(functionGroup)))
         .isInstanceOf(software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupNotFoundException.class);
-    assertThatThrownBy(() -> lambda.getAlias(r -> r.functionName(routeFunction).name("live")))
+    // The function's own permission went with its group; the alias's is the only one, from the alias's group.
+    assertThat(policy(functionName)).doesNotContain("lambda-ingress-");
+    assertThat(policy(functionArn + ":live")).contains(field(on, "alb", "targetGroupArn"));
+    assertThat(targets((String) awaitRoute(r -> true).get("targetGroupArn"))).containsExactly(routeFunctionArn + ":live");
+
+    // At every sample the listener forwarded to a group holding a target ELB may invoke from it (the
+    // function or the alias, each with its own permission in place before the listener moved to it), and
+    // the group it left stayed so while ELB may still route by the previous configuration.
+    assertThat(watch.problems()).isEmpty();
+    assertThat(watch.seen()).containsSubsequence(aliasGroup + " -> " + functionArn + ":live", functionGroup + " -> " + functionArn,
+        field(on, "alb", "targetGroupArn") + " -> " + functionArn + ":live");
+    assertThat(watch.samples()).isGreaterThan(10);
+  }
+
+  @Test
+  @Order(8)
+  void deletingTheObjectLeavesNoGroupOfEitherTarget() {
+    String routeFunctionArn = (String) awaitRoute(r -> true).get("functionArn");
+    assertThat(AwsInventory.ownedBy(operator.clusterName(), ns, NAME)).as("NLB, ALB, the alb group, both alias groups, both functions")
+        .hasSize(7).anyMatch(arn -> arn.contains("-lta/")).anyMatch(arn -> arn.contains("-rta/"));
+
+    operator.client().genericKubernetesResources(OperatorHarness.LAMBDA_INGRESSES).inNamespace(ns).withName(NAME).delete();
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> operator.get(ns, NAME) == null);
+    assertThat(AwsInventory.ownedBy(operator.clusterName(), ns, NAME)).isEmpty();
+    assertThatThrownBy(() -> lambda.getFunction(r -> r.functionName(routeFunctionArn)))
         .isInstanceOf(software.amazon.awssdk.services.lambda.model.ResourceNotFoundException.class);
+  }
+
+  private static String name(String functionArn) {
+    return functionArn.replaceAll(".*:function:", "");
   }
 
   /** The object with one route, orders, whose function runs the tag "route" of the same repository. */
@@ -374,13 +397,19 @@ class RolloutIT {
   /**
    * Samples every 50 ms what the ALB listener forwards to and that group's targets: each sample must show a
    * group holding at least one target, each of which ELB may invoke from that group (its policy names the
-   * group). A sample during which the listener moved (read before and after) is a race of the reads, not a
-   * state AWS was in, and is not counted.
+   * group). ELB applies a listener update after a short while, routing by the previous configuration
+   * meanwhile: a group the listener left stays checked for {@link #ROUTED_AFTER_MOVE} after the move was
+   * seen, and must not be deleted or emptied before. A sample during which the listener moved (read before
+   * and after) is a race of the reads, not a state AWS was in, and is not counted.
    */
   private static final class TargetWatch extends Sampler {
+    /** Below the operator's drain (LambdaSwitch.DRAIN): the sample sees a move up to a read late. */
+    static final Duration ROUTED_AFTER_MOVE = LambdaSwitch.DRAIN.dividedBy(2);
     private final String listener;
     private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
     private final List<String> seen = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, Long> leftAt = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile List<String> last = List.of();
     private volatile int samples;
 
     private TargetWatch(String listener) {
@@ -396,9 +425,21 @@ class RolloutIT {
     @Override
     protected void sample() {
       List<String> groups = forwardedTo(listener);
+      long now = System.currentTimeMillis();
+      last.stream().filter(g -> !groups.contains(g)).forEach(g -> leftAt.putIfAbsent(g, now));
+      last = groups;
+      leftAt.entrySet().removeIf(e -> groups.contains(e.getKey()) || now - e.getValue() > ROUTED_AFTER_MOVE.toMillis());
       List<String> found = new ArrayList<>();
-      for (String tg : groups) {
-        List<String> ids = targets(tg);
+      List<String> routed = new ArrayList<>(groups);
+      routed.addAll(leftAt.keySet());
+      for (String tg : routed) {
+        List<String> ids;
+        try {
+          ids = targets(tg);
+        } catch (software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupNotFoundException e) {
+          found.add(tg + " deleted while ELB may still route requests to it");
+          continue;
+        }
         if (ids.isEmpty()) {
           found.add(tg + " holds no target");
         }
@@ -408,7 +449,7 @@ class RolloutIT {
           }
         }
         String state = tg + " -> " + String.join(",", ids);
-        if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(state)) {
+        if (groups.contains(tg) && (seen.isEmpty() || !seen.get(seen.size() - 1).equals(state))) {
           seen.add(state);
         }
       }
