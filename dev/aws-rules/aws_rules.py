@@ -96,7 +96,10 @@ RULES = [
      "https://docs.aws.amazon.com/lambda/latest/api/API_PublishVersion.html", None),
     ("lambda-version-numbers-increase", "each PublishVersion that creates a version gets a number higher than any the function had, "
      "also after versions were deleted (moto numbers a new version len(versions)+1, so a number is given twice after a deletion)",
-     "https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html", None),
+     # "AWS Lambda assigns a monotonically increasing sequence number for versioning, even if the function was deleted
+     # and recreated. Version numbers are never reused" (developer guide source: awsdocs/aws-lambda-developer-guide,
+     # doc_source/versioning-intro.md)
+     "https://docs.aws.amazon.com/lambda/latest/dg/versioning-intro.html", None),
     ("lambda-policy-per-qualifier", "AddPermission with a Qualifier adds to that version's or alias's own policy: GetPolicy answers "
      "the statements of the qualifier asked for, and ELB may register a qualified function ARN only when that qualifier's "
      "policy lets it invoke (moto shares one policy across qualifiers)",

@@ -23,6 +23,10 @@ public class RouteStatus {
   @JsonPropertyDescription("Digest (sha256:...) the route's managed function runs.")
   private String imageDigest;
 
+  @JsonPropertyDescription("The canary rollout of the route's function (spec.routes[].lambda.function.rollout): versions, weight, "
+      + "step and result.")
+  private RolloutStatus rollout;
+
   @JsonPropertyDescription("True when the route's rule, target group, permission, registration and function match the spec.")
   private Boolean ready;
 
@@ -72,5 +76,13 @@ public class RouteStatus {
 
   public void setReady(Boolean ready) {
     this.ready = ready;
+  }
+
+  public RolloutStatus getRollout() {
+    return rollout;
+  }
+
+  public void setRollout(RolloutStatus rollout) {
+    this.rollout = rollout;
   }
 }

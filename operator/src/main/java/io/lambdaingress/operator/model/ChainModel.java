@@ -95,6 +95,14 @@ public record ChainModel(LoadBalancerNames names, Map<String, String> ownerTags,
         names.permissionStatementId(), spec.getDeletionPolicy() == null ? DeletionPolicy.Delete : spec.getDeletionPolicy());
   }
 
+  /**
+   * The lambda target group ELB invokes through: with a rollout, the one of the function's alias
+   * ({@link LoadBalancerNames#lambdaAliasTargetGroup}), else the function's own; the same settings and tags.
+   */
+  public CreateTargetGroupRequest lambdaTargetGroup(boolean rollout) {
+    return rollout ? alb.lambdaTargetGroup().toBuilder().name(names.lambdaAliasTargetGroup()).build() : alb.lambdaTargetGroup();
+  }
+
   public static String healthPath(LambdaIngressSpec spec) {
     var hc = spec.getNlb().getHealthCheck();
     return hc == null || hc.getPath() == null ? DEFAULT_HEALTH_PATH : hc.getPath();

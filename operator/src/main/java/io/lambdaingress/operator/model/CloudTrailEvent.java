@@ -52,6 +52,7 @@ public record CloudTrailEvent(String eventSource, String eventName, String acces
     keys.add(loadBalancerKey(model.alb().name()));
     keys.add(targetGroupKey(model.nlb().albTargetGroup().name()));
     keys.add(targetGroupKey(model.alb().lambdaTargetGroup().name()));
+    keys.add(targetGroupKey(model.names().lambdaAliasTargetGroup()));
     model.function().ifPresent(f -> {
       keys.add(functionKey(f.name()));
       if (f.image().tag() != null && f.image().pinnedParts() == null) {

@@ -12,11 +12,13 @@ import java.util.Locale;
  * must never change for a given object, never collide between objects, and fit AWS's limits:
  * load balancer and target group names at most 32 characters of [A-Za-z0-9-], no leading or trailing
  * hyphen, and a load balancer name may not start with "internal-"; function names at most 64 of
- * [A-Za-z0-9-_]. Every name carries 8 hex characters of SHA-256 over cluster/namespace/name: readable
+ * [A-Za-z0-9-_]. Two lambda target groups: {@code ltg} for the function itself, {@code lta} for its alias
+ * while a rollout is on (switching moves the listener from one to the other; AWS holds one function per
+ * lambda group, so the two targets cannot share one without a moment with neither). Every name carries 8 hex characters of SHA-256 over cluster/namespace/name: readable
  * prefixes may be truncated or coincide ("default/a-b" and "default-a/b"), the hash keeps them apart.
  */
 public record LoadBalancerNames(String nlb, String alb, String albTargetGroup, String lambdaTargetGroup,
-    String function, String permissionStatementId) {
+    String function, String permissionStatementId, String lambdaAliasTargetGroup) {
 
   static final int ELB_NAME_MAX = 32;
   static final int FUNCTION_NAME_MAX = 64;
@@ -30,7 +32,8 @@ public record LoadBalancerNames(String nlb, String alb, String albTargetGroup, S
         elbName(readable, hash, "atg"),
         elbName(readable, hash, "ltg"),
         functionName(readable, hash),
-        "lambda-ingress-" + hash);
+        "lambda-ingress-" + hash,
+        elbName(readable, hash, "lta"));
   }
 
   /** "li-" + readable part + "-" + hash + "-" + kind, the readable part cut to fit 32 characters. */

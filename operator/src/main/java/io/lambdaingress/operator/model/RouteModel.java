@@ -30,6 +30,11 @@ public record RouteModel(String name, RouteNames names, CreateTargetGroupRequest
   /** On each of our rules besides the owner tags: which route it is (a rule's ARN says nothing about it). */
   public static final String TAG_ROUTE = "lambdaingress.io/route";
 
+  /** The route's lambda target group: with a rollout the alias's ({@link RouteNames#aliasTargetGroup}), else the function's. */
+  public CreateTargetGroupRequest targetGroup(boolean rollout) {
+    return rollout ? targetGroup.toBuilder().name(names.aliasTargetGroup()).build() : targetGroup;
+  }
+
   /** The object's routes in list order (the order of their priorities); empty without spec.routes. */
   public static List<RouteModel> of(LambdaIngress li, String cluster) {
     LambdaIngressSpec spec = li.getSpec();

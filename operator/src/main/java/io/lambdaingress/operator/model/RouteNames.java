@@ -5,17 +5,18 @@ package io.lambdaingress.operator.model;
  * and its invoke permission's statement id. Like {@link LoadBalancerNames}, derived from cluster, namespace,
  * name and the route's name, with 8 hex characters of SHA-256 over all four (a readable part cut to fit can
  * coincide; the hash keeps routes and objects apart). The statement id keeps the "lambda-ingress-" prefix by
- * which clean-up recognises our statements.
+ * which clean-up recognises our statements. With a rollout, ELB invokes the function's alias through a group
+ * of its own ({@code -rta}, as {@link LoadBalancerNames#lambdaAliasTargetGroup}): switching moves the rule.
  */
-public record RouteNames(String targetGroup, String function, String permissionStatementId) {
+public record RouteNames(String targetGroup, String function, String permissionStatementId, String aliasTargetGroup) {
 
   public static RouteNames of(String cluster, String namespace, String name, String route) {
     String hash = LoadBalancerNames.hash(cluster + "/" + namespace + "/" + name + "#" + route);
     int tgBudget = LoadBalancerNames.ELB_NAME_MAX - "li-".length() - 1 - hash.length() - "-rtg".length();
     String readableRoute = LoadBalancerNames.sanitize(route);
-    String tg = "li-" + LoadBalancerNames.cut(readableRoute, tgBudget) + "-" + hash + "-rtg";
+    String base = "li-" + LoadBalancerNames.cut(readableRoute, tgBudget) + "-" + hash;
     int fnBudget = LoadBalancerNames.FUNCTION_NAME_MAX - "li-".length() - 1 - hash.length();
     String fn = "li-" + LoadBalancerNames.cut(LoadBalancerNames.sanitize(namespace + "-" + name + "-" + route), fnBudget) + "-" + hash;
-    return new RouteNames(tg, fn, "lambda-ingress-" + hash);
+    return new RouteNames(base + "-rtg", fn, "lambda-ingress-" + hash, base + "-rta");
   }
 }

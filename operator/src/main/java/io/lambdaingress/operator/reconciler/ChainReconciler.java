@@ -34,13 +34,23 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
 public final class ChainReconciler {
 
   /** What the chain looks like after a run; {@code pending} says why it is not complete yet (requeue soon). */
-  public record Outcome(ChainStatus status, String pending, CanaryStep.Result rollout) {
+  /** @param draining the chain serves; only an old lambda target group is left, kept for a while ({@link LambdaSwitch}) */
+  public record Outcome(ChainStatus status, String pending, CanaryStep.Result rollout, boolean draining) {
     public Outcome(ChainStatus status, String pending) {
       this(status, pending, null);
     }
 
+    public Outcome(ChainStatus status, String pending, CanaryStep.Result rollout) {
+      this(status, pending, rollout, false);
+    }
+
     public boolean complete() {
       return pending == null;
+    }
+
+    /** The ALB listener forwards where it should: the routes' rules may be converged on it. */
+    public boolean serves() {
+      return complete() || draining;
     }
   }
 
@@ -83,8 +93,13 @@ public final class ChainReconciler {
 
     // 1. The Lambda side. Replacing the lambda target group would need its listener detached first; it has
     //    no immutable setting the spec can change, so a replacement only happens after out-of-band edits.
+    //    With a rollout ELB invokes the alias through its own group, without it the function through the
+    //    other (LambdaSwitch: a switch moves the listener between them, never empties a group in use).
     ChainModel.AlbSide alb = desired.alb();
-    TargetGroup lambdaTargets = targetGroups.ensure("lambda target group", alb.lambdaTargetGroup(),
+    boolean viaAlias = canary != null && desired.function().isPresent();
+    LambdaSwitch lambdaSwitch = new LambdaSwitch(inventory, ownership, writes, desired.lambdaTargetGroup(!viaAlias).name(),
+        "the ALB listener");
+    TargetGroup lambdaTargets = targetGroups.ensure("lambda target group", desired.lambdaTargetGroup(viaAlias),
         alb.lambdaTargetGroupAttributes(), replaced -> detachListenersForwardingTo(ownership, writes, "ALB", alb.name(), replaced));
     String functionArn;
     String digest = null;
@@ -101,36 +116,23 @@ public final class ChainReconciler {
       functionArn = functions.requireExisting(desired.existingFunctionArn());
     }
     CanaryStep.Result rollout = null;
-    if (desired.function().isPresent()) {
-      // With a rollout, ELB invokes the alias; without, the function. The new target's permission comes
-      // first, the old target and its permission go once the new one is registered.
-      String name = desired.function().get().name();
-      CanaryStep canarySide = new CanaryStep(aws.lambdaVersions(), aws.alarms(), writes);
-      String aliasStatement = desired.permissionStatementId() + "-" + CanaryStep.ALIAS;
-      if (canary != null) {
-        rollout = canarySide.apply(name, digest, canary);
-        boolean permitted = functions.ensurePermission(functionArn, CanaryStep.ALIAS, aliasStatement, lambdaTargets.targetGroupArn());
-        if (!targetGroups.replaceLambdaTarget("lambda target group", lambdaTargets, rollout.aliasArn(), permitted)) {
-          return new Outcome(partial(null, null, lambdaTargets, functionArn, digest, desired),
-              "the permission of alias " + CanaryStep.ALIAS + " is propagating", rollout);
-        }
-        functions.removePermission(functionArn, null, desired.permissionStatementId(), "ELB invokes the alias " + CanaryStep.ALIAS);
-      } else {
-        boolean permitted = functions.ensurePermission(functionArn, desired.permissionStatementId(), lambdaTargets.targetGroupArn());
-        if (!targetGroups.replaceLambdaTarget("lambda target group", lambdaTargets, functionArn, permitted)) {
-          return new Outcome(partial(null, null, lambdaTargets, functionArn, digest, desired),
-              "the permission of function " + functionArn + " is propagating");
-        }
-        if (recorded.rolloutWasOn()) {
-          functions.removePermission(functionArn, CanaryStep.ALIAS, aliasStatement, "rollout switched off");
-          canarySide.remove(name);
-          rollout = CanaryStep.Result.REMOVED;
-        }
-      }
+    CanaryStep canarySide = new CanaryStep(aws.lambdaVersions(), aws.alarms(), writes);
+    String aliasStatement = desired.permissionStatementId() + "-" + CanaryStep.ALIAS;
+    String target = functionArn;
+    boolean justPermitted;
+    if (viaAlias) {
+      rollout = canarySide.apply(desired.function().get().name(), digest, canary);
+      target = rollout.aliasArn();
+      justPermitted = functions.ensurePermission(functionArn, CanaryStep.ALIAS, aliasStatement, lambdaTargets.targetGroupArn());
     } else {
-      functions.ensurePermission(functionArn, desired.permissionStatementId(), lambdaTargets.targetGroupArn());
-      targetGroups.ensureOnlyTarget("lambda target group", lambdaTargets, functionArn, null);
+      justPermitted = functions.ensurePermission(functionArn, desired.permissionStatementId(), lambdaTargets.targetGroupArn());
     }
+    if (justPermitted && lambdaSwitch.underWay()) {
+      // The listener still forwards to the other group, which serves: register once the permission propagated.
+      return new Outcome(partial(null, null, lambdaTargets, functionArn, digest, desired),
+          "the invoke permission of " + target + " is propagating", rollout);
+    }
+    targetGroups.ensureOnlyTarget("lambda target group", lambdaTargets, target, null);
     if (previousFunctionArn != null && !previousFunctionArn.equals(functionArn)) {
       functions.retire(previousFunctionArn, desired.permissionStatementId());
     }
@@ -142,6 +144,16 @@ public final class ChainReconciler {
     }
     Listener albListener = listeners.ensure("ALB", albLb.get().loadBalancerArn(), ProtocolEnum.HTTP, alb.listenerPort(),
         lambdaTargets.targetGroupArn());
+    // The listener forwards to the new group now: the other group goes once drained, then the old target's
+    // permission; the NLB side is converged meanwhile.
+    String draining = lambdaSwitch.retireOtherGroup(java.time.Instant.now());
+    if (draining == null && viaAlias) {
+      functions.removePermission(functionArn, null, desired.permissionStatementId(), "ELB invokes the alias " + CanaryStep.ALIAS);
+    } else if (draining == null && desired.function().isPresent() && recorded.rolloutWasOn()) {
+      functions.removePermission(functionArn, CanaryStep.ALIAS, aliasStatement, "rollout switched off");
+      canarySide.remove(desired.function().get().name());
+      rollout = CanaryStep.Result.REMOVED;
+    }
 
     // 3. The NLB's target group (type alb) and the ALB registered in it, on the ALB listener's port.
     ChainModel.NlbSide nlb = desired.nlb();
@@ -160,7 +172,7 @@ public final class ChainReconciler {
 
     return new Outcome(new ChainStatus(nlbLb.get().loadBalancerArn(), nlbLb.get().dnsName(), nlbListener.listenerArn(),
         albTargets.targetGroupArn(), albLb.get().loadBalancerArn(), albLb.get().dnsName(), albListener.listenerArn(),
-        lambdaTargets.targetGroupArn(), functionArn, digest, desired.permissionStatementId()), null, rollout);
+        lambdaTargets.targetGroupArn(), functionArn, digest, desired.permissionStatementId()), draining, rollout, draining != null);
   }
 
   /**
@@ -236,6 +248,7 @@ public final class ChainReconciler {
     inventory.forgetLoadBalancer(desired.alb().name());
     inventory.forgetTargetGroup(desired.nlb().albTargetGroup().name());
     inventory.forgetTargetGroup(desired.alb().lambdaTargetGroup().name());
+    inventory.forgetTargetGroup(desired.names().lambdaAliasTargetGroup());
     try {
       deleteLoadBalancer(elb, ownership, writes, "NLB", desired.nlb().name());
     } catch (AwsFailure f) {
@@ -252,8 +265,10 @@ public final class ChainReconciler {
       return "alb target group " + desired.nlb().albTargetGroup().name() + " is still in use by the NLB being deleted";
     }
     deleteLoadBalancer(elb, ownership, writes, "ALB", desired.alb().name());
-    if (!deleteTargetGroup(elb, ownership, writes, "lambda target group", desired.alb().lambdaTargetGroup().name())) {
-      return "lambda target group " + desired.alb().lambdaTargetGroup().name() + " is still in use by the ALB being deleted";
+    for (String group : List.of(desired.alb().lambdaTargetGroup().name(), desired.names().lambdaAliasTargetGroup())) {
+      if (!deleteTargetGroup(elb, ownership, writes, "lambda target group", group)) {
+        return "lambda target group " + group + " is still in use by the ALB being deleted";
+      }
     }
     if (desired.function().isPresent()) {
       String name = desired.function().get().name();

@@ -126,6 +126,16 @@ public final class ElbInventory {
     return fresh;
   }
 
+  /**
+   * The group as the shared listing shows it, with no read of its own on a miss: for a group that
+   * normally does not exist (the other lambda target group, once a rollout switch is done), which every
+   * reconcile would otherwise look up afresh. A listing is at most {@code maxAge} old, so a group it misses
+   * is seen by a later reconcile.
+   */
+  public Optional<TargetGroup> listedTargetGroup(String name) {
+    return Optional.ofNullable(listing().targetGroups().get(name));
+  }
+
   /** Tags of a listed resource; on a miss, the tags of every listed resource without fresh tags are read together. */
   public Map<String, String> tags(String arn) {
     Cached<Map<String, String>> c = tags.get(arn);

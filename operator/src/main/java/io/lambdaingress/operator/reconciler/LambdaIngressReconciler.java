@@ -166,31 +166,35 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
       status.setEndpointService(outcome.status().nlbArn() == null ? previousEndpointService
           : endpoints.ensure(model, endpointPlan.get(), outcome.status().nlbArn(), previousEndpointService, events, li));
     }
-    // The routes' rules go on the chain's ALB listener: once the chain is complete (their status kept till then).
+    // The routes' rules go on the chain's ALB listener: once the chain serves (their status kept till then).
     status.setRoutes(li.getStatus() == null ? null : li.getStatus().getRoutes());
     status.setRoutesReady(li.getStatus() == null ? null : li.getStatus().getRoutesReady());
     List<RouteModel> routeModels = RouteModel.of(li, settings.clusterName());
     RouteStep.Outcome routed = null;
-    if (outcome.complete() && (!routeModels.isEmpty() || status.getRoutes() != null)) {
+    Optional<RolloutReport.Verdict> routeRollouts = Optional.empty();
+    if (outcome.serves() && (!routeModels.isEmpty() || status.getRoutes() != null)) {
+      Map<String, CanaryStep.Input> routeCanaries = RolloutReport.routeInputs(li, now);
       try {
-        routed = routes.apply(model, routeModels, outcome.status().albListenerArn(), li.getStatus(), writes);
+        routed = routes.apply(model, routeModels, outcome.status().albListenerArn(), li.getStatus(), writes, routeCanaries);
       } catch (AwsFailure f) {
         if (f.awsErrorCode() == null || !STALE.contains(f.awsErrorCode())) {
           throw f;
         }
         // A route's target group deleted out of band, still in the shared listing: list afresh, converge now.
         inventory.forgetListing();
-        routed = routes.apply(model, routeModels, outcome.status().albListenerArn(), li.getStatus(), writes);
+        routed = routes.apply(model, routeModels, outcome.status().albListenerArn(), li.getStatus(), writes, routeCanaries);
       }
       status.setRoutes(routed.routes().isEmpty() ? null : routed.routes());
       status.setRoutesReady(routed.routes().isEmpty() ? null
           : routed.routes().stream().filter(r -> Boolean.TRUE.equals(r.getReady())).count() + "/" + routed.routes().size());
+      routeRollouts = rollouts.recordRoutes(li, routed.rollouts(), status.getRoutes(), now);
     }
+    // Recorded before a pending route returns early: a rollout's state is never dropped from the status.
+    Optional<RolloutReport.Verdict> rollout = RolloutReport.moreUrgent(rollouts.record(li, outcome.rollout(), status, now), routeRollouts);
     if (routed != null && routed.pending() != null) {
       ReadyCondition.set(li.getStatus(), status, false, Reason.Progressing.name(), routed.pending(), generation);
       return UpdateControl.patchStatus(withStatus(li, status)).rescheduleAfter(PROGRESS_POLL);
     }
-    Optional<RolloutReport.Verdict> rollout = rollouts.record(li, outcome.rollout(), status, now);
     if (outcome.complete() && rollout.isPresent()) {
       RolloutReport.Verdict v = rollout.get();
       ReadyCondition.set(li.getStatus(), status, false, v.reason().name(), v.message(), generation);

@@ -29,15 +29,16 @@ public final class RouteReconciler {
     this.formerClusters = Set.copyOf(formerClusters);
   }
 
+  /** @param rollouts each route's rollout input by route name (routes with a rollout only) */
   public RouteStep.Outcome apply(ChainModel desired, List<RouteModel> routes, String albListenerArn, LambdaIngressStatus previous,
-      AwsWrites writes) {
+      AwsWrites writes, Map<String, CanaryStep.Input> rollouts) {
     RecordedChain recordedChain = RecordedChain.of(previous);
     Map<String, RouteStatus> recorded = new HashMap<>();
     if (previous != null && previous.getRoutes() != null) {
       previous.getRoutes().forEach(r -> recorded.put(r.getName(), r));
     }
     Ownership ownership = new Ownership(desired.ownerTags(), formerClusters, recordedChain.identities());
-    return new RouteStep(inventory, aws.lambda(), ownership, writes, chain::pin).apply(routes, albListenerArn, recorded);
+    return step(ownership, writes).apply(routes, albListenerArn, recorded, rollouts);
   }
 
   /** Returns why it must be called again, or null when no route piece of ours is left. */
@@ -46,8 +47,14 @@ public final class RouteReconciler {
       return null;
     }
     Ownership ownership = Ownership.byTags(desired.ownerTags(), formerClusters);
-    routes.forEach(r -> inventory.forgetTargetGroup(r.targetGroup().name()));
-    return new RouteStep(inventory, aws.lambda(), ownership, writes, chain::pin)
-        .delete(routes, aws.elbV2().loadBalancer(desired.alb().name()), desired.alb().listenerPort());
+    routes.forEach(r -> {
+      inventory.forgetTargetGroup(r.targetGroup(false).name());
+      inventory.forgetTargetGroup(r.targetGroup(true).name());
+    });
+    return step(ownership, writes).delete(routes, aws.elbV2().loadBalancer(desired.alb().name()), desired.alb().listenerPort());
+  }
+
+  private RouteStep step(Ownership ownership, AwsWrites writes) {
+    return new RouteStep(inventory, aws.lambda(), ownership, writes, chain::pin, new CanaryStep(aws.lambdaVersions(), aws.alarms(), writes));
   }
 }

@@ -33,10 +33,14 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
  */
 final class RouteStep {
 
-  private record TargetAndFunction(TargetGroup targetGroup, String functionArn) {}
+  /** @param target what the group holds: the function, or its alias with a rollout */
+  private record TargetAndFunction(TargetGroup targetGroup, String functionArn, String target) {}
 
-  /** The routes after a run: status per route, why not all are ready (null when they are), ARNs they use. */
-  record Outcome(List<RouteStatus> routes, String pending, Set<String> wantedArns) {}
+  /**
+   * The routes after a run: status per route, why not all are ready (null when they are), ARNs they use,
+   * and each rollout's result by route name (none for a route this run did not reach).
+   */
+  record Outcome(List<RouteStatus> routes, String pending, Set<String> wantedArns, Map<String, CanaryStep.Result> rollouts) {}
 
   private final ElbV2Client elb;
   private final LambdaFunctionClient lambda;
@@ -45,9 +49,13 @@ final class RouteStep {
   private final Ownership ownership;
   private final AwsWrites writes;
   private final Function<ImageRef, PinnedImage> pin;
+  private final ElbInventory inventory;
+  private final CanaryStep canaries;
 
   RouteStep(ElbInventory inventory, LambdaFunctionClient lambda, Ownership ownership, AwsWrites writes,
-      Function<ImageRef, PinnedImage> pin) {
+      Function<ImageRef, PinnedImage> pin, CanaryStep canaries) {
+    this.inventory = inventory;
+    this.canaries = canaries;
     this.elb = inventory.client();
     this.lambda = lambda;
     this.targetGroups = new TargetGroupStep(inventory, ownership, writes);
@@ -61,17 +69,24 @@ final class RouteStep {
    * @param recorded the routes' previous status by name: a function the route no longer names is retired,
    *     and a rule recorded as the route's is recognised even when its tags were removed out of band
    */
-  Outcome apply(List<RouteModel> routes, String listenerArn, Map<String, RouteStatus> recorded) {
+  Outcome apply(List<RouteModel> routes, String listenerArn, Map<String, RouteStatus> recorded, Map<String, CanaryStep.Input> rollouts) {
     Map<String, RouteStatus> status = new LinkedHashMap<>();
     Map<String, String> targetGroupOf = new HashMap<>();
     Set<String> wanted = new HashSet<>();
     List<String> pending = new ArrayList<>();
     Map<RouteModel, TargetAndFunction> serving = new LinkedHashMap<>();
+    Map<String, CanaryStep.Result> results = new HashMap<>();
+    Map<String, LambdaSwitch> switches = new HashMap<>();
     for (RouteModel route : routes) {
       RouteStatus s = new RouteStatus();
       s.setName(route.name());
       status.put(route.name(), s);
-      TargetGroup tg = targetGroups.ensure("route " + route.name() + " target group", route.targetGroup(),
+      // With a rollout the alias's group, else the function's; a switch moves the rule (LambdaSwitch).
+      CanaryStep.Input canary = route.function().isPresent() ? rollouts.get(route.name()) : null;
+      LambdaSwitch lambdaSwitch = new LambdaSwitch(inventory, ownership, writes, route.targetGroup(canary == null).name(),
+          "route " + route.name() + "'s listener rule");
+      switches.put(route.name(), lambdaSwitch);
+      TargetGroup tg = targetGroups.ensure("route " + route.name() + " target group", route.targetGroup(canary != null),
           route.targetGroupAttributes(), replaced -> deleteRulesForwardingTo(listenerArn, replaced));
       s.setTargetGroupArn(tg.targetGroupArn());
       wanted.add(tg.targetGroupArn());
@@ -92,13 +107,27 @@ final class RouteStep {
         functionArn = functions.requireExisting(route.existingFunctionArn());
         s.setFunctionArn(functionArn);
       }
-      functions.ensurePermission(functionArn, route.names().permissionStatementId(), tg.targetGroupArn());
-      serving.put(route, new TargetAndFunction(tg, functionArn));
+      String target = functionArn;
+      boolean justPermitted;
+      if (canary != null) {
+        CanaryStep.Result rollout = canaries.apply(route.function().get().name(), s.getImageDigest(), canary);
+        results.put(route.name(), rollout);
+        target = rollout.aliasArn();
+        justPermitted = functions.ensurePermission(functionArn, CanaryStep.ALIAS, aliasStatement(route), tg.targetGroupArn());
+      } else {
+        justPermitted = functions.ensurePermission(functionArn, route.names().permissionStatementId(), tg.targetGroupArn());
+      }
+      if (justPermitted && lambdaSwitch.underWay()) {
+        // The rule still forwards to the other group, which serves: register once the permission propagated.
+        pending.add("route " + route.name() + ": the invoke permission of " + target + " is propagating");
+        continue;
+      }
+      serving.put(route, new TargetAndFunction(tg, functionArn, target));
     }
     // Registrations after every permission: AWS refuses a registration for a moment after AddPermission
     // (propagation), so that wait is met once per run for all routes, not once per route.
     serving.forEach((route, piece) -> {
-      targetGroups.ensureOnlyTarget("route " + route.name() + " target group", piece.targetGroup(), piece.functionArn(), null);
+      targetGroups.ensureOnlyTarget("route " + route.name() + " target group", piece.targetGroup(), piece.target(), null);
       RouteStatus before = recorded.get(route.name());
       if (before != null && before.getFunctionArn() != null && !before.getFunctionArn().equals(piece.functionArn())) {
         functions.retire(before.getFunctionArn(), route.names().permissionStatementId());
@@ -107,6 +136,20 @@ final class RouteStep {
     });
 
     Map<String, Rule> ours = converge(routes, listenerArn, recorded, targetGroupOf);
+    // Each rule that forwards to its route's wanted group now: the other group goes once drained, then the
+    // old permission.
+    for (RouteModel route : routes) {
+      if (!ours.containsKey(route.name()) || !targetGroupOf.containsKey(route.name())) {
+        continue;
+      }
+      String inUse = switches.get(route.name()).retireOtherGroup(java.time.Instant.now());
+      if (inUse != null) {
+        pending.add("route " + route.name() + ": " + inUse);
+      } else if (route.function().isPresent()) {
+        retireOldTarget(route, status.get(route.name()).getFunctionArn(), results.containsKey(route.name()), recorded.get(route.name()),
+            results);
+      }
+    }
     List<RouteStatus> out = new ArrayList<>();
     for (RouteModel route : routes) {
       RouteStatus s = status.get(route.name());
@@ -115,7 +158,27 @@ final class RouteStep {
       s.setReady(rule != null && targetGroupOf.containsKey(route.name()));
       out.add(s);
     }
-    return new Outcome(out, pending.isEmpty() ? null : String.join("; ", pending), wanted);
+    return new Outcome(out, pending.isEmpty() ? null : String.join("; ", pending), wanted, results);
+  }
+
+  private static String aliasStatement(RouteModel route) {
+    return route.names().permissionStatementId() + "-" + CanaryStep.ALIAS;
+  }
+
+  /**
+   * After the rule moved: with a rollout the function's own permission goes; without one, when the status
+   * still records a rollout, the alias's permission, the alias and the versions the operator published.
+   */
+  private void retireOldTarget(RouteModel route, String functionArn, boolean viaAlias, RouteStatus before,
+      Map<String, CanaryStep.Result> results) {
+    if (viaAlias) {
+      functions.removePermission(functionArn, null, route.names().permissionStatementId(), "route " + route.name()
+          + ": ELB invokes the alias " + CanaryStep.ALIAS);
+    } else if (before != null && before.getRollout() != null) {
+      functions.removePermission(functionArn, CanaryStep.ALIAS, aliasStatement(route), "route " + route.name() + ": rollout switched off");
+      canaries.remove(route.function().get().name());
+      results.put(route.name(), CanaryStep.Result.REMOVED);
+    }
   }
 
   /** The listener's rules as the plan sees them, then the plan executed; returns our rule per route. */
@@ -222,16 +285,18 @@ final class RouteStep {
       }
     }
     for (RouteModel route : routes) {
-      Optional<TargetGroup> tg = elb.targetGroup(route.targetGroup().name());
-      if (tg.isPresent() && ownership.owns(elb.tags(List.of(tg.get().targetGroupArn())).getOrDefault(tg.get().targetGroupArn(), Map.of()))) {
-        try {
-          writes.announce("Deleted", "route " + route.name() + " target group " + route.targetGroup().name(), "object deleted");
-          elb.deleteTargetGroup(tg.get().targetGroupArn());
-        } catch (AwsFailure f) {
-          if ("ResourceInUse".equals(f.awsErrorCode())) {
-            return "route " + route.name() + " target group is still in use";
+      for (String name : List.of(route.targetGroup(false).name(), route.targetGroup(true).name())) {
+        Optional<TargetGroup> tg = elb.targetGroup(name);
+        if (tg.isPresent() && ownership.owns(elb.tags(List.of(tg.get().targetGroupArn())).getOrDefault(tg.get().targetGroupArn(), Map.of()))) {
+          try {
+            writes.announce("Deleted", "route " + route.name() + " target group " + name, "object deleted");
+            elb.deleteTargetGroup(tg.get().targetGroupArn());
+          } catch (AwsFailure f) {
+            if ("ResourceInUse".equals(f.awsErrorCode())) {
+              return "route " + route.name() + " target group is still in use";
+            }
+            throw f;
           }
-          throw f;
         }
       }
       if (route.function().isPresent()) {

@@ -105,48 +105,9 @@ final class TargetGroupStep {
     return null;
   }
 
-  /**
-   * Makes a lambda group's one target {@code targetId} when another may be registered (the function and
-   * its alias, as a rollout is switched on or off): AWS holds one function per group, so the old target
-   * leaves right before the new one joins, and joins again at once when AWS refuses the new one (its
-   * permission still propagating): the group is never left without an invocable target. With
-   * {@code justPermitted} (the new target's permission was written in this run) nothing is swapped yet:
-   * false says "come back".
-   */
-  boolean replaceLambdaTarget(String kind, TargetGroup tg, String targetId, boolean justPermitted) {
-    List<TargetDescription> registered = elb.targets(tg.targetGroupArn());
-    List<TargetDescription> stale = registered.stream().filter(t -> !t.id().equals(targetId)).toList();
-    if (stale.isEmpty()) {
-      ensureOnlyTarget(kind, tg, targetId, null, registered); // the same read: DescribeTargetHealth has no bulk form
-      return true;
-    }
-    if (justPermitted) {
-      // AWS would refuse the new target while its permission propagates: swap on the next run, not now.
-      return false;
-    }
-    writes.announce("Registered", kind + " " + tg.targetGroupName(), "target " + targetId + " instead of " + stale.get(0).id());
-    for (TargetDescription t : stale) {
-      elb.deregisterTarget(tg.targetGroupArn(), t.id(), null);
-    }
-    try {
-      elb.registerTarget(tg.targetGroupArn(), targetId, null);
-    } catch (RuntimeException refused) {
-      try {
-        elb.registerTarget(tg.targetGroupArn(), stale.get(0).id(), null);
-      } catch (RuntimeException alsoRefused) {
-        refused.addSuppressed(alsoRefused); // the old target is gone too: the new one's refusal is what to report
-      }
-      throw refused;
-    }
-    return true;
-  }
-
   /** Makes the group's targets exactly {@code targetId} (on {@code port}, null for lambda targets). */
   void ensureOnlyTarget(String kind, TargetGroup tg, String targetId, Integer port) {
-    ensureOnlyTarget(kind, tg, targetId, port, elb.targets(tg.targetGroupArn()));
-  }
-
-  private void ensureOnlyTarget(String kind, TargetGroup tg, String targetId, Integer port, List<TargetDescription> registered) {
+    List<TargetDescription> registered = elb.targets(tg.targetGroupArn());
     boolean present = false;
     for (TargetDescription t : registered) {
       if (t.id().equals(targetId) && Objects.equals(port, t.port())) {

@@ -64,6 +64,21 @@ class CleanupPlanTest {
   }
 
   @Test
+  void anOrphanCaughtMidRolloutSwitchLosesBothLambdaGroupsBeforeItsFunctions() {
+    // A rollout switch under way: the function's group (-ltg) and the alias's (-lta), a route's alias group (-rta).
+    Map<String, String> tags = owner("prod", "ns", "a");
+    List<OwnedResource> found = new java.util.ArrayList<>(chain("a-", tags));
+    found.add(r(Kind.LAMBDA_TARGET_GROUP, "a-lta", tags));
+    found.add(r(Kind.LAMBDA_TARGET_GROUP, "a-orders-rta", tags));
+    found.add(r(Kind.FUNCTION, "a-orders-fn", tags));
+
+    List<OwnedResource> plan = CleanupPlan.orphans(found, CLUSTERS, ns -> true, Set.of()).get(new Owner("prod", "ns", "a"));
+    assertThat(plan).extracting(OwnedResource::kind).containsExactly(Kind.NLB, Kind.ALB_TARGET_GROUP, Kind.ALB,
+        Kind.LAMBDA_TARGET_GROUP, Kind.LAMBDA_TARGET_GROUP, Kind.LAMBDA_TARGET_GROUP, Kind.FUNCTION, Kind.FUNCTION);
+    assertThat(plan).extracting(OwnedResource::arn).contains("a-ltg", "a-lta", "a-orders-rta");
+  }
+
+  @Test
   void neverALeftoverWithoutAllThreeOwnerTagsMatching() {
     Map<String, String> noName = new HashMap<>(owner("prod", "ns", "a"));
     noName.remove(ChainModel.TAG_NAME);

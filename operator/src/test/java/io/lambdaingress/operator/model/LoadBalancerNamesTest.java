@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class LoadBalancerNamesTest {
 
   private static List<String> elbNames(LoadBalancerNames n) {
-    return List.of(n.nlb(), n.alb(), n.albTargetGroup(), n.lambdaTargetGroup());
+    return List.of(n.nlb(), n.alb(), n.albTargetGroup(), n.lambdaTargetGroup(), n.lambdaAliasTargetGroup());
   }
 
   @ParameterizedTest
@@ -41,6 +41,7 @@ class LoadBalancerNamesTest {
     assertThat(a.alb()).endsWith("-alb");
     assertThat(a.albTargetGroup()).endsWith("-atg");
     assertThat(a.lambdaTargetGroup()).endsWith("-ltg");
+    assertThat(a.lambdaAliasTargetGroup()).endsWith("-lta");
   }
 
   @Test

@@ -3,12 +3,14 @@ package io.lambdaingress.operator.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.lambdaingress.operator.testing.ArticlePrerequisites;
 import io.lambdaingress.operator.testing.LocalWorld;
 import io.lambdaingress.operator.testing.OperatorHarness;
 import io.lambdaingress.operator.testing.OperatorProcess;
+import io.lambdaingress.operator.testing.Sampler;
 import io.lambdaingress.operator.testing.WithLocalWorld;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -19,19 +21,28 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
  * Two operator processes against one API server, as the Deployment's two replicas: one Lease, one leader
  * reconciling; the leader killed, the other takes over and converges an object applied afterwards. Also the
  * HTTP side the Deployment probes and Prometheus scrapes.
+ *
+ * <p>The first object has a canary rollout, and the leader is killed (SIGKILL, no goodbye) while the canary
+ * takes step 2's weight: the new leader carries on from the status (step 2's pause is over by the time the
+ * Lease expired, so it promotes the version the old leader published), never from step 1 again (a restart
+ * of the rollout would show its 10 % and a new start time). The one Lease wait serves both.
  */
 @WithLocalWorld
 class LeaderElectionIT {
 
   @Test
   void onlyTheLeaderReconcilesAndTheStandbyTakesOverWhenItIsKilled(LocalWorld world) throws Exception {
-    try (KubernetesClient client = world.adminClient()) {
+    try (KubernetesClient client = world.adminClient(); LambdaClient lambda = LambdaClient.create()) {
       OperatorHarness.installCrds(client);
       String ns = LocalWorld.uniqueName("lease");
       client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
@@ -41,7 +52,14 @@ class LeaderElectionIT {
 
       try (OperatorProcess a = OperatorProcess.start(world, cluster, ns, 5, env);
           OperatorProcess b = OperatorProcess.start(world, cluster, ns, 5, env)) {
-        apply(client, pre.articleStack(ns, "first").replace("10.20.0.10", "10.20.0.200"));
+        String first = pre.articleStack(ns, "first").replace("10.20.0.10", "10.20.0.200");
+        String withRollout = first.replace("    multiValueHeaders: false", "      rollout:\n"
+            + "        steps:\n"
+            + "          - {weight: 10, pauseSeconds: 2}\n"
+            + "          - {weight: 50, pauseSeconds: 6}\n"
+            + "    multiValueHeaders: false");
+        assertThat(withRollout).isNotEqualTo(first);
+        apply(client, withRollout);
         awaitReady(client, ns, "first");
         assertThat(client.leases().inNamespace(ns).withName("lambda-ingress-operator").get().getSpec().getHolderIdentity()).isNotBlank();
 
@@ -61,14 +79,79 @@ class LeaderElectionIT {
         assertThat(metrics).contains("lambdaingress_aws_calls_total{operation=\"CreateLoadBalancer\",service=\"elasticloadbalancing\"}");
         assertThat(metrics).contains("operator_sdk_reconciliations");
 
+        // A new image for the first object, and the leader killed as soon as its status says step 2.
+        GenericKubernetesResource settled = awaitRollout(client, ns, r -> "Succeeded".equals(r.get("result")));
+        String stable = (String) AliasWatch.rollout(settled).get("stableVersion");
+        String functionName = ((String) ((Map<?, ?>) ((Map<?, ?>) settled.getAdditionalProperties().get("status")).get("lambda"))
+            .get("functionArn")).replaceAll(".*:function:", "");
+        String digest = pre.pushImage("latest");
+        Map<String, Object> atStep2 = AliasWatch.rollout(awaitRollout(client, ns,
+            r -> digest.equals(r.get("canaryDigest")) && Integer.valueOf(2).equals(r.get("step"))));
         leader.killAfterWrites(0, 5);
         assertThat(leader.alive()).isFalse();
+        String canary = (String) atStep2.get("canaryVersion");
+        AliasWatch aliases = AliasWatch.start(lambda, functionName);
+        StepWatch steps = StepWatch.start(client, ns);
+        assertThat(AliasWatch.weights(lambda, functionName)).isEqualTo(stable + " +" + canary + "@0.5");
+
         int standbyWritesBefore = standby.writes();
         apply(client, pre.articleStack(ns, "second").replace("10.20.0.10", "10.20.0.201"));
         // The Lease must expire (15 s by default) before the standby may lead.
         awaitReady(client, ns, "second");
         assertThat(standby.writes()).isGreaterThan(standbyWritesBefore);
+
+        GenericKubernetesResource done = awaitRollout(client, ns,
+            r -> "Succeeded".equals(r.get("result")) && digest.equals(r.get("stableDigest")));
+        aliases.stop();
+        steps.stop();
+        // The version the old leader published is promoted (no second version of the digest), through no 10 %.
+        assertThat(AliasWatch.rollout(done)).containsEntry("stableVersion", canary);
+        assertThat(aliases.seen()).containsSubsequence(stable + " +" + canary + "@0.5", canary).noneMatch(w -> w.endsWith("@0.1"));
+        // While the canary took traffic the status said step 2 with the old start time, and nothing else.
+        assertThat(steps.seen()).containsOnly("2 " + atStep2.get("startedAt"), "0 null");
       }
+    }
+  }
+
+  private static GenericKubernetesResource awaitRollout(KubernetesClient client, String ns, Predicate<Map<String, Object>> condition) {
+    GenericKubernetesResource[] found = new GenericKubernetesResource[1];
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+      found[0] = first(client, ns);
+      return found[0] != null && condition.test(AliasWatch.rollout(found[0]));
+    });
+    return found[0];
+  }
+
+  private static GenericKubernetesResource first(KubernetesClient client, String ns) {
+    return client.genericKubernetesResources(OperatorHarness.LAMBDA_INGRESSES).inNamespace(ns).withName("first").get();
+  }
+
+  /** Samples the first object's rollout step and start time ("2 2026-…"; "0 null" once settled). */
+  private static final class StepWatch extends Sampler {
+    private final KubernetesClient client;
+    private final String ns;
+    private final Set<String> seen = ConcurrentHashMap.newKeySet();
+
+    private StepWatch(KubernetesClient client, String ns) {
+      super(100);
+      this.client = client;
+      this.ns = ns;
+    }
+
+    static StepWatch start(KubernetesClient client, String ns) {
+      StepWatch w = new StepWatch(client, ns);
+      w.begin();
+      return w;
+    }
+
+    @Override
+    protected void sample() {
+      Map<String, Object> r = AliasWatch.rollout(first(client, ns));
+      seen.add(r.get("step") + " " + r.get("startedAt"));
+    }
+
+    Set<String> seen() {
+      return Set.copyOf(seen);
     }
   }
 

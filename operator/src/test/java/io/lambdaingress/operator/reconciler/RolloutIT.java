@@ -7,16 +7,16 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.lambdaingress.operator.testing.ArticlePrerequisites;
+import io.lambdaingress.operator.testing.AwsInventory;
 import io.lambdaingress.operator.testing.LocalWorld;
 import io.lambdaingress.operator.testing.OperatorHarness;
+import io.lambdaingress.operator.testing.Sampler;
 import io.lambdaingress.operator.testing.WithLocalWorld;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -36,8 +36,10 @@ import software.amazon.awssdk.services.lambda.model.GetAliasResponse;
  * Canary rollouts on one live object, in order: a rollout through every step with the alias's weights seen
  * at each step; the operator stopped mid-rollout and started again carrying on at the same step; a newer
  * digest mid-rollout starting again from step 1; an alarm rolling back, the bad digest left alone until
- * the retry annotation changes; rollout switched off and on with the target group never holding a target
- * ELB may not invoke. Pauses of 2 s keep the class short.
+ * the retry annotation changes; rollout switched off and on, the listener moving between the alias's and
+ * the function's target groups (and a route's rule between its two), never forwarding to a group without a
+ * target ELB may invoke; a route's function rolling out through its own steps; the object deleted with
+ * both alias groups in use, nothing of it left. Pauses of 2 s keep the class short.
  */
 @WithLocalWorld
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -125,7 +127,7 @@ class RolloutIT {
   @Test
   @Order(2)
   void aNewImageGoesThroughEveryStep() {
-    AliasWatch watch = AliasWatch.start();
+    AliasWatch watch = AliasWatch.start(lambda, functionName);
     String digest = pre.pushImage("latest");
     GenericKubernetesResource done = awaitStable(digest);
     watch.stop();
@@ -145,7 +147,7 @@ class RolloutIT {
     operator.stopOperator();
     OperatorHarness.sleep(2500); // past the step's pause: nothing moves while no operator runs
     assertThat(weights()).isEqualTo(stable + " +" + canary + "@0.1");
-    AliasWatch watch = AliasWatch.start();
+    AliasWatch watch = AliasWatch.start(lambda, functionName);
     operator = operator.startAgain(s -> s, null);
     awaitStable(digest);
     watch.stop();
@@ -199,30 +201,147 @@ class RolloutIT {
 
   @Test
   @Order(6)
-  void switchingRolloutOffAndOnKeepsAnInvocableTarget() {
-    String tg = field(operator.get(ns, NAME), "alb", "targetGroupArn");
-    TargetWatch watch = TargetWatch.start(tg);
-    operator.apply(stack(false));
-    await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-      GenericKubernetesResource li = operator.awaitReady(ns, NAME, WAIT);
-      assertThat(targets(tg)).containsExactly(field(li, "lambda", "functionArn"));
-      assertThat(rollout(li)).isEmpty();
-    });
-    assertThatThrownBy(() -> lambda.getAlias(r -> r.functionName(functionName).name("live")))
-        .isInstanceOf(software.amazon.awssdk.services.lambda.model.ResourceNotFoundException.class);
-    operator.apply(stack(true));
-    await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-      GenericKubernetesResource li = operator.awaitReady(ns, NAME, WAIT);
-      assertThat(targets(tg)).containsExactly(field(li, "lambda", "functionArn") + ":live");
-    });
+  void aRoutesFunctionRollsOutThroughItsSteps() {
+    String mainWeights = weights();
+    pre.pushImage("route");
+    operator.apply(withRoute(stack(true), true));
+    Map<String, Object> route = awaitRoute(r -> "Succeeded".equals(rolloutOf(r).get("result")) && Boolean.TRUE.equals(r.get("ready")));
+    String routeFunctionArn = (String) route.get("functionArn");
+    String aliasGroup = (String) route.get("targetGroupArn");
+    assertThat(aliasGroup).contains("-rta/");
+    assertThat(targets(aliasGroup)).containsExactly(routeFunctionArn + ":live");
+    assertThat(policy(routeFunctionArn + ":live")).contains(aliasGroup);
+
+    AliasWatch watch = AliasWatch.start(lambda, name(routeFunctionArn));
+    String digest = pre.pushImage("route");
+    route = awaitRoute(r -> "Succeeded".equals(rolloutOf(r).get("result")) && digest.equals(rolloutOf(r).get("stableDigest")));
     watch.stop();
-    // Every target the group held was one ELB may invoke from it: the function or the alias, each with its
-    // own permission in place before it was registered.
-    assertThat(watch.uninvocable()).isEmpty();
+    String v = (String) rolloutOf(route).get("stableVersion");
+    assertThat(watch.seen()).containsSubsequence("1", "1 +" + v + "@0.1", "1 +" + v + "@0.5", v);
+    assertThat(operator.client().v1().events().inNamespace(ns).list().getItems())
+        .anyMatch(e -> "RolloutStepped".equals(e.getReason()) && e.getMessage().startsWith("route orders: step 2"));
+    // spec.lambda's function took no part: its alias is as it was.
+    assertThat(weights()).isEqualTo(mainWeights);
+  }
+
+  @Test
+  @Order(7)
+  void switchingRolloutOffAndOnKeepsAnInvocableTarget() {
+    GenericKubernetesResource before = operator.get(ns, NAME);
+    String listener = field(before, "alb", "listenerArn");
+    String aliasGroup = field(before, "alb", "targetGroupArn");
+    String functionArn = field(before, "lambda", "functionArn");
+    Map<String, Object> routeBefore = awaitRoute(r -> true);
+    String routeFunctionArn = (String) routeBefore.get("functionArn");
+    String routeAliasGroup = (String) routeBefore.get("targetGroupArn");
+    TargetWatch watch = TargetWatch.start(listener);
+
+    // Off, for spec.lambda's function and the route's at once: each moves to its function's own group.
+    operator.apply(withRoute(stack(false), false));
+    GenericKubernetesResource off = awaitSwitched(functionArn);
+    String functionGroup = field(off, "alb", "targetGroupArn");
+    assertThat(functionGroup).isNotEqualTo(aliasGroup);
+    Map<String, Object> route = awaitRoute(r -> true);
+    assertThat(rolloutOf(route)).isEmpty();
+    String routeFunctionGroup = (String) route.get("targetGroupArn");
+    assertThat(routeFunctionGroup).contains("-rtg/");
+    assertThat(targets(routeFunctionGroup)).containsExactly(routeFunctionArn);
+    assertThat(ListenerStep.forwardedTo(elb.describeRules(r -> r.ruleArns((String) route.get("ruleArn"))).rules().get(0).actions().get(0)))
+        .containsExactly(routeFunctionGroup);
+    for (String fn : List.of(functionArn, routeFunctionArn)) {
+      assertThatThrownBy(() -> lambda.getAlias(r -> r.functionName(name(fn)).name("live")))
+          .isInstanceOf(software.amazon.awssdk.services.lambda.model.ResourceNotFoundException.class);
+    }
+    for (String gone : List.of(aliasGroup, routeAliasGroup)) {
+      assertThatThrownBy(() -> elb.describeTargetGroups(r -> r.targetGroupArns(gone)))
+          .isInstanceOf(software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupNotFoundException.class);
+    }
+
+    operator.apply(withRoute(stack(true), true));
+    GenericKubernetesResource on = awaitSwitched(functionArn + ":live");
+    watch.stop();
+    assertThatThrownBy(() -> elb.describeTargetGroups(r -> r.targetGroupArns(functionGroup)))
+        .isInstanceOf(software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupNotFoundException.class);
+    // The function's own permission went with its group; the alias's is the only one, from the alias's group.
+    assertThat(policy(functionName)).doesNotContain("lambda-ingress-");
+    assertThat(policy(functionArn + ":live")).contains(field(on, "alb", "targetGroupArn"));
+    assertThat(targets((String) awaitRoute(r -> true).get("targetGroupArn"))).containsExactly(routeFunctionArn + ":live");
+
+    // At every sample the listener forwarded to a group holding a target ELB may invoke from it (the
+    // function or the alias, each with its own permission in place before the listener moved to it), and
+    // the group it left stayed so while ELB may still route by the previous configuration.
+    assertThat(watch.problems()).isEmpty();
+    assertThat(watch.seen()).containsSubsequence(aliasGroup + " -> " + functionArn + ":live", functionGroup + " -> " + functionArn,
+        field(on, "alb", "targetGroupArn") + " -> " + functionArn + ":live");
     assertThat(watch.samples()).isGreaterThan(10);
-    // AWS holds one function per group: the old target leaves right before the new one joins (two consecutive
-    // calls, once the new permission had a run to propagate), which a 50 ms sample may catch once per switch.
-    assertThat(watch.emptySamples()).as("samples of an empty group").isLessThanOrEqualTo(2);
+  }
+
+  @Test
+  @Order(8)
+  void deletingTheObjectLeavesNoGroupOfEitherTarget() {
+    String routeFunctionArn = (String) awaitRoute(r -> true).get("functionArn");
+    assertThat(AwsInventory.ownedBy(operator.clusterName(), ns, NAME)).as("NLB, ALB, the alb group, both alias groups, both functions")
+        .hasSize(7).anyMatch(arn -> arn.contains("-lta/")).anyMatch(arn -> arn.contains("-rta/"));
+
+    operator.client().genericKubernetesResources(OperatorHarness.LAMBDA_INGRESSES).inNamespace(ns).withName(NAME).delete();
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> operator.get(ns, NAME) == null);
+    assertThat(AwsInventory.ownedBy(operator.clusterName(), ns, NAME)).isEmpty();
+    assertThatThrownBy(() -> lambda.getFunction(r -> r.functionName(routeFunctionArn)))
+        .isInstanceOf(software.amazon.awssdk.services.lambda.model.ResourceNotFoundException.class);
+  }
+
+  private static String name(String functionArn) {
+    return functionArn.replaceAll(".*:function:", "");
+  }
+
+  /** The object with one route, orders, whose function runs the tag "route" of the same repository. */
+  private static String withRoute(String yaml, boolean rollout) {
+    String route = "  routes:\n"
+        + "    - name: orders\n"
+        + "      match:\n"
+        + "        pathPatterns: [\"/orders\"]\n"
+        + "      lambda:\n"
+        + "        function:\n"
+        + "          image: {repository: " + pre.repository() + ", tag: route}\n"
+        + "          roleArn: " + pre.roleArn() + "\n"
+        + (rollout ? "          rollout:\n"
+            + "            steps:\n"
+            + "              - {weight: 10, pauseSeconds: 2}\n"
+            + "              - {weight: 50, pauseSeconds: 2}\n" : "");
+    String with = yaml.replace("  tags:\n", route + "  tags:\n");
+    assertThat(with).isNotEqualTo(yaml);
+    return with;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> awaitRoute(java.util.function.Predicate<Map<String, Object>> condition) {
+    Map<String, Object>[] found = new Map[1];
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
+      Map<String, Object> status = (Map<String, Object>) operator.get(ns, NAME).getAdditionalProperties().get("status");
+      List<Map<String, Object>> routes = status == null ? null : (List<Map<String, Object>>) status.get("routes");
+      found[0] = routes == null || routes.isEmpty() ? null : routes.get(0);
+      return found[0] != null && condition.test(found[0]);
+    });
+    return found[0];
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> rolloutOf(Map<String, Object> route) {
+    Object r = route.get("rollout");
+    return r == null ? Map.of() : (Map<String, Object>) r;
+  }
+
+  /** Ready, the listener forwarding to the status's lambda target group, which holds {@code target} alone. */
+  private static GenericKubernetesResource awaitSwitched(String target) {
+    GenericKubernetesResource[] found = new GenericKubernetesResource[1];
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      found[0] = operator.awaitReady(ns, NAME, WAIT);
+      String tg = field(found[0], "alb", "targetGroupArn");
+      assertThat(TargetWatch.forwardedTo(field(found[0], "alb", "listenerArn"))).containsExactly(tg);
+      assertThat(targets(tg)).containsExactly(target);
+      assertThat(rollout(found[0]).isEmpty()).isEqualTo(!target.endsWith(":live"));
+    });
+    return found[0];
   }
 
   // --- helpers ---
@@ -248,13 +367,8 @@ class RolloutIT {
     return found[0];
   }
 
-  /** "1" (all to version 1) or "1 +2@0.1" (10 % to version 2). */
   private static String weights() {
-    GetAliasResponse a = lambda.getAlias(r -> r.functionName(functionName).name("live"));
-    Map<String, Double> w = a.routingConfig() == null ? Map.of() : new TreeMap<>(a.routingConfig().additionalVersionWeights());
-    StringBuilder s = new StringBuilder(a.functionVersion());
-    w.forEach((v, x) -> s.append(" +").append(v).append("@").append(x));
-    return s.toString();
+    return AliasWatch.weights(lambda, functionName);
   }
 
   private static List<String> targets(String tg) {
@@ -262,12 +376,17 @@ class RolloutIT {
         .map(TargetHealthDescription::target).map(t -> t.id()).toList();
   }
 
-  @SuppressWarnings("unchecked")
+  /** The resource policy of a function or one of its qualifiers ("arn:…:live"); empty when it has none. */
+  private static String policy(String function) {
+    try {
+      return lambda.getPolicy(r -> r.functionName(function)).policy();
+    } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException e) {
+      return "";
+    }
+  }
+
   private static Map<String, Object> rollout(GenericKubernetesResource li) {
-    Map<String, Object> status = (Map<String, Object>) li.getAdditionalProperties().get("status");
-    Map<String, Object> l = status == null ? null : (Map<String, Object>) status.get("lambda");
-    Object r = l == null ? null : l.get("rollout");
-    return r == null ? Map.of() : (Map<String, Object>) r;
+    return AliasWatch.rollout(li);
   }
 
   @SuppressWarnings("unchecked")
@@ -275,115 +394,88 @@ class RolloutIT {
     return (String) ((Map<String, Object>) ((Map<String, Object>) li.getAdditionalProperties().get("status")).get(piece)).get(name);
   }
 
-  /** A thread that takes a sample every {@code periodMillis} until stopped; a sample whose read fails is skipped. */
-  private abstract static class Sampler {
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Thread thread;
-
-    Sampler(long periodMillis) {
-      thread = new Thread(() -> {
-        while (running.get()) {
-          try {
-            sample();
-          } catch (RuntimeException e) {
-            // a read that fails is simply not a sample
-          }
-          OperatorHarness.sleep(periodMillis);
-        }
-      });
-    }
-
-    abstract void sample();
-
-    void begin() {
-      thread.start();
-    }
-
-    void stop() {
-      running.set(false);
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  /** Samples the alias every 100 ms and keeps each state once, in order of first sight. */
-  private static final class AliasWatch extends Sampler {
+  /**
+   * Samples every 50 ms what the ALB listener forwards to and that group's targets: each sample must show a
+   * group holding at least one target, each of which ELB may invoke from that group (its policy names the
+   * group). ELB applies a listener update after a short while, routing by the previous configuration
+   * meanwhile: a group the listener left stays checked for {@link #ROUTED_AFTER_MOVE} after the move was
+   * seen, and must not be deleted or emptied before. A sample during which the listener moved (read before
+   * and after) is a race of the reads, not a state AWS was in, and is not counted.
+   */
+  private static final class TargetWatch extends Sampler {
+    /** Below the operator's drain (LambdaSwitch.DRAIN): the sample sees a move up to a read late. */
+    static final Duration ROUTED_AFTER_MOVE = LambdaSwitch.DRAIN.dividedBy(2);
+    private final String listener;
+    private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
     private final List<String> seen = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, Long> leftAt = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile List<String> last = List.of();
+    private volatile int samples;
 
-    private AliasWatch() {
-      super(100);
+    private TargetWatch(String listener) {
+      super(50);
+      this.listener = listener;
+    }
+
+    static List<String> forwardedTo(String listenerArn) {
+      return elb.describeListeners(r -> r.listenerArns(listenerArn)).listeners().get(0).defaultActions().stream()
+          .map(a -> a.targetGroupArn()).toList();
     }
 
     @Override
-    void sample() {
-      String w = weights();
-      if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(w)) {
-        seen.add(w);
+    protected void sample() {
+      List<String> groups = forwardedTo(listener);
+      long now = System.currentTimeMillis();
+      last.stream().filter(g -> !groups.contains(g)).forEach(g -> leftAt.putIfAbsent(g, now));
+      last = groups;
+      leftAt.entrySet().removeIf(e -> groups.contains(e.getKey()) || now - e.getValue() > ROUTED_AFTER_MOVE.toMillis());
+      List<String> found = new ArrayList<>();
+      List<String> routed = new ArrayList<>(groups);
+      routed.addAll(leftAt.keySet());
+      for (String tg : routed) {
+        List<String> ids;
+        try {
+          ids = targets(tg);
+        } catch (software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupNotFoundException e) {
+          found.add(tg + " deleted while ELB may still route requests to it");
+          continue;
+        }
+        if (ids.isEmpty()) {
+          found.add(tg + " holds no target");
+        }
+        for (String id : ids) {
+          if (!policy(id).contains(tg)) {
+            found.add(id + " in " + tg + " without a permission from it");
+          }
+        }
+        String state = tg + " -> " + String.join(",", ids);
+        if (groups.contains(tg) && (seen.isEmpty() || !seen.get(seen.size() - 1).equals(state))) {
+          seen.add(state);
+        }
       }
+      if (!groups.equals(forwardedTo(listener))) {
+        return;
+      }
+      samples++;
+      problems.addAll(found);
     }
 
-    static AliasWatch start() {
-      AliasWatch w = new AliasWatch();
+    static TargetWatch start(String listener) {
+      TargetWatch w = new TargetWatch(listener);
       w.begin();
       return w;
+    }
+
+    List<String> problems() {
+      return List.copyOf(problems);
     }
 
     List<String> seen() {
       return List.copyOf(seen);
     }
-  }
-
-  /** Samples a lambda target group every 50 ms: each target must be invocable by ELB from it at that moment. */
-  private static final class TargetWatch extends Sampler {
-    private final String tg;
-    private final List<String> uninvocable = Collections.synchronizedList(new ArrayList<>());
-    private int samples;
-    private int empty;
-
-    private TargetWatch(String tg) {
-      super(50);
-      this.tg = tg;
-    }
-
-    @Override
-    void sample() {
-      List<String> ids = targets(tg);
-      samples++;
-      if (ids.isEmpty()) {
-        empty++;
-      }
-      for (String id : ids) {
-        String policy;
-        try {
-          policy = lambda.getPolicy(r -> r.functionName(id)).policy();
-        } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException e) {
-          policy = "";
-        }
-        if (!policy.contains(tg)) {
-          uninvocable.add(id);
-        }
-      }
-    }
-
-    static TargetWatch start(String tg) {
-      TargetWatch w = new TargetWatch(tg);
-      w.begin();
-      return w;
-    }
-
-    List<String> uninvocable() {
-      return List.copyOf(uninvocable);
-    }
 
     int samples() {
       return samples;
-    }
-
-    int emptySamples() {
-      return empty;
     }
   }
 }
