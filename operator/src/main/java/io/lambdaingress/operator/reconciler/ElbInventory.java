@@ -43,7 +43,7 @@ public final class ElbInventory {
 
   // The longest window a resync wave may share one read in (see maxAgeFor).
   private static final Duration WAVE = Duration.ofSeconds(5);
-  private static final Duration WAVE_WITH_EVENTS = Duration.ofSeconds(30);
+  private static final Duration WAVE_WITH_EVENTS = Duration.ofSeconds(60);
 
   private final ElbV2Client elb;
   private final Duration maxAge;
@@ -76,7 +76,8 @@ public final class ElbInventory {
    * With the event queue: the full verifications of the objects spread out over their k-period interval
    * instead of coming in one wave, so a 5-second window would share nothing. Changes announced by an event
    * drop the reads of what they name (the reconcile they trigger reads afresh); only a lost event's change
-   * waits, for the next full verification instead of this one. A quarter of the interval, at most 30 s.
+   * waits, for the next full verification instead of this one. A quarter of the interval, at most 60 s
+   * (bench-scale --queue 500: with 30 s, DescribeTags and DescribeListeners were a fifth of all reads).
    */
   public static Duration maxAgeWithEvents(Duration verificationInterval) {
     Duration quarter = verificationInterval.dividedBy(4);

@@ -28,8 +28,12 @@ public final class OwnerTagCleanup {
   private final LambdaFunctionClient lambda;
   private final ElbInventory inventory;
   private final FunctionCatalog functions;
-  // Tags of functions change only by our writes (which update the cache) or rarely out of band.
-  private static final java.time.Duration FUNCTION_TAG_AGE = java.time.Duration.ofMinutes(5);
+  // Tags of functions change only by our writes (which update the cache) or rarely out of band, and here they
+  // only select candidates (OwnedDeletion reads a function afresh before deleting it). With the event queue,
+  // each object's cleanup comes once per full verification (5 to 15 minutes): a 5-minute age re-read every
+  // function's tags each time (ListTags: one call per function, the same count as the full verification's
+  // own reads of them). A function created since is read at first sight, whatever this age.
+  private static final java.time.Duration FUNCTION_TAG_AGE = java.time.Duration.ofHours(1);
 
   public OwnerTagCleanup(OperatorSettings settings, ElbInventory inventory, LambdaFunctionClient lambda, Clock clock) {
     this.settings = settings;
