@@ -87,6 +87,10 @@ class AwsFaultsIT {
       assertThat(seen).as("Ready conditions seen while throttled").contains("True/Reconciled")
           .noneMatch(c -> c.endsWith("/AwsThrottled"))
           .allMatch(c -> c.equals("True/Reconciled") || c.equals("False/Progressing") || c.equals("False/Propagating"));
+      // A failed run is logged (JOSDK, before its retry) on one line with the exception's class and message,
+      // never as a stack trace (src/main/resources/log4j2.xml).
+      assertThat(op.output()).as("the operator's output").anyMatch(l -> l.contains("WARN") && l.contains("io.lambdaingress.operator.aws.AwsFailure: "))
+          .noneMatch(l -> l.startsWith("\tat ") || l.startsWith("Caused by: "));
     }
   }
 
