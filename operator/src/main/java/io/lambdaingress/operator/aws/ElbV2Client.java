@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupA
  */
 public final class ElbV2Client {
 
-  static final int TAG_BATCH = 20;
+  public static final int TAG_BATCH = 20;
   static final int LISTENER_BATCH = 20;
   private static final int PAGE = 400;
 
