@@ -52,8 +52,6 @@ public final class ElbInventory {
   private final Map<String, Cached<Map<String, String>>> tags = new ConcurrentHashMap<>();
   private final Map<String, Cached<Map<String, String>>> attributes = new ConcurrentHashMap<>();
   private final Object tagRead = new Object();
-  // How many DescribeTags calls (20 ARNs each) one caller makes for everyone while the others wait.
-  private static final int BULK_TAG_CALLS = 5;
   // By load balancer ARN: its listeners as last read.
   private final Map<String, Cached<List<Listener>>> listeners = new ConcurrentHashMap<>();
   private final Object listenerRead = new Object();
@@ -161,11 +159,9 @@ public final class ElbInventory {
       // thousands of ARNs under throttling failed as a whole now and then, and the next caller started over
       // while every reconcile waited on this lock (bench-scale --faults 500 stalled at 154 of 500 Ready).
       // Only the first call must succeed; a later one's throttling or 5xx leaves the rest stale for the next caller.
-      // At most BULK_TAG_CALLS calls per holder: with thousands of ARNs under throttling, reading them all took
-      // longer than the freshness window itself, so every caller re-read everything while the others waited.
       List<String> all = stale.stream().distinct().toList();
       Map<String, String> result = Map.of();
-      for (int i = 0; i < all.size() && i < BULK_TAG_CALLS * ElbV2Client.TAG_BATCH; i += ElbV2Client.TAG_BATCH) {
+      for (int i = 0; i < all.size(); i += ElbV2Client.TAG_BATCH) {
         Instant now = clock.instant();
         Map<String, Map<String, String>> read;
         try {
