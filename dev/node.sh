@@ -247,7 +247,15 @@ EOF
     --metrics-bind-address "$node_ip:10249" --healthz-bind-address "$node_ip:10256"
 
   wait_for kubelet 120 node_ready
+  wait_for kube-proxy 60 node_services_mapped
   say "node $node_name Ready (pods on $node_bridge $node_pod_subnet, egress rejected by nft table inet $node_nft_table)"
+}
+
+# kube-proxy maps the Services some seconds after it starts, on a slow machine after the node is Ready. Until then
+# a pod's packet to the kubernetes Service (10.96.0.1) is no pod's address, and the egress rule rejects it: the node
+# is up once kube-proxy's nat rules send that address to an endpoint.
+node_services_mapped() {
+  nft list chain ip nat KUBE-SERVICES 2>/dev/null | grep -q 'ip daddr 10\.96\.0\.1 .*jump KUBE-SVC-'
 }
 
 node_ready() {
