@@ -14,11 +14,7 @@ public abstract class Sampler {
   protected Sampler(long periodMillis) {
     thread = new Thread(() -> {
       while (running.get()) {
-        try {
-          sample();
-        } catch (RuntimeException e) {
-          // a read that fails is simply not a sample
-        }
+        sampleOnce();
         OperatorHarness.sleep(periodMillis);
       }
     }, getClass().getSimpleName());
@@ -27,10 +23,22 @@ public abstract class Sampler {
 
   protected abstract void sample();
 
+  private void sampleOnce() {
+    try {
+      sample();
+    } catch (RuntimeException e) {
+      // a read that fails is simply not a sample
+    }
+  }
+
   protected void begin() {
     thread.start();
   }
 
+  /**
+   * Stops sampling and takes one last sample: the state at the moment the caller stops looking (say, the one a
+   * status it has just read reports) is part of what was seen, even when it came after the last periodic sample.
+   */
   public void stop() {
     running.set(false);
     try {
@@ -38,5 +46,6 @@ public abstract class Sampler {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    sampleOnce();
   }
 }
