@@ -82,6 +82,9 @@ RULES = [
     ("lambda-statement-id-unique", "AddPermission with a statement id the policy already has answers ResourceConflictException "
      "(moto adds a second statement with the same id)",
      "https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html", None),
+    ("elb-describe-tags-not-found", "DescribeTags of a load balancer or target group ARN that does not exist answers "
+     "LoadBalancerNotFound/TargetGroupNotFound for the whole call (moto answers empty tags for it)",
+     "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeTags.html", None),
     ("elb-rule-priorities-batch", "SetRulePriorities applies its pairs as one batch: only the final state must have distinct "
      "priorities, so a swap in one call is valid (moto checks each pair against the current priorities: PriorityInUse); "
      "priorities are 1-50000",
@@ -279,9 +282,22 @@ def before(call):
         return existing_listener(call)
     elif call.action == "SetRulePriorities":
         return rule_priorities_as_batch(call)
+    elif call.action == "DescribeTags":
+        check_tagged_resources_exist(call)
     elif call.action == "CreateRule":
         check_priority_range(call.form.get("Priority"))
     return None
+
+
+def check_tagged_resources_exist(call):
+    """elb-describe-tags-not-found: one ARN that does not exist fails the whole call, as AWS does."""
+    for m in call.members("ResourceArns"):
+        arn = m[None]
+        backend = elbv2_backends[account_of(arn)][call.region]
+        if ":loadbalancer/" in arn and arn not in backend.load_balancers:
+            raise Refusal(400, "LoadBalancerNotFound", "One or more load balancers not found")
+        if ":targetgroup/" in arn and arn not in backend.target_groups:
+            raise Refusal(400, "TargetGroupNotFound", "One or more target groups not found")
 
 
 def check_priority_range(priority):

@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupA
 public final class ElbV2Client {
 
   public static final int TAG_BATCH = 20;
-  static final int LISTENER_BATCH = 20;
+  public static final int LISTENER_BATCH = 20;
   private static final int PAGE = 400;
 
   private final ElasticLoadBalancingV2Client elb;

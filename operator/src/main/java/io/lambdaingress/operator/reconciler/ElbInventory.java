@@ -49,17 +49,17 @@ public final class ElbInventory {
   private final Duration maxAge;
   private final Clock clock;
   private volatile Listing listing;
-  private final Map<String, Cached<Map<String, String>>> tags = new ConcurrentHashMap<>();
+  private final BatchedReads<Map<String, String>> tags;
   private final Map<String, Cached<Map<String, String>>> attributes = new ConcurrentHashMap<>();
-  private final Object tagRead = new Object();
   // By load balancer ARN: its listeners as last read.
-  private final Map<String, Cached<List<Listener>>> listeners = new ConcurrentHashMap<>();
-  private final Object listenerRead = new Object();
+  private final BatchedReads<List<Listener>> listeners;
 
   public ElbInventory(ElbV2Client elb, Duration maxAge, Clock clock) {
     this.elb = elb;
     this.maxAge = maxAge;
     this.clock = clock;
+    this.tags = new BatchedReads<>("tags", ElbV2Client.TAG_BATCH, maxAge, clock, this::readTags);
+    this.listeners = new BatchedReads<>("listeners", ElbV2Client.LISTENER_BATCH, maxAge, clock, this::readListeners);
   }
 
   /**
@@ -137,108 +137,80 @@ public final class ElbInventory {
     return Optional.ofNullable(listing().targetGroups().get(name));
   }
 
-  /** Tags of a listed resource; on a miss, the tags of every listed resource without fresh tags are read together. */
+  /**
+   * Tags of a listed resource. On a miss, one call reads them with up to 19 other listed resources' stale
+   * tags ({@link BatchedReads}): a resync wave of N objects reads N x 5 / 20 times, not N x N / 4.
+   */
   public Map<String, String> tags(String arn) {
-    Cached<Map<String, String>> c = tags.get(arn);
-    if (c != null && fresh(c.at())) {
-      return c.value();
-    }
-    // One bulk read at a time: the objects of a resync wave reconcile concurrently and would all find the
-    // same tags stale at once (N objects x N/5 calls); the first reads them for all, the others find them fresh.
-    synchronized (tagRead) {
-      c = tags.get(arn);
-      if (c != null && fresh(c.at())) {
-        return c.value();
-      }
+    return tags.get(arn, () -> {
       Listing l = listing();
-      List<String> stale = new java.util.ArrayList<>();
-      stale.add(arn);
-      l.loadBalancers().values().forEach(lb -> addIfStale(stale, lb.loadBalancerArn()));
-      l.targetGroups().values().forEach(tg -> addIfStale(stale, tg.targetGroupArn()));
-      // One call of 20 at a time, each cached as it comes, the requested ARN in the first. Read as one whole,
-      // thousands of ARNs under throttling failed as a whole now and then, and the next caller started over
-      // while every reconcile waited on this lock (bench-scale --faults 500 stalled at 154 of 500 Ready).
-      // Only the first call must succeed; a later one's throttling or 5xx leaves the rest stale for the next caller.
-      List<String> all = stale.stream().distinct().toList();
-      Map<String, String> result = Map.of();
-      for (int i = 0; i < all.size(); i += ElbV2Client.TAG_BATCH) {
-        Instant now = clock.instant();
-        Map<String, Map<String, String>> read;
-        try {
-          read = elb.tags(all.subList(i, Math.min(all.size(), i + ElbV2Client.TAG_BATCH)));
-        } catch (AwsFailure f) {
-          if (i == 0 || f.isNotFound()) {
-            throw f; // not found: the listing is out of date, which the callers handle by listing afresh
-          }
-          break;
-        }
-        read.forEach((a, t) -> tags.put(a, new Cached<>(now, Map.copyOf(t))));
-        if (i == 0) {
-          result = read.getOrDefault(arn, Map.of());
-        }
-      }
-      return result;
-    }
+      List<String> listed = new ArrayList<>();
+      l.loadBalancers().values().forEach(lb -> listed.add(lb.loadBalancerArn()));
+      l.targetGroups().values().forEach(tg -> listed.add(tg.targetGroupArn()));
+      return listed;
+    });
   }
 
-  private void addIfStale(List<String> stale, String arn) {
-    Cached<Map<String, String>> c = tags.get(arn);
-    if (c == null || !fresh(c.at())) {
-      stale.add(arn);
-    }
+  private Map<String, Map<String, String>> readTags(List<String> arns) {
+    Map<String, Map<String, String>> read = new HashMap<>();
+    elb.tags(arns).forEach((arn, t) -> read.put(arn, Map.copyOf(t)));
+    return read;
   }
 
   /**
    * The listeners of a load balancer. A load balancer whose listeners were read before is read again by its
-   * listeners' ARNs, together with every other load balancer's stale listeners (DescribeListeners by ARN
-   * list): one call per 20 listeners instead of one per load balancer. A load balancer never read, or that
-   * had none, is read by its ARN (only that shows listeners we do not know of yet).
+   * listeners' ARNs, together with other load balancers' stale listeners (DescribeListeners by ARN list,
+   * {@link BatchedReads}): one call per 20 listeners instead of one per load balancer. A load balancer never
+   * read, or that had none, is read by its ARN (only that shows listeners we do not know of yet).
    */
   public List<Listener> listeners(String loadBalancerArn) {
-    Cached<List<Listener>> c = listeners.get(loadBalancerArn);
-    if (c != null && fresh(c.at())) {
+    BatchedReads.Cached<List<Listener>> c = listeners.last(loadBalancerArn);
+    if (c != null && listeners.isFresh(loadBalancerArn)) {
       return c.value();
     }
-    synchronized (listenerRead) {
-      c = listeners.get(loadBalancerArn);
-      if (c != null && fresh(c.at())) {
-        return c.value();
-      }
-      if (c == null || c.value().isEmpty()) {
-        return readListenersOf(loadBalancerArn);
-      }
-      Set<String> listed = listing().loadBalancers().values().stream().map(LoadBalancer::loadBalancerArn).collect(Collectors.toSet());
-      listeners.keySet().retainAll(listed);
-      listed.add(loadBalancerArn);
-      List<String> stale = new ArrayList<>(listeners.entrySet().stream().filter(e -> !fresh(e.getValue().at()))
-          .map(Map.Entry::getKey).toList());
-      if (!stale.contains(loadBalancerArn)) {
-        stale.add(loadBalancerArn);
-      }
-      List<String> arns = new ArrayList<>();
-      stale.forEach(lb -> listeners.getOrDefault(lb, new Cached<>(Instant.MIN, List.of())).value().forEach(l -> arns.add(l.listenerArn())));
-      Instant now = clock.instant();
-      List<Listener> read;
-      try {
-        read = elb.listenersByArn(arns);
-      } catch (AwsFailure f) {
-        if (!f.isNotFound()) {
-          throw f;
-        }
-        // One of them is gone (deleted out of band): each of these load balancers is read by its ARN next.
-        stale.forEach(listeners::remove);
-        return readListenersOf(loadBalancerArn);
-      }
-      Map<String, List<Listener>> byLb = read.stream().collect(Collectors.groupingBy(Listener::loadBalancerArn));
-      stale.forEach(lb -> listeners.put(lb, new Cached<>(now, List.copyOf(byLb.getOrDefault(lb, List.of())))));
-      return listeners.get(loadBalancerArn).value();
+    if (c == null || c.value().isEmpty()) {
+      return readListenersOf(loadBalancerArn);
     }
+    return listeners.get(loadBalancerArn, () -> {
+      Set<String> listed = listing().loadBalancers().values().stream().map(LoadBalancer::loadBalancerArn).collect(Collectors.toSet());
+      listeners.retainOnly(listed);
+      return listeners.keys().stream().filter(lb -> {
+        BatchedReads.Cached<List<Listener>> other = listeners.last(lb);
+        return other != null && !other.value().isEmpty();
+      }).toList();
+    });
+  }
+
+  /** The listeners of these load balancers (each read before, with listeners) by their ARNs. */
+  private Map<String, List<Listener>> readListeners(List<String> loadBalancerArns) {
+    List<String> arns = new ArrayList<>();
+    loadBalancerArns.forEach(lb -> {
+      BatchedReads.Cached<List<Listener>> c = listeners.last(lb);
+      if (c != null) {
+        c.value().forEach(l -> arns.add(l.listenerArn()));
+      }
+    });
+    Map<String, List<Listener>> byLb = new HashMap<>();
+    try {
+      elb.listenersByArn(arns).forEach(l -> byLb.computeIfAbsent(l.loadBalancerArn(), k -> new ArrayList<>()).add(l));
+    } catch (AwsFailure f) {
+      if (!f.isNotFound()) {
+        throw f;
+      }
+      // One of them is gone (deleted out of band): only the requested one is read, by its ARN; the others are
+      // left out (their callers list afresh) and read by their ARN next time.
+      String requested = loadBalancerArns.get(0);
+      loadBalancerArns.forEach(listeners::remove);
+      return Map.of(requested, List.copyOf(elb.listeners(requested)));
+    }
+    Map<String, List<Listener>> read = new HashMap<>();
+    loadBalancerArns.forEach(lb -> read.put(lb, List.copyOf(byLb.getOrDefault(lb, List.of()))));
+    return read;
   }
 
   private List<Listener> readListenersOf(String loadBalancerArn) {
-    Instant now = clock.instant();
     List<Listener> read = List.copyOf(elb.listeners(loadBalancerArn));
-    listeners.put(loadBalancerArn, new Cached<>(now, read));
+    listeners.put(loadBalancerArn, read);
     return read;
   }
 
@@ -248,10 +220,10 @@ public final class ElbInventory {
    * listeners in one batch by ARN instead of by this load balancer's ARN alone.
    */
   public void rememberListener(String loadBalancerArn, Listener written) {
-    listeners.computeIfPresent(loadBalancerArn, (k, c) -> {
-      List<Listener> merged = new ArrayList<>(c.value().stream().filter(l -> !l.listenerArn().equals(written.listenerArn())).toList());
+    listeners.update(loadBalancerArn, had -> {
+      List<Listener> merged = new ArrayList<>(had.stream().filter(l -> !l.listenerArn().equals(written.listenerArn())).toList());
       merged.add(written);
-      return new Cached<>(c.at(), List.copyOf(merged));
+      return List.copyOf(merged);
     });
   }
 
@@ -291,7 +263,7 @@ public final class ElbInventory {
   }
 
   public void rememberTags(String arn, Map<String, String> current) {
-    tags.put(arn, new Cached<>(clock.instant(), Map.copyOf(current)));
+    tags.put(arn, Map.copyOf(current));
   }
 
   public void rememberAttributes(String arn, Map<String, String> changes) {

@@ -222,6 +222,24 @@ class AwsRulesIT {
   }
 
   @Test
+  @DisplayName("elb-describe-tags-not-found: one ARN that does not exist fails the whole DescribeTags")
+  void describeTagsOfAGoneResourceIsNotFound() {
+    String kept = lambdaTargetGroup();
+    String gone = lambdaTargetGroup();
+    elb.addTags(r -> r.resourceArns(kept).tags(t -> t.key("k").value("v")));
+    elb.deleteTargetGroup(r -> r.targetGroupArn(gone));
+
+    assertThat(elb.describeTags(r -> r.resourceArns(kept)).tagDescriptions().get(0).tags()).extracting(t -> t.key()).containsExactly("k");
+    assertThatThrownBy(() -> elb.describeTags(r -> r.resourceArns(kept, gone)))
+        .satisfies(e -> assertAwsError(e, 400, "TargetGroupNotFound", "not found"));
+    String goneLb = gone.replace(":targetgroup/", ":loadbalancer/app/");
+    assertThatThrownBy(() -> elb.describeTags(r -> r.resourceArns(goneLb)))
+        .satisfies(e -> assertAwsError(e, 400, "LoadBalancerNotFound", "not found"));
+    assertThat(motoElb.describeTags(r -> r.resourceArns(kept, gone)).tagDescriptions())
+        .as("moto alone answers the gone group as if it were there, untagged").hasSize(2);
+  }
+
+  @Test
   @DisplayName("elb-listener-idempotent: one listener per port; the same create again returns it")
   void oneListenerPerPort() {
     LoadBalancer alb = elb.createLoadBalancer(r -> r.name(LocalWorld.uniqueName("lst")).type(LoadBalancerTypeEnum.APPLICATION)

@@ -1,0 +1,169 @@
+package io.lambdaingress.operator.reconciler;
+
+import io.lambdaingress.operator.aws.AwsFailure;
+import io.lambdaingress.operator.aws.Reason;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * Values AWS serves by key in batches (DescribeTags: 20 ARNs a call; DescribeListeners: 20 listener ARNs),
+ * shared by every reconcile and kept for {@code maxAge}.
+ *
+ * <p>A caller whose key is not fresh reads it in one call together with up to {@code batchSize - 1} other
+ * stale keys that no one is reading at that moment (the objects of a resync wave reconcile concurrently and
+ * would otherwise each read the same keys). A caller whose key is being read by another waits for that one
+ * call. Calls run in parallel, each key in at most one at a time. One lock for a sweep of every stale key
+ * was the earlier design: under throttling a sweep of thousands of ARNs took longer than {@code maxAge},
+ * the next holder started over, and every reconcile waited on the lock (bench-scale --faults 500 stalled at
+ * about 150 of 500 Ready).
+ *
+ * @param <V> the value of one key
+ */
+final class BatchedReads<V> {
+
+  record Cached<V>(Instant at, V value) {}
+
+  /**
+   * One call for these keys, the requested one first. A key the answer leaves out is gone (deleted out of
+   * band): its callers get a not-found, which makes them list AWS afresh.
+   */
+  interface BatchRead<V> {
+    Map<String, V> read(List<String> keys);
+  }
+
+  private final String what;
+  private final int batchSize;
+  private final Duration maxAge;
+  private final Clock clock;
+  private final BatchRead<V> batchRead;
+  private final Map<String, Cached<V>> values = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<Optional<V>>> inFlight = new ConcurrentHashMap<>();
+
+  /** @param what what a value is, for the not-found message ("tags", "listeners") */
+  BatchedReads(String what, int batchSize, Duration maxAge, Clock clock, BatchRead<V> batchRead) {
+    this.what = what;
+    this.batchSize = batchSize;
+    this.maxAge = maxAge;
+    this.clock = clock;
+    this.batchRead = batchRead;
+  }
+
+  /**
+   * The fresh value of {@code key}, read if need be.
+   *
+   * @param candidates keys worth reading along (those that are fresh or being read are skipped)
+   */
+  V get(String key, Supplier<? extends Iterable<String>> candidates) {
+    while (true) {
+      Optional<V> fresh = fresh(key);
+      if (fresh.isPresent()) {
+        return fresh.get();
+      }
+      CompletableFuture<Optional<V>> mine = new CompletableFuture<>();
+      CompletableFuture<Optional<V>> other = inFlight.putIfAbsent(key, mine);
+      if (other == null) {
+        return found(key, read(key, mine, candidates));
+      }
+      try {
+        return found(key, other.join());
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof AwsFailure f && !f.isNotFound()) {
+          continue; // the other call failed for its own reasons (throttled to the end): this caller reads for itself
+        }
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+    }
+  }
+
+  private Optional<V> read(String key, CompletableFuture<Optional<V>> mine, Supplier<? extends Iterable<String>> candidates) {
+    Map<String, CompletableFuture<Optional<V>>> claimed = new LinkedHashMap<>();
+    claimed.put(key, mine);
+    try {
+      for (String k : candidates.get()) {
+        if (claimed.size() >= batchSize) {
+          break;
+        }
+        if (!claimed.containsKey(k) && fresh(k).isEmpty()) {
+          CompletableFuture<Optional<V>> f = new CompletableFuture<>();
+          if (inFlight.putIfAbsent(k, f) == null) {
+            claimed.put(k, f);
+          }
+        }
+      }
+      Instant now = clock.instant();
+      Map<String, V> read = batchRead.read(new ArrayList<>(claimed.keySet()));
+      claimed.forEach((k, f) -> {
+        V v = read.get(k);
+        if (v == null) {
+          values.remove(k);
+        } else {
+          values.put(k, new Cached<>(now, v));
+        }
+        f.complete(Optional.ofNullable(v));
+      });
+      return mine.join();
+    } catch (RuntimeException e) {
+      claimed.values().forEach(f -> f.completeExceptionally(e));
+      throw e;
+    } finally {
+      claimed.forEach(inFlight::remove);
+    }
+  }
+
+  private V found(String key, Optional<V> v) {
+    return v.orElseThrow(() -> new AwsFailure(Reason.DependencyNotFound, what + " of " + key + ": no longer exists"));
+  }
+
+  private Optional<V> fresh(String key) {
+    Cached<V> c = values.get(key);
+    return c != null && !c.at().plus(maxAge).isBefore(clock.instant()) ? Optional.of(c.value()) : Optional.empty();
+  }
+
+  /** The value as last read or written, however old (null when never). */
+  Cached<V> last(String key) {
+    return values.get(key);
+  }
+
+  boolean isFresh(String key) {
+    return fresh(key).isPresent();
+  }
+
+  /** Our own write's result: fresh from now. */
+  void put(String key, V value) {
+    values.put(key, new Cached<>(clock.instant(), value));
+  }
+
+  /** Changes a value we hold, keeping its read time (what we wrote joins what we read). */
+  void update(String key, UnaryOperator<V> change) {
+    values.computeIfPresent(key, (k, c) -> new Cached<>(c.at(), change.apply(c.value())));
+  }
+
+  void remove(String key) {
+    values.remove(key);
+  }
+
+  void retainOnly(Set<String> keys) {
+    values.keySet().retainAll(keys);
+  }
+
+  /** Keys held, fresh or not. */
+  List<String> keys() {
+    return List.copyOf(values.keySet());
+  }
+
+  void clear() {
+    values.clear();
+  }
+}
