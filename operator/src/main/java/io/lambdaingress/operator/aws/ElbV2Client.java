@@ -63,6 +63,16 @@ public final class ElbV2Client {
     return AwsCall.run("target groups", () -> elb.describeTargetGroupsPaginator(r -> r.pageSize(PAGE)).targetGroups().stream().toList());
   }
 
+  /**
+   * The failure AWS gives for a load balancer or target group ARN that no longer exists (what a shared read
+   * reports for an ARN its answer left out).
+   */
+  public static AwsFailure notFound(String arn) {
+    boolean group = arn.contains(":targetgroup/");
+    return new AwsFailure(Reason.DependencyNotFound, (group ? "target group " : "load balancer ") + arn + " no longer exists",
+        group ? "TargetGroupNotFound" : "LoadBalancerNotFound", null);
+  }
+
   /** Tags of load balancers and target groups, by ARN; 20 ARNs per call as the API allows. */
   public Map<String, Map<String, String>> tags(Collection<String> arns) {
     Map<String, Map<String, String>> tags = new HashMap<>();

@@ -1,7 +1,6 @@
 package io.lambdaingress.operator.reconciler;
 
 import io.lambdaingress.operator.aws.AwsFailure;
-import io.lambdaingress.operator.aws.Reason;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -37,13 +37,13 @@ final class BatchedReads<V> {
 
   /**
    * One call for these keys, the requested one first. A key the answer leaves out is gone (deleted out of
-   * band): its callers get a not-found, which makes them list AWS afresh.
+   * band): its callers get {@code gone}'s not-found, which makes them list AWS afresh.
    */
   interface BatchRead<V> {
     Map<String, V> read(List<String> keys);
   }
 
-  private final String what;
+  private final Function<String, AwsFailure> gone;
   private final int batchSize;
   private final Duration maxAge;
   private final Clock clock;
@@ -51,9 +51,9 @@ final class BatchedReads<V> {
   private final Map<String, Cached<V>> values = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<Optional<V>>> inFlight = new ConcurrentHashMap<>();
 
-  /** @param what what a value is, for the not-found message ("tags", "listeners") */
-  BatchedReads(String what, int batchSize, Duration maxAge, Clock clock, BatchRead<V> batchRead) {
-    this.what = what;
+  /** @param gone the failure for a key the answer left out: a not-found with the code AWS gives for it */
+  BatchedReads(int batchSize, Duration maxAge, Clock clock, BatchRead<V> batchRead, Function<String, AwsFailure> gone) {
+    this.gone = gone;
     this.batchSize = batchSize;
     this.maxAge = maxAge;
     this.clock = clock;
@@ -74,6 +74,13 @@ final class BatchedReads<V> {
       CompletableFuture<Optional<V>> mine = new CompletableFuture<>();
       CompletableFuture<Optional<V>> other = inFlight.putIfAbsent(key, mine);
       if (other == null) {
+        // A call may have finished between the look above and the claim (it caches before it lets go): look again.
+        Optional<V> justRead = fresh(key);
+        if (justRead.isPresent()) {
+          inFlight.remove(key, mine);
+          mine.complete(justRead);
+          return justRead.get();
+        }
         return found(key, read(key, mine, candidates));
       }
       try {
@@ -98,7 +105,13 @@ final class BatchedReads<V> {
         if (!claimed.containsKey(k) && fresh(k).isEmpty()) {
           CompletableFuture<Optional<V>> f = new CompletableFuture<>();
           if (inFlight.putIfAbsent(k, f) == null) {
-            claimed.put(k, f);
+            Optional<V> justRead = fresh(k);
+            if (justRead.isEmpty()) {
+              claimed.put(k, f);
+            } else {
+              inFlight.remove(k, f); // read by a call that has just finished
+              f.complete(justRead);
+            }
           }
         }
       }
@@ -123,7 +136,7 @@ final class BatchedReads<V> {
   }
 
   private V found(String key, Optional<V> v) {
-    return v.orElseThrow(() -> new AwsFailure(Reason.DependencyNotFound, what + " of " + key + ": no longer exists"));
+    return v.orElseThrow(() -> gone.apply(key));
   }
 
   private Optional<V> fresh(String key) {

@@ -58,8 +58,8 @@ public final class ElbInventory {
     this.elb = elb;
     this.maxAge = maxAge;
     this.clock = clock;
-    this.tags = new BatchedReads<>("tags", ElbV2Client.TAG_BATCH, maxAge, clock, this::readTags);
-    this.listeners = new BatchedReads<>("listeners", ElbV2Client.LISTENER_BATCH, maxAge, clock, this::readListeners);
+    this.tags = new BatchedReads<>(ElbV2Client.TAG_BATCH, maxAge, clock, this::readTags, ElbV2Client::notFound);
+    this.listeners = new BatchedReads<>(ElbV2Client.LISTENER_BATCH, maxAge, clock, this::readListeners, ElbV2Client::notFound);
   }
 
   /**

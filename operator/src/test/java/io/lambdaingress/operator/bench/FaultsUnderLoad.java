@@ -7,6 +7,7 @@ import io.lambdaingress.operator.testing.ArticlePrerequisites;
 import io.lambdaingress.operator.testing.AwsFaultProxy;
 import io.lambdaingress.operator.testing.AwsFaultProxy.Chaos;
 import io.lambdaingress.operator.testing.LocalWorld;
+import io.lambdaingress.operator.testing.AwsInventory;
 import io.lambdaingress.operator.testing.OperatorHarness;
 import io.lambdaingress.operator.testing.OperatorProcess;
 import io.lambdaingress.operator.testing.OwnedChain;
@@ -110,7 +111,7 @@ final class FaultsUnderLoad {
     List<String> untagged = new ArrayList<>();
     for (int i = 0; i < arns.size(); i += 20) {
       List<String> batch = arns.subList(i, Math.min(arns.size(), i + 20));
-      elb.describeTags(r -> r.resourceArns(batch)).tagDescriptions().stream()
+      AwsInventory.tagDescriptions(elb, batch).stream()
           .filter(d -> d.tags().stream().noneMatch(t -> t.key().equals("lambdaingress.io/cluster") && t.value().equals(cluster)))
           .forEach(d -> untagged.add("untagged in the VPC: " + d.resourceArn()));
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lambdaingress.operator.aws.AwsFailure;
+import io.lambdaingress.operator.aws.ElbV2Client;
 import io.lambdaingress.operator.aws.Reason;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,10 +49,10 @@ class BatchedReadsTest {
   };
 
   private BatchedReads<String> reads(BatchedReads.BatchRead<String> read) {
-    return new BatchedReads<>("tags", 20, MAX_AGE, clock, keys -> {
+    return new BatchedReads<>(20, MAX_AGE, clock, keys -> {
       calls.add(List.copyOf(keys));
       return read.read(keys);
-    });
+    }, ElbV2Client::notFound);
   }
 
   private static Map<String, String> answer(List<String> keys) {
@@ -121,7 +122,7 @@ class BatchedReadsTest {
       return m;
     });
     assertThatThrownBy(() -> r.get("arn-3", () -> all)).isInstanceOfSatisfying(AwsFailure.class,
-        f -> assertThat(f.isNotFound()).isTrue()).hasMessage("tags of arn-3: no longer exists");
+        f -> assertThat(f.awsErrorCode()).isEqualTo("LoadBalancerNotFound")).hasMessage("load balancer arn-3 no longer exists");
     assertThat(r.get("arn-4", () -> all)).as("read along, fresh").isEqualTo("v-arn-4");
     assertThat(calls).hasSize(1);
   }
