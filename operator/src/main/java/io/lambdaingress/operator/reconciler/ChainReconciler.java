@@ -117,16 +117,13 @@ public final class ChainReconciler {
     }
     CanaryStep.Result rollout = null;
     CanaryStep canarySide = new CanaryStep(aws.lambdaVersions(), aws.alarms(), writes);
-    String aliasStatement = desired.permissionStatementId() + "-" + CanaryStep.ALIAS;
+    InvokePermission permission = new InvokePermission(functions, canarySide, desired.permissionStatementId(), "");
     String target = functionArn;
-    boolean justPermitted;
     if (viaAlias) {
       rollout = canarySide.apply(desired.function().get().name(), digest, canary);
       target = rollout.aliasArn();
-      justPermitted = functions.ensurePermission(functionArn, CanaryStep.ALIAS, aliasStatement, lambdaTargets.targetGroupArn());
-    } else {
-      justPermitted = functions.ensurePermission(functionArn, desired.permissionStatementId(), lambdaTargets.targetGroupArn());
     }
+    boolean justPermitted = permission.grant(functionArn, viaAlias, lambdaTargets.targetGroupArn());
     if (justPermitted && lambdaSwitch.underWay()) {
       // The listener still forwards to the other group, which serves: register once the permission propagated.
       return new Outcome(partial(null, null, lambdaTargets, functionArn, digest, desired),
@@ -147,12 +144,9 @@ public final class ChainReconciler {
     // The listener forwards to the new group now: the other group goes once drained, then the old target's
     // permission; the NLB side is converged meanwhile.
     String draining = lambdaSwitch.retireOtherGroup(java.time.Instant.now());
-    if (draining == null && viaAlias) {
-      functions.removePermission(functionArn, null, desired.permissionStatementId(), "ELB invokes the alias " + CanaryStep.ALIAS);
-    } else if (draining == null && desired.function().isPresent() && recorded.rolloutWasOn()) {
-      functions.removePermission(functionArn, CanaryStep.ALIAS, aliasStatement, "rollout switched off");
-      canarySide.remove(desired.function().get().name());
-      rollout = CanaryStep.Result.REMOVED;
+    if (draining == null && desired.function().isPresent()) {
+      CanaryStep.Result removed = permission.retireOther(functionArn, desired.function().get().name(), viaAlias, recorded.rolloutWasOn());
+      rollout = removed != null ? removed : rollout;
     }
 
     // 3. The NLB's target group (type alb) and the ALB registered in it, on the ALB listener's port.

@@ -108,15 +108,12 @@ final class RouteStep {
         s.setFunctionArn(functionArn);
       }
       String target = functionArn;
-      boolean justPermitted;
       if (canary != null) {
         CanaryStep.Result rollout = canaries.apply(route.function().get().name(), s.getImageDigest(), canary);
         results.put(route.name(), rollout);
         target = rollout.aliasArn();
-        justPermitted = functions.ensurePermission(functionArn, CanaryStep.ALIAS, aliasStatement(route), tg.targetGroupArn());
-      } else {
-        justPermitted = functions.ensurePermission(functionArn, route.names().permissionStatementId(), tg.targetGroupArn());
       }
+      boolean justPermitted = permission(route).grant(functionArn, canary != null, tg.targetGroupArn());
       if (justPermitted && lambdaSwitch.underWay()) {
         // The rule still forwards to the other group, which serves: register once the permission propagated.
         pending.add("route " + route.name() + ": the invoke permission of " + target + " is propagating");
@@ -146,8 +143,12 @@ final class RouteStep {
       if (inUse != null) {
         pending.add("route " + route.name() + ": " + inUse);
       } else if (route.function().isPresent()) {
-        retireOldTarget(route, status.get(route.name()).getFunctionArn(), results.containsKey(route.name()), recorded.get(route.name()),
-            results);
+        RouteStatus before = recorded.get(route.name());
+        CanaryStep.Result removed = permission(route).retireOther(status.get(route.name()).getFunctionArn(), route.function().get().name(),
+            results.containsKey(route.name()), before != null && before.getRollout() != null);
+        if (removed != null) {
+          results.put(route.name(), removed);
+        }
       }
     }
     List<RouteStatus> out = new ArrayList<>();
@@ -161,24 +162,8 @@ final class RouteStep {
     return new Outcome(out, pending.isEmpty() ? null : String.join("; ", pending), wanted, results);
   }
 
-  private static String aliasStatement(RouteModel route) {
-    return route.names().permissionStatementId() + "-" + CanaryStep.ALIAS;
-  }
-
-  /**
-   * After the rule moved: with a rollout the function's own permission goes; without one, when the status
-   * still records a rollout, the alias's permission, the alias and the versions the operator published.
-   */
-  private void retireOldTarget(RouteModel route, String functionArn, boolean viaAlias, RouteStatus before,
-      Map<String, CanaryStep.Result> results) {
-    if (viaAlias) {
-      functions.removePermission(functionArn, null, route.names().permissionStatementId(), "route " + route.name()
-          + ": ELB invokes the alias " + CanaryStep.ALIAS);
-    } else if (before != null && before.getRollout() != null) {
-      functions.removePermission(functionArn, CanaryStep.ALIAS, aliasStatement(route), "route " + route.name() + ": rollout switched off");
-      canaries.remove(route.function().get().name());
-      results.put(route.name(), CanaryStep.Result.REMOVED);
-    }
+  private InvokePermission permission(RouteModel route) {
+    return new InvokePermission(functions, canaries, route.names().permissionStatementId(), "route " + route.name() + ": ");
   }
 
   /** The listener's rules as the plan sees them, then the plan executed; returns our rule per route. */
