@@ -66,8 +66,13 @@ final class BatchedReads<V> {
    * @param candidates keys worth reading along (those that are fresh or being read are skipped)
    */
   V get(String key, Supplier<? extends Iterable<String>> candidates) {
+    return get(key, maxAge, candidates);
+  }
+
+  /** The same, accepting a value up to {@code age} old (candidates are those older than that too). */
+  V get(String key, Duration age, Supplier<? extends Iterable<String>> candidates) {
     while (true) {
-      Optional<V> fresh = fresh(key);
+      Optional<V> fresh = fresh(key, age);
       if (fresh.isPresent()) {
         return fresh.get();
       }
@@ -75,13 +80,13 @@ final class BatchedReads<V> {
       CompletableFuture<Optional<V>> other = inFlight.putIfAbsent(key, mine);
       if (other == null) {
         // A call may have finished between the look above and the claim (it caches before it lets go): look again.
-        Optional<V> justRead = fresh(key);
+        Optional<V> justRead = fresh(key, age);
         if (justRead.isPresent()) {
           inFlight.remove(key, mine);
           mine.complete(justRead);
           return justRead.get();
         }
-        return found(key, read(key, mine, candidates));
+        return found(key, read(key, age, mine, candidates));
       }
       try {
         return found(key, other.join());
@@ -94,7 +99,7 @@ final class BatchedReads<V> {
     }
   }
 
-  private Optional<V> read(String key, CompletableFuture<Optional<V>> mine, Supplier<? extends Iterable<String>> candidates) {
+  private Optional<V> read(String key, Duration age, CompletableFuture<Optional<V>> mine, Supplier<? extends Iterable<String>> candidates) {
     Map<String, CompletableFuture<Optional<V>>> claimed = new LinkedHashMap<>();
     claimed.put(key, mine);
     try {
@@ -102,10 +107,10 @@ final class BatchedReads<V> {
         if (claimed.size() >= batchSize) {
           break;
         }
-        if (!claimed.containsKey(k) && fresh(k).isEmpty()) {
+        if (!claimed.containsKey(k) && fresh(k, age).isEmpty()) {
           CompletableFuture<Optional<V>> f = new CompletableFuture<>();
           if (inFlight.putIfAbsent(k, f) == null) {
-            Optional<V> justRead = fresh(k);
+            Optional<V> justRead = fresh(k, age);
             if (justRead.isEmpty()) {
               claimed.put(k, f);
             } else {
@@ -139,9 +144,9 @@ final class BatchedReads<V> {
     return v.orElseThrow(() -> gone.apply(key));
   }
 
-  private Optional<V> fresh(String key) {
+  private Optional<V> fresh(String key, Duration age) {
     Cached<V> c = values.get(key);
-    return c != null && !c.at().plus(maxAge).isBefore(clock.instant()) ? Optional.of(c.value()) : Optional.empty();
+    return c != null && !c.at().plus(age).isBefore(clock.instant()) ? Optional.of(c.value()) : Optional.empty();
   }
 
   /** The value as last read or written, however old (null when never). */
@@ -150,7 +155,7 @@ final class BatchedReads<V> {
   }
 
   boolean isFresh(String key) {
-    return fresh(key).isPresent();
+    return fresh(key, maxAge).isPresent();
   }
 
   /** Our own write's result: fresh from now. */

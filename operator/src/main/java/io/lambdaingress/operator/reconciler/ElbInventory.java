@@ -142,7 +142,16 @@ public final class ElbInventory {
    * tags ({@link BatchedReads}): a resync wave of N objects reads N x 5 / 20 times, not N x N / 4.
    */
   public Map<String, String> tags(String arn) {
-    return tags.get(arn, () -> {
+    return tags(arn, maxAge);
+  }
+
+  /**
+   * The same, accepting tags up to {@code age} old: for discovery by owner tags, which reads every listed
+   * resource's tags but only selects candidates with them (whatever is deleted is read afresh first). Tags
+   * change by our own writes, which update them here, or rarely out of band.
+   */
+  public Map<String, String> tags(String arn, Duration age) {
+    return tags.get(arn, age, () -> {
       Listing l = listing();
       List<String> listed = new ArrayList<>();
       l.loadBalancers().values().forEach(lb -> listed.add(lb.loadBalancerArn()));

@@ -4,6 +4,7 @@ import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.model.ChainModel;
 import io.lambdaingress.operator.model.OwnedResource;
 import io.lambdaingress.operator.model.OwnedResource.Kind;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,11 +28,14 @@ final class OwnedResources {
   private final ElbInventory elb;
   private final FunctionCatalog functions;
   private final Set<String> clusterNames;
+  private final Duration tagAge;
 
-  OwnedResources(ElbInventory elb, FunctionCatalog functions, Set<String> clusterNames) {
+  /** @param tagAge how old the load balancers' and target groups' tags may be (they only select candidates) */
+  OwnedResources(ElbInventory elb, FunctionCatalog functions, Set<String> clusterNames, Duration tagAge) {
     this.elb = elb;
     this.functions = functions;
     this.clusterNames = Set.copyOf(clusterNames);
+    this.tagAge = tagAge;
   }
 
   /** What carries our cluster tag; {@code freshFunctions}: functions from a listing of the last few seconds (after our own writes). */
@@ -72,7 +76,7 @@ final class OwnedResources {
 
   private void add(List<OwnedResource> found, Kind kind, String arn, String name) {
     if (kind != null) {
-      Map<String, String> tags = elb.tags(arn);
+      Map<String, String> tags = elb.tags(arn, tagAge);
       if (ofOurClusters(tags)) {
         found.add(new OwnedResource(kind, arn, name, tags));
       }

@@ -81,6 +81,20 @@ class BatchedReadsTest {
   }
 
   @Test
+  void aCallerThatAcceptsOlderValuesReadsOnlyThoseOlderStill() {
+    BatchedReads<String> r = reads(BatchedReadsTest::answer);
+    r.get("arn-0", () -> all);
+    now = now.plus(Duration.ofMinutes(10));
+    assertThat(r.get("arn-1", Duration.ofHours(1), () -> all)).as("10 minutes old: good for an hour's age").isEqualTo("v-arn-1");
+    assertThat(calls).hasSize(1);
+    r.get("arn-150", Duration.ofHours(1), () -> all);
+    assertThat(calls.get(1)).as("only never-read keys are read along").startsWith("arn-150").doesNotContain("arn-0", "arn-19")
+        .contains("arn-20").hasSize(20);
+    r.get("arn-1", () -> all);
+    assertThat(calls).as("with maxAge, 10 minutes is stale").hasSize(3);
+  }
+
+  @Test
   void concurrentCallersReadEachKeyOnceInParallelCallsOfAtMostTwenty() throws Exception {
     AtomicInteger running = new AtomicInteger();
     AtomicInteger mostAtOnce = new AtomicInteger();
