@@ -125,6 +125,14 @@ public final class AwsFailure extends RuntimeException {
     return awsErrorCode.equals("AccessDenied") ? Reason.AwsAccessDenied : Reason.InvalidSpec;
   }
 
+  /**
+   * AWS failed on its side (HTTP 5xx: InternalFailure, ServiceUnavailable): "please try again", and the SDK
+   * already did, three times. Like throttling, it usually clears on the next attempt.
+   */
+  public boolean isServerError() {
+    return getCause() instanceof AwsServiceException ase && ase.statusCode() >= 500;
+  }
+
   /** Whether this failure says the resource itself is gone (so a read may treat it as absent). */
   public boolean isNotFound() {
     return reason == Reason.DependencyNotFound;

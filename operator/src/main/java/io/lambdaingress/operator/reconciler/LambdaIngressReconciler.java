@@ -54,8 +54,9 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   private static final Logger log = LoggerFactory.getLogger(LambdaIngressReconciler.class);
   // How soon to look again while AWS finishes something we started.
   private static final Duration PROGRESS_POLL = Duration.ofSeconds(3);
-  // Throttling is retried quietly; only when it persists past this many attempts does Ready say so.
-  private static final int QUIET_THROTTLE_ATTEMPTS = 3;
+  // Throttling and AWS's own errors (5xx) are retried quietly; only when they persist past this many attempts
+  // does Ready say so. A chain that serves is not made Ready=False by one failed read.
+  private static final int QUIET_ATTEMPTS = 3;
   // "Not yet" errors (Propagating) past this many attempts (2+4+8+16 s of backoff) are taken at their word.
   private static final int PROPAGATION_ATTEMPTS = 5;
 
@@ -280,8 +281,13 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     Throwable e = rootAwsFailure(thrown);
     Reason reason = e instanceof AwsFailure f ? f.reason() : Reason.AwsError;
     int attempt = context.getRetryInfo().map(r -> r.getAttemptCount()).orElse(1);
-    if (reason == Reason.AwsThrottled && attempt < QUIET_THROTTLE_ATTEMPTS) {
+    if (reason == Reason.AwsThrottled && attempt < QUIET_ATTEMPTS) {
       log.atInfo().addKeyValue("object", key(li)).addKeyValue("attempt", attempt).log("throttled by AWS; retrying with backoff");
+      return Optional.empty();
+    }
+    if (e instanceof AwsFailure f && f.isServerError() && attempt < QUIET_ATTEMPTS) {
+      log.atInfo().addKeyValue("object", key(li)).addKeyValue("attempt", attempt).log("AWS answered {}; retrying with backoff",
+          f.awsErrorCode());
       return Optional.empty();
     }
     String message = prefix + (e instanceof AwsFailure ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage());

@@ -21,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What moto cannot produce, AWS answers through a fault-injecting proxy in front of moto: throttling and
@@ -66,12 +68,13 @@ class AwsFaultsIT {
     return OperatorProcess.start(world, LocalWorld.uniqueName("fault"), ns, 5, Map.of("AWS_ENDPOINT_URL", proxy.endpoint().toString()));
   }
 
-  @Test
-  void aBurstOfThrottlingIsRetriedQuietlyAndNeverShowsInReady(LocalWorld world) throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"Throttling", "InternalFailure"})
+  void aBurstOfThrottlingOrServerErrorsIsRetriedQuietlyAndNeverShowsInReady(String code, LocalWorld world) throws Exception {
     String ns = namespace();
     try (AwsFaultProxy proxy = new AwsFaultProxy(world.awsEndpoint()); OperatorProcess op = operator(world, proxy, ns)) {
       // Five in a row: more than the SDK's three attempts for one call, fewer than our quiet retries absorb.
-      proxy.inject("DescribeLoadBalancers", Fault.THROTTLING, 5);
+      proxy.inject("DescribeLoadBalancers", code.equals("Throttling") ? Fault.THROTTLING : Fault.INTERNAL_FAILURE, 5);
       apply(ns, "burst");
       Set<String> seen = ConcurrentHashMap.newKeySet();
       await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
@@ -83,9 +86,9 @@ class AwsFaultsIT {
       });
       assertThat(proxy.injected()).isEqualTo(5);
       // The function's Pending and the permission's propagation (AWS rules layer) show as they heal; the
-      // throttling never does.
-      assertThat(seen).as("Ready conditions seen while throttled").contains("True/Reconciled")
-          .noneMatch(c -> c.endsWith("/AwsThrottled"))
+      // throttling or AWS's errors never do.
+      assertThat(seen).as("Ready conditions seen while AWS answered " + code).contains("True/Reconciled")
+          .noneMatch(c -> c.endsWith("/AwsThrottled") || c.endsWith("/AwsError"))
           .allMatch(c -> c.equals("True/Reconciled") || c.equals("False/Progressing") || c.equals("False/Propagating"));
       // A failed run is logged (JOSDK, before its retry) on one line with the exception's class and message,
       // never as a stack trace (src/main/resources/log4j2.xml).

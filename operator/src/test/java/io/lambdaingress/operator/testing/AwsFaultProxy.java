@@ -43,6 +43,7 @@ public final class AwsFaultProxy implements AutoCloseable {
   /** An AWS error; its code and message are encoded in the protocol of the service that was called. */
   public record Fault(int status, String code, String message) {
     public static final Fault THROTTLING = new Fault(400, "Throttling", "Rate exceeded");
+    public static final Fault INTERNAL_FAILURE = new Fault(500, "InternalFailure", "We encountered an internal error. Please try again.");
 
     public static Fault accessDenied(String action) {
       return new Fault(403, "AccessDenied", "User: arn:aws:sts::123456789012:assumed-role/lambda-ingress/operator is not authorized to perform: "
@@ -100,6 +101,9 @@ public final class AwsFaultProxy implements AutoCloseable {
   private final AtomicInteger remaining = new AtomicInteger();
   private final AtomicInteger injected = new AtomicInteger();
   private final java.util.List<SeenRequest> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+  // Off unless a test asks: every request with its answer, kept for the whole run, exhausted a 256 MiB
+  // benchmark driver at N = 500 (bench-scale --faults 500 died of OutOfMemoryError).
+  private volatile boolean recording;
   // Writes in the order they arrived since the last resetWrites(); the crash point counts the same way.
   private final List<String> writes = new ArrayList<>();
   private CrashPoint crash;
@@ -143,7 +147,13 @@ public final class AwsFaultProxy implements AutoCloseable {
     return injected.get();
   }
 
-  /** Every request forwarded so far, in order. */
+  /** From now on, keeps every request forwarded and its answer, for {@link #seen()}. */
+  public AwsFaultProxy recordRequests() {
+    recording = true;
+    return this;
+  }
+
+  /** Every request forwarded since {@link #recordRequests()}, in order. */
   public java.util.List<SeenRequest> seen() {
     return java.util.List.copyOf(seen);
   }
@@ -259,8 +269,10 @@ public final class AwsFaultProxy implements AutoCloseable {
       byte[] out = response.body();
       String authorization = ex.getRequestHeaders().getFirst("Authorization");
       java.util.regex.Matcher signer = CREDENTIAL.matcher(authorization == null ? "" : authorization);
-      seen.add(new SeenRequest(signer.find() ? signer.group(1) : null, new String(body, StandardCharsets.UTF_8),
-          new String(out, StandardCharsets.UTF_8)));
+      if (recording) {
+        seen.add(new SeenRequest(signer.find() ? signer.group(1) : null, new String(body, StandardCharsets.UTF_8),
+            new String(out, StandardCharsets.UTF_8)));
+      }
       ex.sendResponseHeaders(response.statusCode(), out.length == 0 ? -1 : out.length);
       try (OutputStream o = ex.getResponseBody()) {
         o.write(out);
@@ -297,7 +309,7 @@ public final class AwsFaultProxy implements AutoCloseable {
   }
 
   private static final Fault THROTTLED = new Fault(400, "Throttling", "Rate exceeded");
-  private static final Fault SERVER_ERROR = new Fault(500, "InternalFailure", "We encountered an internal error. Please try again.");
+  private static final Fault SERVER_ERROR = Fault.INTERNAL_FAILURE;
 
   private HttpResponse<byte[]> forward(HttpExchange ex, byte[] body) throws IOException {
     HttpRequest.Builder forward = HttpRequest.newBuilder(upstream.resolve(ex.getRequestURI().toString()))

@@ -65,7 +65,7 @@ public final class WorkloadIdentityRun implements AutoCloseable {
         .endMetadata().build()).create();
     Path dir = LocalWorld.repoRoot().resolve("operator/target/workload-identity/" + ns);
     Files.createDirectories(dir);
-    return new WorkloadIdentityRun(world, admin, ns, dir, new AwsFaultProxy(world.awsEndpoint()));
+    return new WorkloadIdentityRun(world, admin, ns, dir, new AwsFaultProxy(world.awsEndpoint()).recordRequests());
   }
 
   public KubernetesClient admin() {
