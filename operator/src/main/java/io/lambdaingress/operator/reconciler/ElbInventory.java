@@ -20,8 +20,8 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
 /**
  * What the operator knows of Elastic Load Balancing, shared by all objects' reconciles so that a resync of
  * N objects reads in bulk instead of N times: every load balancer and target group of the account (one call
- * per 400), tags (20 ARNs a call, for every listed ARN at once) and attributes by ARN, each read kept for
- * {@code maxAge} at most. Our own writes update it in place.
+ * per 400), tags and listeners (20 a call: the one asked for with others that are stale, {@link BatchedReads})
+ * and attributes by ARN, each read kept for {@code maxAge} at most. Our own writes update it in place.
  *
  * <p>How old a read may be ({@link #maxAgeFor}): an out-of-band change is seen by the first reconcile that
  * reads after it. Each object is reconciled once per resync period, so with reads at most {@code maxAge}

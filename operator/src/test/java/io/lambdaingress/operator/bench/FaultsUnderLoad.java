@@ -73,9 +73,11 @@ final class FaultsUnderLoad {
           double readySeconds = (System.nanoTime() - start) / 1e9;
 
           List<String> problems = new ArrayList<>();
+          // One snapshot of the account for all n: a sweep per object made the check take longer than the run.
+          AwsInventory.Snapshot account = AwsInventory.Snapshot.read(elb, lambda);
           for (int i = 0; i < n; i++) {
             String name = "s" + i;
-            OwnedChain.read(elb, lambda, cluster, ns, name, name + "-" + ns, null).problems()
+            OwnedChain.read(elb, lambda, cluster, ns, name, name + "-" + ns, null, account).problems()
                 .forEach(p -> problems.add(name + ": " + p));
           }
 
@@ -88,9 +90,10 @@ final class FaultsUnderLoad {
           int gone = awaitAllGone(client, ns, n);
           double deleteSeconds = (System.nanoTime() - deleteStart) / 1e9;
           List<String> left = new ArrayList<>();
+          AwsInventory.Snapshot after = AwsInventory.Snapshot.read(elb, lambda);
           for (int i = 0; i < n; i++) {
             String name = "s" + i;
-            OwnedChain.read(elb, lambda, cluster, ns, name, name + "-" + ns, null).leftovers().forEach(l -> left.add(name + ": " + l));
+            OwnedChain.read(elb, lambda, cluster, ns, name, name + "-" + ns, null, after).leftovers().forEach(l -> left.add(name + ": " + l));
           }
           long objectsWithProblems = problems.stream().map(p -> p.substring(0, p.indexOf(':'))).distinct().count();
           System.out.printf("%-5d %-15.1f %-10s %-22d %-15s %-15d %-8d %d%n", n, readySeconds, ready + "/" + n, objectsWithProblems,

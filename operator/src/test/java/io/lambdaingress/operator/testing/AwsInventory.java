@@ -1,12 +1,16 @@
 package io.lambdaingress.operator.testing;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerNotFoundException;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TagDescription;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupNotFoundException;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
@@ -17,33 +21,45 @@ public final class AwsInventory {
 
   /** ARNs of every load balancer, target group and function tagged as owned by cluster/namespace/name. */
   public static List<String> ownedBy(String cluster, String namespace, String name) {
-    Map<String, String> owner = Map.of("lambdaingress.io/cluster", cluster, "lambdaingress.io/namespace", namespace,
-        "lambdaingress.io/name", name);
-    List<String> owned = new ArrayList<>();
     try (ElasticLoadBalancingV2Client elb = ElasticLoadBalancingV2Client.create(); LambdaClient lambda = LambdaClient.create()) {
+      return Snapshot.read(elb, lambda).ownedBy(cluster, namespace, name);
+    }
+  }
+
+  /**
+   * Every load balancer and target group of the account, and the tags of those and of every function, read
+   * once: checking N objects against one snapshot costs one sweep instead of N (a benchmark of 500 objects).
+   */
+  public record Snapshot(List<LoadBalancer> loadBalancers, List<TargetGroup> targetGroups, Map<String, Map<String, String>> tags) {
+
+    public static Snapshot read(ElasticLoadBalancingV2Client elb, LambdaClient lambda) {
+      List<LoadBalancer> lbs = elb.describeLoadBalancersPaginator(r -> r.pageSize(400)).loadBalancers().stream().toList();
+      List<TargetGroup> tgs = elb.describeTargetGroupsPaginator(r -> r.pageSize(400)).targetGroups().stream().toList();
       List<String> arns = new ArrayList<>();
-      elb.describeLoadBalancersPaginator(r -> r.pageSize(400)).loadBalancers().forEach(lb -> arns.add(lb.loadBalancerArn()));
-      elb.describeTargetGroupsPaginator(r -> r.pageSize(400)).targetGroups().forEach(tg -> arns.add(tg.targetGroupArn()));
+      lbs.forEach(lb -> arns.add(lb.loadBalancerArn()));
+      tgs.forEach(tg -> arns.add(tg.targetGroupArn()));
+      Map<String, Map<String, String>> tags = new HashMap<>();
       for (int i = 0; i < arns.size(); i += 20) {
-        tagDescriptions(elb, arns.subList(i, Math.min(arns.size(), i + 20))).forEach(d -> {
-          if (d.tags().stream().filter(t -> owner.get(t.key()) != null).filter(t -> owner.get(t.key()).equals(t.value())).count() == 3) {
-            owned.add(d.resourceArn());
-          }
-        });
+        tagDescriptions(elb, arns.subList(i, Math.min(arns.size(), i + 20))).forEach(d ->
+            tags.put(d.resourceArn(), d.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value))));
       }
       lambda.listFunctionsPaginator().functions().forEach(f -> {
-        Map<String, String> tags;
         try {
-          tags = lambda.listTags(r -> r.resource(f.functionArn())).tags();
+          tags.put(f.functionArn(), lambda.listTags(r -> r.resource(f.functionArn())).tags());
         } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException deletedSinceListed) {
-          return; // the operator deleted it between the listing and this read: not there any more
-        }
-        if (owner.entrySet().stream().allMatch(e -> e.getValue().equals(tags.get(e.getKey())))) {
-          owned.add(f.functionArn());
+          // the operator deleted it between the listing and this read: not there any more
         }
       });
+      return new Snapshot(lbs, tgs, tags);
     }
-    return owned;
+
+    /** ARNs whose tags name this owner. */
+    public List<String> ownedBy(String cluster, String namespace, String name) {
+      Map<String, String> owner = Map.of("lambdaingress.io/cluster", cluster, "lambdaingress.io/namespace", namespace,
+          "lambdaingress.io/name", name);
+      return tags.entrySet().stream().filter(e -> owner.entrySet().stream().allMatch(o -> o.getValue().equals(e.getValue().get(o.getKey()))))
+          .map(Map.Entry::getKey).toList();
+    }
   }
 
   /**

@@ -57,7 +57,7 @@ public final class OwnedChain {
     // read. That is someone else's deletion, not ours: read again.
     for (int attempt = 1; ; attempt++) {
       try {
-        return readOnce(elb, lambda, cluster, namespace, name, functionName, vpcId);
+        return read(elb, lambda, cluster, namespace, name, functionName, vpcId, AwsInventory.Snapshot.read(elb, lambda));
       } catch (software.amazon.awssdk.awscore.exception.AwsServiceException e) {
         if (e.statusCode() != 404 && !String.valueOf(e.awsErrorDetails().errorCode()).endsWith("NotFound") || attempt == 5) {
           throw e;
@@ -66,8 +66,9 @@ public final class OwnedChain {
     }
   }
 
-  private static OwnedChain readOnce(ElasticLoadBalancingV2Client elb, LambdaClient lambda, String cluster, String namespace,
-      String name, String functionName, String vpcId) {
+  /** The same against a snapshot of the account taken once for many objects (nothing is deleted meanwhile). */
+  public static OwnedChain read(ElasticLoadBalancingV2Client elb, LambdaClient lambda, String cluster, String namespace,
+      String name, String functionName, String vpcId, AwsInventory.Snapshot account) {
     LoadBalancerNames names = LoadBalancerNames.of(cluster, namespace, name);
     Map<String, String> owner = Map.of("lambdaingress.io/cluster", cluster, "lambdaingress.io/namespace", namespace,
         "lambdaingress.io/name", name);
@@ -77,20 +78,20 @@ public final class OwnedChain {
     } catch (ResourceNotFoundException e) {
       fn = Optional.empty();
     }
-    OwnedChain c = new OwnedChain(names, owner, AwsInventory.ownedBy(cluster, namespace, name), functionName, fn);
-    elb.describeLoadBalancersPaginator(r -> r.pageSize(400)).loadBalancers().stream()
+    OwnedChain c = new OwnedChain(names, owner, account.ownedBy(cluster, namespace, name), functionName, fn);
+    account.loadBalancers().stream()
         .filter(lb -> (vpcId != null && vpcId.equals(lb.vpcId())) || lb.loadBalancerName().equals(names.nlb()) || lb.loadBalancerName().equals(names.alb()))
         .forEach(c.loadBalancers::add);
-    elb.describeTargetGroupsPaginator(r -> r.pageSize(400)).targetGroups().stream()
+    account.targetGroups().stream()
         .filter(tg -> (vpcId != null && vpcId.equals(tg.vpcId())) || tg.targetGroupName().equals(names.albTargetGroup())
             || tg.targetGroupName().equals(names.lambdaTargetGroup()))
         .forEach(c.targetGroups::add);
     for (LoadBalancer lb : c.loadBalancers) {
-      c.tags.put(lb.loadBalancerArn(), AwsInventory.tagsOf(elb, lb.loadBalancerArn()));
+      c.tags.put(lb.loadBalancerArn(), account.tags().getOrDefault(lb.loadBalancerArn(), Map.of()));
       c.listeners.put(lb.loadBalancerArn(), elb.describeListeners(r -> r.loadBalancerArn(lb.loadBalancerArn())).listeners().size());
     }
     for (TargetGroup tg : c.targetGroups) {
-      c.tags.put(tg.targetGroupArn(), AwsInventory.tagsOf(elb, tg.targetGroupArn()));
+      c.tags.put(tg.targetGroupArn(), account.tags().getOrDefault(tg.targetGroupArn(), Map.of()));
       c.targets.put(tg.targetGroupArn(), elb.describeTargetHealth(r -> r.targetGroupArn(tg.targetGroupArn())).targetHealthDescriptions().size());
     }
     if (fn.isPresent()) {
