@@ -162,7 +162,25 @@ public final class ElbInventory {
 
   private Map<String, Map<String, String>> readTags(List<String> arns) {
     Map<String, Map<String, String>> read = new HashMap<>();
-    elb.tags(arns).forEach((arn, t) -> read.put(arn, Map.copyOf(t)));
+    try {
+      elb.tags(arns).forEach((arn, t) -> read.put(arn, Map.copyOf(t)));
+    } catch (AwsFailure f) {
+      if (!f.isNotFound() || arns.size() == 1) {
+        throw f;
+      }
+      // One ARN of the call is gone (deleted since the listing, by us for another object or out of band), and
+      // AWS fails the whole call: each is read alone, so that only the gone ones are reported gone (left out)
+      // instead of every object whose ARN shared the call.
+      for (String arn : arns) {
+        try {
+          elb.tags(List.of(arn)).forEach((a, t) -> read.put(a, Map.copyOf(t)));
+        } catch (AwsFailure alone) {
+          if (!alone.isNotFound()) {
+            throw alone;
+          }
+        }
+      }
+    }
     return read;
   }
 
@@ -206,11 +224,20 @@ public final class ElbInventory {
       if (!f.isNotFound()) {
         throw f;
       }
-      // One of them is gone (deleted out of band): only the requested one is read, by its ARN; the others are
-      // left out (their callers list afresh) and read by their ARN next time.
-      String requested = loadBalancerArns.get(0);
-      loadBalancerArns.forEach(listeners::remove);
-      return Map.of(requested, List.copyOf(elb.listeners(requested)));
+      // One of them is gone (deleted since the last read): each load balancer is read by its own ARN, so that
+      // only a gone one is reported gone (left out), not every load balancer that shared the call.
+      Map<String, List<Listener>> read = new HashMap<>();
+      for (String lb : loadBalancerArns) {
+        try {
+          read.put(lb, List.copyOf(elb.listeners(lb)));
+        } catch (AwsFailure alone) {
+          if (!alone.isNotFound()) {
+            throw alone;
+          }
+          listeners.remove(lb);
+        }
+      }
+      return read;
     }
     Map<String, List<Listener>> read = new HashMap<>();
     loadBalancerArns.forEach(lb -> read.put(lb, List.copyOf(byLb.getOrDefault(lb, List.of()))));
