@@ -11,7 +11,8 @@
 #                              (OCI archives, for a node's container runtime to import)
 #   dev/images.sh rie          build the Lambda Runtime Interface Emulator (Go module); print its path
 #
-# Cached under ~/.cache/lambda-ingress/images/ (base image tarballs, the emulator); podman's layer cache
+# Cached under ~/.cache/lambda-ingress/images/ (base image tarballs, the emulator, the builds' Maven
+# repository: nothing of the caller's ~/.m2 is used); podman's layer cache
 # makes a rebuild with unchanged sources a matter of seconds (about 8 s with the image checks). First run on
 # a loaded 2-core machine: about 4 minutes for the two base images (made at once), then about 4.5 minutes
 # for the two Maven builds inside podman. Progress goes to stderr; `rie` prints only the path on stdout.
@@ -39,7 +40,7 @@ limits=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 for tool in podman runc mmdebstrap; do
   command -v "$tool" >/dev/null || die "$tool is required (Debian: apt-get install podman runc mmdebstrap uidmap)"
 done
-mkdir -p "$cache"
+mkdir -p "$cache" "$cache/maven-repository"
 # One build at a time per machine: concurrent test runs share the cache and podman's store.
 exec 9>"$cache/.lock"
 flock -n 9 || { say "another image build is running; waiting for it..."; flock 9; }
@@ -93,15 +94,17 @@ build_target() {
   local target=$1 image=$2
   say "building $image (Dockerfile target $target)"
   local start; start=$(date +%s)
-  # The host's Maven repository is mounted as a throw-away overlay (:O): the build's Maven finds what
-  # earlier builds downloaded and writes nothing back; anything missing comes from Maven Central.
+  # The build's Maven repository is a directory of our own in the cache, mounted read-write: the second
+  # build and every later one find what the first downloaded from Maven Central. Not the caller's ~/.m2,
+  # which a fresh machine does not have (podman refuses to mount a missing path) and which a build run as
+  # root should not write to. (Builds are one at a time: the lock above.)
   # The host's Java trust store too, when it has one: Maven in the build then trusts what the host's Maven
   # trusts (an egress proxy's own CA, for one) without the Dockerfile knowing.
   local truststore=()
   [ -f /etc/ssl/certs/java/cacerts ] && truststore=(-v /etc/ssl/certs/java/cacerts:/etc/ssl/certs/java/cacerts:ro)
   podman_ build --pull=never --network host "${limits[@]}" --layers "${truststore[@]}" \
     --build-arg "BUILD_IMAGE=$build_base" --build-arg "JRE_IMAGE=$jre_base" \
-    -v "$HOME/.m2:/root/.m2:O" \
+    -v "$cache/maven-repository:/root/.m2/repository" \
     --target "$target" -t "$image" -f "$repo/Dockerfile" "$repo" >&2
   say "built $image in $(( $(date +%s) - start ))s"
 }
