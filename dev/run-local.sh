@@ -11,7 +11,9 @@
 #
 # Ctrl-C in a terminal sends SIGINT to the whole foreground process group. The operator therefore runs in
 # a session of its own (setsid), like the world's processes (dev/local-env.sh), so that it is still there to
-# delete the AWS chain when this script's clean-up asks it to; the clean-up itself ignores further Ctrl-C.
+# delete the AWS chain when this script's clean-up asks it to; the clean-up itself ignores further Ctrl-C, and
+# goes on when the reader of its output is gone (piped into tee, which the same Ctrl-C ends): its lines are
+# always in target/run-local/cleanup.log.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
@@ -30,7 +32,13 @@ cleanup() {
   cleaned=1
   # '' (not a handler): ignored signals stay ignored in the children below, so a second Ctrl-C cannot cut
   # kubectl short halfway through the deletion.
-  trap '' INT TERM
+  trap '' INT TERM PIPE
+  # Our stdout may be a pipe whose reader died of the same Ctrl-C (`dev/run-local.sh | tee run.log`): the
+  # first echo below would then kill this script (SIGPIPE) or fail it (EPIPE under set -e) halfway through
+  # the clean-up. From here on everything goes through a tee of our own, started with INT and PIPE ignored,
+  # that writes to $run/cleanup.log always and to the old stdout while someone still reads it.
+  exec > >(exec tee --output-error=warn-nopipe "$run/cleanup.log" 2>/dev/null) 2>&1
+  local tee_pid=$!
   echo
   echo "== cleaning up (Ctrl-C is ignored until this is done)"
   if [ "$applied" = 1 ]; then
@@ -54,6 +62,10 @@ cleanup() {
     echo "(the local world was already up before: left running)"
   fi
   echo "== done"
+  # The script must not end before its tee has written the last line: whoever waits for the script (a
+  # terminal, tmux) then sees all of it.
+  exec >&- 2>&-
+  wait "$tee_pid" || true
   return "$status"
 }
 trap cleanup EXIT

@@ -40,6 +40,19 @@ class RunLocalIT {
 
   @Test
   void ctrlCInATerminalDeletesTheStackAndStopsEverythingItStarted() throws Exception {
+    ctrlCDeletesTheStackAndStopsEverythingItStarted(false);
+  }
+
+  /**
+   * {@code dev/run-local.sh | tee run.log}: the same Ctrl-C ends tee at once, so the script's clean-up writes
+   * to a pipe nobody reads; it must still finish (its lines then only in target/run-local/cleanup.log).
+   */
+  @Test
+  void ctrlCWithTheOutputPipedIntoTeeStillDeletesTheStackAndStopsEverything() throws Exception {
+    ctrlCDeletesTheStackAndStopsEverythingItStarted(true);
+  }
+
+  private void ctrlCDeletesTheStackAndStopsEverythingItStarted(boolean pipedIntoTee) throws Exception {
     Path jar = repo.resolve("operator/target/lambda-ingress-operator.jar");
     assertThat(jar).as("integration tests run after `package`").isRegularFile();
     Files.deleteIfExists(operatorPid);
@@ -48,8 +61,13 @@ class RunLocalIT {
       // A pane as wide as a terminal; kept after the script ends (remain-on-exit) to read its exit status.
       // exec: the script is the pane's process, as under a person's interactive shell (no `sh -c` in between
       // to take the Ctrl-C as well).
+      // Piped: a shell without job control runs both, in the pane's foreground process group, as a person's
+      // shell puts a pipeline in one group: Ctrl-C reaches the script and tee alike.
+      String script = "env LOCAL_ENV_DIR='" + envDir + "' RUN_LOCAL_JAR='" + jar + "' LAMBDA_INGRESS_HTTP_PORT=0 bash dev/run-local.sh";
+      Path cleanupLog = repo.resolve("target/run-local/cleanup.log");
+      Files.deleteIfExists(cleanupLog);
       tmux("new-session", "-d", "-s", "run", "-x", "200", "-y", "50",
-          "exec env LOCAL_ENV_DIR='" + envDir + "' RUN_LOCAL_JAR='" + jar + "' LAMBDA_INGRESS_HTTP_PORT=0 bash dev/run-local.sh",
+          pipedIntoTee ? "exec bash -c \"" + script + " | tee target/run-local-" + id + ".log\"" : "exec " + script,
           ";", "set-option", "-t", "run", "remain-on-exit", "on");
 
       String screen = awaitScreen("Press Ctrl-C", Duration.ofMinutes(4));
@@ -64,10 +82,13 @@ class RunLocalIT {
       String status = awaitDead(Duration.ofMinutes(3));
       String transcript = tmux("capture-pane", "-p", "-J", "-S", "-", "-t", "run");
 
-      assertThat(transcript).as("the script's output")
-          .contains("deleting the LambdaIngress")
-          .contains("nothing left tagged lambdaingress.io/cluster=local")
-          .contains("== done");
+      // The clean-up's lines reach the terminal only while tee lives; its own log has them either way.
+      for (String output : pipedIntoTee ? List.of(Files.readString(cleanupLog)) : List.of(transcript, Files.readString(cleanupLog))) {
+        assertThat(output).as("the script's output")
+            .contains("deleting the LambdaIngress")
+            .contains("nothing left tagged lambdaingress.io/cluster=local")
+            .contains("== done");
+      }
       // Interrupted: 130, or bash's own way of passing a Ctrl-C on (killing itself with SIGINT after the
       // trap); tmux 3.3 cannot name the signal. Anything else (exit 1: set -e) means the clean-up went wrong.
       assertThat(status).as("how run-local.sh ended after Ctrl-C").isIn("exit 130", "killed by a signal");
