@@ -356,7 +356,10 @@ node_down() {
         /run/containerd|/var/lib/kubelet|/var/lib/cni) rm -rf "$p" ;;
         # shared places: removed only when nothing else put something there meanwhile
         # (`ip netns add` makes /run/netns a mount of itself; an empty one is unmounted too)
-        ?*) if [ -z "$(ls -A "$p" 2>/dev/null)" ]; then mountpoint -q "$p" && umount "$p"; rmdir "$p" 2>/dev/null || true; fi ;;
+        # kubelet links each container's log into /var/log/containers and, killed with the node, leaves the
+        # links of containers it had not yet removed: they point into $dir, so they are the node's own.
+        ?*) [ -d "$p" ] && find "$p" -maxdepth 1 -type l -lname "$dir/*" -delete 2>/dev/null
+            if [ -z "$(ls -A "$p" 2>/dev/null)" ]; then mountpoint -q "$p" && umount "$p"; rmdir "$p" 2>/dev/null || true; fi ;;
       esac
     done < "$n/created-paths"
   fi
