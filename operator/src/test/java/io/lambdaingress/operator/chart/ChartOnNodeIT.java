@@ -66,7 +66,7 @@ class ChartOnNodeIT {
     admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
         .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
         .addToLabels("pod-security.kubernetes.io/enforce-version", "latest").endMetadata().build()).create();
-    article = ArticlePrerequisites.create(world.awsRegion());
+    article = ArticlePrerequisites.create(world);
     roleName = LocalWorld.uniqueName("node-operator");
     String roleArn = createOperatorRole(world);
 
@@ -211,7 +211,7 @@ class ChartOnNodeIT {
           "Condition":{"StringEquals":{"%1$s:sub":"system:serviceaccount:%2$s:%3$s","%1$s:aud":"%4$s"}}}]}"""
         .formatted(issuer, ns, RELEASE, AUDIENCE);
     String policy = Files.readString(LocalWorld.repoRoot().resolve("docs/iam-policy.json"));
-    try (IamClient iam = IamClient.builder().region(Region.AWS_GLOBAL).build()) {
+    try (IamClient iam = world.aws(IamClient.builder()).region(Region.AWS_GLOBAL).build()) {
       String arn = iam.createRole(r -> r.roleName(roleName).assumeRolePolicyDocument(trust)).role().arn();
       iam.putRolePolicy(r -> r.roleName(roleName).policyName("LambdaIngressOperator").policyDocument(policy));
       return arn;

@@ -21,31 +21,45 @@ public record ArticlePrerequisites(String vpcId, Map<String, String> subnets, St
       {"subnet-0a1b2c3d4e5f60718", "a"}, {"subnet-0b1b2c3d4e5f60718", "b"}, {"subnet-0c1b2c3d4e5f60718", "c"},
       {"subnet-0d1b2c3d4e5f60718", "d"}, {"subnet-0e1b2c3d4e5f60718", "e"}};
 
+  /** Created through the JVM's AWS settings (the shared world's, {@link LocalWorldExtension}). */
   public static ArticlePrerequisites create(String region) {
-    String suffix = LocalWorld.uniqueName("t").substring(2);
     try (Ec2Client ec2 = Ec2Client.create(); IamClient iam = IamClient.builder().region(software.amazon.awssdk.regions.Region.AWS_GLOBAL).build();
         EcrClient ecr = EcrClient.create()) {
-      String vpc = ec2.createVpc(r -> r.cidrBlock("10.20.0.0/16")).vpc().vpcId();
-      Map<String, String> subnets = new LinkedHashMap<>();
-      String[] zones = {"a", "b", "c", "d", "e"};
-      for (int i = 0; i < zones.length; i++) {
-        int octet = i;
-        String az = region + "abc".charAt(i % 3);
-        subnets.put(zones[i], ec2.createSubnet(r -> r.vpcId(vpc).cidrBlock("10.20." + octet + ".0/24").availabilityZone(az))
-            .subnet().subnetId());
-      }
-      String albSg = ec2.createSecurityGroup(r -> r.vpcId(vpc).groupName("alb-" + suffix).description("alb")).groupId();
-      String fnSg = ec2.createSecurityGroup(r -> r.vpcId(vpc).groupName("fn-" + suffix).description("fn")).groupId();
-      // Under the IAM path the operator's default allow-list (and IAM policy) lets it pass, as users create it.
-      String role = iam.createRole(r -> r.roleName("fn-" + suffix).path("/lambda-ingress/").assumeRolePolicyDocument(
-          "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\","
-              + "\"Principal\":{\"Service\":\"lambda.amazonaws.com\"}}]}")).role().arn();
-      String repository = "sample-" + suffix;
-      ecr.createRepository(r -> r.repositoryName(repository));
-      ArticlePrerequisites p = new ArticlePrerequisites(vpc, subnets, albSg, fnSg, role, repository);
-      p.pushImage("latest");
-      return p;
+      return create(region, ec2, iam, ecr);
     }
+  }
+
+  /** Created in that world, whatever the JVM's AWS settings name (see {@link LocalWorld#aws}). */
+  public static ArticlePrerequisites create(LocalWorld world) {
+    try (Ec2Client ec2 = world.aws(Ec2Client.builder()).build();
+        IamClient iam = world.aws(IamClient.builder()).region(software.amazon.awssdk.regions.Region.AWS_GLOBAL).build();
+        EcrClient ecr = world.aws(EcrClient.builder()).build()) {
+      return create(world.awsRegion(), ec2, iam, ecr);
+    }
+  }
+
+  private static ArticlePrerequisites create(String region, Ec2Client ec2, IamClient iam, EcrClient ecr) {
+    String suffix = LocalWorld.uniqueName("t").substring(2);
+    String vpc = ec2.createVpc(r -> r.cidrBlock("10.20.0.0/16")).vpc().vpcId();
+    Map<String, String> subnets = new LinkedHashMap<>();
+    String[] zones = {"a", "b", "c", "d", "e"};
+    for (int i = 0; i < zones.length; i++) {
+      int octet = i;
+      String az = region + "abc".charAt(i % 3);
+      subnets.put(zones[i], ec2.createSubnet(r -> r.vpcId(vpc).cidrBlock("10.20." + octet + ".0/24").availabilityZone(az))
+          .subnet().subnetId());
+    }
+    String albSg = ec2.createSecurityGroup(r -> r.vpcId(vpc).groupName("alb-" + suffix).description("alb")).groupId();
+    String fnSg = ec2.createSecurityGroup(r -> r.vpcId(vpc).groupName("fn-" + suffix).description("fn")).groupId();
+    // Under the IAM path the operator's default allow-list (and IAM policy) lets it pass, as users create it.
+    String role = iam.createRole(r -> r.roleName("fn-" + suffix).path("/lambda-ingress/").assumeRolePolicyDocument(
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\","
+            + "\"Principal\":{\"Service\":\"lambda.amazonaws.com\"}}]}")).role().arn();
+    String repository = "sample-" + suffix;
+    ecr.createRepository(r -> r.repositoryName(repository));
+    ArticlePrerequisites p = new ArticlePrerequisites(vpc, subnets, albSg, fnSg, role, repository);
+    p.pushImage("latest", ecr);
+    return p;
   }
 
   /** Pushes a new image under the tag and returns its digest (moto derives it from the layer digests). */

@@ -1,9 +1,6 @@
 package io.lambdaingress.operator.testing;
 
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -19,14 +16,14 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *       the class: one node per machine (its bridge and addresses are fixed), so it does not outlive the class.
  * </ul>
  *
- * The AWS SDK's system properties point at the node's AWS endpoint for the class and are restored after it,
- * since the loopback world of the other integration tests ({@link LocalWorldExtension}) set them for the JVM.
+ * The JVM's AWS settings stay those of the loopback world ({@link LocalWorldExtension}), which the classes running
+ * beside this one use: a class on the node builds its AWS clients with {@link LocalWorld#aws}. The one node is a
+ * resource a class holds alone ({@link WithLocalNode}'s lock).
  */
 public final class LocalNodeExtension implements BeforeAllCallback, ParameterResolver {
 
   private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(LocalNodeExtension.class);
   private static final long UP_TIMEOUT_MINUTES = 40;
-  private static final List<String> AWS_PROPERTIES = List.of("aws.region", "aws.accessKeyId", "aws.secretAccessKey", "aws.endpointUrl");
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -54,13 +51,10 @@ public final class LocalNodeExtension implements BeforeAllCallback, ParameterRes
   private static final class Session implements AutoCloseable {
     private final LocalNode node;
     private final boolean owned;
-    private final Map<String, String> previousProperties = new HashMap<>();
 
     private Session(LocalWorld world, boolean owned) {
       this.node = new LocalNode(world);
       this.owned = owned;
-      AWS_PROPERTIES.forEach(p -> previousProperties.put(p, System.getProperty(p)));
-      world.exportAwsSettingsToSystemProperties();
     }
 
     static Session open() {
@@ -78,13 +72,6 @@ public final class LocalNodeExtension implements BeforeAllCallback, ParameterRes
 
     @Override
     public void close() {
-      previousProperties.forEach((p, v) -> {
-        if (v == null) {
-          System.clearProperty(p);
-        } else {
-          System.setProperty(p, v);
-        }
-      });
       if (owned) {
         LocalEnvScript.run(node.world().directory(), 3, "down");
       }

@@ -112,6 +112,17 @@ public final class LocalWorld {
     return env.get("AWS_REGION");
   }
 
+  /**
+   * An AWS SDK client builder pointed at this world explicitly (endpoint, region, the world's keys), for a test
+   * whose world is not the one the JVM's AWS settings name: the node's ({@link LocalNodeExtension}), which
+   * runs beside the classes that use those settings.
+   */
+  public <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, ?>> B aws(B builder) {
+    return builder.endpointOverride(awsEndpoint()).region(software.amazon.awssdk.regions.Region.of(awsRegion()))
+        .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"))));
+  }
+
   /** An admin client (client certificate in group system:masters). The caller closes it. */
   public KubernetesClient adminClient() {
     return new KubernetesClientBuilder().withConfig(kubeConfig()).build();

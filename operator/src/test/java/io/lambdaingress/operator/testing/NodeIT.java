@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The local node ({@code dev/local-env.sh up --node}, dev/node.sh) keeps its two promises: a pod cannot send a
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * of its own, so it cannot run while another node is up on this machine.
  */
 @Tag("local-node")
+@ResourceLock(WithLocalNode.LOCK)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NodeIT {
 
