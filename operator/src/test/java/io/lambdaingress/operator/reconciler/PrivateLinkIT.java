@@ -159,7 +159,7 @@ class PrivateLinkIT {
       assertThat(endpointServiceStatus(plain)).isEmpty();
       assertThat(nested(plain, "status", "nlb", "arn")).isEqualTo(nlbArn);
       assertThat(List.of(allowed.state(accepted), other.state(pending))).containsOnly("rejected");
-      assertThat(ec2.describeVpcEndpointServiceConfigurations().serviceConfigurations())
+      assertThat(ec2.describeVpcEndpointServiceConfigurationsPaginator().serviceConfigurations().stream().toList())
           .noneMatch(x -> x.serviceId().equals(serviceId) && "Available".equals(x.serviceStateAsString()));
 
       // Added back: a new service. Then deleted out of band: created again.
@@ -181,14 +181,14 @@ class PrivateLinkIT {
         return message != null && message.toString().contains(foreign) && message.toString().contains("deletionPolicy: Retain");
       });
       assertThat(allowed.state(again)).as("our service's connections rejected before its deletion").isEqualTo("rejected");
-      assertThat(ec2.describeVpcEndpointServiceConfigurations().serviceConfigurations()).extracting(ServiceConfiguration::serviceId)
+      assertThat(ec2.describeVpcEndpointServiceConfigurationsPaginator().serviceConfigurations().stream().toList()).extracting(ServiceConfiguration::serviceId)
           .as("ours is gone, the foreign one is untouched").contains(foreign).doesNotContain(recreated);
-      assertThat(elb.describeLoadBalancers().loadBalancers()).anySatisfy(lb -> assertThat(lb.loadBalancerArn()).isEqualTo(nlbArn));
+      assertThat(elb.describeLoadBalancersPaginator().loadBalancers().stream().toList()).anySatisfy(lb -> assertThat(lb.loadBalancerArn()).isEqualTo(nlbArn));
 
       // Once that service is gone, the deletion completes: nothing of ours left.
       ec2.deleteVpcEndpointServiceConfigurations(r -> r.serviceIds(foreign));
       await().atMost(Duration.ofSeconds(60)).until(() -> operator.get(ns(), name) == null);
-      assertThat(elb.describeLoadBalancers().loadBalancers()).noneSatisfy(lb -> assertThat(lb.loadBalancerArn()).isEqualTo(nlbArn));
+      assertThat(elb.describeLoadBalancersPaginator().loadBalancers().stream().toList()).noneSatisfy(lb -> assertThat(lb.loadBalancerArn()).isEqualTo(nlbArn));
       assertThat(io.lambdaingress.operator.testing.AwsInventory.ownedBy(operator.clusterName(), ns(), name)).isEmpty();
     }
   }

@@ -200,7 +200,7 @@ class RoutesIT {
         () -> ready(withRoutes(name, legacy + users + managed("catalog", "        pathPatterns: [\"/catalog/*\"]\n"))));
     assertThat(order(listener)).containsExactly("legacy", "users", "catalog", "foreign@4");
     await().atMost(READY).untilAsserted(() -> {
-      assertThat(elb.describeTargetGroups().targetGroups()).extracting(t -> t.targetGroupArn()).doesNotContain(ordersTg);
+      assertThat(elb.describeTargetGroupsPaginator().targetGroups().stream().toList()).extracting(t -> t.targetGroupArn()).doesNotContain(ordersTg);
       assertThat(lambda.listFunctionsPaginator().functions().stream().map(f -> f.functionArn())).doesNotContain(ordersFn);
     });
     assertThat(elb.describeTargetGroups(q -> q.targetGroupArns(tgOf.get("users"))).targetGroups()).hasSize(1);
