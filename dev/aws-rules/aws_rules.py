@@ -34,8 +34,10 @@ from fnmatch import fnmatchcase
 os.environ.setdefault("MOTO_LAMBDA_STUB_ECR", "false")
 
 from moto.awslambda.models import lambda_backends  # noqa: E402
+from moto.ec2.models import ec2_backends  # noqa: E402
 from moto.elbv2.models import elbv2_backends  # noqa: E402
 from moto.events.models import events_backends  # noqa: E402
+from moto.iam.models import get_account_id_from  # noqa: E402
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 import functools  # noqa: E402
@@ -111,6 +113,9 @@ RULES = [
      "'AWS API Call via CloudTrail' event (detail: eventSource, eventName, requestParameters, userIdentity), best effort: after "
      "eventDelaySeconds, and a share eventLossRate never (moto sends no events for API calls)",
      "https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-cloudtrail.html", "eventDelaySeconds"),
+    ("ec2-not-found-names-the-missing-id", "DescribeSubnets and DescribeSecurityGroups with an id that does not exist answer "
+     "InvalidSubnetID.NotFound / InvalidGroup.NotFound naming that id (moto names any id of the request)",
+     "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html", None),
 ] + privatelink_rules.RULES
 
 DEFAULT_KNOBS = {
@@ -263,6 +268,8 @@ def before(call):
             raise Refusal(404, "ResourceNotFoundException", f"Function not found: arn:aws:lambda:{call.region}:123456789012:function:{name}")
         return None
 
+    if call.service == "ec2":
+        check_ec2_ids_exist(call)
     if call.service != "elasticloadbalancing":
         return None
     if call.action == "RegisterTargets":
@@ -712,6 +719,32 @@ def publish_cloudtrail_event(call, environ):
     timer = threading.Timer(WORLD.knob("eventDelaySeconds"), put)
     timer.daemon = True
     timer.start()
+
+
+# ec2-not-found-names-the-missing-id: AWS's NotFound error names the id that does not exist; moto 5.2 names any id
+# of the request (it subtracts its Subnet/SecurityGroup objects from the set of asked ids, which removes nothing,
+# and takes the first of a set: the order of Python's string hashes, new with every process).
+EC2_ID_LOOKUPS = {
+    "DescribeSubnets": ("SubnetId", "InvalidSubnetID.NotFound", "The subnet ID '{}' does not exist",
+                        lambda b: {sid for zone in b.subnets.values() for sid in zone}),
+    "DescribeSecurityGroups": ("GroupId", "InvalidGroup.NotFound", "The security group '{}' does not exist",
+                               lambda b: {gid for vpc in b.groups.values() for gid in vpc}),
+}
+
+
+def check_ec2_ids_exist(call):
+    lookup = EC2_ID_LOOKUPS.get(call.action)
+    if not lookup:
+        return
+    param, code, message, existing = lookup
+    numbered = [(int(k[len(param) + 1:]), v) for k, v in call.form.items() if re.fullmatch(re.escape(param) + r"\.\d+", k)]
+    asked = [v for _, v in sorted(numbered)]
+    if not asked:
+        return
+    known = existing(ec2_backends[get_account_id_from(call.access_key)][call.region])
+    missing = [i for i in asked if i not in known]
+    if missing:
+        raise privatelink_rules.ec2_error(code, message.format(missing[0]))
 
 
 # --------------------------------------------------------------------------------------------------- WSGI

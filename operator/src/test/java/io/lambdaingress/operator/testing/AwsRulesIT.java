@@ -530,7 +530,7 @@ class AwsRulesIT {
     } finally {
       world.setAwsRules(Map.of("endpointServiceDeletingSeconds", 1));
     }
-    waitFor(() -> ec2.describeVpcEndpointServiceConfigurations().serviceConfigurations().stream()
+    waitFor(() -> ec2.describeVpcEndpointServiceConfigurationsPaginator().serviceConfigurations().stream()
         .noneMatch(s -> s.serviceId().equals(service.serviceId())));
     elb.deleteLoadBalancer(r -> r.loadBalancerArn(nlb));
   }
@@ -661,6 +661,28 @@ class AwsRulesIT {
       }
       OperatorHarness.sleep(200);
     }
+  }
+
+  @Test
+  @DisplayName("ec2-not-found-names-the-missing-id: DescribeSubnets and DescribeSecurityGroups name the id that does not exist")
+  void notFoundNamesTheIdThatDoesNotExist() {
+    List<String> subnets = List.copyOf(net.subnets().values());
+    // moto alone names whichever asked id a Python set yields first: an existing one with probability 5/6 each
+    // time, so over eight requests (another missing id each) it names an existing subnet at least once.
+    List<String> motoNamed = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      String missing = String.format("subnet-%013ddead", i);
+      List<String> ids = new java.util.ArrayList<>(subnets);
+      ids.add(2, missing);
+      assertThatThrownBy(() -> ec2.describeSubnets(r -> r.subnetIds(ids)))
+          .satisfies(e -> assertAwsError(e, 400, "InvalidSubnetID.NotFound", "The subnet ID '" + missing + "' does not exist"));
+      assertThatThrownBy(() -> motoEc2.describeSubnets(r -> r.subnetIds(ids)))
+          .satisfies(e -> motoNamed.add(((AwsServiceException) e).awsErrorDetails().errorMessage()));
+    }
+    assertThat(motoNamed).as("what moto alone named").anySatisfy(m -> assertThat(subnets).anySatisfy(s -> assertThat(m).contains(s)));
+    assertThatThrownBy(() -> ec2.describeSecurityGroups(r -> r.groupIds(net.albSecurityGroup(), "sg-0000000000000dead")))
+        .satisfies(e -> assertAwsError(e, 400, "InvalidGroup.NotFound", "The security group 'sg-0000000000000dead' does not exist"));
+    assertThat(ec2.describeSubnets(r -> r.subnetIds(subnets)).subnets()).as("all of them existing: answered").hasSize(subnets.size());
   }
 
   private static void assertAwsError(Throwable e, int status, String code, String messagePart) {
