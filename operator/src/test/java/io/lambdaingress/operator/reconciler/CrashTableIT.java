@@ -497,30 +497,26 @@ class CrashTableIT {
 
     /** Ready=True at the object's current generation; fails with the last condition seen. */
     void awaitReady() {
-      long deadline = System.nanoTime() + CONVERGE.toNanos();
-      Map<String, Object> last = Map.of();
-      while (System.nanoTime() < deadline) {
-        GenericKubernetesResource r = get();
-        last = OperatorHarness.readyCondition(r);
-        if (r != null && "True".equals(last.get("status")) && last.get("observedGeneration") instanceof Number g
-            && g.longValue() == r.getMetadata().getGeneration()) {
-          return;
-        }
-        OperatorHarness.sleep(100);
+      OperatorHarness.Watched w = OperatorHarness.watchUntil(resource(), r -> {
+        Map<String, Object> c = OperatorHarness.readyCondition(r);
+        return r != null && "True".equals(c.get("status")) && c.get("observedGeneration") instanceof Number g
+            && g.longValue() == r.getMetadata().getGeneration();
+      }, CONVERGE);
+      if (!w.satisfied()) {
+        throw new AssertionError("not Ready at its generation within " + CONVERGE + "; last Ready condition: "
+            + OperatorHarness.readyCondition(w.object()));
       }
-      throw new AssertionError("not Ready at its generation within " + CONVERGE + "; last Ready condition: " + last);
     }
 
     void awaitGone() {
-      long deadline = System.nanoTime() + CONVERGE.toNanos();
-      while (System.nanoTime() < deadline) {
-        if (get() == null) {
-          exists = false;
-          return;
-        }
-        OperatorHarness.sleep(100);
+      if (!OperatorHarness.watchUntil(resource(), java.util.Objects::isNull, CONVERGE).satisfied()) {
+        throw new AssertionError("still there " + CONVERGE + " after its deletion: " + get().getMetadata());
       }
-      throw new AssertionError("still there " + CONVERGE + " after its deletion: " + get().getMetadata());
+      exists = false;
+    }
+
+    io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource> resource() {
+      return client.genericKubernetesResources(OperatorHarness.LAMBDA_INGRESSES).inNamespace(ns).withName(name);
     }
 
     /** The object Ready at the lane's current spec (applied with the operator running, no crash armed). */

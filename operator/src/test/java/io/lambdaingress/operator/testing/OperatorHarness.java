@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.javaoperatorsdk.operator.Operator;
 import io.lambdaingress.operator.OperatorMain;
@@ -25,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
@@ -195,20 +199,39 @@ public final class OperatorHarness implements AutoCloseable {
 
   /** Waits until Ready has the status (and reason, when not null) at the current generation. */
   public GenericKubernetesResource awaitCondition(String namespace, String name, String status, String reason, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Map<String, Object> last = Map.of();
-    while (System.nanoTime() < deadline) {
-      // Judge and return the same copy: a second GET could see a newer status than the copy returned.
-      GenericKubernetesResource r = get(namespace, name);
-      last = readyCondition(r);
-      if (r != null && status.equals(last.get("status")) && (reason == null || reason.equals(last.get("reason")))
-          && Long.valueOf(r.getMetadata().getGeneration()).equals(toLong(last.get("observedGeneration")))) {
-        return r;
-      }
-      sleep(200);
+    // Judged and returned: the same copy (a second GET could see a newer status than the copy returned).
+    Watched w = watchUntil(client.genericKubernetesResources(LAMBDA_INGRESSES).inNamespace(namespace).withName(name), r -> {
+      Map<String, Object> c = readyCondition(r);
+      return r != null && status.equals(c.get("status")) && (reason == null || reason.equals(c.get("reason")))
+          && Long.valueOf(r.getMetadata().getGeneration()).equals(toLong(c.get("observedGeneration")));
+    }, timeout);
+    if (w.satisfied()) {
+      return w.object();
     }
     throw new AssertionError("LambdaIngress " + namespace + "/" + name + " did not reach Ready=" + status
-        + (reason == null ? "" : " (" + reason + ")") + " within " + timeout + "; last Ready condition: " + last);
+        + (reason == null ? "" : " (" + reason + ")") + " within " + timeout + "; last Ready condition: " + readyCondition(w.object()));
+  }
+
+  /** How a watched wait ended: the copy that satisfied the condition (null: the object is gone), or the last one seen. */
+  public record Watched(boolean satisfied, GenericKubernetesResource object) {}
+
+  /**
+   * Waits on a watch of the object until {@code done} holds for it (it gets null while the object does not exist):
+   * each change wakes the wait at once, and nothing is read while nothing changes. Polling instead (a GET every 100
+   * or 200 ms from every waiting class) cost the API server, etcd and the test JVM CPU the suite, CPU-bound on 2
+   * cores, does not have.
+   */
+  public static Watched watchUntil(Resource<GenericKubernetesResource> resource, Predicate<GenericKubernetesResource> done, Duration timeout) {
+    AtomicReference<GenericKubernetesResource> last = new AtomicReference<>();
+    try {
+      GenericKubernetesResource r = resource.waitUntilCondition(o -> {
+        last.set(o);
+        return done.test(o);
+      }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return new Watched(true, r);
+    } catch (KubernetesClientTimeoutException e) {
+      return new Watched(false, last.get());
+    }
   }
 
   /**
