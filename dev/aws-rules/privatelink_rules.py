@@ -11,8 +11,9 @@ either lets the call through to moto (returns None), or answers it itself by rai
 
 The smallest faithful model of connections: an interface endpoint created (CreateVpcEndpoint) against an
 endpoint service's name, by any account the service allows (its own, or one whose root or calling role is
-an allowed principal, or `*`), is a connection: PendingAcceptance when the service requires acceptance,
-else Available. The provider accepts or rejects it; the consumer deleting its endpoint makes it Deleted.
+an allowed principal, or `*`), is a connection: pendingAcceptance when the service requires acceptance,
+else available (AWS's spelling, lower camel case). The provider accepts or rejects it; the consumer deleting its
+endpoint makes it deleted.
 Another "account" is a moto account reached with STS AssumeRole into it, as moto models accounts.
 """
 import secrets
@@ -32,10 +33,10 @@ RULES = [
      "is being deleted) answers ResourceInUse: 'cannot be deleted because it is currently associated with another service'",
      "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DeleteLoadBalancer.html", None),
     ("ec2-endpoint-service-delete-needs-no-connections", "DeleteVpcEndpointServiceConfigurations leaves a service with "
-     "Available or PendingAcceptance connections in place, answering it in Unsuccessful (ExistingVpcEndpointConnections); "
+     "available or pendingAcceptance connections in place, answering it in Unsuccessful (ExistingVpcEndpointConnections); "
      "a deleted service is Deleting for a while before it is gone", DELETE_PAGE, "endpointServiceDeletingSeconds"),
     ("ec2-endpoint-connections", "CreateVpcEndpoint (Interface) against a service by an allowed principal makes a connection, "
-     "PendingAcceptance when the service requires acceptance, else Available; a principal not allowed is InvalidServiceName; "
+     "pendingAcceptance when the service requires acceptance, else available (AWS's spelling: lower camel case); a principal not allowed is InvalidServiceName; "
      "DescribeVpcEndpointConnections (filters service-id, vpc-endpoint-id, vpc-endpoint-owner, vpc-endpoint-state), "
      "AcceptVpcEndpointConnections, RejectVpcEndpointConnections",
      "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVpcEndpointConnections.html", None),
@@ -50,8 +51,11 @@ _connections = {}   # (owner account, service id, endpoint id) -> {"owner": cons
 _deleting = {}      # (owner account, region, service id) -> gone from this time
 _private_dns = {}   # service id -> (private DNS name, TXT name, TXT value)
 
-# Consumer endpoint states (DescribeVpcEndpoints) for each connection state (DescribeVpcEndpointConnections).
-_ENDPOINT_STATE = {"PendingAcceptance": "pendingAcceptance", "Available": "available", "Rejected": "rejected", "Deleted": "deleted"}
+# A connection's state, spelled as AWS spells it, in DescribeVpcEndpointConnections (VpcEndpointState) and in the
+# consumer's DescribeVpcEndpoints (State) alike: lower camel case. The SDKs' enum says PendingAcceptance, AWS does
+# not: the AWS CLI's recorded example of describe-vpc-endpoint-connections answers "pendingAcceptance" (and filters
+# with Values=pendingAcceptance); terraform-provider-aws's connection accepter waits for "available".
+PENDING, AVAILABLE, REJECTED, DELETED = "pendingAcceptance", "available", "rejected", "deleted"
 
 
 class Answer(Exception):
@@ -168,7 +172,7 @@ def delete_services(call, now, deleting_seconds):
             failed.append((sid, "InvalidVpcEndpointService.NotFound", f"The VpcEndpointService Id '{sid}' does not exist"))
             continue
         with _lock:
-            blocking = [k[2] for k, c in _connections.items() if k[:2] == (account, sid) and c["state"] in ("Available", "PendingAcceptance")]
+            blocking = [k[2] for k, c in _connections.items() if k[:2] == (account, sid) and c["state"] in (AVAILABLE, PENDING)]
         if blocking:
             failed.append((sid, "ExistingVpcEndpointConnections",
                            f"Service has existing active VPC Endpoint connections: {', '.join(sorted(blocking))}"))
@@ -209,9 +213,9 @@ def decide_connections(call, accept):
     for endpoint in ec2_list(call.form, "VpcEndpointId"):
         with _lock:
             c = _connections.get((account, sid, endpoint))
-            movable = c is not None and (c["state"] == "PendingAcceptance" if accept else c["state"] in ("PendingAcceptance", "Available"))
+            movable = c is not None and (c["state"] == PENDING if accept else c["state"] in (PENDING, AVAILABLE))
             if movable:
-                c["state"] = "Available" if accept else "Rejected"
+                c["state"] = AVAILABLE if accept else REJECTED
         if c is None:
             failed.append((endpoint, "InvalidVpcEndpointId.NotFound", f"The Vpc Endpoint Id '{endpoint}' does not exist"))
         elif not movable:
@@ -227,7 +231,7 @@ def decide_connections(call, accept):
 def show_endpoint_state(consumer, region, endpoint, state):
     found = ec2_backends[consumer][region].vpc_end_points.get(endpoint)
     if found is not None:
-        found.state = _ENDPOINT_STATE.get(state, found.state)
+        found.state = state
 
 
 def service_by_name(region, name):
@@ -262,7 +266,7 @@ def after(call, status, body, now):
         with _lock:
             for (_, _, endpoint), c in _connections.items():
                 if endpoint in gone and c["owner"] == consumer:
-                    c["state"] = "Deleted"
+                    c["state"] = DELETED
         return body
     if action == "ModifyVpcEndpointServiceConfiguration" and call.form.get("RemovePrivateDnsName") == "true":
         config = services(caller_account(call), call.region).get(call.form.get("ServiceId"))
@@ -282,13 +286,13 @@ def record_connection(call, body, now):
     endpoint = root.find(f".//{{{EC2_NS}}}vpcEndpointId")
     if endpoint is None:
         return body
-    state = "PendingAcceptance" if config.acceptance_required else "Available"
+    state = PENDING if config.acceptance_required else AVAILABLE
     consumer = caller_account(call)
     with _lock:
         _connections[(owner, config.id, endpoint.text)] = {"owner": consumer, "state": state, "created": now}
     show_endpoint_state(consumer, call.region, endpoint.text, state)
     for s in root.iter(f"{{{EC2_NS}}}state"):
-        s.text = _ENDPOINT_STATE[state]
+        s.text = state
     return ET.tostring(root, encoding="utf-8", default_namespace=EC2_NS)
 
 

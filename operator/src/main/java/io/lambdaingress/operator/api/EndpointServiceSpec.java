@@ -23,7 +23,7 @@ import java.util.List;
 public class EndpointServiceSpec {
 
   @Default("true")
-  @JsonPropertyDescription("Whether a consumer's endpoint waits for acceptance (PendingAcceptance) before it can connect. "
+  @JsonPropertyDescription("Whether a consumer's endpoint waits for acceptance (pendingAcceptance) before it can connect. "
       + "Default true. Changed in place.")
   private Boolean acceptanceRequired;
 
@@ -38,7 +38,7 @@ public class EndpointServiceSpec {
   @Size(max = 50)
   @ValidationRule(value = "self.all(a, self.exists_one(b, b == a))", message = "an account is listed twice")
   @JsonPropertyDescription("AWS account ids (12 digits) whose pending endpoint requests the operator accepts; requests from "
-      + "other accounts stay PendingAcceptance for a person to accept or reject. Needs acceptanceRequired.")
+      + "other accounts stay pendingAcceptance for a person to accept or reject. Needs acceptanceRequired.")
   private List<@Pattern(AwsIdPatterns.ACCOUNT_ID) @Size(max = 12) String> acceptConnectionsFrom;
 
   @Pattern(AwsIdPatterns.PRIVATE_DNS_NAME)

@@ -70,7 +70,7 @@ public class EndpointServiceStatus {
     @JsonPropertyDescription("The AWS account that owns the endpoint.")
     private String ownerAccount;
 
-    @JsonPropertyDescription("PendingAcceptance, Available, Rejected, Deleted, ...")
+    @JsonPropertyDescription("As AWS spells it: pendingAcceptance, available, rejected, deleted, ...")
     private String state;
 
     public Connection() {}

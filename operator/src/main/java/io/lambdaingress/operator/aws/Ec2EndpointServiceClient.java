@@ -24,7 +24,7 @@ public final class Ec2EndpointServiceClient {
       List<String> nlbArns, String privateDnsName, String privateDnsState, String txtRecordName, String txtRecordValue,
       Map<String, String> tags) {}
 
-  /** One consumer endpoint's connection: PendingAcceptance, Available, Rejected, Deleted, ... */
+  /** One consumer endpoint's connection: pendingAcceptance, available, rejected, deleted, ... (AWS's spelling). */
   public record Connection(String endpointId, String ownerAccount, String state) {}
 
   private final Ec2Client ec2;

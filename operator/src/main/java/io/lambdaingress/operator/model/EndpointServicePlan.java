@@ -14,9 +14,14 @@ import java.util.TreeSet;
 public record EndpointServicePlan(boolean acceptanceRequired, Set<String> allowedPrincipals, Set<String> acceptConnectionsFrom,
     String privateDnsName) {
 
+  // A connection's state as AWS spells it (VpcEndpointState): lower camel case, not the SDK enum's PendingAcceptance.
+  // The AWS CLI's recorded example of describe-vpc-endpoint-connections answers "pendingAcceptance";
+  // terraform-provider-aws's connection accepter waits for "available". Compared with the enum's spelling, no
+  // connection was ever accepted or counted on AWS.
+  public static final String PENDING = "pendingAcceptance";
+  public static final String AVAILABLE = "available";
   /** Connection states that keep a service from being deleted (DeleteVpcEndpointServiceConfigurations). */
-  public static final Set<String> ACTIVE = Set.of("Available", "PendingAcceptance");
-  public static final String PENDING = "PendingAcceptance";
+  public static final Set<String> ACTIVE = Set.of(AVAILABLE, PENDING);
 
   /** A consumer endpoint's request as EC2 reports it. */
   public record Request(String endpointId, String ownerAccount, String state) {}

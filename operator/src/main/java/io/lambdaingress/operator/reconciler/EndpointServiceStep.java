@@ -18,7 +18,7 @@ import java.util.Set;
 /**
  * The NLB's VPC endpoint service (PrivateLink): created, observed, changed in place and deleted here, found by
  * its owner tags (a service has no name of its own). AWS refuses to delete an NLB an endpoint service uses and
- * a service with Available or PendingAcceptance connections, so deletion goes: reject those connections,
+ * a service with available or pendingAcceptance connections, so deletion goes: reject those connections,
  * delete the service, wait until AWS no longer lists it, and only then may the NLB go.
  */
 final class EndpointServiceStep {

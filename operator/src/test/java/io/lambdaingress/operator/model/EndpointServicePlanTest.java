@@ -42,9 +42,9 @@ class EndpointServicePlanTest {
   @Test
   void onlyPendingRequestsFromListedAccountsAreAccepted() {
     EndpointServicePlan plan = plan(List.of("arn:aws:iam::111122223333:root"), List.of("111122223333"));
-    List<Request> requests = List.of(new Request("vpce-1", "111122223333", "PendingAcceptance"),
-        new Request("vpce-2", "444455556666", "PendingAcceptance"), new Request("vpce-3", "111122223333", "Rejected"),
-        new Request("vpce-4", "111122223333", "Available"));
+    List<Request> requests = List.of(new Request("vpce-1", "111122223333", "pendingAcceptance"),
+        new Request("vpce-2", "444455556666", "pendingAcceptance"), new Request("vpce-3", "111122223333", "rejected"),
+        new Request("vpce-4", "111122223333", "available"));
 
     assertThat(plan.toAccept(requests)).extracting(Request::endpointId).containsExactly("vpce-1");
     assertThat(plan.leftPending(requests)).extracting(Request::endpointId).containsExactly("vpce-2");

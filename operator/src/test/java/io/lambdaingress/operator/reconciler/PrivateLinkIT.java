@@ -128,7 +128,7 @@ class PrivateLinkIT {
       String accepted = allowed.connect(service.serviceName()).vpcEndpointId();
       String pending = other.connect(service.serviceName()).vpcEndpointId();
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(connections(name))
-          .containsEntry(accepted, ALLOWED + "/Available").containsEntry(pending, OTHER + "/PendingAcceptance"));
+          .containsEntry(accepted, ALLOWED + "/available").containsEntry(pending, OTHER + "/pendingAcceptance"));
       assertThat(allowed.state(accepted)).isEqualTo("available");
       assertThat(reasons(name)).contains("Accepted", "ConnectionPending");
 
@@ -170,7 +170,7 @@ class PrivateLinkIT {
       String recreated = await().atMost(Duration.ofSeconds(30)).until(
           () -> (String) endpointServiceStatus(operator.get(ns(), name)).get("serviceId"), id -> id != null && !id.equals(second));
       String again = allowed.connect(service(recreated).serviceName()).vpcEndpointId();
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(connections(name)).containsEntry(again, ALLOWED + "/Available"));
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(connections(name)).containsEntry(again, ALLOWED + "/available"));
 
       // Someone else's endpoint service on our NLB: the operator leaves it alone, and AWS refuses to delete the NLB.
       String foreign = ec2.createVpcEndpointServiceConfiguration(r -> r.networkLoadBalancerArns(nlbArn).acceptanceRequired(true))

@@ -536,7 +536,7 @@ class AwsRulesIT {
   }
 
   @Test
-  @DisplayName("ec2-endpoint-connections: an allowed consumer's endpoint is a PendingAcceptance connection; accept, reject, describe")
+  @DisplayName("ec2-endpoint-connections: an allowed consumer's endpoint is a pendingAcceptance connection (AWS's spelling); accept, reject, describe")
   void endpointConnectionsAreRequestedAcceptedAndRejected() {
     ServiceConfiguration service = endpointService(ec2, nlb("conn"), true, null);
     ec2.modifyVpcEndpointServicePermissions(r -> r.serviceId(service.serviceId()).addAllowedPrincipals("arn:aws:iam::111122223333:root"));
@@ -552,7 +552,8 @@ class AwsRulesIT {
       assertThat(connections(service.serviceId())).singleElement().satisfies(c -> {
         assertThat(c.vpcEndpointId()).isEqualTo(endpoint);
         assertThat(c.vpcEndpointOwner()).isEqualTo("111122223333");
-        assertThat(c.vpcEndpointStateAsString()).isEqualTo("PendingAcceptance");
+        // As the AWS CLI's recorded example of describe-vpc-endpoint-connections spells it (not the SDK enum's PendingAcceptance).
+        assertThat(c.vpcEndpointStateAsString()).isEqualTo("pendingAcceptance");
       });
       assertThatThrownBy(() -> motoEc2.describeVpcEndpointConnections(r -> r.filters(f -> f.name("service-id").values(service.serviceId()))))
           .as("moto alone has no endpoint connections").isInstanceOf(AwsServiceException.class);
@@ -563,12 +564,12 @@ class AwsRulesIT {
           .as("only a pending connection can be accepted").extracting(u -> u.error().code()).containsExactly("InvalidState");
       assertThat(ec2.rejectVpcEndpointConnections(r -> r.serviceId(service.serviceId()).vpcEndpointIds(endpoint)).unsuccessful()).isEmpty();
       assertThat(allowed.state(endpoint)).isEqualTo("rejected");
-      assertThat(connections(service.serviceId())).extracting(VpcEndpointConnection::vpcEndpointStateAsString).containsExactly("Rejected");
+      assertThat(connections(service.serviceId())).extracting(VpcEndpointConnection::vpcEndpointStateAsString).containsExactly("rejected");
     }
   }
 
   @Test
-  @DisplayName("ec2-endpoint-service-delete-needs-no-connections: a service with Available or PendingAcceptance connections stays")
+  @DisplayName("ec2-endpoint-service-delete-needs-no-connections: a service with available or pendingAcceptance connections stays")
   void aServiceWithConnectionsCannotBeDeleted() {
     ServiceConfiguration viaMoto = endpointService(ec2, nlb("del"), false, null);
     ServiceConfiguration service = endpointService(ec2, nlb("del"), false, null);
