@@ -124,6 +124,15 @@ public final class OperatorProcess implements AutoCloseable {
    * quarter of the CPU time of a default one (2.4 s instead of 10 s); the operator's code and behaviour are
    * the same, only the JVM's start-up work is saved.
    */
+  public static synchronized List<String> quickStartFlags() {
+    List<String> flags = lightFlags();
+    if (!Files.isRegularFile(archive()) && !archiving) {
+      archiving = true;
+      flags.add("-XX:ArchiveClassesAtExit=" + partial(archive()));
+    }
+    return flags;
+  }
+
   /**
    * The flags of every other start: C1 only and the serial GC, and the class archive once the crash table has
    * made it (never asked to make one: a process that exits at once would archive too little). The suite runs
@@ -133,18 +142,6 @@ public final class OperatorProcess implements AutoCloseable {
     List<String> flags = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
     if (Files.isRegularFile(archive())) {
       flags.add("-XX:SharedArchiveFile=" + archive());
-    }
-    return flags;
-  }
-
-  public static synchronized List<String> quickStartFlags() {
-    Path archive = archive();
-    List<String> flags = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
-    if (Files.isRegularFile(archive)) {
-      flags.add("-XX:SharedArchiveFile=" + archive);
-    } else if (!archiving) {
-      archiving = true;
-      flags.add("-XX:ArchiveClassesAtExit=" + partial(archive));
     }
     return flags;
   }
