@@ -737,8 +737,7 @@ def check_ec2_ids_exist(call):
     if not lookup:
         return
     param, code, message, existing = lookup
-    numbered = [(int(k[len(param) + 1:]), v) for k, v in call.form.items() if re.fullmatch(re.escape(param) + r"\.\d+", k)]
-    asked = [v for _, v in sorted(numbered)]
+    asked = privatelink_rules.ec2_list(call.form, param)
     if not asked:
         return
     known = existing(ec2_backends[get_account_id_from(call.access_key)][call.region])
