@@ -65,6 +65,11 @@ stop_components() {
     while kill -0 "$pid" 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null \
       && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
+    # A killed process is not gone at once: a large one (the JVM, kube-apiserver) takes a moment on a busy
+    # machine to release its memory, still running meanwhile. `down` returns only once it is gone.
+    local killed=$(( $(date +%s) + 10 ))
+    while kill -0 "$pid" 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null \
+      && [ "$(date +%s)" -lt "$killed" ]; do sleep 0.1; done
     say "stopped ${name%%:*} (pid $pid)"
   done
 }

@@ -55,6 +55,8 @@ cleanup() {
     kill -TERM "$operator_pid" 2>/dev/null || true
     for _ in $(seq 1 100); do kill -0 "$operator_pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$operator_pid" 2>/dev/null || true
+    # (a killed JVM takes a moment to be gone: wait for that too)
+    for _ in $(seq 1 100); do kill -0 "$operator_pid" 2>/dev/null || break; sleep 0.1; done
   fi
   if [ "$started_world" = 1 ]; then
     bash dev/local-env.sh down || true
