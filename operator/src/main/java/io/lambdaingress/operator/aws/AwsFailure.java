@@ -63,6 +63,13 @@ public final class AwsFailure extends RuntimeException {
       return transientState;
     }
     if (code != null) {
+      // Lambda refuses an image that is not in ECR as an invalid parameter ("Source image <uri> does not exist.
+      // Provide a valid source image.", as AWS answered terraform and CDK users in their public bug reports), not
+      // with ECR's ImageNotFoundException: an image not pushed yet, which heals once it is, like any dependency.
+      if (code.equals("InvalidParameterValueException") && message != null && message.startsWith("Source image ")
+          && message.contains(" does not exist")) {
+        return Reason.DependencyNotFound;
+      }
       if (ACCESS_DENIED.contains(code)) {
         return Reason.AwsAccessDenied;
       }

@@ -63,6 +63,8 @@ class AwsFailureTest {
       "ResourceConflictException|409|The operation cannot be performed at this time. The function is currently in the following state: Pending|Progressing",
       "AccessDenied|403|User: arn:aws:sts::1:assumed-role/x is not authorized to perform: elasticloadbalancing:RegisterTargets|AwsAccessDenied",
       "InvalidParameterValueException|400|Unsupported runtime|InvalidSpec",
+      // What AWS answers CreateFunction/UpdateFunctionCode for an image that is not in ECR (issue 21).
+      "InvalidParameterValueException|400|Source image 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v2 does not exist. Provide a valid source image.|DependencyNotFound",
   })
   void notYetErrorsHealByThemselves(String code, int status, String message, Reason expected) {
     AwsFailure failure = AwsFailure.of(awsError(code, status, message), "x");
