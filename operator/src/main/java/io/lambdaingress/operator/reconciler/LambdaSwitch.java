@@ -85,10 +85,10 @@ final class LambdaSwitch {
       return "lambda target group " + otherGroup + " is kept until " + due + ": ELB may still route requests by the configuration "
           + "from before " + forwarder + " moved";
     }
-    writes.announce("Deleted", "lambda target group " + otherGroup, forwarder + " has forwarded to the other lambda target group since "
-        + since);
     try {
       inventory.client().deleteTargetGroup(arn);
+      writes.announce("Deleted", "lambda target group " + otherGroup, forwarder + " has forwarded to the other lambda target group since "
+          + since);
     } catch (AwsFailure f) {
       if ("ResourceInUse".equals(f.awsErrorCode())) {
         return "lambda target group " + otherGroup + " is still forwarded to by a listener or rule; it is deleted once nothing forwards to it";

@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetDescri
  */
 final class OwnedDeletion {
 
-  /** Says a write before it is made: AwsWrites for a live object, a log line for an orphan. */
+  /** Says a write: AwsWrites for a live object, a log line for an orphan. A deletion is said once AWS accepted it. */
   interface Announcer {
     void announce(String action, String resource, String why);
   }
@@ -47,9 +47,9 @@ final class OwnedDeletion {
         deleteFunction(r, ownership, announcer, why);
       } else if (currentTags(r).filter(ownership::owns).isPresent()) {
         if (r.kind() == Kind.NLB || r.kind() == Kind.ALB) {
-          announcer.announce("Deleted", r.describe(), why);
           elb.deleteLoadBalancer(r.arn());
           inventory.forgetLoadBalancer(r.name());
+          announcer.announce("Deleted", r.describe(), why);
         } else if (!deleteTargetGroup(r, plan, announcer, why)) {
           return r.describe() + " is still in use by a load balancer being deleted";
         }
@@ -76,8 +76,8 @@ final class OwnedDeletion {
   private void deleteFunction(OwnedResource r, Ownership ownership, Announcer announcer, String why) {
     var fn = lambda.function(r.arn());
     if (fn.isPresent() && ownership.owns(fn.get().tags() == null ? Map.of() : fn.get().tags())) {
-      announcer.announce("Deleted", r.describe(), why);
       lambda.delete(r.arn());
+      announcer.announce("Deleted", r.describe(), why);
     }
     functions.forget(r.arn());
   }
@@ -87,9 +87,9 @@ final class OwnedDeletion {
       removeInvokePermissionsFor(r, plan, announcer, why);
     }
     try {
-      announcer.announce("Deleted", r.describe(), why);
       elb.deleteTargetGroup(r.arn());
       inventory.forgetTargetGroup(r.name());
+      announcer.announce("Deleted", r.describe(), why);
       return true;
     } catch (AwsFailure f) {
       if ("ResourceInUse".equals(f.awsErrorCode())) {
@@ -112,8 +112,8 @@ final class OwnedDeletion {
       lambda.policy(t.id()).stream()
           .filter(s -> s.sid().startsWith(OUR_STATEMENTS) && group.arn().equals(s.sourceArn()))
           .forEach(s -> {
-            announcer.announce("Deleted", "permission " + s.sid() + " on " + t.id(), why);
             lambda.removePermission(t.id(), s.sid());
+            announcer.announce("Deleted", "permission " + s.sid() + " on " + t.id(), why);
           });
     }
   }

@@ -190,8 +190,8 @@ final class RouteStep {
     RulePriorityPlan plan = RulePriorityPlan.plan(observed, order);
 
     for (String arn : plan.deletions()) {
-      writes.announce("Deleted", "listener rule " + arn, "its route is no longer in spec.routes");
       elb.deleteRule(arn);
+      writes.announce("Deleted", "listener rule " + arn, "its route is no longer in spec.routes");
     }
     if (!plan.moves().isEmpty()) {
       writes.announce("Updated", "listener rule priorities " + plan.moves(), "spec.routes order");
@@ -243,8 +243,8 @@ final class RouteStep {
     Map<String, Map<String, String>> tags = elb.tags(rules.stream().map(Rule::ruleArn).toList());
     for (Rule r : rules) {
       if (ownership.owns(tags.getOrDefault(r.ruleArn(), Map.of()))) {
-        writes.announce("Deleted", "listener rule " + r.ruleArn(), "it forwards to the target group being replaced");
         elb.deleteRule(r.ruleArn());
+        writes.announce("Deleted", "listener rule " + r.ruleArn(), "it forwards to the target group being replaced");
       }
     }
   }
@@ -263,8 +263,8 @@ final class RouteStep {
         for (Rule r : rules) {
           Map<String, String> t = tags.getOrDefault(r.ruleArn(), Map.of());
           if (ownership.owns(t) && t.containsKey(RouteModel.TAG_ROUTE)) {
-            writes.announce("Deleted", "listener rule of route " + t.get(RouteModel.TAG_ROUTE), "object deleted");
             elb.deleteRule(r.ruleArn());
+            writes.announce("Deleted", "listener rule of route " + t.get(RouteModel.TAG_ROUTE), "object deleted");
           }
         }
       }
@@ -274,8 +274,8 @@ final class RouteStep {
         Optional<TargetGroup> tg = elb.targetGroup(name);
         if (tg.isPresent() && ownership.owns(elb.tags(List.of(tg.get().targetGroupArn())).getOrDefault(tg.get().targetGroupArn(), Map.of()))) {
           try {
-            writes.announce("Deleted", "route " + route.name() + " target group " + name, "object deleted");
             elb.deleteTargetGroup(tg.get().targetGroupArn());
+            writes.announce("Deleted", "route " + route.name() + " target group " + name, "object deleted");
           } catch (AwsFailure f) {
             if ("ResourceInUse".equals(f.awsErrorCode())) {
               return "route " + route.name() + " target group is still in use";
@@ -288,15 +288,15 @@ final class RouteStep {
         String name = route.function().get().name();
         var fn = lambda.function(name);
         if (fn.isPresent() && ownership.owns(fn.get().tags() == null ? Map.of() : fn.get().tags())) {
-          writes.announce("Deleted", "route " + route.name() + " function " + name, "object deleted");
           lambda.delete(name);
+          writes.announce("Deleted", "route " + route.name() + " function " + name, "object deleted");
         }
       } else {
         String arn = route.existingFunctionArn();
         String sid = route.names().permissionStatementId();
         if (lambda.function(arn).isPresent() && lambda.policy(arn).stream().anyMatch(s -> sid.equals(s.sid()))) {
-          writes.announce("Deleted", "permission " + sid + " on " + arn, "object deleted");
           lambda.removePermission(arn, sid);
+          writes.announce("Deleted", "permission " + sid + " on " + arn, "object deleted");
         }
       }
     }
