@@ -1,5 +1,7 @@
 package io.lambdaingress.operator.reconciler;
 
+import io.lambdaingress.operator.cache.ElbInventory;
+import io.lambdaingress.operator.cache.NetworkFacts;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -97,7 +99,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     this.endpointServices = aws.endpointServices();
     this.rollouts = new RolloutReport(events);
     this.changeEvents = queue.enabled()
-        ? new AwsChangeEvents(aws.sqs(), queue.queueUrl(), changeIndex, aws::accessKeyId, e -> chain.forgetReadsOf(e.keys()))
+        ? new AwsChangeEvents(aws.sqs(), queue.queueUrl(), changeIndex, aws::accessKeyId, e -> chain.changedOutOfBand(e.keys()))
         : null;
   }
 
@@ -158,7 +160,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
       }
       // Something listed is gone (deleted out of band): list afresh and converge in this same run.
       log.atInfo().addKeyValue("object", key(li)).log("shared listing out of date ({}); listing again", f.awsErrorCode());
-      inventory.forgetListing();
+      inventory.listAfresh();
       outcome = chain.apply(model, recorded, writes, canary);
     }
 
@@ -182,7 +184,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
           throw f;
         }
         // A route's target group deleted out of band, still in the shared listing: list afresh, converge now.
-        inventory.forgetListing();
+        inventory.listAfresh();
         routed = routes.apply(model, routeModels, outcome.status().albListenerArn(), li.getStatus(), writes, routeCanaries);
       }
       status.setRoutes(routed.routes().isEmpty() ? null : routed.routes());
