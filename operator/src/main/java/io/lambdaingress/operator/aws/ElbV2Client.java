@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupA
  * Elastic Load Balancing v2: load balancers, listeners, target groups, registrations, tags, attributes.
  * SDK calls only; bulk reads where the API allows them (tags: 20 ARNs a call; whole-account listings paged).
  */
-public final class ElbV2Client {
+public class ElbV2Client {
 
   public static final int TAG_BATCH = 20;
   public static final int LISTENER_BATCH = 20;
@@ -39,6 +39,11 @@ public final class ElbV2Client {
 
   ElbV2Client(ElasticLoadBalancingV2Client elb) {
     this.elb = elb;
+  }
+
+  /** For a unit test's fake of this adapter: it overrides the calls it answers; any other fails. */
+  protected ElbV2Client() {
+    this(null);
   }
 
   // --- reads ---
@@ -83,10 +88,36 @@ public final class ElbV2Client {
           .forEach(d -> {
             Map<String, String> m = new HashMap<>();
             d.tags().forEach(t -> m.put(t.key(), t.value()));
-            tags.put(d.resourceArn(), m);
+            tags.put(d.resourceArn(), Map.copyOf(m));
           });
     }
     return tags;
+  }
+
+  /**
+   * The same, leaving out those that are gone. AWS fails the whole call when one ARN of it is gone (deleted
+   * since it was listed, by us for another object or out of band): each is then read alone, so that only
+   * the gone ones are left out instead of failing every caller whose ARN shared the call.
+   */
+  public Map<String, Map<String, String>> tagsOfThoseThere(List<String> arns) {
+    try {
+      return tags(arns);
+    } catch (AwsFailure f) {
+      if (!f.isNotFound() || arns.size() == 1) {
+        throw f;
+      }
+      Map<String, Map<String, String>> read = new HashMap<>();
+      for (String arn : arns) {
+        try {
+          read.putAll(tags(List.of(arn)));
+        } catch (AwsFailure alone) {
+          if (!alone.isNotFound()) {
+            throw alone;
+          }
+        }
+      }
+      return read;
+    }
   }
 
   public List<Listener> listeners(String loadBalancerArn) {

@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
 import software.amazon.awssdk.services.lambda.model.UpdateFunctionConfigurationRequest;
 
 /** Lambda: the managed function, its code (image), configuration, tags, and the invoke permission. */
-public final class LambdaFunctionClient {
+public class LambdaFunctionClient {
 
   /** One statement of a function's resource policy, reduced to what a permission check compares. */
   public record PolicyStatement(String sid, String action, String principal, String sourceArn) {}
@@ -26,6 +26,11 @@ public final class LambdaFunctionClient {
 
   LambdaFunctionClient(LambdaClient lambda) {
     this.lambda = lambda;
+  }
+
+  /** For a unit test's fake of this adapter: it overrides the calls it answers; any other fails. */
+  protected LambdaFunctionClient() {
+    this(null);
   }
 
   /** The function with its configuration, code location and tags; empty when it does not exist. */

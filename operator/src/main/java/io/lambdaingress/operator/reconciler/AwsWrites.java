@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * same story. Creations and updates are announced before the call; deletions once AWS accepted them, so a
  * delete that fails and is retried never claims "Deleted" (and the Event says what really went).
  */
-public final class AwsWrites {
+public final class AwsWrites implements Announcer {
 
   private static final Logger log = LoggerFactory.getLogger(AwsWrites.class);
 
@@ -28,6 +28,7 @@ public final class AwsWrites {
    * @param resource what is written, e.g. "NLB li-default-sample-nlb-1a2b3c4d"
    * @param why why, e.g. "missing", "listener port 80 -> 8080"
    */
+  @Override
   public void announce(String action, String resource, String why) {
     count++;
     log.atInfo()

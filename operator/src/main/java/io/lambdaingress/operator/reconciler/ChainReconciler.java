@@ -1,8 +1,9 @@
 package io.lambdaingress.operator.reconciler;
 
+import io.lambdaingress.operator.cache.ImageDigests;
+import io.lambdaingress.operator.cache.ElbInventory;
 import io.lambdaingress.operator.aws.AwsClients;
 import io.lambdaingress.operator.aws.AwsFailure;
-import io.lambdaingress.operator.aws.ElbV2Client;
 import io.lambdaingress.operator.aws.EcrImageClient.PinnedImage;
 import io.lambdaingress.operator.model.ChainModel;
 import io.lambdaingress.operator.model.ImageRef;
@@ -85,7 +86,6 @@ public final class ChainReconciler {
   public Outcome apply(ChainModel desired, RecordedChain recorded, AwsWrites writes, CanaryStep.Input canary) {
     Ownership ownership = new Ownership(desired.ownerTags(), formerClusters, recorded.identities());
     String previousFunctionArn = recorded.previousFunctionArn();
-    ElbV2Client elb = aws.elbV2();
     TargetGroupStep targetGroups = new TargetGroupStep(inventory, ownership, writes);
     LoadBalancerStep loadBalancers = new LoadBalancerStep(inventory, ownership, writes);
     ListenerStep listeners = new ListenerStep(inventory, writes);
@@ -100,7 +100,7 @@ public final class ChainReconciler {
     LambdaSwitch lambdaSwitch = new LambdaSwitch(inventory, ownership, writes, desired.lambdaTargetGroup(!viaAlias).name(),
         "the ALB listener");
     TargetGroup lambdaTargets = targetGroups.ensure("lambda target group", desired.lambdaTargetGroup(viaAlias),
-        alb.lambdaTargetGroupAttributes(), replaced -> detachListenersForwardingTo(ownership, writes, "ALB", alb.name(), replaced));
+        alb.lambdaTargetGroupAttributes(), replaced -> listeners.detach(ownership, "ALB", alb.name(), replaced));
     String functionArn;
     String digest = null;
     if (desired.function().isPresent()) {
@@ -152,7 +152,7 @@ public final class ChainReconciler {
     // 3. The NLB's target group (type alb) and the ALB registered in it, on the ALB listener's port.
     ChainModel.NlbSide nlb = desired.nlb();
     TargetGroup albTargets = targetGroups.ensure("alb target group", nlb.albTargetGroup(), Map.of(),
-        replaced -> detachListenersForwardingTo(ownership, writes, "NLB", nlb.name(), replaced));
+        replaced -> listeners.detach(ownership, "NLB", nlb.name(), replaced));
     targetGroups.ensureOnlyTarget("alb target group", albTargets, albLb.get().loadBalancerArn(), alb.listenerPort());
 
     // 4. NLB + listener.
@@ -173,16 +173,10 @@ public final class ChainReconciler {
    * After a change event naming these resources ({@link io.lambdaingress.operator.model.CloudTrailEvent#keys}):
    * the shared reads of them are dropped, so the reconcile it triggers sees AWS as it is now.
    */
-  void forgetReadsOf(Set<String> keys) {
-    for (String key : keys) {
-      String[] kind = key.split(":", 2);
-      switch (kind[0]) {
-        case "lb" -> inventory.forgetLoadBalancer(kind[1]);
-        case "tg" -> inventory.forgetTargetGroup(kind[1]);
-        case "image" -> images.forget(kind[1].substring(0, kind[1].lastIndexOf(':')));
-        default -> { } // functions: read afresh by every reconcile (GetFunction)
-      }
-    }
+  void changedOutOfBand(Set<String> keys) {
+    inventory.changedOutOfBand(keys);
+    keys.stream().filter(k -> k.startsWith("image:")).map(k -> k.substring("image:".length(), k.lastIndexOf(':')))
+        .forEach(images::pushedTo);
   }
 
   /** The image by digest: as given, or the tag's current digest in its registry (Lambda needs our region). */
@@ -209,26 +203,6 @@ public final class ChainReconciler {
 
 
   /**
-   * Before a target group is replaced: delete the listeners that forward to it on our load balancer, and no
-   * other (a listener someone added on another port, or a load balancer of that name without our owner
-   * tags, is left alone; AWS then refuses the group's deletion with ResourceInUse, which the user sees).
-   */
-  private void detachListenersForwardingTo(Ownership ownership, AwsWrites writes, String kind,
-      String loadBalancerName, String targetGroupArn) {
-    ElbV2Client elb = aws.elbV2();
-    Optional<LoadBalancer> lb = elb.loadBalancer(loadBalancerName);
-    if (lb.isEmpty()) {
-      return;
-    }
-    Map<String, String> tags = tagsOf(elb, lb.get().loadBalancerArn());
-    for (Listener l : ListenerStep.detachable(ownership, tags, elb.listeners(lb.get().loadBalancerArn()), targetGroupArn)) {
-      elb.deleteListener(l.listenerArn());
-      inventory.forgetListeners(lb.get().loadBalancerArn());
-      writes.announce("Deleted", kind + " listener " + l.protocolAsString() + ":" + l.port(), "it forwards to the target group being replaced");
-    }
-  }
-
-  /**
    * Deletes what this object owns, in the reverse of the creation order: NLB, its alb target group, ALB,
    * the lambda target group, then the function (or, for an existing function, only our permission).
    * Returns why it must be called again (AWS still holds a target group for a load balancer being
@@ -236,80 +210,38 @@ public final class ChainReconciler {
    */
   public String delete(ChainModel desired, AwsWrites writes) {
     Ownership ownership = Ownership.byTags(desired.ownerTags(), formerClusters);
-    ElbV2Client elb = aws.elbV2();
-    // Deletion reads AWS afresh (no shared listing): it must see exactly what is there now.
-    inventory.forgetLoadBalancer(desired.nlb().name());
-    inventory.forgetLoadBalancer(desired.alb().name());
-    inventory.forgetTargetGroup(desired.nlb().albTargetGroup().name());
-    inventory.forgetTargetGroup(desired.alb().lambdaTargetGroup().name());
-    inventory.forgetTargetGroup(desired.names().lambdaAliasTargetGroup());
+    LoadBalancerStep loadBalancers = new LoadBalancerStep(inventory, ownership, writes);
+    TargetGroupStep targetGroups = new TargetGroupStep(inventory, ownership, writes);
+    String why = "object deleted";
     try {
-      deleteLoadBalancer(elb, ownership, writes, "NLB", desired.nlb().name());
+      loadBalancers.deleteIfOurs("NLB " + desired.nlb().name(), desired.nlb().name(), why);
     } catch (AwsFailure f) {
       if (!"ResourceInUse".equals(f.awsErrorCode())) {
         throw f;
       }
       // Ours were deleted before (EndpointServiceStep): what still uses the NLB is someone else's.
-      String arn = elb.loadBalancer(desired.nlb().name()).map(LoadBalancer::loadBalancerArn).orElse("");
+      String arn = aws.elbV2().loadBalancer(desired.nlb().name()).map(LoadBalancer::loadBalancerArn).orElse("");
       throw new AwsFailure(f.reason(), "NLB " + desired.nlb().name() + " is used by endpoint service(s) "
           + EndpointServiceStep.usersOf(aws.endpointServices(), arn) + " without this object's owner tags: AWS deletes the NLB "
           + "only once no endpoint service uses it; delete that service (or take the NLB out of it)", f.awsErrorCode(), f);
     }
-    if (!deleteTargetGroup(elb, ownership, writes, "alb target group", desired.nlb().albTargetGroup().name())) {
-      return "alb target group " + desired.nlb().albTargetGroup().name() + " is still in use by the NLB being deleted";
+    String albTargets = desired.nlb().albTargetGroup().name();
+    if (!targetGroups.deleteIfOurs("alb target group " + albTargets, albTargets, why)) {
+      return "alb target group " + albTargets + " is still in use by the NLB being deleted";
     }
-    deleteLoadBalancer(elb, ownership, writes, "ALB", desired.alb().name());
+    loadBalancers.deleteIfOurs("ALB " + desired.alb().name(), desired.alb().name(), why);
     for (String group : List.of(desired.alb().lambdaTargetGroup().name(), desired.names().lambdaAliasTargetGroup())) {
-      if (!deleteTargetGroup(elb, ownership, writes, "lambda target group", group)) {
+      if (!targetGroups.deleteIfOurs("lambda target group " + group, group, why)) {
         return "lambda target group " + group + " is still in use by the ALB being deleted";
       }
     }
+    FunctionStep functions = new FunctionStep(aws.lambda(), ownership, writes);
     if (desired.function().isPresent()) {
       String name = desired.function().get().name();
-      var fn = aws.lambda().function(name);
-      if (fn.isPresent() && ownership.owns(fn.get().tags() == null ? Map.of() : fn.get().tags())) {
-        aws.lambda().delete(name);
-        writes.announce("Deleted", "function " + name, "object deleted");
-      }
+      functions.deleteIfOurs("function " + name, name, why);
     } else {
-      String arn = desired.existingFunctionArn();
-      boolean ours = aws.lambda().function(arn).isPresent()
-          && aws.lambda().policy(arn).stream().anyMatch(s -> desired.permissionStatementId().equals(s.sid()));
-      if (ours) {
-        aws.lambda().removePermission(arn, desired.permissionStatementId());
-        writes.announce("Deleted", "permission " + desired.permissionStatementId() + " on " + arn, "object deleted");
-      }
+      functions.removePermission(desired.existingFunctionArn(), null, desired.permissionStatementId(), why);
     }
     return null;
-  }
-
-  private static void deleteLoadBalancer(ElbV2Client elb, Ownership ownership, AwsWrites writes, String kind, String name) {
-    Optional<LoadBalancer> found = elb.loadBalancer(name);
-    if (found.isPresent() && ownership.owns(tagsOf(elb, found.get().loadBalancerArn()))) {
-      elb.deleteLoadBalancer(found.get().loadBalancerArn());
-      writes.announce("Deleted", kind + " " + name, "object deleted");
-    }
-  }
-
-  /** False while AWS still reports the group in use (its load balancer's deletion has not gone through). */
-  private static boolean deleteTargetGroup(ElbV2Client elb, Ownership ownership, AwsWrites writes, String kind, String name) {
-    Optional<TargetGroup> tg = elb.targetGroup(name);
-    if (tg.isEmpty() || !ownership.owns(tagsOf(elb, tg.get().targetGroupArn()))) {
-      return true;
-    }
-    try {
-      elb.deleteTargetGroup(tg.get().targetGroupArn());
-      writes.announce("Deleted", kind + " " + name, "object deleted");
-      return true;
-    } catch (AwsFailure f) {
-      if ("ResourceInUse".equals(f.awsErrorCode())) {
-        return false;
-      }
-      throw f;
-    }
-  }
-
-  private static Map<String, String> tagsOf(ElbV2Client elb, String arn) {
-    return elb.tags(List.of(arn)).getOrDefault(arn, Map.of());
   }
 }

@@ -66,7 +66,7 @@ final class EndpointServiceStep {
   /** Converges the service on the NLB; returns its status. */
   EndpointServiceStatus ensure(ChainModel model, EndpointServicePlan plan, String nlbArn, EndpointServiceStatus previous,
       KubernetesEvents events, LambdaIngress li) {
-    Map<String, String> tags = LoadBalancerStep.tagMap(model.nlb().loadBalancer().tags());
+    Map<String, String> tags = io.lambdaingress.operator.cache.ElbInventoryWrites.tagMap(model.nlb().loadBalancer().tags());
     List<EndpointService> live = owned().stream().filter(s -> !GONE.contains(s.state())).toList();
     EndpointService s;
     if (live.isEmpty()) {

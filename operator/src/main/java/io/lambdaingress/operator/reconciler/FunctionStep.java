@@ -20,7 +20,8 @@ import software.amazon.awssdk.services.lambda.model.VpcConfig;
 
 /**
  * The Lambda side: the managed function (configuration and image, updated in place) or an existing
- * function that is never modified, and the invoke permission for Elastic Load Balancing.
+ * function that is never modified, and the invoke permission for Elastic Load Balancing. Every deletion of
+ * a function and of one of our permission statements is here.
  */
 final class FunctionStep {
 
@@ -32,9 +33,9 @@ final class FunctionStep {
 
   private final LambdaFunctionClient lambda;
   private final Ownership ownership;
-  private final AwsWrites writes;
+  private final Announcer writes;
 
-  FunctionStep(LambdaFunctionClient lambda, Ownership ownership, AwsWrites writes) {
+  FunctionStep(LambdaFunctionClient lambda, Ownership ownership, Announcer writes) {
     this.lambda = lambda;
     this.ownership = ownership;
     this.writes = writes;
@@ -139,13 +140,28 @@ final class FunctionStep {
     if (fn.isEmpty()) {
       return;
     }
+    String why = "the spec names another function now";
     if (ownership.owns(fn.get().tags() == null ? Map.of() : fn.get().tags())) {
-      lambda.delete(functionArn);
-      writes.announce("Deleted", "function " + functionArn, "the spec names another function now");
-    } else if (lambda.policy(functionArn).stream().anyMatch(s -> statementId.equals(s.sid()))) {
-      lambda.removePermission(functionArn, statementId);
-      writes.announce("Deleted", "permission " + statementId + " on " + functionArn, "the spec names another function now");
+      delete("function " + functionArn, functionArn, why);
+    } else {
+      removePermission(functionArn, null, statementId, why);
     }
+  }
+
+  /**
+   * Deletes our function, read afresh: one without our owner tags is never touched (an existing function
+   * named by ARN only loses our permission: {@link #removePermission}). Announced once AWS accepted it.
+   */
+  void deleteIfOurs(String resource, String nameOrArn, String why) {
+    var fn = lambda.function(nameOrArn);
+    if (fn.isPresent() && ownership.owns(fn.get().tags() == null ? Map.of() : fn.get().tags())) {
+      delete(resource, nameOrArn, why);
+    }
+  }
+
+  private void delete(String resource, String nameOrArn, String why) {
+    lambda.delete(nameOrArn);
+    writes.announce("Deleted", resource, why);
   }
 
   /** Exactly one statement with our id: ELB may invoke the function, from {@code sourceArn} only. True when written. */
@@ -179,8 +195,18 @@ final class FunctionStep {
   void removePermission(String functionArn, String qualifier, String statementId, String why) {
     String policyArn = qualifier == null ? functionArn : functionArn + ":" + qualifier;
     if (lambda.policy(policyArn).stream().anyMatch(s -> statementId.equals(s.sid()))) {
-      lambda.removePermission(functionArn, qualifier, statementId);
-      writes.announce("Deleted", "permission " + statementId + " on " + policyArn, why);
+      removeStatement(functionArn, qualifier, statementId, why);
     }
+  }
+
+  /** Our statements on the function's own policy (no qualifier) whose source is {@code sourceArn}, with this id prefix. */
+  List<PolicyStatement> statementsFrom(String functionArn, String sidPrefix, String sourceArn) {
+    return lambda.policy(functionArn).stream().filter(s -> s.sid().startsWith(sidPrefix) && sourceArn.equals(s.sourceArn())).toList();
+  }
+
+  /** Removes a statement known to be there, announced once AWS accepted it. */
+  void removeStatement(String functionArn, String qualifier, String statementId, String why) {
+    lambda.removePermission(functionArn, qualifier, statementId);
+    writes.announce("Deleted", "permission " + statementId + " on " + (qualifier == null ? functionArn : functionArn + ":" + qualifier), why);
   }
 }

@@ -1,9 +1,8 @@
 package io.lambdaingress.operator.reconciler;
 
-import io.lambdaingress.operator.aws.AwsFailure;
 import java.time.Duration;
+import io.lambdaingress.operator.cache.ElbInventory;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
@@ -30,7 +29,7 @@ final class LambdaSwitch {
 
   private final ElbInventory inventory;
   private final Ownership ownership;
-  private final AwsWrites writes;
+  private final Announcer writes;
   private final String otherGroup;
   private final String forwarder;
 
@@ -38,7 +37,7 @@ final class LambdaSwitch {
    * @param otherGroup the name of the lambda target group the object does not want now
    * @param forwarder what forwards to the groups ("the ALB listener", "route orders's listener rule"), for the log
    */
-  LambdaSwitch(ElbInventory inventory, Ownership ownership, AwsWrites writes, String otherGroup, String forwarder) {
+  LambdaSwitch(ElbInventory inventory, Ownership ownership, Announcer writes, String otherGroup, String forwarder) {
     this.inventory = inventory;
     this.ownership = ownership;
     this.writes = writes;
@@ -73,11 +72,7 @@ final class LambdaSwitch {
     if (since == null) {
       writes.announce("Updated", "lambda target group " + otherGroup, forwarder + " forwards to the other lambda target group now; "
           + "kept " + DRAIN.toSeconds() + " s for the requests ELB still routes by the previous configuration");
-      Map<String, String> mark = Map.of(UNUSED_SINCE, now.toString());
-      inventory.client().addTags(arn, mark);
-      Map<String, String> marked = new HashMap<>(tags);
-      marked.putAll(mark);
-      inventory.rememberTags(arn, marked);
+      inventory.writes().retag(arn, tags, Map.of(UNUSED_SINCE, now.toString()), java.util.List.of());
       since = now;
     }
     Instant due = since.plus(DRAIN);
@@ -85,20 +80,10 @@ final class LambdaSwitch {
       return "lambda target group " + otherGroup + " is kept until " + due + ": ELB may still route requests by the configuration "
           + "from before " + forwarder + " moved";
     }
-    writes.announce("Deleted", "lambda target group " + otherGroup, forwarder + " has forwarded to the other lambda target group since "
-        + since);
-    try {
-      inventory.client().deleteTargetGroup(arn);
-    } catch (AwsFailure f) {
-      if ("ResourceInUse".equals(f.awsErrorCode())) {
-        return "lambda target group " + otherGroup + " is still forwarded to by a listener or rule; it is deleted once nothing forwards to it";
-      }
-      if (!f.isNotFound()) {
-        throw f;
-      }
-    }
-    inventory.forgetTargetGroup(otherGroup);
-    return null;
+    boolean deleted = new TargetGroupStep(inventory, ownership, writes).delete("lambda target group " + otherGroup, arn, otherGroup,
+        forwarder + " has forwarded to the other lambda target group since " + since);
+    return deleted ? null
+        : "lambda target group " + otherGroup + " is still forwarded to by a listener or rule; it is deleted once nothing forwards to it";
   }
 
   /** The mark's instant; null when absent, or unreadable (edited out of band: marked again, the drain restarts). */

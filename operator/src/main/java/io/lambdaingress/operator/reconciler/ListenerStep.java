@@ -1,6 +1,7 @@
 package io.lambdaingress.operator.reconciler;
 
 import io.lambdaingress.operator.aws.ElbV2Client;
+import io.lambdaingress.operator.cache.ElbInventory;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,23 +11,22 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateListenerRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupTuple;
 
 /**
  * The one listener of our load balancer: the given protocol and port, its default action one forward to our
  * target group. A port change modifies the listener in place; listeners someone added on other ports are
- * left alone.
+ * left alone. Every deletion of a listener is here.
  */
 final class ListenerStep {
 
   private final ElbInventory inventory;
-  private final ElbV2Client elb;
-  private final AwsWrites writes;
+  private final Announcer writes;
 
-  ListenerStep(ElbInventory inventory, AwsWrites writes) {
+  ListenerStep(ElbInventory inventory, Announcer writes) {
     this.inventory = inventory;
-    this.elb = inventory.client();
     this.writes = writes;
   }
 
@@ -37,26 +37,35 @@ final class ListenerStep {
     Optional<Listener> ours = onPort.or(() -> listeners.stream().filter(l -> forwardsTo(l, targetGroupArn)).findFirst());
     if (ours.isEmpty()) {
       writes.announce("Created", kind + " listener " + protocol + ":" + port, "missing");
-      Listener created;
-      try {
-        created = elb.createListener(CreateListenerRequest.builder().loadBalancerArn(loadBalancerArn).protocol(protocol)
-            .port(port).defaultActions(ElbV2Client.forwardTo(targetGroupArn)).build());
-      } catch (RuntimeException e) {
-        inventory.forgetListeners(loadBalancerArn); // it may exist after all: read the load balancer afresh
-        throw e;
-      }
-      inventory.rememberListener(loadBalancerArn, created);
-      return created;
+      return inventory.writes().createListener(CreateListenerRequest.builder().loadBalancerArn(loadBalancerArn).protocol(protocol)
+          .port(port).defaultActions(ElbV2Client.forwardTo(targetGroupArn)).build());
     }
     Listener l = ours.get();
     if (l.port() != port || !forwardsOnlyTo(l, targetGroupArn) || l.protocol() != protocol) {
       writes.announce("Updated", kind + " listener " + l.listenerArn(),
           l.protocolAsString() + ":" + l.port() + " -> " + protocol + ":" + port + " forwarding to " + targetGroupArn);
-      Optional<Listener> modified = elb.modifyListener(l.listenerArn(), protocol, port, targetGroupArn);
-      modified.ifPresentOrElse(m -> inventory.rememberListener(loadBalancerArn, m), () -> inventory.forgetListeners(loadBalancerArn));
+      Optional<Listener> modified = inventory.writes().modifyListener(loadBalancerArn, l.listenerArn(), protocol, port, targetGroupArn);
       return modified.orElseGet(() -> l.toBuilder().protocol(protocol).port(port).defaultActions(ElbV2Client.forwardTo(targetGroupArn)).build());
     }
     return l;
+  }
+
+  /**
+   * Before a target group is replaced: deletes the listeners that forward to it on our load balancer, and no
+   * other (a listener someone added on another port, or a load balancer of that name without our owner
+   * tags, is left alone; AWS then refuses the group's deletion with ResourceInUse, which the user sees).
+   * Read afresh; each deletion announced once AWS accepted it.
+   */
+  void detach(Ownership ownership, String kind, String loadBalancerName, String targetGroupArn) {
+    Optional<LoadBalancer> lb = inventory.freshLoadBalancer(loadBalancerName);
+    if (lb.isEmpty()) {
+      return;
+    }
+    String arn = lb.get().loadBalancerArn();
+    for (Listener l : detachable(ownership, inventory.freshTags(arn), inventory.client().listeners(arn), targetGroupArn)) {
+      inventory.writes().deleteListener(arn, l.listenerArn());
+      writes.announce("Deleted", kind + " listener " + l.protocolAsString() + ":" + l.port(), "it forwards to the target group being replaced");
+    }
   }
 
   /** Whether any default action sends traffic to the target group: how ours is recognised after a port change. */

@@ -1,6 +1,8 @@
 package io.lambdaingress.operator.reconciler;
 
-import io.lambdaingress.operator.aws.ElbV2Client;
+import io.lambdaingress.operator.aws.AwsFailure;
+import io.lambdaingress.operator.cache.ElbInventory;
+import io.lambdaingress.operator.cache.ElbInventoryWrites;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +16,8 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
 /**
  * One load balancer (the NLB or the ALB): find it by its derived name, create it when missing, change
  * in place what AWS lets us change (security groups, ALB subnets, attributes, tags), and replace it when
- * what differs can only be set at creation (type, scheme, NLB subnet mappings and their static IPs).
+ * what differs can only be set at creation (type, scheme, NLB subnet mappings and their static IPs). Every
+ * deletion of a load balancer is here.
  */
 final class LoadBalancerStep {
 
@@ -22,13 +25,11 @@ final class LoadBalancerStep {
   record Verdict(boolean replace, String why) {}
 
   private final ElbInventory inventory;
-  private final ElbV2Client elb;
   private final Ownership ownership;
-  private final AwsWrites writes;
+  private final Announcer writes;
 
-  LoadBalancerStep(ElbInventory inventory, Ownership ownership, AwsWrites writes) {
+  LoadBalancerStep(ElbInventory inventory, Ownership ownership, Announcer writes) {
     this.inventory = inventory;
-    this.elb = inventory.client();
     this.ownership = ownership;
     this.writes = writes;
   }
@@ -41,9 +42,7 @@ final class LoadBalancerStep {
     Optional<LoadBalancer> found = inventory.loadBalancer(desired.name());
     if (found.isEmpty()) {
       writes.announce("Created", kind + " " + desired.name(), "missing");
-      LoadBalancer created = elb.createLoadBalancer(desired);
-      inventory.remember(created);
-      inventory.rememberTags(created.loadBalancerArn(), tagMap(desired.tags()));
+      LoadBalancer created = inventory.writes().createLoadBalancer(desired);
       applyAttributes(kind, created, attributes);
       return Optional.of(created);
     }
@@ -55,23 +54,45 @@ final class LoadBalancerStep {
     if (verdict.replace()) {
       writes.announce("Replaced", kind + " " + desired.name(), verdict.why() + " (only settable at creation; "
           + "the old one is deleted first, so its DNS name changes and its listeners go with it)");
-      elb.deleteLoadBalancer(lb.loadBalancerArn());
-      inventory.forgetLoadBalancer(desired.name());
+      inventory.writes().deleteLoadBalancer(lb.loadBalancerArn(), desired.name());
       return Optional.empty();
     }
     if (!desired.securityGroups().isEmpty() && !Set.copyOf(desired.securityGroups()).equals(Set.copyOf(lb.securityGroups()))) {
       writes.announce("Updated", kind + " " + desired.name(), "security groups " + lb.securityGroups() + " -> " + desired.securityGroups());
-      elb.setSecurityGroups(lb.loadBalancerArn(), desired.securityGroups());
-      inventory.remember(lb.toBuilder().securityGroups(desired.securityGroups()).build());
+      inventory.writes().setSecurityGroups(lb, desired.securityGroups());
     }
     if (!desired.subnets().isEmpty() && !Set.copyOf(desired.subnets()).equals(observedSubnets(lb))) {
       writes.announce("Updated", kind + " " + desired.name(), "subnets " + observedSubnets(lb) + " -> " + desired.subnets());
-      elb.setSubnets(lb.loadBalancerArn(), desired.subnets());
-      inventory.forgetLoadBalancer(desired.name()); // the zones it reports change: read it afresh next time
+      inventory.writes().setSubnets(lb, desired.subnets());
     }
     applyAttributes(kind, lb, attributes);
     syncTags(inventory, kind + " " + desired.name(), lb.loadBalancerArn(), tags, desired.tags(), writes);
     return Optional.of(lb);
+  }
+
+  /** Deletes our load balancer of this name, read afresh; one without our owner tags is never touched. */
+  void deleteIfOurs(String resource, String name, String why) {
+    Optional<LoadBalancer> found = inventory.freshLoadBalancer(name);
+    if (found.isPresent() && ownership.owns(inventory.freshTags(found.get().loadBalancerArn()))) {
+      delete(resource, found.get().loadBalancerArn(), name, why);
+    }
+  }
+
+  /**
+   * Deletes the load balancer (the caller made sure it is ours), announced once AWS accepted it; its
+   * listeners go with it. AWS refuses (ResourceInUse) while an endpoint service uses it: the failure goes to
+   * the caller. One already gone is deleted.
+   */
+  void delete(String resource, String arn, String name, String why) {
+    try {
+      inventory.writes().deleteLoadBalancer(arn, name);
+    } catch (AwsFailure f) {
+      if (!f.isNotFound()) {
+        throw f;
+      }
+      return;
+    }
+    writes.announce("Deleted", resource, why);
   }
 
   static Verdict compareImmutable(CreateLoadBalancerRequest desired, LoadBalancer lb) {
@@ -109,23 +130,16 @@ final class LoadBalancerStep {
     MapDiff diff = MapDiff.attributes(inventory.loadBalancerAttributes(lb.loadBalancerArn()), wanted);
     if (!diff.isEmpty()) {
       writes.announce("Updated", kind + " " + lb.loadBalancerName(), "attributes " + diff.set());
-      elb.setLoadBalancerAttributes(lb.loadBalancerArn(), diff.set());
-      inventory.rememberAttributes(lb.loadBalancerArn(), diff.set());
+      inventory.writes().setLoadBalancerAttributes(lb.loadBalancerArn(), diff.set());
     }
   }
 
   /** Makes the resource's tags the desired ones (see {@link MapDiff#tags}). */
-  static void syncTags(ElbInventory inventory, String resource, String arn, Map<String, String> observed, List<Tag> desired, AwsWrites writes) {
-    MapDiff diff = MapDiff.tags(observed, tagMap(desired));
+  static void syncTags(ElbInventory inventory, String resource, String arn, Map<String, String> observed, List<Tag> desired, Announcer writes) {
+    MapDiff diff = MapDiff.tags(observed, ElbInventoryWrites.tagMap(desired));
     if (!diff.isEmpty()) {
       writes.announce("Updated", resource, "tags: " + diff.describe());
-      inventory.client().addTags(arn, diff.set());
-      inventory.client().removeTags(arn, diff.removed());
-      inventory.rememberTags(arn, diff.applyTo(observed));
+      inventory.writes().retag(arn, observed, diff.set(), diff.removed());
     }
-  }
-
-  static Map<String, String> tagMap(List<Tag> tags) {
-    return tags.stream().collect(Collectors.toMap(Tag::key, Tag::value));
   }
 }

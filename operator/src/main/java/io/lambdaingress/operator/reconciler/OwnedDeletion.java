@@ -1,5 +1,7 @@
 package io.lambdaingress.operator.reconciler;
 
+import io.lambdaingress.operator.cache.FunctionCatalog;
+import io.lambdaingress.operator.cache.ElbInventory;
 import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.aws.ElbV2Client;
 import io.lambdaingress.operator.aws.LambdaFunctionClient;
@@ -14,14 +16,10 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetDescri
  * Deletes, in the order given ({@link io.lambdaingress.operator.model.CleanupPlan}), resources discovery
  * found by their owner tags. Discovery may be a listing old by up to a resync period, so each resource's
  * tags are read afresh from its own service just before it is deleted: one that is gone is skipped, and one
- * that no longer carries ALL the owner tags is never touched.
+ * that no longer carries ALL the owner tags is never touched. The deletions themselves are each kind's
+ * ({@link LoadBalancerStep}, {@link TargetGroupStep}, {@link FunctionStep}).
  */
 final class OwnedDeletion {
-
-  /** Says a write before it is made: AwsWrites for a live object, a log line for an orphan. */
-  interface Announcer {
-    void announce(String action, String resource, String why);
-  }
 
   private static final String OUR_STATEMENTS = "lambda-ingress-";
 
@@ -42,16 +40,23 @@ final class OwnedDeletion {
    * AWS deletes load balancers asynchronously), or null when all of {@code plan} is gone.
    */
   String delete(List<OwnedResource> plan, Ownership ownership, Announcer announcer, String why) {
+    FunctionStep fns = new FunctionStep(lambda, ownership, announcer);
+    TargetGroupStep targetGroups = new TargetGroupStep(inventory, ownership, announcer);
+    LoadBalancerStep loadBalancers = new LoadBalancerStep(inventory, ownership, announcer);
     for (OwnedResource r : plan) {
       if (r.kind() == Kind.FUNCTION) {
-        deleteFunction(r, ownership, announcer, why);
+        fns.deleteIfOurs(r.describe(), r.arn(), why);
+        functions.forget(r.arn());
       } else if (currentTags(r).filter(ownership::owns).isPresent()) {
         if (r.kind() == Kind.NLB || r.kind() == Kind.ALB) {
-          announcer.announce("Deleted", r.describe(), why);
-          elb.deleteLoadBalancer(r.arn());
-          inventory.forgetLoadBalancer(r.name());
-        } else if (!deleteTargetGroup(r, plan, announcer, why)) {
-          return r.describe() + " is still in use by a load balancer being deleted";
+          loadBalancers.delete(r.describe(), r.arn(), r.name(), why);
+        } else {
+          if (r.kind() == Kind.LAMBDA_TARGET_GROUP) {
+            removeInvokePermissionsFor(r, plan, fns, why);
+          }
+          if (!targetGroups.delete(r.describe(), r.arn(), r.name(), why)) {
+            return r.describe() + " is still in use by a load balancer being deleted";
+          }
         }
       }
     }
@@ -73,48 +78,17 @@ final class OwnedDeletion {
     }
   }
 
-  private void deleteFunction(OwnedResource r, Ownership ownership, Announcer announcer, String why) {
-    var fn = lambda.function(r.arn());
-    if (fn.isPresent() && ownership.owns(fn.get().tags() == null ? Map.of() : fn.get().tags())) {
-      announcer.announce("Deleted", r.describe(), why);
-      lambda.delete(r.arn());
-    }
-    functions.forget(r.arn());
-  }
-
-  private boolean deleteTargetGroup(OwnedResource r, List<OwnedResource> plan, Announcer announcer, String why) {
-    if (r.kind() == Kind.LAMBDA_TARGET_GROUP) {
-      removeInvokePermissionsFor(r, plan, announcer, why);
-    }
-    try {
-      announcer.announce("Deleted", r.describe(), why);
-      elb.deleteTargetGroup(r.arn());
-      inventory.forgetTargetGroup(r.name());
-      return true;
-    } catch (AwsFailure f) {
-      if ("ResourceInUse".equals(f.awsErrorCode())) {
-        return false;
-      }
-      throw f;
-    }
-  }
-
   /**
    * The invoke permission we added for this group stays on its function after the group is gone (a
    * function kept across a cluster name change, or an existing function): remove our statement whose
    * source is this group. A function about to be deleted with the group keeps it: it goes with the function.
    */
-  private void removeInvokePermissionsFor(OwnedResource group, List<OwnedResource> plan, Announcer announcer, String why) {
+  private void removeInvokePermissionsFor(OwnedResource group, List<OwnedResource> plan, FunctionStep fns, String why) {
     for (TargetDescription t : elb.targets(group.arn())) {
       if (plan.stream().anyMatch(r -> r.kind() == Kind.FUNCTION && r.arn().equals(t.id()))) {
         continue;
       }
-      lambda.policy(t.id()).stream()
-          .filter(s -> s.sid().startsWith(OUR_STATEMENTS) && group.arn().equals(s.sourceArn()))
-          .forEach(s -> {
-            announcer.announce("Deleted", "permission " + s.sid() + " on " + t.id(), why);
-            lambda.removePermission(t.id(), s.sid());
-          });
+      fns.statementsFrom(t.id(), OUR_STATEMENTS, group.arn()).forEach(s -> fns.removeStatement(t.id(), null, s.sid(), why));
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.lambdaingress.operator.reconciler;
 
+import io.lambdaingress.operator.cache.FunctionCatalog;
+import io.lambdaingress.operator.cache.ElbInventory;
 import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.model.ChainModel;
 import io.lambdaingress.operator.model.OwnedResource;
@@ -47,7 +49,7 @@ final class OwnedResources {
         throw f;
       }
       // A listed load balancer or group is gone (its tags cannot be read): list afresh, once.
-      elb.forgetListing();
+      elb.listAfresh();
       return read(freshFunctions);
     }
   }

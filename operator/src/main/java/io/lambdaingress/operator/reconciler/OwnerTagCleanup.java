@@ -2,6 +2,8 @@ package io.lambdaingress.operator.reconciler;
 
 import io.lambdaingress.operator.OperatorSettings;
 import io.lambdaingress.operator.aws.LambdaFunctionClient;
+import io.lambdaingress.operator.cache.ElbInventory;
+import io.lambdaingress.operator.cache.FunctionCatalog;
 import io.lambdaingress.operator.model.ChainModel;
 import io.lambdaingress.operator.model.CleanupPlan;
 import io.lambdaingress.operator.model.OwnedResource;
@@ -114,20 +116,12 @@ public final class OwnerTagCleanup {
       if (deletion.currentTags(r).filter(ownership::owns).filter(t -> !t.containsKey(CleanupPlan.TAG_RETAINED)).isPresent()) {
         writes.announce("Retained", r.describe(), "deletionPolicy Retain: tagged " + CleanupPlan.TAG_RETAINED + " so it is never taken for an orphan");
         if (r.kind() == Kind.FUNCTION) {
-          lambda.tag(r.arn(), mark);
-          functions.rememberTags(r.arn(), withMark(r.tags(), mark));
+          functions.tag(r.arn(), r.tags(), mark);
         } else {
-          inventory.client().addTags(r.arn(), mark);
-          inventory.rememberTags(r.arn(), withMark(r.tags(), mark));
+          inventory.writes().retag(r.arn(), r.tags(), mark, List.of());
         }
       }
     }
-  }
-
-  private static Map<String, String> withMark(Map<String, String> tags, Map<String, String> mark) {
-    Map<String, String> all = new java.util.HashMap<>(tags);
-    all.putAll(mark);
-    return all;
   }
 
   // --- for the OrphanSweep ---
@@ -138,7 +132,7 @@ public final class OwnerTagCleanup {
   }
 
   /** Deletes an orphan's resources (in plan order), each confirmed by its tags read afresh. */
-  String deleteOrphan(Owner owner, List<OwnedResource> plan, OwnedDeletion.Announcer announcer) {
+  String deleteOrphan(Owner owner, List<OwnedResource> plan, Announcer announcer) {
     Map<String, String> ownerTags = Map.of(ChainModel.TAG_CLUSTER, settings.clusterName(),
         ChainModel.TAG_NAMESPACE, owner.namespace(), ChainModel.TAG_NAME, owner.name());
     return deletion.delete(plan, ownership(ownerTags), announcer, "orphan: LambdaIngress " + owner.objectKey() + " no longer exists");

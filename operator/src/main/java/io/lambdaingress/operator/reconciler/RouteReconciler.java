@@ -1,5 +1,6 @@
 package io.lambdaingress.operator.reconciler;
 
+import io.lambdaingress.operator.cache.ElbInventory;
 import io.lambdaingress.operator.api.LambdaIngressStatus;
 import io.lambdaingress.operator.api.RouteStatus;
 import io.lambdaingress.operator.aws.AwsClients;
@@ -47,10 +48,6 @@ public final class RouteReconciler {
       return null;
     }
     Ownership ownership = Ownership.byTags(desired.ownerTags(), formerClusters);
-    routes.forEach(r -> {
-      inventory.forgetTargetGroup(r.targetGroup(false).name());
-      inventory.forgetTargetGroup(r.targetGroup(true).name());
-    });
     return step(ownership, writes).delete(routes, aws.elbV2().loadBalancer(desired.alb().name()), desired.alb().listenerPort());
   }
 

@@ -1,7 +1,7 @@
 package io.lambdaingress.operator.reconciler;
 
+import io.lambdaingress.operator.cache.ElbInventory;
 import io.lambdaingress.operator.api.RouteStatus;
-import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.aws.EcrImageClient.PinnedImage;
 import io.lambdaingress.operator.aws.ElbV2Client;
 import io.lambdaingress.operator.aws.LambdaFunctionClient;
@@ -43,7 +43,6 @@ final class RouteStep {
   record Outcome(List<RouteStatus> routes, String pending, Set<String> wantedArns, Map<String, CanaryStep.Result> rollouts) {}
 
   private final ElbV2Client elb;
-  private final LambdaFunctionClient lambda;
   private final TargetGroupStep targetGroups;
   private final FunctionStep functions;
   private final Ownership ownership;
@@ -57,7 +56,6 @@ final class RouteStep {
     this.inventory = inventory;
     this.canaries = canaries;
     this.elb = inventory.client();
-    this.lambda = lambda;
     this.targetGroups = new TargetGroupStep(inventory, ownership, writes);
     this.functions = new FunctionStep(lambda, ownership, writes);
     this.ownership = ownership;
@@ -190,8 +188,7 @@ final class RouteStep {
     RulePriorityPlan plan = RulePriorityPlan.plan(observed, order);
 
     for (String arn : plan.deletions()) {
-      writes.announce("Deleted", "listener rule " + arn, "its route is no longer in spec.routes");
-      elb.deleteRule(arn);
+      deleteRule(arn, "listener rule " + arn, "its route is no longer in spec.routes");
     }
     if (!plan.moves().isEmpty()) {
       writes.announce("Updated", "listener rule priorities " + plan.moves(), "spec.routes order");
@@ -243,8 +240,7 @@ final class RouteStep {
     Map<String, Map<String, String>> tags = elb.tags(rules.stream().map(Rule::ruleArn).toList());
     for (Rule r : rules) {
       if (ownership.owns(tags.getOrDefault(r.ruleArn(), Map.of()))) {
-        writes.announce("Deleted", "listener rule " + r.ruleArn(), "it forwards to the target group being replaced");
-        elb.deleteRule(r.ruleArn());
+        deleteRule(r.ruleArn(), "listener rule " + r.ruleArn(), "it forwards to the target group being replaced");
       }
     }
   }
@@ -255,6 +251,7 @@ final class RouteStep {
    * back (a group AWS still reports in use), or null.
    */
   String delete(List<RouteModel> routes, Optional<LoadBalancer> alb, int listenerPort) {
+    String why = "object deleted";
     if (alb.isPresent()) {
       Optional<Listener> listener = elb.listeners(alb.get().loadBalancerArn()).stream().filter(l -> l.port() == listenerPort).findFirst();
       if (listener.isPresent()) {
@@ -263,43 +260,30 @@ final class RouteStep {
         for (Rule r : rules) {
           Map<String, String> t = tags.getOrDefault(r.ruleArn(), Map.of());
           if (ownership.owns(t) && t.containsKey(RouteModel.TAG_ROUTE)) {
-            writes.announce("Deleted", "listener rule of route " + t.get(RouteModel.TAG_ROUTE), "object deleted");
-            elb.deleteRule(r.ruleArn());
+            deleteRule(r.ruleArn(), "listener rule of route " + t.get(RouteModel.TAG_ROUTE), why);
           }
         }
       }
     }
     for (RouteModel route : routes) {
       for (String name : List.of(route.targetGroup(false).name(), route.targetGroup(true).name())) {
-        Optional<TargetGroup> tg = elb.targetGroup(name);
-        if (tg.isPresent() && ownership.owns(elb.tags(List.of(tg.get().targetGroupArn())).getOrDefault(tg.get().targetGroupArn(), Map.of()))) {
-          try {
-            writes.announce("Deleted", "route " + route.name() + " target group " + name, "object deleted");
-            elb.deleteTargetGroup(tg.get().targetGroupArn());
-          } catch (AwsFailure f) {
-            if ("ResourceInUse".equals(f.awsErrorCode())) {
-              return "route " + route.name() + " target group is still in use";
-            }
-            throw f;
-          }
+        if (!targetGroups.deleteIfOurs("route " + route.name() + " target group " + name, name, why)) {
+          return "route " + route.name() + " target group is still in use";
         }
       }
       if (route.function().isPresent()) {
         String name = route.function().get().name();
-        var fn = lambda.function(name);
-        if (fn.isPresent() && ownership.owns(fn.get().tags() == null ? Map.of() : fn.get().tags())) {
-          writes.announce("Deleted", "route " + route.name() + " function " + name, "object deleted");
-          lambda.delete(name);
-        }
+        functions.deleteIfOurs("route " + route.name() + " function " + name, name, why);
       } else {
-        String arn = route.existingFunctionArn();
-        String sid = route.names().permissionStatementId();
-        if (lambda.function(arn).isPresent() && lambda.policy(arn).stream().anyMatch(s -> sid.equals(s.sid()))) {
-          writes.announce("Deleted", "permission " + sid + " on " + arn, "object deleted");
-          lambda.removePermission(arn, sid);
-        }
+        functions.removePermission(route.existingFunctionArn(), null, route.names().permissionStatementId(), why);
       }
     }
     return null;
+  }
+
+  /** Every deletion of a listener rule: announced once AWS accepted it. */
+  private void deleteRule(String ruleArn, String resource, String why) {
+    elb.deleteRule(ruleArn);
+    writes.announce("Deleted", resource, why);
   }
 }

@@ -1,28 +1,31 @@
 package io.lambdaingress.operator.reconciler;
 
+import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.aws.ElbV2Client;
+import io.lambdaingress.operator.cache.ElbInventory;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateTargetGroupRequest;
-import software.amazon.awssdk.services.elasticloadbalancingv2.model.ModifyTargetGroupRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetDescription;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
 
 /**
  * One target group: find by derived name, create when missing, modify its health check and attributes in
  * place, and replace it when its target type, protocol, port or VPC differ (AWS fixes those at creation).
- * Also the group's one registration: exactly the desired target, nothing stale.
+ * Also the group's one registration: exactly the desired target, nothing stale. Every deletion of a target
+ * group is here, with AWS's answers to it: ResourceInUse while something still forwards to the group.
  */
 final class TargetGroupStep {
 
   private final ElbInventory inventory;
   private final ElbV2Client elb;
   private final Ownership ownership;
-  private final AwsWrites writes;
+  private final Announcer writes;
 
-  TargetGroupStep(ElbInventory inventory, Ownership ownership, AwsWrites writes) {
+  TargetGroupStep(ElbInventory inventory, Ownership ownership, Announcer writes) {
     this.inventory = inventory;
     this.elb = inventory.client();
     this.ownership = ownership;
@@ -40,26 +43,19 @@ final class TargetGroupStep {
       if (immutableChange != null) {
         writes.announce("Replaced", kind + " " + desired.name(), immutableChange + " (only settable at creation)");
         beforeReplace.accept(tg.targetGroupArn());
-        elb.deleteTargetGroup(tg.targetGroupArn());
-        inventory.forgetTargetGroup(desired.name());
+        inventory.writes().deleteTargetGroup(tg.targetGroupArn(), desired.name());
         tg = null;
       }
     }
     if (tg == null) {
       writes.announce("Created", kind + " " + desired.name(), "missing");
-      tg = elb.createTargetGroup(desired);
-      inventory.remember(tg);
-      inventory.rememberTags(tg.targetGroupArn(), LoadBalancerStep.tagMap(desired.tags()));
+      tg = inventory.writes().createTargetGroup(desired);
       tags = null;
     } else {
       String healthChange = healthCheckChange(desired, tg);
       if (healthChange != null) {
         writes.announce("Updated", kind + " " + desired.name(), "health check " + healthChange);
-        elb.modifyTargetGroup(ModifyTargetGroupRequest.builder().targetGroupArn(tg.targetGroupArn())
-            .healthCheckProtocol(desired.healthCheckProtocol()).healthCheckPath(desired.healthCheckPath())
-            .healthCheckPort(desired.healthCheckPort()).build());
-        inventory.remember(tg.toBuilder().healthCheckProtocol(desired.healthCheckProtocol())
-            .healthCheckPath(desired.healthCheckPath()).healthCheckPort(desired.healthCheckPort()).build());
+        inventory.writes().setHealthCheck(tg, desired);
       }
     }
     if (tags != null) {
@@ -69,8 +65,7 @@ final class TargetGroupStep {
       MapDiff diff = MapDiff.attributes(inventory.targetGroupAttributes(tg.targetGroupArn()), attributes);
       if (!diff.isEmpty()) {
         writes.announce("Updated", kind + " " + desired.name(), "attributes " + diff.set());
-        elb.setTargetGroupAttributes(tg.targetGroupArn(), diff.set());
-        inventory.rememberAttributes(tg.targetGroupArn(), diff.set());
+        inventory.writes().setTargetGroupAttributes(tg.targetGroupArn(), diff.set());
       }
     }
     return tg;
@@ -121,5 +116,38 @@ final class TargetGroupStep {
       writes.announce("Registered", kind + " " + tg.targetGroupName(), "target " + targetId + (port == null ? "" : ":" + port) + " missing");
       elb.registerTarget(tg.targetGroupArn(), targetId, port);
     }
+  }
+
+  /**
+   * Deletes our group of this name, read afresh (a deletion must see exactly what is there now): one without
+   * our owner tags is never touched. False while AWS reports it in use (see {@link #delete}).
+   */
+  boolean deleteIfOurs(String resource, String name, String why) {
+    Optional<TargetGroup> tg = inventory.freshTargetGroup(name);
+    if (tg.isEmpty() || !ownership.owns(inventory.freshTags(tg.get().targetGroupArn()))) {
+      return true;
+    }
+    return delete(resource, tg.get().targetGroupArn(), name, why);
+  }
+
+  /**
+   * Deletes the group (the caller made sure it is ours), announced once AWS accepted it. False while AWS
+   * answers ResourceInUse: a listener or rule still forwards to it, or a load balancer being deleted still
+   * holds it (AWS deletes load balancers asynchronously); the caller comes back. A group already gone is deleted.
+   */
+  boolean delete(String resource, String arn, String name, String why) {
+    try {
+      inventory.writes().deleteTargetGroup(arn, name);
+    } catch (AwsFailure f) {
+      if ("ResourceInUse".equals(f.awsErrorCode())) {
+        return false;
+      }
+      if (!f.isNotFound()) {
+        throw f;
+      }
+      return true;
+    }
+    writes.announce("Deleted", resource, why);
+    return true;
   }
 }

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.lambdaingress.operator.model.ChainModel;
 import io.lambdaingress.operator.testing.ArticlePrerequisites;
 import io.lambdaingress.operator.testing.AwsFaultProxy;
 import io.lambdaingress.operator.testing.AwsFaultProxy.Fault;
@@ -69,7 +70,10 @@ class DeletionIT {
   }
 
   private static String stack(String name) {
-    ArticlePrerequisites pre = ArticlePrerequisites.create(region);
+    return stack(ArticlePrerequisites.create(region), name);
+  }
+
+  private static String stack(ArticlePrerequisites pre, String name) {
     return pre.articleStack(ns, name).replace("10.20.0.10", "10.20.0." + (nextIp++));
   }
 
@@ -196,6 +200,109 @@ class DeletionIT {
         await().atMost(READY).pollInterval(Duration.ofMillis(200)).until(() -> get("replace") == null);
         elb.deleteTargetGroup(r -> r.targetGroupArn(theirs));
       }
+    }
+  }
+
+  /**
+   * AWS refuses to delete a target group while a listener, a rule or a load balancer being deleted still
+   * holds it, and the operator tries again a few seconds later. The Event says Deleted only once AWS took
+   * the deletion: one Event with count 1, never one per refused attempt.
+   */
+  private static final Fault IN_USE = new Fault(400, "ResourceInUse", "Target group is currently in use by a listener or a rule");
+
+  /** The Deleted Events whose resource starts with {@code resource}: after refusals, exactly one, counted once. */
+  private static void deletedOnce(String name, String resource) {
+    assertThat(events(name, "Deleted")).as("Deleted Events of " + resource)
+        .filteredOn(e -> e.getMessage().startsWith(resource)).singleElement()
+        .satisfies(e -> assertThat(e.getCount()).as(e.getMessage()).isEqualTo(1));
+  }
+
+  @Test
+  void aRouteGroupAwsStillHoldsIsAnnouncedOnlyOnceItIsDeleted() {
+    ArticlePrerequisites pre = ArticlePrerequisites.create(region);
+    String route = "  routes:\n    - name: orders\n      match:\n        pathPatterns: [\"/orders\"]\n      lambda:\n        function:\n"
+        + "          image: {repository: " + pre.repository() + ", tag: latest}\n          roleArn: " + pre.roleArn() + "\n";
+    String yaml = stack(pre, "routed");
+    String withRoute = yaml.replace("  tags:\n", route + "  tags:\n");
+    assertThat(withRoute).isNotEqualTo(yaml);
+    apply(withRoute);
+    awaitReady("routed");
+    int before = proxy.injected();
+    proxy.inject("DeleteTargetGroup", IN_USE, 2);
+    try {
+      delete("routed");
+      await().atMost(READY).pollInterval(Duration.ofMillis(200)).until(() -> get("routed") == null);
+    } finally {
+      proxy.clear();
+    }
+    assertThat(proxy.injected() - before).as("the route's group was refused twice").isEqualTo(2);
+    deletedOnce("routed", "route orders target group");
+    assertThat(events("routed", "Deleted")).allSatisfy(e -> assertThat(e.getCount()).as(e.getMessage()).isEqualTo(1));
+    assertThat(AwsInventory.ownedBy(cluster, ns, "routed")).as("nothing left in AWS").isEmpty();
+  }
+
+  @Test
+  void aGroupARolloutSwitchLeavesIsAnnouncedOnlyOnceItIsDeleted() {
+    ArticlePrerequisites pre = ArticlePrerequisites.create(region);
+    String yaml = stack(pre, "switch");
+    String withRollout = yaml.replace("    multiValueHeaders: false", "      rollout:\n        steps:\n"
+        + "          - {weight: 50, pauseSeconds: 1}\n    multiValueHeaders: false");
+    assertThat(withRollout).isNotEqualTo(yaml);
+    GenericKubernetesResource on = awaitReady(apply(withRollout).getMetadata().getName());
+    String aliasGroup = status(on, "alb", "targetGroupArn");
+    int before = proxy.injected();
+    proxy.inject("DeleteTargetGroup", IN_USE, 2);
+    try {
+      apply(yaml);
+      awaitReady("switch");
+    } finally {
+      proxy.clear();
+    }
+    assertThat(proxy.injected() - before).as("the alias's group was refused twice").isEqualTo(2);
+    String aliasGroupName = aliasGroup.replaceAll(".*:targetgroup/([^/]+)/.*", "$1");
+    deletedOnce("switch", "lambda target group " + aliasGroupName);
+    delete("switch");
+    await().atMost(READY).pollInterval(Duration.ofMillis(200)).until(() -> get("switch") == null);
+  }
+
+  @Test
+  void aLeftoverGroupAwsStillHoldsIsAnnouncedOnlyOnceItIsDeleted() {
+    String yaml = stack("leftover");
+    awaitReady(apply(yaml).getMetadata().getName());
+    String leftover = LocalWorld.uniqueName("left");
+    try (ElasticLoadBalancingV2Client elb = ElasticLoadBalancingV2Client.create()) {
+      // A lambda target group with the object's owner tags that its chain does not use: clean-up deletes it.
+      elb.createTargetGroup(r -> r.name(leftover).targetType("lambda").tags(
+          t -> t.key(ChainModel.TAG_CLUSTER).value(cluster), t -> t.key(ChainModel.TAG_NAMESPACE).value(ns),
+          t -> t.key(ChainModel.TAG_NAME).value("leftover")));
+      int before = proxy.injected();
+      proxy.inject("DeleteTargetGroup", IN_USE, 2);
+      try {
+        // A spec change: a run that converges, after which the clean-up by owner tags runs.
+        apply(touched(yaml));
+        await().atMost(READY).pollInterval(Duration.ofMillis(500)).until(() -> !groupExists(elb, leftover));
+      } finally {
+        proxy.clear();
+      }
+      assertThat(proxy.injected() - before).as("the leftover group was refused twice").isEqualTo(2);
+      deletedOnce("leftover", "lambda target group " + leftover);
+    } finally {
+      delete("leftover");
+      await().atMost(READY).pollInterval(Duration.ofMillis(200)).until(() -> get("leftover") == null);
+    }
+  }
+
+  private static String touched(String yaml) {
+    String changed = yaml.replace("  tags:\n", "  tags:\n    touched: \"yes\"\n");
+    assertThat(changed).isNotEqualTo(yaml);
+    return changed;
+  }
+
+  private static boolean groupExists(ElasticLoadBalancingV2Client elb, String name) {
+    try {
+      return !elb.describeTargetGroups(r -> r.names(name)).targetGroups().isEmpty();
+    } catch (software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupNotFoundException e) {
+      return false;
     }
   }
 

@@ -1,5 +1,6 @@
 package io.lambdaingress.operator.reconciler;
 
+import io.lambdaingress.operator.cache.ElbInventory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,13 @@
 package io.lambdaingress.operator.reconciler;
 
+import io.lambdaingress.operator.aws.AwsFailure;
+import io.lambdaingress.operator.aws.LambdaFunctionClient.PolicyStatement;
+import io.lambdaingress.operator.aws.Reason;
+import io.lambdaingress.operator.model.ChainModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
@@ -72,4 +80,44 @@ class FunctionStepTest {
     assertThat(FunctionStep.configurationChange(noVpc, outside)).isNull();
     assertThat(FunctionStep.configurationChange(noVpc, AS_CREATED.toBuilder().vpcConfig((VpcConfigResponse) null).build())).isNull();
   }
+
+  // --- deletion: the one place a function or our permission is deleted, against a fake of the Lambda adapter ---
+
+  private static final Map<String, String> OURS = Map.of(ChainModel.TAG_CLUSTER, "c", ChainModel.TAG_NAMESPACE, "ns", ChainModel.TAG_NAME, "sample");
+  private final List<String> log = new ArrayList<>();
+  private final FakeLambda lambda = new FakeLambda(log);
+
+  private FunctionStep step() {
+    return new FunctionStep(lambda, Ownership.byTags(OURS, Set.of()), (action, resource, why) -> log.add(action + " " + resource));
+  }
+
+  @Test
+  void aFunctionDeletionIsAnnouncedOnceAwsAcceptedIt() {
+    lambda.addFunction("sample", OURS);
+    step().deleteIfOurs("function sample", "sample", "object deleted");
+    assertThat(log).containsExactly("DeleteFunction sample", "Deleted function sample");
+  }
+
+  @Test
+  void aDeletionAwsRefusesIsNotAnnounced() {
+    lambda.addFunction("sample", OURS);
+    lambda.refuseDeletions(new AwsFailure(Reason.AwsError, "The operation cannot be performed at this time", "ResourceConflictException", null));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> step().deleteIfOurs("function sample", "sample", "object deleted"))
+        .isInstanceOf(AwsFailure.class);
+    assertThat(log).containsExactly("DeleteFunction sample");
+  }
+
+  @Test
+  void aFunctionNotOursOnlyLosesOurPermissionAnnouncedOnceRemoved() {
+    lambda.addFunction("theirs", Map.of("team", "payments"), new PolicyStatement("lambda-ingress-x", INVOKE_ACTION, ELB, "arn:tg"),
+        new PolicyStatement("theirs", INVOKE_ACTION, ELB, "arn:other"));
+    step().deleteIfOurs("function theirs", "theirs", "object deleted");
+    step().removePermission("theirs", null, "lambda-ingress-x", "object deleted");
+    step().removePermission("theirs", null, "lambda-ingress-x", "object deleted");
+    assertThat(log).containsExactly("RemovePermission lambda-ingress-x theirs", "Deleted permission lambda-ingress-x on theirs");
+    assertThat(lambda.has("theirs")).isTrue();
+  }
+
+  private static final String INVOKE_ACTION = FunctionStep.INVOKE;
+  private static final String ELB = FunctionStep.ELB_PRINCIPAL;
 }

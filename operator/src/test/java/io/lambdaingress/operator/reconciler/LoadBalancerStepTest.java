@@ -1,5 +1,16 @@
 package io.lambdaingress.operator.reconciler;
 
+import io.lambdaingress.operator.aws.AwsFailure;
+import io.lambdaingress.operator.aws.Reason;
+import io.lambdaingress.operator.cache.ElbInventory;
+import io.lambdaingress.operator.model.ChainModel;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -95,5 +106,40 @@ class LoadBalancerStepTest {
     assertThat(LoadBalancerStep.compareImmutable(alb, observed("application", "internal", "subnet-b", "subnet-e")).replace()).isFalse();
     assertThat(LoadBalancerStep.compareImmutable(alb.toBuilder().scheme("internet-facing").build(),
         observed("application", "internal", "subnet-b", "subnet-c")).why()).isEqualTo("scheme internal -> internet-facing");
+  }
+
+  // --- deletion: the one place a load balancer is deleted, against a fake of the ELB adapter ---
+
+  private static final Map<String, String> OURS = Map.of(ChainModel.TAG_CLUSTER, "c", ChainModel.TAG_NAMESPACE, "ns", ChainModel.TAG_NAME, "sample");
+  private final List<String> log = new ArrayList<>();
+  private final FakeElb elb = new FakeElb(log);
+
+  private LoadBalancerStep step() {
+    Announcer announcer = (action, resource, why) -> log.add(action + " " + resource);
+    return new LoadBalancerStep(new ElbInventory(elb, Duration.ofSeconds(5), Clock.systemUTC()), Ownership.byTags(OURS, Set.of()), announcer);
+  }
+
+  @Test
+  void aDeletionIsAnnouncedOnceAwsAcceptedIt() {
+    elb.addLoadBalancer("nlb", OURS);
+    step().deleteIfOurs("NLB nlb", "nlb", "object deleted");
+    assertThat(log).containsExactly("DeleteLoadBalancer nlb", "Deleted NLB nlb");
+  }
+
+  @Test
+  void aDeletionAwsRefusesIsNotAnnounced() {
+    elb.addLoadBalancer("nlb", OURS);
+    elb.refuseDeletions(new AwsFailure(Reason.AwsError, "Load balancer is currently associated with another resource", "ResourceInUse", null));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> step().deleteIfOurs("NLB nlb", "nlb", "object deleted"))
+        .isInstanceOf(AwsFailure.class);
+    assertThat(log).containsExactly("DeleteLoadBalancer nlb");
+  }
+
+  @Test
+  void aLoadBalancerWithoutOurOwnerTagsIsNeverTouched() {
+    elb.addLoadBalancer("nlb", Map.of("team", "payments"));
+    step().deleteIfOurs("NLB nlb", "nlb", "object deleted");
+    assertThat(log).isEmpty();
+    assertThat(elb.has("nlb")).isTrue();
   }
 }

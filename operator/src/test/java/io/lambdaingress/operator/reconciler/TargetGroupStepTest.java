@@ -1,5 +1,17 @@
 package io.lambdaingress.operator.reconciler;
 
+import io.lambdaingress.operator.aws.AwsFailure;
+import io.lambdaingress.operator.aws.ElbV2Client;
+import io.lambdaingress.operator.aws.Reason;
+import io.lambdaingress.operator.cache.ElbInventory;
+import io.lambdaingress.operator.model.ChainModel;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
@@ -63,5 +75,64 @@ class TargetGroupStepTest {
     assertThat(TargetGroupStep.healthCheckChange(lambdaTargets, observed)).isNull();
     assertThat(TargetGroupStep.immutableChange(lambdaTargets, observed.toBuilder().targetType("ip").build()))
         .isEqualTo("target type ip -> lambda");
+  }
+
+  // --- deletion: the one place a target group is deleted, against a fake of the ELB adapter ---
+
+  private static final Map<String, String> OURS = Map.of(ChainModel.TAG_CLUSTER, "c", ChainModel.TAG_NAMESPACE, "ns", ChainModel.TAG_NAME, "sample");
+  private final List<String> log = new ArrayList<>();
+  private final FakeElb elb = new FakeElb(log);
+
+  private TargetGroupStep step() {
+    Announcer announcer = (action, resource, why) -> log.add(action + " " + resource);
+    return new TargetGroupStep(new ElbInventory(elb, Duration.ofSeconds(5), Clock.systemUTC()), Ownership.byTags(OURS, Set.of()), announcer);
+  }
+
+  @Test
+  void aDeletionIsAnnouncedOnceAwsAcceptedIt() {
+    elb.addTargetGroup("g", OURS);
+    assertThat(step().deleteIfOurs("lambda target group g", "g", "object deleted")).isTrue();
+    assertThat(log).containsExactly("DeleteTargetGroup g", "Deleted lambda target group g");
+    assertThat(elb.has("g")).isFalse();
+  }
+
+  @Test
+  void aGroupAwsStillHoldsIsNotAnnouncedAndTheCallerComesBack() {
+    elb.addTargetGroup("g", OURS);
+    elb.refuseDeletions(new AwsFailure(Reason.AwsError, "Target group is currently in use by a listener or a rule", "ResourceInUse", null));
+    TargetGroupStep step = step();
+    assertThat(step.deleteIfOurs("lambda target group g", "g", "object deleted")).as("still in use").isFalse();
+    assertThat(step.deleteIfOurs("lambda target group g", "g", "object deleted")).as("still in use").isFalse();
+    assertThat(log).as("no Deleted for a deletion AWS refused").containsExactly("DeleteTargetGroup g", "DeleteTargetGroup g");
+
+    elb.refuseDeletions(null);
+    assertThat(step.deleteIfOurs("lambda target group g", "g", "object deleted")).isTrue();
+    assertThat(log).filteredOn(l -> l.startsWith("Deleted")).containsExactly("Deleted lambda target group g");
+  }
+
+  @Test
+  void aGroupGoneMeanwhileIsDeletedWithoutAnEvent() {
+    elb.addTargetGroup("g", OURS);
+    elb.refuseDeletions(ElbV2Client.notFound("arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/g/0123456789abcdef"));
+    assertThat(step().deleteIfOurs("lambda target group g", "g", "object deleted")).isTrue();
+    assertThat(log).containsExactly("DeleteTargetGroup g");
+  }
+
+  @Test
+  void aGroupWithoutAllOurOwnerTagsIsNeverTouched() {
+    elb.addTargetGroup("g", Map.of(ChainModel.TAG_CLUSTER, "c", ChainModel.TAG_NAMESPACE, "ns", ChainModel.TAG_NAME, "other"));
+    assertThat(step().deleteIfOurs("lambda target group g", "g", "object deleted")).isTrue();
+    assertThat(log).isEmpty();
+    assertThat(elb.has("g")).isTrue();
+  }
+
+  @Test
+  void anyOtherRefusalGoesToTheCallerUnannounced() {
+    elb.addTargetGroup("g", OURS);
+    elb.refuseDeletions(new AwsFailure(Reason.AwsAccessDenied, "not authorized to perform: elasticloadbalancing:DeleteTargetGroup",
+        "AccessDenied", null));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> step().deleteIfOurs("lambda target group g", "g", "object deleted"))
+        .isInstanceOf(AwsFailure.class);
+    assertThat(log).containsExactly("DeleteTargetGroup g");
   }
 }

@@ -1,4 +1,4 @@
-package io.lambdaingress.operator.reconciler;
+package io.lambdaingress.operator.cache;
 
 import io.lambdaingress.operator.aws.ElbV2Client;
 import java.time.Clock;
@@ -8,9 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import io.lambdaingress.operator.aws.AwsFailure;
 import java.util.ArrayList;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
@@ -33,13 +31,11 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
  * <p>Safety rules: a name the listing does not show is confirmed with a fresh read before anyone creates it
  * (never a duplicate, never a create over a resource someone else made in the meantime); a resource the
  * listing shows but AWS no longer has makes the next call fail with a not-found, which drops the listing
- * ({@link #forgetListing}) so the retry sees AWS as it is.
+ * ({@link #listAfresh}) so the retry sees AWS as it is.
  */
 public final class ElbInventory {
 
-  private record Listing(Instant at, Map<String, LoadBalancer> loadBalancers, Map<String, TargetGroup> targetGroups) {}
-
-  private record Cached<T>(Instant at, T value) {}
+  private record Listed(Map<String, LoadBalancer> loadBalancers, Map<String, TargetGroup> targetGroups) {}
 
   // The longest window a resync wave may share one read in (see maxAgeFor).
   private static final Duration WAVE = Duration.ofSeconds(5);
@@ -48,18 +44,19 @@ public final class ElbInventory {
   private final ElbV2Client elb;
   private final Duration maxAge;
   private final Clock clock;
-  private volatile Listing listing;
+  private volatile Timestamped<Listed> listing;
   private final BatchedReads<Map<String, String>> tags;
-  private final Map<String, Cached<Map<String, String>>> attributes = new ConcurrentHashMap<>();
-  // By load balancer ARN: its listeners as last read.
-  private final BatchedReads<List<Listener>> listeners;
+  private final Map<String, Timestamped<Map<String, String>>> attributes = new ConcurrentHashMap<>();
+  private final ListenerReads listeners;
+  private final ElbInventoryWrites writes;
 
   public ElbInventory(ElbV2Client elb, Duration maxAge, Clock clock) {
     this.elb = elb;
     this.maxAge = maxAge;
     this.clock = clock;
-    this.tags = new BatchedReads<>(ElbV2Client.TAG_BATCH, maxAge, clock, this::readTags, ElbV2Client::notFound);
-    this.listeners = new BatchedReads<>(ElbV2Client.LISTENER_BATCH, maxAge, clock, this::readListeners, ElbV2Client::notFound);
+    this.tags = new BatchedReads<>(ElbV2Client.TAG_BATCH, maxAge, clock, elb::tagsOfThoseThere, ElbV2Client::notFound);
+    this.listeners = new ListenerReads(elb, maxAge, clock);
+    this.writes = new ElbInventoryWrites(elb, this);
   }
 
   /**
@@ -89,21 +86,27 @@ public final class ElbInventory {
     return maxAge;
   }
 
+  /** Writes to what this keeps (load balancers, target groups, listeners, tags, attributes): each updates it. */
+  public ElbInventoryWrites writes() {
+    return writes;
+  }
+
+  /** The adapter, for what this does not keep: listener rules, target registrations, and reads that must be fresh. */
   public ElbV2Client client() {
     return elb;
   }
 
-  private synchronized Listing listing() {
-    Listing l = listing;
+  private synchronized Listed listing() {
+    Timestamped<Listed> l = listing;
     if (l == null || !fresh(l.at())) {
       Map<String, LoadBalancer> lbs = new ConcurrentHashMap<>();
       elb.allLoadBalancers().forEach(lb -> lbs.put(lb.loadBalancerName(), lb));
       Map<String, TargetGroup> tgs = new ConcurrentHashMap<>();
       elb.allTargetGroups().forEach(tg -> tgs.put(tg.targetGroupName(), tg));
-      l = new Listing(clock.instant(), lbs, tgs);
+      l = new Timestamped<>(clock.instant(), new Listed(lbs, tgs));
       listing = l;
     }
-    return l;
+    return l.value();
   }
 
   /** The load balancer with this name; a miss in the listing is confirmed by a fresh read. */
@@ -152,7 +155,7 @@ public final class ElbInventory {
    */
   public Map<String, String> tags(String arn, Duration age) {
     return tags.get(arn, age, () -> {
-      Listing l = listing();
+      Listed l = listing();
       List<String> listed = new ArrayList<>();
       l.loadBalancers().values().forEach(lb -> listed.add(lb.loadBalancerArn()));
       l.targetGroups().values().forEach(tg -> listed.add(tg.targetGroupArn()));
@@ -160,172 +163,117 @@ public final class ElbInventory {
     });
   }
 
-  private Map<String, Map<String, String>> readTags(List<String> arns) {
-    Map<String, Map<String, String>> read = new HashMap<>();
-    try {
-      elb.tags(arns).forEach((arn, t) -> read.put(arn, Map.copyOf(t)));
-    } catch (AwsFailure f) {
-      if (!f.isNotFound() || arns.size() == 1) {
-        throw f;
-      }
-      // One ARN of the call is gone (deleted since the listing, by us for another object or out of band), and
-      // AWS fails the whole call: each is read alone, so that only the gone ones are reported gone (left out)
-      // instead of every object whose ARN shared the call.
-      for (String arn : arns) {
-        try {
-          elb.tags(List.of(arn)).forEach((a, t) -> read.put(a, Map.copyOf(t)));
-        } catch (AwsFailure alone) {
-          if (!alone.isNotFound()) {
-            throw alone;
-          }
-        }
-      }
-    }
-    return read;
-  }
-
-  /**
-   * The listeners of a load balancer. A load balancer whose listeners were read before is read again by its
-   * listeners' ARNs, together with other load balancers' stale listeners (DescribeListeners by ARN list,
-   * {@link BatchedReads}): one call per 20 listeners instead of one per load balancer. A load balancer never
-   * read, or that had none, is read by its ARN (only that shows listeners we do not know of yet).
-   */
+  /** The listeners of a load balancer ({@link ListenerReads}: batched by listener ARN). */
   public List<Listener> listeners(String loadBalancerArn) {
-    BatchedReads.Cached<List<Listener>> c = listeners.last(loadBalancerArn);
-    if (c != null && listeners.isFresh(loadBalancerArn)) {
-      return c.value();
-    }
-    if (c == null || c.value().isEmpty()) {
-      return readListenersOf(loadBalancerArn);
-    }
-    return listeners.get(loadBalancerArn, () -> {
-      Set<String> listed = listing().loadBalancers().values().stream().map(LoadBalancer::loadBalancerArn).collect(Collectors.toSet());
-      listeners.retainOnly(listed);
-      return listeners.keys().stream().filter(lb -> {
-        BatchedReads.Cached<List<Listener>> other = listeners.last(lb);
-        return other != null && !other.value().isEmpty();
-      }).toList();
-    });
-  }
-
-  /** The listeners of these load balancers (each read before, with listeners) by their ARNs. */
-  private Map<String, List<Listener>> readListeners(List<String> loadBalancerArns) {
-    List<String> arns = new ArrayList<>();
-    loadBalancerArns.forEach(lb -> {
-      BatchedReads.Cached<List<Listener>> c = listeners.last(lb);
-      if (c != null) {
-        c.value().forEach(l -> arns.add(l.listenerArn()));
-      }
-    });
-    Map<String, List<Listener>> byLb = new HashMap<>();
-    try {
-      elb.listenersByArn(arns).forEach(l -> byLb.computeIfAbsent(l.loadBalancerArn(), k -> new ArrayList<>()).add(l));
-    } catch (AwsFailure f) {
-      if (!f.isNotFound()) {
-        throw f;
-      }
-      // One of them is gone (deleted since the last read): each load balancer is read by its own ARN, so that
-      // only a gone one is reported gone (left out), not every load balancer that shared the call.
-      Map<String, List<Listener>> read = new HashMap<>();
-      for (String lb : loadBalancerArns) {
-        try {
-          read.put(lb, List.copyOf(elb.listeners(lb)));
-        } catch (AwsFailure alone) {
-          if (!alone.isNotFound()) {
-            throw alone;
-          }
-          listeners.remove(lb);
-        }
-      }
-      return read;
-    }
-    Map<String, List<Listener>> read = new HashMap<>();
-    loadBalancerArns.forEach(lb -> read.put(lb, List.copyOf(byLb.getOrDefault(lb, List.of()))));
-    return read;
-  }
-
-  private List<Listener> readListenersOf(String loadBalancerArn) {
-    List<Listener> read = List.copyOf(elb.listeners(loadBalancerArn));
-    listeners.put(loadBalancerArn, read);
-    return read;
-  }
-
-  /**
-   * After we created or modified a listener: AWS's answer replaces (or joins) it in the listeners last read,
-   * keeping their read time. The next full verification then reads it with every other load balancer's
-   * listeners in one batch by ARN instead of by this load balancer's ARN alone.
-   */
-  public void rememberListener(String loadBalancerArn, Listener written) {
-    listeners.update(loadBalancerArn, had -> {
-      List<Listener> merged = new ArrayList<>(had.stream().filter(l -> !l.listenerArn().equals(written.listenerArn())).toList());
-      merged.add(written);
-      return List.copyOf(merged);
-    });
-  }
-
-  /** After our own listener write whose result we do not know: its listeners are read by its ARN next time. */
-  public void forgetListeners(String loadBalancerArn) {
-    listeners.remove(loadBalancerArn);
+    return listeners.listeners(loadBalancerArn, () -> listing().loadBalancers().values().stream()
+        .map(LoadBalancer::loadBalancerArn).collect(Collectors.toSet()));
   }
 
   public Map<String, String> loadBalancerAttributes(String arn) {
-    return attributes.compute(arn, (k, c) -> c != null && fresh(c.at()) ? c : new Cached<>(clock.instant(), Map.copyOf(elb.loadBalancerAttributes(arn)))).value();
+    return attributes.compute(arn, (k, c) -> c != null && fresh(c.at()) ? c : new Timestamped<>(clock.instant(), Map.copyOf(elb.loadBalancerAttributes(arn)))).value();
   }
 
   public Map<String, String> targetGroupAttributes(String arn) {
-    return attributes.compute(arn, (k, c) -> c != null && fresh(c.at()) ? c : new Cached<>(clock.instant(), Map.copyOf(elb.targetGroupAttributes(arn)))).value();
+    return attributes.compute(arn, (k, c) -> c != null && fresh(c.at()) ? c : new Timestamped<>(clock.instant(), Map.copyOf(elb.targetGroupAttributes(arn)))).value();
   }
 
   private boolean fresh(Instant readAt) {
     return !readAt.plus(maxAge).isBefore(clock.instant());
   }
 
-  // --- our writes keep it current ---
+  /**
+   * The load balancer of this name read afresh, and kept as read: a deletion must see exactly what is
+   * there now, not a listing up to {@code maxAge} old.
+   */
+  public Optional<LoadBalancer> freshLoadBalancer(String name) {
+    Optional<LoadBalancer> read = elb.loadBalancer(name);
+    read.ifPresentOrElse(this::remember, () -> forgetLoadBalancer(name));
+    return read;
+  }
+
+  /** The same for a target group. */
+  public Optional<TargetGroup> freshTargetGroup(String name) {
+    Optional<TargetGroup> read = elb.targetGroup(name);
+    read.ifPresentOrElse(this::remember, () -> forgetTargetGroup(name));
+    return read;
+  }
+
+  /** A resource's tags read afresh (empty when it has none), and kept as read. */
+  public Map<String, String> freshTags(String arn) {
+    Map<String, String> read = Map.copyOf(elb.tags(List.of(arn)).getOrDefault(arn, Map.of()));
+    rememberTags(arn, read);
+    return read;
+  }
+
+  /**
+   * A change event named these ({@link io.lambdaingress.operator.model.CloudTrailEvent#keys}: "lb:name",
+   * "tg:name"): their reads are dropped, so the reconcile it triggers sees AWS as it is now.
+   */
+  public void changedOutOfBand(java.util.Collection<String> keys) {
+    for (String key : keys) {
+      String[] kind = key.split(":", 2);
+      switch (kind[0]) {
+        case "lb" -> forgetLoadBalancer(kind[1]);
+        case "tg" -> forgetTargetGroup(kind[1]);
+        default -> { } // not kept here
+      }
+    }
+  }
+
+  // --- our writes keep it current (ElbInventoryWrites, the only caller) ---
   // Synchronized with the refresh in listing(): otherwise a refresh that read AWS before our write could
   // install its listing after it, bringing back what we just deleted.
 
-  public synchronized void remember(LoadBalancer lb) {
-    Listing l = listing;
+  synchronized void remember(LoadBalancer lb) {
+    Timestamped<Listed> l = listing;
     if (l != null) {
-      l.loadBalancers().put(lb.loadBalancerName(), lb);
+      l.value().loadBalancers().put(lb.loadBalancerName(), lb);
     }
   }
 
-  public synchronized void remember(TargetGroup tg) {
-    Listing l = listing;
+  synchronized void remember(TargetGroup tg) {
+    Timestamped<Listed> l = listing;
     if (l != null) {
-      l.targetGroups().put(tg.targetGroupName(), tg);
+      l.value().targetGroups().put(tg.targetGroupName(), tg);
     }
   }
 
-  public void rememberTags(String arn, Map<String, String> current) {
+  void rememberTags(String arn, Map<String, String> current) {
     tags.put(arn, Map.copyOf(current));
   }
 
-  public void rememberAttributes(String arn, Map<String, String> changes) {
+  void rememberAttributes(String arn, Map<String, String> changes) {
     attributes.computeIfPresent(arn, (k, c) -> {
       Map<String, String> merged = new HashMap<>(c.value());
       merged.putAll(changes);
-      return new Cached<>(c.at(), Map.copyOf(merged));
+      return new Timestamped<>(c.at(), Map.copyOf(merged));
     });
   }
 
-  public synchronized void forgetLoadBalancer(String name) {
-    Listing l = listing;
+  void rememberListener(String loadBalancerArn, Listener written) {
+    listeners.remember(loadBalancerArn, written);
+  }
+
+  void forgetListeners(String loadBalancerArn) {
+    listeners.forget(loadBalancerArn);
+  }
+
+  synchronized void forgetLoadBalancer(String name) {
+    Timestamped<Listed> l = listing;
     if (l != null) {
-      LoadBalancer gone = l.loadBalancers().remove(name);
+      LoadBalancer gone = l.value().loadBalancers().remove(name);
       if (gone != null) {
-        listeners.remove(gone.loadBalancerArn());
+        listeners.forget(gone.loadBalancerArn());
         tags.remove(gone.loadBalancerArn());
         attributes.remove(gone.loadBalancerArn());
       }
     }
   }
 
-  public synchronized void forgetTargetGroup(String name) {
-    Listing l = listing;
+  synchronized void forgetTargetGroup(String name) {
+    Timestamped<Listed> l = listing;
     if (l != null) {
-      TargetGroup gone = l.targetGroups().remove(name);
+      TargetGroup gone = l.value().targetGroups().remove(name);
       if (gone != null) {
         tags.remove(gone.targetGroupArn());
         attributes.remove(gone.targetGroupArn());
@@ -344,7 +292,7 @@ public final class ElbInventory {
   }
 
   /** Drops the listing: the next read lists AWS again (after a not-found showed it out of date). */
-  public synchronized void forgetListing() {
+  public synchronized void listAfresh() {
     listing = null;
     listeners.clear();
   }

@@ -1,4 +1,4 @@
-package io.lambdaingress.operator.reconciler;
+package io.lambdaingress.operator.cache;
 
 import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.aws.EcrImageClient;
@@ -16,52 +16,54 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code maxAge} at most (the same short window as {@link ElbInventory}'s, so a pushed image still rolls
  * within one resync period plus that window, or at once on its ECR event).
  */
-final class ImageDigests {
+public final class ImageDigests {
 
   private record Repository(String registryId, String name) {}
-
-  private record Read(Instant at, Map<String, String> digests) {}
 
   private final EcrImageClient ecr;
   private final Duration maxAge;
   private final Clock clock;
   private final Map<Repository, Set<String>> tagsInUse = new ConcurrentHashMap<>();
-  private final Map<Repository, Read> reads = new ConcurrentHashMap<>();
+  private final Map<Repository, Timestamped<Map<String, String>>> reads = new ConcurrentHashMap<>();
 
-  ImageDigests(EcrImageClient ecr, Duration maxAge, Clock clock) {
+  public ImageDigests(EcrImageClient ecr, Duration maxAge, Clock clock) {
     this.ecr = ecr;
     this.maxAge = maxAge;
     this.clock = clock;
   }
 
   /** {@code repository:tag} pinned to its current digest; a missing repository or tag fails as {@link EcrImageClient#resolve} does. */
-  PinnedImage resolve(String registryId, String repository, String tag) {
+  public PinnedImage resolve(String registryId, String repository, String tag) {
     Repository repo = new Repository(registryId, repository);
     Set<String> tags = tagsInUse.computeIfAbsent(repo, r -> ConcurrentHashMap.newKeySet());
     tags.add(tag);
-    Read read = reads.get(repo);
-    if (read == null || read.at().plus(maxAge).isBefore(clock.instant()) || !read.digests().containsKey(tag)) {
+    Timestamped<Map<String, String>> read = reads.get(repo);
+    if (stale(read, tag)) {
       // One read at a time per repository: a resync wave's objects find it fresh after the first.
       synchronized (tags) {
         read = reads.get(repo);
-        if (read == null || read.at().plus(maxAge).isBefore(clock.instant()) || !read.digests().containsKey(tag)) {
+        if (stale(read, tag)) {
           read = readAll(repo, tags, tag);
         }
       }
     }
-    return new PinnedImage(ecr.repositoryUri(registryId, repository), read.digests().get(tag));
+    return new PinnedImage(ecr.repositoryUri(registryId, repository), read.value().get(tag));
   }
 
-  /** A push to the repository was seen: its next use reads it afresh. */
-  void forget(String repository) {
+  /** A push to the repository was seen (its change event): its next use reads it afresh. */
+  public void pushedTo(String repository) {
     reads.keySet().removeIf(r -> r.name().equals(repository));
   }
 
-  private Read readAll(Repository repo, Set<String> tags, String needed) {
+  private boolean stale(Timestamped<Map<String, String>> read, String tag) {
+    return read == null || !read.notOlderThan(maxAge, clock.instant()) || !read.value().containsKey(tag);
+  }
+
+  private Timestamped<Map<String, String>> readAll(Repository repo, Set<String> tags, String needed) {
     Instant at = clock.instant();
-    Read read;
+    Timestamped<Map<String, String>> read;
     try {
-      read = new Read(at, Map.copyOf(ecr.digests(repo.registryId(), repo.name(), Set.copyOf(tags))));
+      read = new Timestamped<>(at, Map.copyOf(ecr.digests(repo.registryId(), repo.name(), Set.copyOf(tags))));
     } catch (AwsFailure f) {
       if (!f.isNotFound()) {
         throw f;
@@ -69,7 +71,7 @@ final class ImageDigests {
       // A tag some object used is gone (or never was): forget the others until they are asked for again,
       // and answer this one alone (its own not-found names it).
       tags.retainAll(Set.of(needed));
-      read = new Read(at, Map.of(needed, ecr.resolve(repo.registryId(), repo.name(), needed).digest()));
+      read = new Timestamped<>(at, Map.of(needed, ecr.resolve(repo.registryId(), repo.name(), needed).digest()));
     }
     reads.put(repo, read);
     return read;

@@ -1,4 +1,4 @@
-package io.lambdaingress.operator.reconciler;
+package io.lambdaingress.operator.cache;
 
 import io.lambdaingress.operator.aws.AwsFailure;
 import java.time.Clock;
@@ -33,8 +33,6 @@ import java.util.function.UnaryOperator;
  */
 final class BatchedReads<V> {
 
-  record Cached<V>(Instant at, V value) {}
-
   /**
    * One call for these keys, the requested one first. A key the answer leaves out is gone (deleted out of
    * band): its callers get {@code gone}'s not-found, which makes them list AWS afresh.
@@ -48,7 +46,7 @@ final class BatchedReads<V> {
   private final Duration maxAge;
   private final Clock clock;
   private final BatchRead<V> batchRead;
-  private final Map<String, Cached<V>> values = new ConcurrentHashMap<>();
+  private final Map<String, Timestamped<V>> values = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<Optional<V>>> inFlight = new ConcurrentHashMap<>();
 
   /** @param gone the failure for a key the answer left out: a not-found with the code AWS gives for it */
@@ -127,7 +125,7 @@ final class BatchedReads<V> {
         if (v == null) {
           values.remove(k);
         } else {
-          values.put(k, new Cached<>(now, v));
+          values.put(k, new Timestamped<>(now, v));
         }
         f.complete(Optional.ofNullable(v));
       });
@@ -145,12 +143,12 @@ final class BatchedReads<V> {
   }
 
   private Optional<V> fresh(String key, Duration age) {
-    Cached<V> c = values.get(key);
-    return c != null && !c.at().plus(age).isBefore(clock.instant()) ? Optional.of(c.value()) : Optional.empty();
+    Timestamped<V> c = values.get(key);
+    return c != null && c.notOlderThan(age, clock.instant()) ? Optional.of(c.value()) : Optional.empty();
   }
 
   /** The value as last read or written, however old (null when never). */
-  Cached<V> last(String key) {
+  Timestamped<V> last(String key) {
     return values.get(key);
   }
 
@@ -160,12 +158,12 @@ final class BatchedReads<V> {
 
   /** Our own write's result: fresh from now. */
   void put(String key, V value) {
-    values.put(key, new Cached<>(clock.instant(), value));
+    values.put(key, new Timestamped<>(clock.instant(), value));
   }
 
   /** Changes a value we hold, keeping its read time (what we wrote joins what we read). */
   void update(String key, UnaryOperator<V> change) {
-    values.computeIfPresent(key, (k, c) -> new Cached<>(c.at(), change.apply(c.value())));
+    values.computeIfPresent(key, (k, c) -> new Timestamped<>(c.at(), change.apply(c.value())));
   }
 
   void remove(String key) {

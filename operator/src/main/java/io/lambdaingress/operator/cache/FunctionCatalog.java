@@ -1,11 +1,10 @@
-package io.lambdaingress.operator.reconciler;
+package io.lambdaingress.operator.cache;
 
 import io.lambdaingress.operator.aws.LambdaFunctionClient;
 import io.lambdaingress.operator.model.ChainModel;
 import io.lambdaingress.operator.model.OwnedResource;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,25 +21,21 @@ import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
  * as there are functions. Every function the operator creates carries {@code LAMBDA_INGRESS_HEALTH_PATH} in
  * its environment (ChainModel), which ListFunctions does return: only those get a tag read, at most once per
  * {@code tagAge} each, and our own tag writes update the cache. Cached tags only select candidates; whatever
- * is deleted is read afresh first ({@link OwnedDeletion}).
+ * is deleted is read afresh first (OwnedDeletion).
  */
-final class FunctionCatalog {
-
-  private record Listing(Instant at, List<FunctionConfiguration> functions) {}
+public final class FunctionCatalog {
 
   // "Fresh" is this recent at most: N objects converging together after writes share one listing.
   static final Duration FRESH = Duration.ofSeconds(5);
-
-  private record Tags(Instant at, Map<String, String> tags) {}
 
   private final LambdaFunctionClient lambda;
   private final Duration maxAge;
   private final Duration tagAge;
   private final Clock clock;
-  private Listing listing;
-  private final Map<String, Tags> tags = new ConcurrentHashMap<>();
+  private Timestamped<List<FunctionConfiguration>> listing;
+  private final Map<String, Timestamped<Map<String, String>>> tags = new ConcurrentHashMap<>();
 
-  FunctionCatalog(LambdaFunctionClient lambda, Duration maxAge, Duration tagAge, Clock clock) {
+  public FunctionCatalog(LambdaFunctionClient lambda, Duration maxAge, Duration tagAge, Clock clock) {
     this.lambda = lambda;
     this.maxAge = maxAge;
     this.tagAge = tagAge;
@@ -48,22 +43,22 @@ final class FunctionCatalog {
   }
 
   /** Our candidates with their tags; {@code fresh}: from a listing at most {@link #FRESH} old (or maxAge if shorter). */
-  synchronized List<OwnedResource> candidates(boolean fresh) {
-    Listing l = listing;
+  public synchronized List<OwnedResource> candidates(boolean fresh) {
+    Timestamped<List<FunctionConfiguration>> l = listing;
     Duration age = fresh && FRESH.compareTo(maxAge) < 0 ? FRESH : maxAge;
-    if (l == null || l.at().plus(age).isBefore(clock.instant())) {
-      l = new Listing(clock.instant(), lambda.allFunctions());
+    if (l == null || !l.notOlderThan(age, clock.instant())) {
+      l = new Timestamped<>(clock.instant(), lambda.allFunctions());
       listing = l;
-      Set<String> listed = l.functions().stream().map(FunctionConfiguration::functionArn).collect(Collectors.toSet());
+      Set<String> listed = l.value().stream().map(FunctionConfiguration::functionArn).collect(Collectors.toSet());
       tags.keySet().retainAll(listed);
     }
     List<OwnedResource> found = new ArrayList<>();
-    for (FunctionConfiguration f : l.functions()) {
+    for (FunctionConfiguration f : l.value()) {
       if (f.environment() == null || !f.environment().variables().containsKey(ChainModel.HEALTH_PATH_ENV)) {
         continue;
       }
-      Map<String, String> t = tags.compute(f.functionArn(), (arn, c) -> c != null && !c.at().plus(tagAge).isBefore(clock.instant()) ? c
-          : new Tags(clock.instant(), Map.copyOf(lambda.tags(arn).orElse(Map.of())))).tags();
+      Map<String, String> t = tags.compute(f.functionArn(), (arn, c) -> c != null && c.notOlderThan(tagAge, clock.instant()) ? c
+          : new Timestamped<>(clock.instant(), Map.copyOf(lambda.tags(arn).orElse(Map.of())))).value();
       if (t.containsKey(ChainModel.TAG_CLUSTER)) {
         found.add(new OwnedResource(OwnedResource.Kind.FUNCTION, f.functionArn(), f.functionName(), t));
       }
@@ -71,15 +66,18 @@ final class FunctionCatalog {
     return found;
   }
 
-  /** After our own tag write: the function's tags as they are now. */
-  void rememberTags(String functionArn, Map<String, String> current) {
-    tags.put(functionArn, new Tags(clock.instant(), Map.copyOf(current)));
+  /** Adds {@code added} to the tags of a function whose tags are {@code observed}; kept as the write left them. */
+  public void tag(String functionArn, Map<String, String> observed, Map<String, String> added) {
+    lambda.tag(functionArn, added);
+    Map<String, String> now = new java.util.HashMap<>(observed);
+    now.putAll(added);
+    tags.put(functionArn, new Timestamped<>(clock.instant(), Map.copyOf(now)));
   }
 
   /** After we deleted it: gone from the listing until the next one. */
-  synchronized void forget(String functionArn) {
+  public synchronized void forget(String functionArn) {
     if (listing != null) {
-      listing = new Listing(listing.at(), listing.functions().stream().filter(f -> !f.functionArn().equals(functionArn)).toList());
+      listing = new Timestamped<>(listing.at(), listing.value().stream().filter(f -> !f.functionArn().equals(functionArn)).toList());
     }
     tags.remove(functionArn);
   }

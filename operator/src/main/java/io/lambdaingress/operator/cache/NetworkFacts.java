@@ -1,4 +1,4 @@
-package io.lambdaingress.operator.reconciler;
+package io.lambdaingress.operator.cache;
 
 import io.lambdaingress.operator.aws.Ec2NetworkClient;
 import java.time.Clock;
@@ -18,13 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class NetworkFacts {
 
-  private record Cached<T>(Instant at, T value) {}
-
   private final Ec2NetworkClient ec2;
   private final Duration maxAge;
   private final Clock clock;
-  private final Map<String, Cached<Ec2NetworkClient.Subnet>> subnets = new ConcurrentHashMap<>();
-  private final Map<String, Cached<String>> groupVpcs = new ConcurrentHashMap<>();
+  private final Map<String, Timestamped<Ec2NetworkClient.Subnet>> subnets = new ConcurrentHashMap<>();
+  private final Map<String, Timestamped<String>> groupVpcs = new ConcurrentHashMap<>();
 
   public NetworkFacts(Ec2NetworkClient ec2, Duration maxAge, Clock clock) {
     this.ec2 = ec2;
@@ -37,7 +35,7 @@ public final class NetworkFacts {
     List<String> missing = ids.stream().filter(id -> !fresh(subnets.get(id))).distinct().toList();
     if (!missing.isEmpty()) {
       Instant now = clock.instant();
-      ec2.subnets(missing).forEach((id, s) -> subnets.put(id, new Cached<>(now, s)));
+      ec2.subnets(missing).forEach((id, s) -> subnets.put(id, new Timestamped<>(now, s)));
     }
     Map<String, Ec2NetworkClient.Subnet> result = new LinkedHashMap<>();
     ids.forEach(id -> result.put(id, subnets.get(id).value()));
@@ -48,14 +46,14 @@ public final class NetworkFacts {
     List<String> missing = ids.stream().filter(id -> !fresh(groupVpcs.get(id))).distinct().toList();
     if (!missing.isEmpty()) {
       Instant now = clock.instant();
-      ec2.securityGroupVpcs(missing).forEach((id, vpc) -> groupVpcs.put(id, new Cached<>(now, vpc)));
+      ec2.securityGroupVpcs(missing).forEach((id, vpc) -> groupVpcs.put(id, new Timestamped<>(now, vpc)));
     }
     Map<String, String> result = new LinkedHashMap<>();
     ids.forEach(id -> result.put(id, groupVpcs.get(id).value()));
     return result;
   }
 
-  private boolean fresh(Cached<?> c) {
-    return c != null && !c.at().plus(maxAge).isBefore(clock.instant());
+  private boolean fresh(Timestamped<?> c) {
+    return c != null && c.notOlderThan(maxAge, clock.instant());
   }
 }

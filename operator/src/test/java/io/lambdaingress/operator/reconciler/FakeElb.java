@@ -1,0 +1,105 @@
+package io.lambdaingress.operator.reconciler;
+
+import io.lambdaingress.operator.aws.AwsFailure;
+import io.lambdaingress.operator.aws.ElbV2Client;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
+
+/**
+ * A fake of the ELB adapter for unit tests of the kind classes: load balancers and target groups by name
+ * with their tags, and the answer AWS gives to deletions ({@link #refuseDeletions}). Each deletion it is
+ * asked for is written to the shared {@code log}, where the test's announcer writes the announcements, so
+ * a test sees their order. Calls it does not answer fail (the adapter's SDK client is absent).
+ */
+final class FakeElb extends ElbV2Client {
+
+  private final List<String> log;
+  private final Map<String, LoadBalancer> loadBalancers = new HashMap<>();
+  private final Map<String, TargetGroup> targetGroups = new HashMap<>();
+  private final Map<String, Map<String, String>> tags = new HashMap<>();
+  private AwsFailure refusal;
+
+  FakeElb(List<String> log) {
+    this.log = log;
+  }
+
+  TargetGroup addTargetGroup(String name, Map<String, String> withTags) {
+    TargetGroup tg = TargetGroup.builder().targetGroupName(name).targetType("lambda")
+        .targetGroupArn("arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/" + name + "/0123456789abcdef").build();
+    targetGroups.put(name, tg);
+    tags.put(tg.targetGroupArn(), Map.copyOf(withTags));
+    return tg;
+  }
+
+  LoadBalancer addLoadBalancer(String name, Map<String, String> withTags) {
+    LoadBalancer lb = LoadBalancer.builder().loadBalancerName(name).type("network")
+        .loadBalancerArn("arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/" + name + "/0123456789abcdef").build();
+    loadBalancers.put(name, lb);
+    tags.put(lb.loadBalancerArn(), Map.copyOf(withTags));
+    return lb;
+  }
+
+  /** From now on every deletion is answered with {@code failure} (null: accepted). */
+  void refuseDeletions(AwsFailure failure) {
+    this.refusal = failure;
+  }
+
+  boolean has(String name) {
+    return loadBalancers.containsKey(name) || targetGroups.containsKey(name);
+  }
+
+  @Override
+  public Optional<LoadBalancer> loadBalancer(String name) {
+    return Optional.ofNullable(loadBalancers.get(name));
+  }
+
+  @Override
+  public List<LoadBalancer> allLoadBalancers() {
+    return new ArrayList<>(loadBalancers.values());
+  }
+
+  @Override
+  public Optional<TargetGroup> targetGroup(String name) {
+    return Optional.ofNullable(targetGroups.get(name));
+  }
+
+  @Override
+  public List<TargetGroup> allTargetGroups() {
+    return new ArrayList<>(targetGroups.values());
+  }
+
+  @Override
+  public Map<String, Map<String, String>> tags(Collection<String> arns) {
+    Map<String, Map<String, String>> found = new HashMap<>();
+    arns.stream().filter(tags::containsKey).forEach(arn -> found.put(arn, tags.get(arn)));
+    return found;
+  }
+
+  @Override
+  public void deleteLoadBalancer(String arn) {
+    delete("DeleteLoadBalancer", arn, loadBalancers.values().stream().filter(lb -> lb.loadBalancerArn().equals(arn))
+        .map(LoadBalancer::loadBalancerName).findFirst().orElse(arn));
+  }
+
+  @Override
+  public void deleteTargetGroup(String arn) {
+    delete("DeleteTargetGroup", arn, targetGroups.values().stream().filter(tg -> tg.targetGroupArn().equals(arn))
+        .map(TargetGroup::targetGroupName).findFirst().orElse(arn));
+  }
+
+  private void delete(String action, String arn, String name) {
+    log.add(action + " " + name);
+    if (refusal != null) {
+      throw refusal;
+    }
+    loadBalancers.remove(name);
+    targetGroups.remove(name);
+    tags.remove(arn);
+  }
+}

@@ -1,0 +1,72 @@
+package io.lambdaingress.operator.reconciler;
+
+import io.lambdaingress.operator.aws.AwsFailure;
+import io.lambdaingress.operator.aws.LambdaFunctionClient;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
+
+/**
+ * A fake of the Lambda adapter for unit tests of {@link FunctionStep}: functions by name with their tags
+ * and policy statements, and the answer AWS gives to deletions. Each deletion is written to the shared
+ * {@code log} (see {@link FakeElb}). Calls it does not answer fail.
+ */
+final class FakeLambda extends LambdaFunctionClient {
+
+  private final List<String> log;
+  private final Map<String, Map<String, String>> tags = new HashMap<>();
+  private final Map<String, List<PolicyStatement>> policies = new HashMap<>();
+  private AwsFailure refusal;
+
+  FakeLambda(List<String> log) {
+    this.log = log;
+  }
+
+  void addFunction(String name, Map<String, String> withTags, PolicyStatement... statements) {
+    tags.put(name, Map.copyOf(withTags));
+    policies.put(name, new ArrayList<>(List.of(statements)));
+  }
+
+  void refuseDeletions(AwsFailure failure) {
+    this.refusal = failure;
+  }
+
+  boolean has(String name) {
+    return tags.containsKey(name);
+  }
+
+  @Override
+  public Optional<GetFunctionResponse> function(String name) {
+    return Optional.ofNullable(tags.get(name)).map(t -> GetFunctionResponse.builder().tags(t)
+        .configuration(FunctionConfiguration.builder().functionName(name).functionArn("arn:aws:lambda:eu-west-1:123456789012:function:" + name)
+            .build()).build());
+  }
+
+  @Override
+  public List<PolicyStatement> policy(String name) {
+    return List.copyOf(policies.getOrDefault(name, List.of()));
+  }
+
+  @Override
+  public void delete(String name) {
+    log.add("DeleteFunction " + name);
+    if (refusal != null) {
+      throw refusal;
+    }
+    tags.remove(name);
+    policies.remove(name);
+  }
+
+  @Override
+  public void removePermission(String name, String qualifier, String statementId) {
+    log.add("RemovePermission " + statementId + " " + name);
+    if (refusal != null) {
+      throw refusal;
+    }
+    policies.getOrDefault(name, new ArrayList<>()).removeIf(s -> s.sid().equals(statementId));
+  }
+}
