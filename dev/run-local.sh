@@ -93,7 +93,13 @@ echo "== seeding the article's VPC, subnets, security groups, role and ECR image
 python3 dev/seed-article-aws.py --render examples/article-stack.yaml --out "$run/article-stack.yaml" >/dev/null
 
 kubectl apply --server-side --force-conflicts -f crds/ >/dev/null
-kubectl wait --for condition=Established crd/lambdaingresses.lambdaingress.io --timeout=60s >/dev/null
+# kubectl wait fails at once, instead of waiting, while a CRD just created has `conditions: null`
+# (".status.conditions accessor error: <nil> is of the type <nil>", kubernetes/kubernetes#66439): ask again.
+for attempt in $(seq 1 30); do
+  kubectl wait --for condition=Established crd/lambdaingresses.lambdaingress.io --timeout=60s >/dev/null 2>&1 && break
+  [ "$attempt" = 30 ] && { echo "!! the CRD lambdaingresses.lambdaingress.io is not Established" >&2; exit 1; }
+  sleep 1
+done
 
 echo "== starting the operator (log: $run/operator.log)"
 # setsid: out of the terminal's process group (see the top). No fork (a background job of a script is never
