@@ -1,5 +1,10 @@
 package io.lambdaingress.operator.reconciler;
 
+import io.lambdaingress.operator.kinds.Ownership;
+import io.lambdaingress.operator.kinds.FunctionStep;
+import io.lambdaingress.operator.kinds.ListenerStep;
+import io.lambdaingress.operator.kinds.TargetGroupStep;
+import io.lambdaingress.operator.kinds.LoadBalancerStep;
 import io.lambdaingress.operator.cache.ImageDigests;
 import io.lambdaingress.operator.cache.ElbInventory;
 import io.lambdaingress.operator.aws.AwsClients;

@@ -1,5 +1,7 @@
 package io.lambdaingress.operator.reconciler;
 
+import io.lambdaingress.operator.kinds.MapDiff;
+import io.lambdaingress.operator.kinds.Ownership;
 import io.lambdaingress.operator.api.EndpointServiceStatus;
 import io.lambdaingress.operator.api.LambdaIngress;
 import io.lambdaingress.operator.aws.AwsFailure;

@@ -1,5 +1,7 @@
 package io.lambdaingress.operator.reconciler;
 
+import io.lambdaingress.operator.kinds.FunctionStep;
+
 /**
  * ELB's permission to invoke one function of a LambdaIngress (spec.lambda's or a route's): without a
  * rollout ELB invokes the function itself, under statement {@code statementId}; with one it invokes the

@@ -1,5 +1,7 @@
 package io.lambdaingress.operator.reconciler;
 
+import io.lambdaingress.operator.kinds.Ownership;
+import io.lambdaingress.operator.kinds.LoadBalancerStep;
 import io.lambdaingress.operator.cache.NetworkFacts;
 import io.lambdaingress.operator.cache.ElbInventory;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,5 +1,8 @@
 package io.lambdaingress.operator.reconciler;
 
+import io.lambdaingress.operator.kinds.Ownership;
+import io.lambdaingress.operator.kinds.Announcer;
+import io.lambdaingress.operator.kinds.TargetGroupStep;
 import java.time.Duration;
 import io.lambdaingress.operator.cache.ElbInventory;
 import java.time.Instant;

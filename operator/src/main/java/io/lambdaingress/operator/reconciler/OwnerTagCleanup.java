@@ -1,5 +1,7 @@
 package io.lambdaingress.operator.reconciler;
 
+import io.lambdaingress.operator.kinds.Ownership;
+import io.lambdaingress.operator.kinds.Announcer;
 import io.lambdaingress.operator.OperatorSettings;
 import io.lambdaingress.operator.aws.LambdaFunctionClient;
 import io.lambdaingress.operator.cache.ElbInventory;

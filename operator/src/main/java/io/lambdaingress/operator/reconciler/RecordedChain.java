@@ -1,5 +1,6 @@
 package io.lambdaingress.operator.reconciler;
 
+import io.lambdaingress.operator.kinds.Ownership;
 import io.lambdaingress.operator.api.LambdaIngressStatus;
 import java.util.HashSet;
 import java.util.Set;
@@ -44,7 +45,7 @@ public record RecordedChain(String previousFunctionArn, Set<String> identities, 
 
   /** A function as the status records it: its ARN and the digest of the image it runs. */
   public static String functionIdentity(String functionArn, String imageDigest) {
-    return functionArn + "@" + imageDigest;
+    return io.lambdaingress.operator.kinds.Ownership.functionIdentity(functionArn, imageDigest);
   }
 
   private static void add(Set<String> ids, String arn) {

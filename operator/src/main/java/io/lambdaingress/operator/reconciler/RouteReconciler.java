@@ -1,5 +1,6 @@
 package io.lambdaingress.operator.reconciler;
 
+import io.lambdaingress.operator.kinds.Ownership;
 import io.lambdaingress.operator.cache.ElbInventory;
 import io.lambdaingress.operator.api.LambdaIngressStatus;
 import io.lambdaingress.operator.api.RouteStatus;

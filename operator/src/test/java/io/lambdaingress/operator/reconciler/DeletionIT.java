@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.lambdaingress.operator.kinds.ListenerStep;
 import io.lambdaingress.operator.model.ChainModel;
 import io.lambdaingress.operator.testing.ArticlePrerequisites;
 import io.lambdaingress.operator.testing.AwsFaultProxy;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.lambdaingress.operator.kinds.ListenerStep;
 import io.lambdaingress.operator.testing.ArticlePrerequisites;
 import io.lambdaingress.operator.testing.AwsInventory;
 import io.lambdaingress.operator.testing.LocalWorld;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.lambdaingress.operator.kinds.ListenerStep;
 import io.lambdaingress.operator.model.ChainModel;
 import io.lambdaingress.operator.model.RouteModel;
 import io.lambdaingress.operator.testing.ArticlePrerequisites;

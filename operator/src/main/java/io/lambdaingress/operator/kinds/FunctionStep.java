@@ -1,4 +1,4 @@
-package io.lambdaingress.operator.reconciler;
+package io.lambdaingress.operator.kinds;
 
 import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.aws.LambdaFunctionClient;
@@ -23,25 +23,25 @@ import software.amazon.awssdk.services.lambda.model.VpcConfig;
  * function that is never modified, and the invoke permission for Elastic Load Balancing. Every deletion of
  * a function and of one of our permission statements is here.
  */
-final class FunctionStep {
+public final class FunctionStep {
 
-  static final String ELB_PRINCIPAL = "elasticloadbalancing.amazonaws.com";
-  static final String INVOKE = "lambda:InvokeFunction";
+  public static final String ELB_PRINCIPAL = "elasticloadbalancing.amazonaws.com";
+  public static final String INVOKE = "lambda:InvokeFunction";
 
   /** The function as converged, or busy: AWS is still applying an earlier update (the caller requeues). */
-  record Result(String functionArn, boolean busy) {}
+  public record Result(String functionArn, boolean busy) {}
 
   private final LambdaFunctionClient lambda;
   private final Ownership ownership;
   private final Announcer writes;
 
-  FunctionStep(LambdaFunctionClient lambda, Ownership ownership, Announcer writes) {
+  public FunctionStep(LambdaFunctionClient lambda, Ownership ownership, Announcer writes) {
     this.lambda = lambda;
     this.ownership = ownership;
     this.writes = writes;
   }
 
-  Result ensureManaged(CreateFunctionRequest desired) {
+  public Result ensureManaged(CreateFunctionRequest desired) {
     String name = desired.functionName();
     GetFunctionResponse found = lambda.function(name).orElse(null);
     if (found == null) {
@@ -50,7 +50,7 @@ final class FunctionStep {
       return new Result(created.functionArn(), created.state() == State.PENDING);
     }
     FunctionConfiguration c = found.configuration();
-    ownership.require("function", name, RecordedChain.functionIdentity(c.functionArn(), digestOf(found.code().imageUri())),
+    ownership.require("function", name, Ownership.functionIdentity(c.functionArn(), digestOf(found.code().imageUri())),
         found.tags() == null ? Map.of() : found.tags());
     // AWS refuses a second update while one is in progress: come back when it is done.
     if (c.state() == State.PENDING || c.lastUpdateStatus() == LastUpdateStatus.IN_PROGRESS) {
@@ -82,12 +82,12 @@ final class FunctionStep {
   }
 
   /** An existing function named by ARN: it must exist; nothing of it is ever changed. */
-  String requireExisting(String functionArn) {
+  public String requireExisting(String functionArn) {
     return lambda.function(functionArn).map(f -> f.configuration().functionArn()).orElseThrow(() -> new AwsFailure(
         Reason.DependencyNotFound, "spec.lambda.functionArn: function " + functionArn + " does not exist"));
   }
 
-  static String configurationChange(CreateFunctionRequest d, FunctionConfiguration c) {
+  public static String configurationChange(CreateFunctionRequest d, FunctionConfiguration c) {
     if (!Objects.equals(d.role(), c.role())) {
       return "role " + c.role() + " -> " + d.role();
     }
@@ -135,7 +135,7 @@ final class FunctionStep {
    * A function the spec no longer names (renamed, or switched to functionArn): ours is deleted; one that is
    * not ours only loses our permission statement. Its registration went with ensureOnlyTarget.
    */
-  void retire(String functionArn, String statementId) {
+  public void retire(String functionArn, String statementId) {
     var fn = lambda.function(functionArn);
     if (fn.isEmpty()) {
       return;
@@ -152,7 +152,7 @@ final class FunctionStep {
    * Deletes our function, read afresh: one without our owner tags is never touched (an existing function
    * named by ARN only loses our permission: {@link #removePermission}). Announced once AWS accepted it.
    */
-  void deleteIfOurs(String resource, String nameOrArn, String why) {
+  public void deleteIfOurs(String resource, String nameOrArn, String why) {
     var fn = lambda.function(nameOrArn);
     if (fn.isPresent() && ownership.owns(fn.get().tags() == null ? Map.of() : fn.get().tags())) {
       delete(resource, nameOrArn, why);
@@ -165,7 +165,7 @@ final class FunctionStep {
   }
 
   /** Exactly one statement with our id: ELB may invoke the function, from {@code sourceArn} only. True when written. */
-  boolean ensurePermission(String functionArn, String statementId, String sourceArn) {
+  public boolean ensurePermission(String functionArn, String statementId, String sourceArn) {
     return ensurePermission(functionArn, null, statementId, sourceArn);
   }
 
@@ -173,7 +173,7 @@ final class FunctionStep {
    * The same on the policy of one alias or version ({@code qualifier}, null for the function itself): AWS
    * keeps one policy per qualifier, and ELB needs it on exactly the ARN it invokes.
    */
-  boolean ensurePermission(String functionArn, String qualifier, String statementId, String sourceArn) {
+  public boolean ensurePermission(String functionArn, String qualifier, String statementId, String sourceArn) {
     String policyArn = qualifier == null ? functionArn : functionArn + ":" + qualifier;
     List<PolicyStatement> statements = lambda.policy(policyArn);
     PolicyStatement ours = statements.stream().filter(s -> statementId.equals(s.sid())).findFirst().orElse(null);
@@ -192,7 +192,7 @@ final class FunctionStep {
   }
 
   /** Removes our statement from the function's or one qualifier's policy, when it is there. */
-  void removePermission(String functionArn, String qualifier, String statementId, String why) {
+  public void removePermission(String functionArn, String qualifier, String statementId, String why) {
     String policyArn = qualifier == null ? functionArn : functionArn + ":" + qualifier;
     if (lambda.policy(policyArn).stream().anyMatch(s -> statementId.equals(s.sid()))) {
       removeStatement(functionArn, qualifier, statementId, why);
@@ -200,12 +200,12 @@ final class FunctionStep {
   }
 
   /** Our statements on the function's own policy (no qualifier) whose source is {@code sourceArn}, with this id prefix. */
-  List<PolicyStatement> statementsFrom(String functionArn, String sidPrefix, String sourceArn) {
+  public List<PolicyStatement> statementsFrom(String functionArn, String sidPrefix, String sourceArn) {
     return lambda.policy(functionArn).stream().filter(s -> s.sid().startsWith(sidPrefix) && sourceArn.equals(s.sourceArn())).toList();
   }
 
   /** Removes a statement known to be there, announced once AWS accepted it. */
-  void removeStatement(String functionArn, String qualifier, String statementId, String why) {
+  public void removeStatement(String functionArn, String qualifier, String statementId, String why) {
     lambda.removePermission(functionArn, qualifier, statementId);
     writes.announce("Deleted", "permission " + statementId + " on " + (qualifier == null ? functionArn : functionArn + ":" + qualifier), why);
   }

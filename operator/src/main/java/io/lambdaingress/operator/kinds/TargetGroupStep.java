@@ -1,4 +1,4 @@
-package io.lambdaingress.operator.reconciler;
+package io.lambdaingress.operator.kinds;
 
 import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.aws.ElbV2Client;
@@ -18,14 +18,14 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
  * Also the group's one registration: exactly the desired target, nothing stale. Every deletion of a target
  * group is here, with AWS's answers to it: ResourceInUse while something still forwards to the group.
  */
-final class TargetGroupStep {
+public final class TargetGroupStep {
 
   private final ElbInventory inventory;
   private final ElbV2Client elb;
   private final Ownership ownership;
   private final Announcer writes;
 
-  TargetGroupStep(ElbInventory inventory, Ownership ownership, Announcer writes) {
+  public TargetGroupStep(ElbInventory inventory, Ownership ownership, Announcer writes) {
     this.inventory = inventory;
     this.elb = inventory.client();
     this.ownership = ownership;
@@ -33,7 +33,7 @@ final class TargetGroupStep {
   }
 
   /** The group, converged; {@code beforeReplace} gets the ARN of a group about to be replaced (to detach its listeners). */
-  TargetGroup ensure(String kind, CreateTargetGroupRequest desired, Map<String, String> attributes, Consumer<String> beforeReplace) {
+  public TargetGroup ensure(String kind, CreateTargetGroupRequest desired, Map<String, String> attributes, Consumer<String> beforeReplace) {
     TargetGroup tg = inventory.targetGroup(desired.name()).orElse(null);
     Map<String, String> tags = Map.of();
     if (tg != null) {
@@ -71,7 +71,7 @@ final class TargetGroupStep {
     return tg;
   }
 
-  static String immutableChange(CreateTargetGroupRequest desired, TargetGroup tg) {
+  public static String immutableChange(CreateTargetGroupRequest desired, TargetGroup tg) {
     if (!Objects.equals(desired.targetTypeAsString(), tg.targetTypeAsString())) {
       return "target type " + tg.targetTypeAsString() + " -> " + desired.targetTypeAsString();
     }
@@ -87,7 +87,7 @@ final class TargetGroupStep {
     return null;
   }
 
-  static String healthCheckChange(CreateTargetGroupRequest desired, TargetGroup tg) {
+  public static String healthCheckChange(CreateTargetGroupRequest desired, TargetGroup tg) {
     if (desired.healthCheckPath() != null && !desired.healthCheckPath().equals(tg.healthCheckPath())) {
       return "path " + tg.healthCheckPath() + " -> " + desired.healthCheckPath();
     }
@@ -101,7 +101,7 @@ final class TargetGroupStep {
   }
 
   /** Makes the group's targets exactly {@code targetId} (on {@code port}, null for lambda targets). */
-  void ensureOnlyTarget(String kind, TargetGroup tg, String targetId, Integer port) {
+  public void ensureOnlyTarget(String kind, TargetGroup tg, String targetId, Integer port) {
     List<TargetDescription> registered = elb.targets(tg.targetGroupArn());
     boolean present = false;
     for (TargetDescription t : registered) {
@@ -122,7 +122,7 @@ final class TargetGroupStep {
    * Deletes our group of this name, read afresh (a deletion must see exactly what is there now): one without
    * our owner tags is never touched. False while AWS reports it in use (see {@link #delete}).
    */
-  boolean deleteIfOurs(String resource, String name, String why) {
+  public boolean deleteIfOurs(String resource, String name, String why) {
     Optional<TargetGroup> tg = inventory.freshTargetGroup(name);
     if (tg.isEmpty() || !ownership.owns(inventory.freshTags(tg.get().targetGroupArn()))) {
       return true;
@@ -135,7 +135,7 @@ final class TargetGroupStep {
    * answers ResourceInUse: a listener or rule still forwards to it, or a load balancer being deleted still
    * holds it (AWS deletes load balancers asynchronously); the caller comes back. A group already gone is deleted.
    */
-  boolean delete(String resource, String arn, String name, String why) {
+  public boolean delete(String resource, String arn, String name, String why) {
     try {
       inventory.writes().deleteTargetGroup(arn, name);
     } catch (AwsFailure f) {

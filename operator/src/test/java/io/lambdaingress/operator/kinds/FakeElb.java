@@ -1,4 +1,4 @@
-package io.lambdaingress.operator.reconciler;
+package io.lambdaingress.operator.kinds;
 
 import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.aws.ElbV2Client;

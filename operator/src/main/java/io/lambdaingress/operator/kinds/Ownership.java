@@ -1,4 +1,4 @@
-package io.lambdaingress.operator.reconciler;
+package io.lambdaingress.operator.kinds;
 
 import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.aws.Reason;
@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * The rule that keeps us from touching what is not ours: a resource is ours when it carries all of this
  * object's owner tags, or when it is the very resource the object's status recorded as ours (an identity
- * only a creation of ours can have: see {@link RecordedChain}) — so owner tags removed or changed out of band
+ * only a creation of ours can have: see {@code RecordedChain}) — so owner tags removed or changed out of band
  * are put back instead of turning our own resource into a conflict. A name we derive but find taken by
  * anything else is a NameConflict, never an adoption; nothing here ever changes or deletes such a resource.
  *
@@ -52,5 +52,10 @@ public record Ownership(Map<String, String> ownerTags, Set<String> formerCluster
           + "(it lacks the owner tags " + ownerTags + "); the operator will not adopt or change it: "
           + "delete or rename it, or give this object another name");
     }
+  }
+
+  /** A function as the status records it: its ARN and the digest of the image it runs. */
+  public static String functionIdentity(String functionArn, String imageDigest) {
+    return functionArn + "@" + imageDigest;
   }
 }

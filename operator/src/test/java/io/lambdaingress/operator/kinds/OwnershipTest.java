@@ -1,4 +1,4 @@
-package io.lambdaingress.operator.reconciler;
+package io.lambdaingress.operator.kinds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,6 +8,7 @@ import io.lambdaingress.operator.aws.Reason;
 import io.lambdaingress.operator.api.LambdaIngressStatus;
 import io.lambdaingress.operator.api.LambdaStatus;
 import io.lambdaingress.operator.api.LoadBalancerStatus;
+import io.lambdaingress.operator.reconciler.RecordedChain;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.lambdaingress.operator.reconciler;
+package io.lambdaingress.operator.kinds;
 
 import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.cache.ElbInventory;
@@ -19,16 +19,16 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
  * what differs can only be set at creation (type, scheme, NLB subnet mappings and their static IPs). Every
  * deletion of a load balancer is here.
  */
-final class LoadBalancerStep {
+public final class LoadBalancerStep {
 
   /** What to do with an existing load balancer, and why (for the Event). */
-  record Verdict(boolean replace, String why) {}
+  public record Verdict(boolean replace, String why) {}
 
   private final ElbInventory inventory;
   private final Ownership ownership;
   private final Announcer writes;
 
-  LoadBalancerStep(ElbInventory inventory, Ownership ownership, Announcer writes) {
+  public LoadBalancerStep(ElbInventory inventory, Ownership ownership, Announcer writes) {
     this.inventory = inventory;
     this.ownership = ownership;
     this.writes = writes;
@@ -38,7 +38,7 @@ final class LoadBalancerStep {
    * Converges the load balancer; returns it, or empty when a replacement has deleted it and the new one
    * must wait (AWS holds the name and the static IPs until the old one is gone): the caller requeues.
    */
-  Optional<LoadBalancer> ensure(String kind, CreateLoadBalancerRequest desired, Map<String, String> attributes) {
+  public Optional<LoadBalancer> ensure(String kind, CreateLoadBalancerRequest desired, Map<String, String> attributes) {
     Optional<LoadBalancer> found = inventory.loadBalancer(desired.name());
     if (found.isEmpty()) {
       writes.announce("Created", kind + " " + desired.name(), "missing");
@@ -71,7 +71,7 @@ final class LoadBalancerStep {
   }
 
   /** Deletes our load balancer of this name, read afresh; one without our owner tags is never touched. */
-  void deleteIfOurs(String resource, String name, String why) {
+  public void deleteIfOurs(String resource, String name, String why) {
     Optional<LoadBalancer> found = inventory.freshLoadBalancer(name);
     if (found.isPresent() && ownership.owns(inventory.freshTags(found.get().loadBalancerArn()))) {
       delete(resource, found.get().loadBalancerArn(), name, why);
@@ -83,7 +83,7 @@ final class LoadBalancerStep {
    * listeners go with it. AWS refuses (ResourceInUse) while an endpoint service uses it: the failure goes to
    * the caller. One already gone is deleted.
    */
-  void delete(String resource, String arn, String name, String why) {
+  public void delete(String resource, String arn, String name, String why) {
     try {
       inventory.writes().deleteLoadBalancer(arn, name);
     } catch (AwsFailure f) {
@@ -95,7 +95,7 @@ final class LoadBalancerStep {
     writes.announce("Deleted", resource, why);
   }
 
-  static Verdict compareImmutable(CreateLoadBalancerRequest desired, LoadBalancer lb) {
+  public static Verdict compareImmutable(CreateLoadBalancerRequest desired, LoadBalancer lb) {
     if (!desired.typeAsString().equals(lb.typeAsString())) {
       return new Verdict(true, "type " + lb.typeAsString() + " -> " + desired.typeAsString());
     }
@@ -135,7 +135,7 @@ final class LoadBalancerStep {
   }
 
   /** Makes the resource's tags the desired ones (see {@link MapDiff#tags}). */
-  static void syncTags(ElbInventory inventory, String resource, String arn, Map<String, String> observed, List<Tag> desired, Announcer writes) {
+  public static void syncTags(ElbInventory inventory, String resource, String arn, Map<String, String> observed, List<Tag> desired, Announcer writes) {
     MapDiff diff = MapDiff.tags(observed, ElbInventoryWrites.tagMap(desired));
     if (!diff.isEmpty()) {
       writes.announce("Updated", resource, "tags: " + diff.describe());

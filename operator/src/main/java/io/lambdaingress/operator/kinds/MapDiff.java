@@ -1,4 +1,4 @@
-package io.lambdaingress.operator.reconciler;
+package io.lambdaingress.operator.kinds;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -6,15 +6,15 @@ import java.util.Map;
 import java.util.Set;
 
 /** What must be set and removed to turn an observed key-value map (tags, attributes) into the wanted one. */
-record MapDiff(Map<String, String> set, Set<String> removed) {
+public record MapDiff(Map<String, String> set, Set<String> removed) {
 
   /** Attributes: only the wanted keys count; AWS has many more we leave as they are. */
-  static MapDiff attributes(Map<String, String> observed, Map<String, String> wanted) {
+  public static MapDiff attributes(Map<String, String> observed, Map<String, String> wanted) {
     return new MapDiff(changed(observed, wanted), Set.of());
   }
 
   /** Tags: the wanted ones exactly, except AWS-reserved tags (aws:...), which are not ours to remove. */
-  static MapDiff tags(Map<String, String> observed, Map<String, String> wanted) {
+  public static MapDiff tags(Map<String, String> observed, Map<String, String> wanted) {
     Set<String> removed = new HashSet<>(observed.keySet());
     removed.removeAll(wanted.keySet());
     removed.removeIf(k -> k.startsWith("aws:"));
@@ -31,12 +31,12 @@ record MapDiff(Map<String, String> set, Set<String> removed) {
     return Map.copyOf(set);
   }
 
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return set.isEmpty() && removed.isEmpty();
   }
 
   /** The map after applying this diff to {@code observed}. */
-  Map<String, String> applyTo(Map<String, String> observed) {
+  public Map<String, String> applyTo(Map<String, String> observed) {
     Map<String, String> after = new HashMap<>(observed);
     after.putAll(set);
     after.keySet().removeAll(removed);
@@ -44,7 +44,7 @@ record MapDiff(Map<String, String> set, Set<String> removed) {
   }
 
   /** For the write's log line and Event: keys only (tag and environment values may be sensitive). */
-  String describe() {
+  public String describe() {
     return removed.isEmpty() ? "set " + set.keySet() : "set " + set.keySet() + ", removed " + removed;
   }
 }

@@ -1,4 +1,4 @@
-package io.lambdaingress.operator.reconciler;
+package io.lambdaingress.operator.kinds;
 
 import io.lambdaingress.operator.aws.ElbV2Client;
 import io.lambdaingress.operator.cache.ElbInventory;
@@ -20,17 +20,17 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupT
  * target group. A port change modifies the listener in place; listeners someone added on other ports are
  * left alone. Every deletion of a listener is here.
  */
-final class ListenerStep {
+public final class ListenerStep {
 
   private final ElbInventory inventory;
   private final Announcer writes;
 
-  ListenerStep(ElbInventory inventory, Announcer writes) {
+  public ListenerStep(ElbInventory inventory, Announcer writes) {
     this.inventory = inventory;
     this.writes = writes;
   }
 
-  Listener ensure(String kind, String loadBalancerArn, ProtocolEnum protocol, int port, String targetGroupArn) {
+  public Listener ensure(String kind, String loadBalancerArn, ProtocolEnum protocol, int port, String targetGroupArn) {
     List<Listener> listeners = inventory.listeners(loadBalancerArn);
     Optional<Listener> onPort = listeners.stream().filter(l -> l.port() == port).findFirst();
     // Ours on another port is the one a port change moved; recognised by where it forwards.
@@ -56,7 +56,7 @@ final class ListenerStep {
    * tags, is left alone; AWS then refuses the group's deletion with ResourceInUse, which the user sees).
    * Read afresh; each deletion announced once AWS accepted it.
    */
-  void detach(Ownership ownership, String kind, String loadBalancerName, String targetGroupArn) {
+  public void detach(Ownership ownership, String kind, String loadBalancerName, String targetGroupArn) {
     Optional<LoadBalancer> lb = inventory.freshLoadBalancer(loadBalancerName);
     if (lb.isEmpty()) {
       return;
@@ -69,7 +69,7 @@ final class ListenerStep {
   }
 
   /** Whether any default action sends traffic to the target group: how ours is recognised after a port change. */
-  static boolean forwardsTo(Listener l, String targetGroupArn) {
+  public static boolean forwardsTo(Listener l, String targetGroupArn) {
     return l.defaultActions().stream().anyMatch(a -> forwardedTo(a).contains(targetGroupArn));
   }
 
@@ -77,7 +77,7 @@ final class ListenerStep {
    * The listeners a target group replacement may delete: on a load balancer carrying our owner tags
    * ({@code loadBalancerTags}), those that forward to the group being replaced. Nothing on anyone else's.
    */
-  static List<Listener> detachable(Ownership ownership, Map<String, String> loadBalancerTags, List<Listener> listeners,
+  public static List<Listener> detachable(Ownership ownership, Map<String, String> loadBalancerTags, List<Listener> listeners,
       String targetGroupArn) {
     if (!ownership.owns(loadBalancerTags)) {
       return List.of();
@@ -89,13 +89,13 @@ final class ListenerStep {
    * The default action as we set it: one forward, to our target group alone. A fixed response, a redirect,
    * or a weighted forward that also sends some traffic to another group is drift.
    */
-  static boolean forwardsOnlyTo(Listener l, String targetGroupArn) {
+  public static boolean forwardsOnlyTo(Listener l, String targetGroupArn) {
     return l.defaultActions().size() == 1 && l.defaultActions().get(0).type() == ActionTypeEnum.FORWARD
         && forwardedTo(l.defaultActions().get(0)).equals(Set.of(targetGroupArn));
   }
 
   /** The groups a forward sends to: its weighted list when it has one (AWS reports both forms), else its one ARN. */
-  static Set<String> forwardedTo(Action a) {
+  public static Set<String> forwardedTo(Action a) {
     if (a.forwardConfig() != null && a.forwardConfig().hasTargetGroups() && !a.forwardConfig().targetGroups().isEmpty()) {
       return a.forwardConfig().targetGroups().stream().map(TargetGroupTuple::targetGroupArn).collect(Collectors.toSet());
     }
