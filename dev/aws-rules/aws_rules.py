@@ -51,6 +51,9 @@ jsonpath_ng.ext.parse = functools.lru_cache(maxsize=256)(jsonpath_ng.ext.parse)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cbor_cloudwatch  # noqa: E402
+import elb_lifecycle_rules  # noqa: E402
+import lambda_alias_rules  # noqa: E402
+import refused  # noqa: E402
 import privatelink_rules  # noqa: E402  (after the environment above: it imports moto)
 
 ELB_NS = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"
@@ -116,7 +119,20 @@ RULES = [
     ("ec2-not-found-names-the-missing-id", "DescribeSubnets and DescribeSecurityGroups with an id that does not exist answer "
      "InvalidSubnetID.NotFound / InvalidGroup.NotFound naming that id (moto names any id of the request)",
      "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html", None),
-] + privatelink_rules.RULES
+    ("lambda-answers-as-recorded", "status codes, error codes and messages as AWS answered them in LocalStack's recordings "
+     "(dev/aws-parity/lambda.yaml): AddPermission 201, GetAlias/UpdateAlias 200, DeleteAlias 204, an existing alias "
+     "ResourceConflictException, GetPolicy without a policy 'The resource you requested does not exist.', RemovePermission of "
+     "a function that does not exist 'No policy found for: <arn>', "
+     "a missing alias 'Cannot find alias arn: ...' (AddPermission) or 'Alias not found: ...' (UpdateAlias), a missing statement "
+     "'Statement <sid> is not found in resource policy.', $LATEST refused by AddPermission and DeleteFunction (moto answers "
+     "otherwise)", "https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html", None),
+    ("lambda-list-has-no-state", "ListFunctions and ListVersionsByFunction answer no State, StateReason(Code), LastUpdateStatus"
+     "(Reason/Code): only GetFunction/GetFunctionConfiguration do (moto answers them in lists)",
+     "https://docs.aws.amazon.com/lambda/latest/api/API_ListFunctions.html", None),
+    ("elb-answers-as-recorded", "error messages as AWS answers them: DeleteTargetGroup of a target group in use: "
+     "\"Target group '<arn>' is currently in use by a listener or a rule\" (moto: 'The target group ...')",
+     "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DeleteTargetGroup.html", None),
+] + privatelink_rules.RULES + elb_lifecycle_rules.RULES + lambda_alias_rules.RULES
 
 DEFAULT_KNOBS = {
     # Short enough to keep the suite fast, long enough that every reconcile meets the in-between state.
@@ -130,6 +146,8 @@ DEFAULT_KNOBS = {
     # cloudtrail-events: CloudTrail delivers within minutes on AWS; short here so that tests stay fast.
     "eventDelaySeconds": float(os.environ.get("AWS_RULES_EVENT_DELAY_SECONDS", "0.5")),
     "eventLossRate": float(os.environ.get("AWS_RULES_EVENT_LOSS_RATE", "0")),
+    **elb_lifecycle_rules.KNOBS,
+    **lambda_alias_rules.KNOBS,
 }
 
 
@@ -139,6 +157,9 @@ class Refusal(Exception):
     def __init__(self, status, code, message):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+
+    def response(self, call):
+        return refusal_response(call, self)
 
 
 class World:
@@ -242,6 +263,11 @@ def before(call):
     """Refuses what AWS would refuse; may return a rewritten request (environ changes) for moto."""
     now = time.time()
     privatelink_rules.before(call, now, WORLD.knob)
+    try:
+        elb_lifecycle_rules.before(call, now, WORLD.knob)
+        lambda_alias_rules.before(call, call.function(), qualifier_of(call), WORLD.knob)
+    except refused.Refused as r:
+        raise Refusal(r.status, r.code, r.message) from None
     if call.service == "lambda":
         name, rest = call.function()
         if name is None:
@@ -257,6 +283,11 @@ def before(call):
             if updating:
                 raise Refusal(409, "ResourceConflictException", "The operation cannot be performed at this time. "
                               f"An update is in progress for resource: arn:aws:lambda:{call.region}:123456789012:function:{name}")
+        # lambda-answers-as-recorded: $LATEST has no policy of its own and is deleted only with the function.
+        if call.method == "POST" and rest == "/policy" and qualifier_of(call) == "$LATEST":
+            raise Refusal(400, "InvalidParameterValueException", "We currently do not support adding policies for $LATEST.")
+        if call.method == "DELETE" and rest == "" and qualifier_of(call) == "$LATEST":
+            raise Refusal(400, "InvalidParameterValueException", "$LATEST version cannot be deleted without deleting the function.")
         # lambda-statement-id-unique
         if call.method == "POST" and rest == "/policy" and call.body:
             sid = json.loads(call.body).get("StatementId")
@@ -361,10 +392,13 @@ def existing_listener(call):
     if existing is None:
         return None
     wanted = call.form.get("DefaultActions.member.1.TargetGroupArn")
+    wanted_type = call.form.get("DefaultActions.member.1.Type")
+    wanted_status = call.form.get("DefaultActions.member.1.FixedResponseConfig.StatusCode")
     actions = getattr(existing, "default_actions", []) or []
     current = [getattr(a, "data", a) for a in actions]
-    current_targets = [a.get("TargetGroupArn") if isinstance(a, dict) else None for a in current]
-    same = (str(existing.protocol) == call.form.get("Protocol") and len(current) == 1 and current_targets == [wanted])
+    current_actions = [(a.get("Type"), a.get("TargetGroupArn"), str((a.get("FixedResponseConfig") or {}).get("StatusCode") or "") or None)
+                       if isinstance(a, dict) else None for a in current]
+    same = (str(existing.protocol) == call.form.get("Protocol") and current_actions == [(wanted_type, wanted, wanted_status)])
     if not same:
         raise Refusal(400, "DuplicateListener", "A listener already exists on this port for this load balancer")
     return {"Action": "DescribeListeners", "Version": "2015-12-01", "ListenerArns.member.1": existing.arn}, "CreateListener"
@@ -485,9 +519,21 @@ def after(call, status, body, now):
     elif call.action == "DeleteLoadBalancer":
         with WORLD.lock:
             WORLD.nlb_addresses.pop(call.form.get("LoadBalancerArn"), None)
+    body = elb_lifecycle_rules.after(call, body, now, WORLD.knob, created_at, function_active)
     if call.action in ("CreateLoadBalancer", "DescribeLoadBalancers", "DescribeTargetGroups"):
         return rewrite_elb(call, body, now)
     return body
+
+
+def created_at(arn):
+    with WORLD.lock:
+        return WORLD.created.get(("lb", arn))
+
+
+def function_active(name):
+    """lambda-pending: the layer no longer shows the function Pending."""
+    with WORLD.lock:
+        return WORLD.fn_pending.get(name, 0) <= time.time()
 
 
 def rewrite_elb(call, body, now):
@@ -585,12 +631,24 @@ def after_lambda(call, body, now):
         window = WORLD.knob("consistencySeconds")
         if window > 0:
             doc["Functions"] = [f for f in doc["Functions"] if not recently_created("fn", f.get("FunctionName"), now)]
-        configurations.extend(doc["Functions"])
-    if not configurations:
+    if isinstance(doc.get("Versions"), list):
+        listed = doc["Versions"]
+    elif isinstance(doc.get("Functions"), list):
+        listed = doc["Functions"]
+    else:
+        listed = []
+    if not configurations and "Functions" not in doc and "Versions" not in doc:
         return body
     for c in configurations:
         show_state(c, now, created)
+    # lambda-list-has-no-state: only GetFunction/GetFunctionConfiguration answer the state fields.
+    for c in listed:
+        for k in STATE_FIELDS:
+            c.pop(k, None)
     return json.dumps(doc).encode("utf-8")
+
+
+STATE_FIELDS = ("State", "StateReason", "StateReasonCode", "LastUpdateStatus", "LastUpdateStatusReason", "LastUpdateStatusReasonCode")
 
 
 def renumber_new_version(region, name, doc):
@@ -636,8 +694,9 @@ def show_state(c, now, on_create):
     if on_create:
         c.pop("LastUpdateStatus", None)
     elif updating:
-        c.update({"LastUpdateStatus": "InProgress", "LastUpdateStatusReason": "The function is being updated.",
-                  "LastUpdateStatusReasonCode": "InProgress"})
+        # As AWS answered in LocalStack's recordings (test_lambda_api.snapshot.json, update_func_conf_response).
+        c.update({"LastUpdateStatus": "InProgress", "LastUpdateStatusReason": "The function is being created.",
+                  "LastUpdateStatusReasonCode": "Creating"})
     else:
         c["LastUpdateStatus"] = "Successful"
         for k in ("LastUpdateStatusReason", "LastUpdateStatusReasonCode"):
@@ -746,6 +805,59 @@ def check_ec2_ids_exist(call):
         raise privatelink_rules.ec2_error(code, message.format(missing[0]))
 
 
+# ---------------------------------------------------------------------------- answers as AWS spells them
+
+ALIAS_PATH = re.compile(r"^/2015-03-31/functions/[^/]+/aliases(/[^/]+)?$")
+POLICY_STATEMENT_PATH = re.compile(r"^/2015-03-31/functions/[^/]+/policy/([^/]+)$")
+
+
+def as_recorded(call, status, headers, out):
+    """lambda-answers-as-recorded, elb-answers-as-recorded: moto's answer with AWS's status, code and message."""
+    if call.service == "elasticloadbalancing" and call.action == "DeleteTargetGroup" and status == 400:
+        text = out.decode("utf-8")
+        return status, headers, text.replace("<Message>The target group '", "<Message>Target group '").encode("utf-8")
+    if call.service != "lambda":
+        return status, headers, out
+    name, rest = call.function()
+    alias = ALIAS_PATH.match(call.path)
+    if status < 300:
+        if name is not None and call.method == "POST" and rest == "/policy":
+            return 201, headers, out
+        if alias and alias.group(1) and call.method in ("GET", "PUT"):
+            return 200, headers, out
+        if alias and alias.group(1) and call.method == "DELETE":
+            return 204, headers, b""
+        return status, headers, out
+    try:
+        error = json.loads(out)
+    except ValueError:
+        return status, headers, out
+    code = dict((k.lower(), v) for k, v in headers).get("x-amzn-errortype", error.get("__type", ""))
+    message = error.get("message") or error.get("Message") or ""
+    image_error = lambda_alias_rules.image_not_found_as_invalid_parameter(call, code, WORLD.knob)
+    if image_error is not None:
+        return Refusal(image_error.status, image_error.code, image_error.message).response(call)
+    if name is None:
+        return status, headers, out
+    qualifier = qualifier_of(call)
+    if alias and call.method == "POST" and code.startswith("ConflictException"):
+        return Refusal(409, "ResourceConflictException", message).response(call)
+    if alias and call.method == "PUT" and message.startswith("Cannot find alias arn: "):
+        return Refusal(404, "ResourceNotFoundException", "Alias not found: " + message[len("Cannot find alias arn: "):]).response(call)
+    if (call.method == "POST" and rest == "/policy" and status == 404 and qualifier and not qualifier.isdigit()
+            and message.startswith("Function not found: ")):
+        return Refusal(404, "ResourceNotFoundException", "Cannot find alias arn: " + message[len("Function not found: "):]).response(call)
+    if call.method == "GET" and rest == "/policy" and status == 404:
+        return Refusal(404, "ResourceNotFoundException", "The resource you requested does not exist.").response(call)
+    removed = POLICY_STATEMENT_PATH.match(call.path)
+    if removed and call.method == "DELETE" and status == 404 and message.startswith("Function not found: ") and qualifier is None:
+        return Refusal(404, "ResourceNotFoundException", "No policy found for: " + message[len("Function not found: "):]).response(call)
+    if removed and call.method == "DELETE" and status == 404 and policy_statements(call.region, name, qualifier):
+        sid = urllib.parse.unquote(removed.group(1))
+        return Refusal(404, "ResourceNotFoundException", f"Statement {sid} is not found in resource policy.").response(call)
+    return status, headers, out
+
+
 # --------------------------------------------------------------------------------------------------- WSGI
 
 def refusal_response(call, r):
@@ -802,6 +914,7 @@ class RulesApp:
             out = text.encode("utf-8")
         else:
             out = after(call, status, out, time.time())
+        status, headers, out = as_recorded(call, status, headers, out)
         if status < 300:
             publish_cloudtrail_event(call, environ)
         return self.respond(start_response, status, headers, out)

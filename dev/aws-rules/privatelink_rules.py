@@ -17,6 +17,7 @@ endpoint makes it deleted.
 Another "account" is a moto account reached with STS AssumeRole into it, as moto models accounts.
 """
 import secrets
+import string
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -27,6 +28,10 @@ from moto.iam.models import get_account_id_from, iam_backends
 EC2_NS = "http://ec2.amazonaws.com/doc/2016-11-15"
 ELB_NS = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"
 DELETE_PAGE = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteVpcEndpointServiceConfigurations.html"
+
+# The TXT record value AWS gives a private DNS name: "vpce:" and letters and digits (the AWS CLI's example of
+# describe-vpc-endpoint-service-configurations: "vpce:qUAth3FdeABCApUiXabc").
+TXT_VALUE_CHARS = string.ascii_letters + string.digits
 
 RULES = [
     ("elb-nlb-in-use-by-endpoint-service", "DeleteLoadBalancer of an NLB an endpoint service uses (also while that service "
@@ -320,7 +325,7 @@ def show_services(call, body):
         with _lock:
             record = _private_dns.get(sid.text)
             if record is None or record[0] != name:
-                record = (name, "_" + secrets.token_hex(10), "vpce:" + secrets.token_urlsafe(15))
+                record = (name, "_" + secrets.token_hex(10), "vpce:" + "".join(secrets.choice(TXT_VALUE_CHARS) for _ in range(20)))
                 _private_dns[sid.text] = record
         dns = ET.SubElement(parent, f"{{{EC2_NS}}}privateDnsNameConfiguration")
         for tag, text in (("state", "pendingVerification"), ("type", "TXT"), ("value", record[2]), ("name", record[1])):

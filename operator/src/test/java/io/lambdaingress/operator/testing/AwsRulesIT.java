@@ -490,8 +490,10 @@ class AwsRulesIT {
           assertThat(d.path("eventSource").asText()).isEqualTo("elasticloadbalancing.amazonaws.com");
           assertThat(d.path("userIdentity").path("accessKeyId").asText()).isNotEmpty();
         });
-        assertThat(details.get(0).path("requestParameters").path("name").asText()).isEqualTo(name);
-        assertThat(details.get(1).path("requestParameters").path("targetGroupArn").asText()).isEqualTo(arn);
+        java.util.function.Function<String, com.fasterxml.jackson.databind.JsonNode> event = n -> details.stream()
+            .filter(d -> d.path("eventName").asText().equals(n)).findFirst().orElseThrow();
+        assertThat(event.apply("CreateTargetGroup").path("requestParameters").path("name").asText()).isEqualTo(name);
+        assertThat(event.apply("DeleteTargetGroup").path("requestParameters").path("targetGroupArn").asText()).isEqualTo(arn);
       } finally {
         events.removeTargets(r -> r.rule(rule).ids("q"));
         events.deleteRule(r -> r.name(rule));
@@ -499,6 +501,240 @@ class AwsRulesIT {
         world.setAwsRules(Map.of("eventDelaySeconds", 0.5));
       }
     }
+  }
+
+  // --- issue 21: rules from AWS's recorded answers (dev/aws-parity); the ones off by default are switched on here ---
+
+  @Test
+  @DisplayName("elb-provisioning: a new load balancer is provisioning, then active")
+  void aNewLoadBalancerIsProvisioningThenActive() {
+    withRules(Map.of("loadBalancerProvisioningSeconds", 3), () -> {
+        String name = LocalWorld.uniqueName("prov");
+        elb.createLoadBalancer(r -> r.name(name).type(LoadBalancerTypeEnum.APPLICATION).scheme(LoadBalancerSchemeEnum.INTERNAL)
+            .subnets(net.subnets().get("a"), net.subnets().get("b")));
+        assertThat(motoElb.describeLoadBalancers(r -> r.names(name)).loadBalancers().get(0).state().codeAsString()).isEqualTo("active");
+        assertThat(elb.describeLoadBalancers(r -> r.names(name)).loadBalancers().get(0).state().codeAsString()).isEqualTo("provisioning");
+        waitFor(() -> "active".equals(elb.describeLoadBalancers(r -> r.names(name)).loadBalancers().get(0).state().codeAsString()));
+    });
+  }
+
+  @Test
+  @DisplayName("elb-alb-target-in-use and elb-deregistration-draining: a registered ALB cannot be deleted; deregistered, it drains")
+  void aRegisteredAlbCannotBeDeletedAndDrainsWhenDeregistered() {
+    withRules(Map.of("albTargetInUse", 1, "deregistrationDelaySeconds", 3), () -> {
+        String viaMoto = albWithListener("inuse");
+        String motoGroup = albTargetGroup();
+        motoElb.registerTargets(r -> r.targetGroupArn(motoGroup).targets(t -> t.id(viaMoto).port(80)));
+        motoElb.deregisterTargets(r -> r.targetGroupArn(motoGroup).targets(t -> t.id(viaMoto).port(80)));
+        assertThat(motoElb.describeTargetHealth(r -> r.targetGroupArn(motoGroup)).targetHealthDescriptions())
+            .as("moto alone: gone at once").isEmpty();
+        motoElb.registerTargets(r -> r.targetGroupArn(motoGroup).targets(t -> t.id(viaMoto).port(80)));
+        motoElb.deleteLoadBalancer(r -> r.loadBalancerArn(viaMoto));
+
+        String alb = albWithListener("inuse");
+        String group = albTargetGroup();
+        elb.registerTargets(r -> r.targetGroupArn(group).targets(t -> t.id(alb).port(80)));
+        assertThatThrownBy(() -> elb.deleteLoadBalancer(r -> r.loadBalancerArn(alb)))
+            .satisfies(e -> assertAwsError(e, 400, "ResourceInUse", "cannot be deleted"));
+        elb.deregisterTargets(r -> r.targetGroupArn(group).targets(t -> t.id(alb).port(80)));
+        assertThat(elb.describeTargetHealth(r -> r.targetGroupArn(group)).targetHealthDescriptions()).singleElement()
+            .satisfies(d -> {
+              assertThat(d.targetHealth().stateAsString()).isEqualTo("draining");
+              assertThat(d.targetHealth().reasonAsString()).isEqualTo("Target.DeregistrationInProgress");
+            });
+        assertThatThrownBy(() -> elb.deleteLoadBalancer(r -> r.loadBalancerArn(alb))).as("still draining")
+            .satisfies(e -> assertAwsError(e, 400, "ResourceInUse", ""));
+        waitFor(() -> elb.describeTargetHealth(r -> r.targetGroupArn(group)).targetHealthDescriptions().isEmpty());
+        elb.deleteLoadBalancer(r -> r.loadBalancerArn(alb));
+    });
+  }
+
+  @Test
+  @DisplayName("elb-alb-target-health: an ALB target is initial, then healthy only with a function behind its listener")
+  void anAlbTargetIsHealthyOnlyWithAFunctionBehindIt() {
+    withRules(Map.of("targetHealthCheckSeconds", 2), () -> {
+        FunctionConfiguration fn = createFunction(LocalWorld.uniqueName("health"));
+        String lambdaGroup = lambdaTargetGroup();
+        lambda.addPermission(r -> r.functionName(fn.functionName()).statementId("elb").action("lambda:InvokeFunction")
+            .principal("elasticloadbalancing.amazonaws.com").sourceArn(lambdaGroup));
+        waitFor(() -> registers(lambdaGroup, fn.functionArn()));
+        String served = elb.createLoadBalancer(r -> r.name(LocalWorld.uniqueName("health")).type(LoadBalancerTypeEnum.APPLICATION)
+            .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a"), net.subnets().get("b"))).loadBalancers().get(0)
+            .loadBalancerArn();
+        elb.createListener(r -> r.loadBalancerArn(served).protocol(ProtocolEnum.HTTP).port(80)
+            .defaultActions(a -> a.type(ActionTypeEnum.FORWARD).targetGroupArn(lambdaGroup)));
+        String empty = albWithListener("health");
+        String servedGroup = albTargetGroup();
+        String emptyGroup = albTargetGroup();
+        elb.registerTargets(r -> r.targetGroupArn(servedGroup).targets(t -> t.id(served).port(80)));
+        elb.registerTargets(r -> r.targetGroupArn(emptyGroup).targets(t -> t.id(empty).port(80)));
+
+        assertThat(motoElb.describeTargetHealth(r -> r.targetGroupArn(servedGroup)).targetHealthDescriptions().get(0).targetHealth()
+            .stateAsString()).as("moto alone").isEqualTo("healthy");
+        assertThat(elb.describeTargetHealth(r -> r.targetGroupArn(servedGroup)).targetHealthDescriptions().get(0).targetHealth()
+            .reasonAsString()).isEqualTo("Elb.RegistrationInProgress");
+        waitFor(() -> "healthy".equals(targetState(servedGroup)));
+        waitFor(() -> "unhealthy".equals(targetState(emptyGroup)));
+    });
+  }
+
+  @Test
+  @DisplayName("elb-alb-target-group-one-alb and elb-target-group-one-load-balancer: one ALB per alb group, one load balancer per group")
+  void oneAlbPerGroupAndOneLoadBalancerPerGroup() {
+    withRules(Map.of("albTargetGroupOneAlb", 1, "targetGroupOneLoadBalancer", 1), () -> {
+        String first = albWithListener("one");
+        String second = albWithListener("one");
+        String viaMoto = albTargetGroup();
+        motoElb.registerTargets(r -> r.targetGroupArn(viaMoto).targets(t -> t.id(first).port(80)));
+        motoElb.registerTargets(r -> r.targetGroupArn(viaMoto).targets(t -> t.id(second).port(80)));
+        String group = albTargetGroup();
+        elb.registerTargets(r -> r.targetGroupArn(group).targets(t -> t.id(first).port(80)));
+        assertThatThrownBy(() -> elb.registerTargets(r -> r.targetGroupArn(group).targets(t -> t.id(second).port(80))))
+            .satisfies(e -> assertAwsError(e, 400, "TooManyTargets", "only one Application Load Balancer"));
+
+        String nlb = nlb("one");
+        String other = nlb("one");
+        elb.createListener(r -> r.loadBalancerArn(nlb).protocol(ProtocolEnum.TCP).port(80)
+            .defaultActions(a -> a.type(ActionTypeEnum.FORWARD).targetGroupArn(group)));
+        motoElb.createListener(r -> r.loadBalancerArn(other).protocol(ProtocolEnum.TCP).port(81)
+            .defaultActions(a -> a.type(ActionTypeEnum.FORWARD).targetGroupArn(group)));
+        assertThatThrownBy(() -> elb.createListener(r -> r.loadBalancerArn(other).protocol(ProtocolEnum.TCP).port(80)
+            .defaultActions(a -> a.type(ActionTypeEnum.FORWARD).targetGroupArn(group))))
+            .satisfies(e -> assertAwsError(e, 400, "TargetGroupAssociationLimit", "cannot be associated with more than one load balancer"));
+    });
+  }
+
+  @Test
+  @DisplayName("elb-alb-two-zones: an ALB needs two zones, one subnet each")
+  void anAlbNeedsTwoZones() {
+    withRules(Map.of("albTwoZones", 1), () -> {
+        motoElb.createLoadBalancer(r -> r.name(LocalWorld.uniqueName("zones")).type(LoadBalancerTypeEnum.APPLICATION)
+            .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a")));
+        assertThatThrownBy(() -> elb.createLoadBalancer(r -> r.name(LocalWorld.uniqueName("zones")).type(LoadBalancerTypeEnum.APPLICATION)
+            .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a"))))
+            .satisfies(e -> assertAwsError(e, 400, "ValidationError", "At least two subnets in two different Availability Zones"));
+        // Subnets a and d are in the same zone (ArticlePrerequisites).
+        assertThatThrownBy(() -> elb.createLoadBalancer(r -> r.name(LocalWorld.uniqueName("zones")).type(LoadBalancerTypeEnum.APPLICATION)
+            .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a"), net.subnets().get("d"))))
+            .satisfies(e -> assertAwsError(e, 400, "InvalidConfigurationRequest", "multiple subnets in the same Availability Zone"));
+    });
+  }
+
+  @Test
+  @DisplayName("lambda-alias-routing and lambda-alias-version-in-use: two published versions at most; a version in use stays")
+  void aliasesRouteToTwoPublishedVersionsThatStay() {
+    withRules(Map.of("aliasRules", 1, "aliasVersionInUse", 1), () -> {
+        FunctionConfiguration fn = createFunction(LocalWorld.uniqueName("alias"));
+        awaitState(fn.functionName(), State.ACTIVE);
+        lambda.publishVersion(r -> r.functionName(fn.functionName()));
+        lambda.updateFunctionConfiguration(r -> r.functionName(fn.functionName()).description("two"));
+        waitFor(() -> lambda.getFunctionConfiguration(r -> r.functionName(fn.functionName())).lastUpdateStatus() == LastUpdateStatus.SUCCESSFUL);
+        lambda.publishVersion(r -> r.functionName(fn.functionName()));
+        motoLambda.createAlias(r -> r.functionName(fn.functionName()).name("moto").functionVersion("$LATEST")
+            .routingConfig(c -> c.additionalVersionWeights(Map.of("1", 0.5))));
+        assertThatThrownBy(() -> lambda.createAlias(r -> r.functionName(fn.functionName()).name("live").functionVersion("$LATEST")
+            .routingConfig(c -> c.additionalVersionWeights(Map.of("1", 0.5)))))
+            .satisfies(e -> assertAwsError(e, 400, "InvalidParameterValueException", "$LATEST is not supported"));
+        assertThatThrownBy(() -> lambda.createAlias(r -> r.functionName(fn.functionName()).name("live").functionVersion("1")
+            .routingConfig(c -> c.additionalVersionWeights(Map.of("2", 0.5, "3", 0.1)))))
+            .satisfies(e -> assertAwsError(e, 400, "InvalidParameterValueException", "cannot be greater than 1"));
+        lambda.createAlias(r -> r.functionName(fn.functionName()).name("live").functionVersion("1")
+            .routingConfig(c -> c.additionalVersionWeights(Map.of("2", 0.1))));
+        assertThatThrownBy(() -> lambda.deleteFunction(r -> r.functionName(fn.functionName()).qualifier("2")))
+            .satisfies(e -> assertAwsError(e, 409, "ResourceConflictException", "the following aliases reference it: [live]"));
+        lambda.deleteAlias(r -> r.functionName(fn.functionName()).name("live"));
+        motoLambda.deleteFunction(r -> r.functionName(fn.functionName()).qualifier("1"));
+    });
+  }
+
+  @Test
+  @DisplayName("lambda-policy-size: a resource policy is at most 20 KB")
+  void aResourcePolicyIsAtMost20Kb() {
+    FunctionConfiguration viaMoto = createFunction(LocalWorld.uniqueName("policy"));
+    FunctionConfiguration fn = createFunction(LocalWorld.uniqueName("policy"));
+    String source = "arn:aws:elasticloadbalancing:" + world.awsRegion() + ":123456789012:targetgroup/" + "x".repeat(32) + "/";
+    for (int i = 0; i < 100; i++) {
+      int n = i;
+      motoLambda.addPermission(r -> r.functionName(viaMoto.functionName()).statementId("s" + n).action("lambda:InvokeFunction")
+          .principal("elasticloadbalancing.amazonaws.com").sourceArn(source + n));
+    }
+    assertThatThrownBy(() -> {
+      for (int i = 0; i < 100; i++) {
+        int n = i;
+        lambda.addPermission(r -> r.functionName(fn.functionName()).statementId("s" + n).action("lambda:InvokeFunction")
+            .principal("elasticloadbalancing.amazonaws.com").sourceArn(source + n));
+      }
+    }).satisfies(e -> assertAwsError(e, 400, "PolicyLengthExceededException", "is bigger than the limit (20480)"));
+  }
+
+  @Test
+  @DisplayName("lambda-image-not-found-is-invalid-parameter: an image ECR does not have is an invalid parameter")
+  void anImageEcrDoesNotHaveIsAnInvalidParameter() {
+    withRules(Map.of("imageNotFoundAsInvalidParameter", 1), () -> {
+        String uri = repositoryUri() + ":" + LocalWorld.uniqueName("missing");
+        assertThatThrownBy(() -> motoLambda.createFunction(r -> r.functionName(LocalWorld.uniqueName("img")).packageType(PackageType.IMAGE)
+            .role(net.roleArn()).code(c -> c.imageUri(uri))))
+            .satisfies(e -> assertThat(((AwsServiceException) e).awsErrorDetails().errorCode()).isEqualTo("ImageNotFoundException"));
+        assertThatThrownBy(() -> lambda.createFunction(r -> r.functionName(LocalWorld.uniqueName("img")).packageType(PackageType.IMAGE)
+            .role(net.roleArn()).code(c -> c.imageUri(uri))))
+            .satisfies(e -> assertAwsError(e, 400, "InvalidParameterValueException", "Source image " + uri + " does not exist"));
+    });
+  }
+
+  @Test
+  @DisplayName("lambda-answers-as-recorded and lambda-list-has-no-state: AWS's codes and messages; no state in lists")
+  void lambdaAnswersAsRecorded() {
+    FunctionConfiguration fn = createFunction(LocalWorld.uniqueName("recorded"));
+    motoLambda.addPermission(r -> r.functionName(fn.functionName()).qualifier("$LATEST").statementId("moto").action("lambda:InvokeFunction")
+        .principal("elasticloadbalancing.amazonaws.com"));
+    assertThatThrownBy(() -> lambda.addPermission(r -> r.functionName(fn.functionName()).qualifier("$LATEST").statementId("s")
+        .action("lambda:InvokeFunction").principal("elasticloadbalancing.amazonaws.com")))
+        .satisfies(e -> assertAwsError(e, 400, "InvalidParameterValueException", "We currently do not support adding policies for $LATEST."));
+    assertThat(motoLambda.listVersionsByFunction(r -> r.functionName(fn.functionName())).versions().get(0).stateAsString()).isNotNull();
+    assertThat(lambda.listVersionsByFunction(r -> r.functionName(fn.functionName())).versions().get(0).stateAsString()).isNull();
+  }
+
+  /** Runs body with the layer's knobs set so (rules that are off by default), and switches them off again. */
+  private static void withRules(Map<String, Number> knobs, Runnable body) {
+    world.setAwsRules(knobs);
+    try {
+      body.run();
+    } finally {
+      Map<String, Number> off = new java.util.HashMap<>();
+      knobs.keySet().forEach(k -> off.put(k, 0));
+      world.setAwsRules(off);
+    }
+  }
+
+  @Test
+  @DisplayName("elb-answers-as-recorded: a target group in use is named as AWS names it")
+  void aTargetGroupInUseIsNamedAsAwsNamesIt() {
+    String nlb = nlb("inuse");
+    String group = albTargetGroup();
+    elb.createListener(r -> r.loadBalancerArn(nlb).protocol(ProtocolEnum.TCP).port(80)
+        .defaultActions(a -> a.type(ActionTypeEnum.FORWARD).targetGroupArn(group)));
+    assertThatThrownBy(() -> motoElb.deleteTargetGroup(r -> r.targetGroupArn(group)))
+        .satisfies(e -> assertAwsError(e, 400, "ResourceInUse", "The target group '" + group + "'"));
+    assertThatThrownBy(() -> elb.deleteTargetGroup(r -> r.targetGroupArn(group)))
+        .satisfies(e -> assertAwsError(e, 400, "ResourceInUse", "Target group '" + group + "' is currently in use by a listener or a rule"));
+  }
+
+  private static String targetState(String group) {
+    return elb.describeTargetHealth(r -> r.targetGroupArn(group)).targetHealthDescriptions().get(0).targetHealth().stateAsString();
+  }
+
+  private static String albWithListener(String prefix) {
+    String alb = elb.createLoadBalancer(r -> r.name(LocalWorld.uniqueName(prefix)).type(LoadBalancerTypeEnum.APPLICATION)
+        .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a"), net.subnets().get("b"))).loadBalancers().get(0)
+        .loadBalancerArn();
+    elb.createListener(r -> r.loadBalancerArn(alb).protocol(ProtocolEnum.HTTP).port(80)
+        .defaultActions(a -> a.type(ActionTypeEnum.FIXED_RESPONSE).fixedResponseConfig(f -> f.statusCode("404"))));
+    return alb;
+  }
+
+  private static String albTargetGroup() {
+    return elb.createTargetGroup(r -> r.name(LocalWorld.uniqueName("tg")).targetType(TargetTypeEnum.ALB).protocol(ProtocolEnum.TCP)
+        .port(80).vpcId(net.vpcId())).targetGroups().get(0).targetGroupArn();
   }
 
   // --- helpers ---

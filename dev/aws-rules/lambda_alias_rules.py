@@ -1,0 +1,151 @@
+"""Rules of the AWS rules layer about Lambda aliases, versions and policies (moto 5.2 checks none of them).
+
+A weighted alias points to at most two published versions; a version an alias points to cannot be deleted; a
+function's resource policy is at most 20 KB; an image that is not in ECR is an invalid parameter. The errors are
+spelled as AWS answered them in LocalStack's recordings (dev/aws-parity/lambda.yaml). The ones the operator does not
+obey yet are off by default (their knob 0): AwsParityIT and AwsRulesIT switch them on.
+"""
+import json
+import os
+import re
+import urllib.parse
+
+from moto.awslambda.models import lambda_backends
+
+from refused import Refused
+
+RULES = [
+    ("lambda-alias-routing", "CreateAlias/UpdateAlias: at most one additional version, weights 0 to 1, published versions "
+     "only (no $LATEST as the alias's version when weighted, nor as a weighted one), not the alias's own version again, "
+     "versions that exist, an alias name that is not a number (moto accepts any routing configuration)",
+     "https://docs.aws.amazon.com/lambda/latest/dg/configuring-alias-routing.html", "aliasRules"),
+    ("lambda-alias-version-in-use", "DeleteFunction of a version an alias points to (or weights) answers "
+     "ResourceConflictException 'Unable to delete version because the following aliases reference it: [...]' "
+     "(moto deletes it)", "https://docs.aws.amazon.com/lambda/latest/api/API_DeleteFunction.html", "aliasVersionInUse"),
+    ("lambda-policy-size", "AddPermission that would make the function's (or qualifier's) resource policy larger than "
+     "20 KB answers PolicyLengthExceededException (moto has no limit)",
+     "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html", None),
+    ("lambda-image-not-found-is-invalid-parameter", "CreateFunction/UpdateFunctionCode with an image ECR does not have "
+     "answers InvalidParameterValueException 'Source image <uri> does not exist. Provide a valid source image.' "
+     "(moto: ImageNotFoundException)", "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html",
+     "imageNotFoundAsInvalidParameter"),
+]
+
+KNOBS = {
+    "aliasRules": float(os.environ.get("AWS_RULES_ALIAS_RULES", "0")),
+    "aliasVersionInUse": float(os.environ.get("AWS_RULES_ALIAS_VERSION_IN_USE", "0")),
+    "imageNotFoundAsInvalidParameter": float(os.environ.get("AWS_RULES_IMAGE_NOT_FOUND_AS_INVALID_PARAMETER", "0")),
+}
+
+POLICY_LIMIT = 20480  # bytes: "Function resource-based policy: 20 KB" (Lambda quotas)
+ALIASES = re.compile(r"^/2015-03-31/functions/([^/]+)/aliases(?:/([^/]+))?$")
+
+
+def _backend(call):
+    return lambda_backends["123456789012"][call.region]
+
+
+def _arn(call, name, qualifier=None):
+    return f"arn:aws:lambda:{call.region}:123456789012:function:{name}" + (f":{qualifier}" if qualifier else "")
+
+
+def _validation(value, where, constraint):
+    return Refused(400, "ValidationException", f"1 validation error detected: Value '{value}' at '{where}' failed to "
+                   f"satisfy constraint: {constraint}")
+
+
+def _weights_text(weights):
+    return "{" + ", ".join(f"{k}={float(v)}" for k, v in weights.items()) + "}"
+
+
+def _check_alias(call, name, alias_name, doc):
+    if alias_name is not None and alias_name.isdigit():
+        raise _validation(alias_name, "name", "Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)")
+    weights = ((doc.get("RoutingConfig") or {}).get("AdditionalVersionWeights")) or {}
+    for k, v in weights.items():
+        if not 0 <= float(v) <= 1:
+            raise _validation(_weights_text(weights), "routingConfig.additionalVersionWeights",
+                              "Map value must satisfy constraint: [Member must have value less than or equal to 1.0, "
+                              "Member must have value greater than or equal to 0.0, Member must not be null]")
+        if not str(k).isdigit():
+            raise _validation(_weights_text(weights), "routingConfig.additionalVersionWeights",
+                              "Map keys must satisfy constraint: [Member must have length less than or equal to 1024, "
+                              "Member must have length greater than or equal to 1, Member must satisfy regular expression "
+                              "pattern: [0-9]+]")
+    if len(weights) > 1:
+        raise Refused(400, "InvalidParameterValueException", "Number of items in AdditionalVersionWeights cannot be greater than 1")
+    version = doc.get("FunctionVersion")
+    if weights and version == "$LATEST":
+        raise Refused(400, "InvalidParameterValueException", "$LATEST is not supported for an alias pointing to more than 1 version")
+    for k in weights:
+        if str(k) == str(version):
+            raise Refused(400, "InvalidParameterValueException",
+                          f"Invalid function version {k}. Function version {k} is already included in routing configuration.")
+        if not _version_exists(call, name, str(k)):
+            raise Refused(404, "ResourceNotFoundException", f"Function not found: {_arn(call, name, k)}")
+
+
+def _version_exists(call, name, version):
+    try:
+        return _backend(call).get_function(name, version) is not None
+    except Exception:
+        return False
+
+
+def _aliases_of(call, name):
+    try:
+        return list(_backend(call)._lambdas._get_function_aliases(name).values())
+    except Exception:
+        return []
+
+
+def _policy_size(call, name, qualifier):
+    try:
+        policy = json.loads(_backend(call).get_policy(name, qualifier))
+        policy = policy.get("Policy", policy)
+        return len(policy if isinstance(policy, str) else json.dumps(policy, separators=(",", ":")))
+    except Exception:
+        return 0
+
+
+def before(call, function, qualifier, knob):
+    """function: (name, rest of the path) of a Lambda functions call."""
+    if call.service != "lambda":
+        return
+    name, rest = function
+    if name is None:
+        return
+    doc = {}
+    if call.body:
+        try:
+            doc = json.loads(call.body)
+        except ValueError:
+            doc = {}
+    aliases = ALIASES.match(call.path)
+    if aliases and call.method in ("POST", "PUT") and knob("aliasRules"):
+        alias_name = doc.get("Name") if call.method == "POST" else urllib.parse.unquote(aliases.group(2) or "")
+        _check_alias(call, name, alias_name, doc)
+    if call.method == "DELETE" and rest == "" and qualifier and qualifier.isdigit() and knob("aliasVersionInUse"):
+        using = sorted(a.name for a in _aliases_of(call, name)
+                       if str(a.function_version) == qualifier or qualifier in {str(k) for k in (a.routing_config or {})
+                                                                                  .get("AdditionalVersionWeights", {})})
+        if using:
+            raise Refused(409, "ResourceConflictException",
+                          f"Unable to delete version because the following aliases reference it: [{', '.join(using)}]")
+    if call.method == "POST" and rest == "/policy" and doc:
+        # lambda-policy-size: the statement AWS would add, in AWS's compact JSON, on top of the policy there is.
+        size = _policy_size(call, name, qualifier) + len(json.dumps(doc, separators=(",", ":"))) + 64
+        if size > POLICY_LIMIT:
+            raise Refused(400, "PolicyLengthExceededException",
+                          f"The final policy size ({size}) is bigger than the limit ({POLICY_LIMIT}).")
+
+
+def image_not_found_as_invalid_parameter(call, code, knob):
+    """lambda-image-not-found-is-invalid-parameter: the error AWS answers instead of moto's ImageNotFoundException."""
+    if not knob("imageNotFoundAsInvalidParameter") or not code.startswith("ImageNotFoundException"):
+        return None
+    try:
+        uri = (json.loads(call.body or b"{}").get("Code") or {}).get("ImageUri") or json.loads(call.body or b"{}").get("ImageUri")
+    except ValueError:
+        uri = None
+    return Refused(400, "InvalidParameterValueException", f"Source image {uri} does not exist. Provide a valid source image.")
