@@ -58,10 +58,16 @@ final class SpecChecks {
     return facts.values().iterator().next().vpcId();
   }
 
-  /** "subnet X does not exist" becomes "spec.alb.subnets[1]: subnet X does not exist". */
-  private static AwsFailure withField(AwsFailure f, Map<String, String> fields) {
-    return fields.entrySet().stream().filter(e -> f.getMessage().contains(e.getKey())).findFirst()
-        .map(e -> new AwsFailure(f.reason(), e.getValue() + ": " + f.getMessage(), f.awsErrorCode(), f))
+  /**
+   * "subnet X does not exist" becomes "spec.alb.subnets[1]: subnet X does not exist". Our message lists every
+   * id the call asked for (all of the spec's when none was cached); AWS's own names the missing one in quotes
+   * ("The subnet ID 'subnet-…' does not exist"): that one is the field's.
+   */
+  static AwsFailure withField(AwsFailure f, Map<String, String> fields) {
+    String message = f.getMessage();
+    return fields.entrySet().stream().filter(e -> message.contains("'" + e.getKey() + "'")).findFirst()
+        .or(() -> fields.entrySet().stream().filter(e -> message.contains(e.getKey())).findFirst())
+        .map(e -> new AwsFailure(f.reason(), e.getValue() + ": " + message, f.awsErrorCode(), f))
         .orElse(f);
   }
 }
