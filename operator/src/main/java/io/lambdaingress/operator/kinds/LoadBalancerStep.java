@@ -44,7 +44,7 @@ public final class LoadBalancerStep {
     if (found.isPresent() && provisioning(found.get())) {
       // AWS moves it to active by itself, with no event: the shared listing (kept up to a minute with the
       // event queue) would hold Ready back that long. One read by name, only while it provisions.
-      found = inventory.freshLoadBalancer(desired.name());
+      found = Optional.of(inventory.reread(found.get()));
     }
     if (found.isEmpty()) {
       writes.announce("Created", kind + " " + desired.name(), "missing");
