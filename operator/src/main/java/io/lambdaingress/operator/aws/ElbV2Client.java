@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetDescription;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupAttribute;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthDescription;
 
 /**
  * Elastic Load Balancing v2: load balancers, listeners, target groups, registrations, tags, attributes.
@@ -169,9 +170,13 @@ public class ElbV2Client {
 
   /** The registered targets' ids (and ports) of a target group. */
   public List<TargetDescription> targets(String targetGroupArn) {
+    return targetHealth(targetGroupArn).stream().map(TargetHealthDescription::target).toList();
+  }
+
+  /** The registered targets of a target group with the health AWS reports for each (one DescribeTargetHealth). */
+  public List<TargetHealthDescription> targetHealth(String targetGroupArn) {
     return AwsCall.run("targets of " + targetGroupArn,
-        () -> elb.describeTargetHealth(r -> r.targetGroupArn(targetGroupArn)).targetHealthDescriptions().stream()
-            .map(d -> d.target()).toList());
+        () -> elb.describeTargetHealth(r -> r.targetGroupArn(targetGroupArn)).targetHealthDescriptions());
   }
 
   // --- writes ---

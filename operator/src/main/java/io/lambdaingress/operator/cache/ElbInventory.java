@@ -191,6 +191,18 @@ public final class ElbInventory {
     return read;
   }
 
+  /**
+   * The listed load balancer read again by name, and kept as read: for a state AWS moves on by itself, with
+   * no event (provisioning to active). A read that misses it keeps the listed one: eventual consistency
+   * hides what was just created, and a deletion shows in the next listing (forgetting it here would let a
+   * hidden one be created a second time).
+   */
+  public LoadBalancer reread(LoadBalancer listed) {
+    Optional<LoadBalancer> read = elb.loadBalancer(listed.loadBalancerName());
+    read.ifPresent(this::remember);
+    return read.orElse(listed);
+  }
+
   /** The same for a target group. */
   public Optional<TargetGroup> freshTargetGroup(String name) {
     Optional<TargetGroup> read = elb.targetGroup(name);

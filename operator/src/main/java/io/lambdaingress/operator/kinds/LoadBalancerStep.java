@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateLoadBalancerRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerStateEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.SubnetMapping;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
 
@@ -40,6 +41,11 @@ public final class LoadBalancerStep {
    */
   public Optional<LoadBalancer> ensure(String kind, CreateLoadBalancerRequest desired, Map<String, String> attributes) {
     Optional<LoadBalancer> found = inventory.loadBalancer(desired.name());
+    if (found.isPresent() && provisioning(found.get())) {
+      // AWS moves it to active by itself, with no event: the shared listing (kept up to a minute with the
+      // event queue) would hold Ready back that long. One read by name, only while it provisions.
+      found = Optional.of(inventory.reread(found.get()));
+    }
     if (found.isEmpty()) {
       writes.announce("Created", kind + " " + desired.name(), "missing");
       LoadBalancer created = inventory.writes().createLoadBalancer(desired);
@@ -93,6 +99,10 @@ public final class LoadBalancerStep {
       return;
     }
     writes.announce("Deleted", resource, why);
+  }
+
+  private static boolean provisioning(LoadBalancer lb) {
+    return lb.state() != null && lb.state().code() == LoadBalancerStateEnum.PROVISIONING;
   }
 
   public static Verdict compareImmutable(CreateLoadBalancerRequest desired, LoadBalancer lb) {

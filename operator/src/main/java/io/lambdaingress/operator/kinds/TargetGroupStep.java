@@ -3,7 +3,6 @@ package io.lambdaingress.operator.kinds;
 import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.aws.ElbV2Client;
 import io.lambdaingress.operator.cache.ElbInventory;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,6 +10,8 @@ import java.util.function.Consumer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateTargetGroupRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetDescription;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthDescription;
 
 /**
  * One target group: find by derived name, create when missing, modify its health check and attributes in
@@ -100,13 +101,19 @@ public final class TargetGroupStep {
     return null;
   }
 
-  /** Makes the group's targets exactly {@code targetId} (on {@code port}, null for lambda targets). */
-  public void ensureOnlyTarget(String kind, TargetGroup tg, String targetId, Integer port) {
-    List<TargetDescription> registered = elb.targets(tg.targetGroupArn());
+  /**
+   * Makes the group's targets exactly {@code targetId} (on {@code port}, null for lambda targets). Returns
+   * the health AWS reported for it in the same read (DescribeTargetHealth is how the registrations are
+   * listed, so the health costs no call of its own); empty when it was registered just now.
+   */
+  public Optional<TargetHealth> ensureOnlyTarget(String kind, TargetGroup tg, String targetId, Integer port) {
+    TargetHealth health = null;
     boolean present = false;
-    for (TargetDescription t : registered) {
+    for (TargetHealthDescription d : elb.targetHealth(tg.targetGroupArn())) {
+      TargetDescription t = d.target();
       if (t.id().equals(targetId) && Objects.equals(port, t.port())) {
         present = true;
+        health = d.targetHealth();
       } else {
         writes.announce("Deregistered", kind + " " + tg.targetGroupName(), "stale target " + t.id() + (t.port() == null ? "" : ":" + t.port()));
         elb.deregisterTarget(tg.targetGroupArn(), t.id(), t.port());
@@ -116,6 +123,7 @@ public final class TargetGroupStep {
       writes.announce("Registered", kind + " " + tg.targetGroupName(), "target " + targetId + (port == null ? "" : ":" + port) + " missing");
       elb.registerTarget(tg.targetGroupArn(), targetId, port);
     }
+    return Optional.ofNullable(health);
   }
 
   /**

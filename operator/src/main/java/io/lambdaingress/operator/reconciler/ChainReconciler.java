@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth;
 
 /**
  * Converges AWS on one object's desired chain, in dependency order, each step observe -> diff -> the
@@ -30,7 +31,9 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
  *   <li>ALB and its HTTP listener forwarding to the lambda target group;
  *   <li>the NLB's {@code alb} target group, and the ALB registered in it (AWS refuses that registration
  *       until the ALB has a listener on the port, hence after 2);
- *   <li>NLB and its TCP listener forwarding to the alb target group.
+ *   <li>NLB and its TCP listener forwarding to the alb target group;
+ *   <li>then whether AWS serves it: Ready only once both load balancers are active and the NLB's health
+ *       check of the ALB passes ({@link ServingSignals}).
  * </ol>
  *
  * Every step finds its resource by the name the model derives before it creates anything, and tags go in
@@ -39,9 +42,14 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
  */
 public final class ChainReconciler {
 
-  /** What the chain looks like after a run; {@code pending} says why it is not complete yet (requeue soon). */
-  /** @param draining the chain serves; only an old lambda target group is left, kept for a while ({@link LambdaSwitch}) */
-  public record Outcome(ChainStatus status, String pending, CanaryStep.Result rollout, boolean draining) {
+  /**
+   * What the chain looks like after a run; {@code pending} says why it is not complete yet (requeue soon).
+   *
+   * @param forwards every resource of the chain is converged, the ALB listener forwards where it should, and
+   *     only AWS is still finishing: an old lambda target group draining ({@link LambdaSwitch}), a load
+   *     balancer provisioning, the NLB's health check of the ALB not passed yet ({@link ServingSignals})
+   */
+  public record Outcome(ChainStatus status, String pending, CanaryStep.Result rollout, boolean forwards) {
     public Outcome(ChainStatus status, String pending) {
       this(status, pending, null);
     }
@@ -56,7 +64,7 @@ public final class ChainReconciler {
 
     /** The ALB listener forwards where it should: the routes' rules may be converged on it. */
     public boolean serves() {
-      return complete() || draining;
+      return complete() || forwards;
     }
   }
 
@@ -158,7 +166,8 @@ public final class ChainReconciler {
     ChainModel.NlbSide nlb = desired.nlb();
     TargetGroup albTargets = targetGroups.ensure("alb target group", nlb.albTargetGroup(), Map.of(),
         replaced -> listeners.detach(ownership, "NLB", nlb.name(), replaced));
-    targetGroups.ensureOnlyTarget("alb target group", albTargets, albLb.get().loadBalancerArn(), alb.listenerPort());
+    Optional<TargetHealth> albHealth = targetGroups.ensureOnlyTarget("alb target group", albTargets,
+        albLb.get().loadBalancerArn(), alb.listenerPort());
 
     // 4. NLB + listener.
     Optional<LoadBalancer> nlbLb = loadBalancers.ensure("NLB", nlb.loadBalancer(), nlb.attributes());
@@ -169,9 +178,12 @@ public final class ChainReconciler {
     Listener nlbListener = listeners.ensure("NLB", nlbLb.get().loadBalancerArn(), ProtocolEnum.TCP, nlb.listenerPort(),
         albTargets.targetGroupArn());
 
+    // 5. Whether AWS serves what it has: checked last, so that both load balancers provision at the same time.
+    String waiting = ServingSignals.waitingFor(nlbLb.get(), albLb.get(), albHealth);
+    String pending = waiting == null ? draining : draining == null ? waiting : waiting + "; " + draining;
     return new Outcome(new ChainStatus(nlbLb.get().loadBalancerArn(), nlbLb.get().dnsName(), nlbListener.listenerArn(),
         albTargets.targetGroupArn(), albLb.get().loadBalancerArn(), albLb.get().dnsName(), albListener.listenerArn(),
-        lambdaTargets.targetGroupArn(), functionArn, digest, desired.permissionStatementId()), draining, rollout, draining != null);
+        lambdaTargets.targetGroupArn(), functionArn, digest, desired.permissionStatementId()), pending, rollout, true);
   }
 
   /**

@@ -79,7 +79,7 @@ class AwsParityIT {
     given.put("repositoryUri", repositoryUri);
     given.put("image", repositoryUri + ":latest");
     before = new HashMap<>();
-    var knobs = rulesDocument(w).get("knobs");
+    var knobs = w.awsRules().get("knobs");
     STRICT.keySet().forEach(k -> before.put(k, knobs.get(k).asDouble()));
     w.setAwsRules(STRICT);
   }
@@ -111,26 +111,11 @@ class AwsParityIT {
       }
     }
     List<String> rules = new ArrayList<>();
-    for (var rule : rulesDocument(world).get("rules")) {
+    for (var rule : world.awsRules().get("rules")) {
       rules.add(rule.get("id").asText());
     }
     assertThat(covered).as("every rule the layer has: a case that is not pending, or documented only").containsAll(rules);
     assertThat(rules).as("every rule a case that is not pending names, and every documented-only one").containsAll(covered);
-  }
-
-  /** What the layer says of itself at {@code /_rules}: its rules and its knobs' values. */
-  static com.fasterxml.jackson.databind.JsonNode rulesDocument(LocalWorld w) {
-    try {
-      var response = java.net.http.HttpClient.newHttpClient().send(
-          java.net.http.HttpRequest.newBuilder(w.awsEndpoint().resolve("/_rules")).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString());
-      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   private static void replay(ServiceFile file, Case c) {

@@ -694,15 +694,14 @@ class AwsRulesIT {
     assertThat(lambda.listVersionsByFunction(r -> r.functionName(fn.functionName())).versions().get(0).stateAsString()).isNull();
   }
 
-  /** Runs body with the layer's knobs set so (rules that are off by default), and switches them off again. */
+  /** Runs body with the layer's knobs set so, and sets them back to what they were (some are on by default). */
   private static void withRules(Map<String, Number> knobs, Runnable body) {
+    Map<String, Number> before = world.awsRuleKnobs(knobs.keySet());
     world.setAwsRules(knobs);
     try {
       body.run();
     } finally {
-      Map<String, Number> off = new java.util.HashMap<>();
-      knobs.keySet().forEach(k -> off.put(k, 0));
-      world.setAwsRules(off);
+      world.setAwsRules(before);
     }
   }
 

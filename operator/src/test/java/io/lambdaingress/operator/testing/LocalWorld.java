@@ -87,6 +87,29 @@ public final class LocalWorld {
     return URI.create(env.get("MOTO_ENDPOINT_URL"));
   }
 
+  /** What the AWS rules layer says of itself at {@code /_rules}: its rules and its knobs' current values. */
+  public com.fasterxml.jackson.databind.JsonNode awsRules() {
+    try {
+      var response = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(awsEndpoint().resolve("/_rules")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The current values of these knobs: what a test that changes them sets back. */
+  public Map<String, Number> awsRuleKnobs(java.util.Collection<String> names) {
+    var knobs = awsRules().get("knobs");
+    Map<String, Number> values = new LinkedHashMap<>();
+    names.forEach(n -> values.put(n, knobs.get(n).asDouble()));
+    return values;
+  }
+
   /** Sets timing knobs of the AWS rules layer (e.g. consistencySeconds) for every client of this world. */
   public void setAwsRules(Map<String, Number> knobs) {
     StringBuilder json = new StringBuilder("{");
