@@ -25,6 +25,10 @@ RULES = [
     ("lambda-policy-size", "AddPermission that would make the function's (or qualifier's) resource policy larger than "
      "20 KB answers PolicyLengthExceededException (moto has no limit)",
      "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html", None),
+    ("lambda-publish-code-sha", "PublishVersion with a CodeSha256 that is not $LATEST's answers InvalidParameterValueException "
+     "'CodeSHA256 (<given>) is different from current CodeSHA256 in $LATEST (<current>). Please try again with the CodeSHA256 "
+     "in $LATEST.' (moto ignores CodeSha256: the guard the operator's publish relies on goes untested)",
+     "https://docs.aws.amazon.com/lambda/latest/api/API_PublishVersion.html", "publishCodeShaGuard"),
     ("lambda-image-not-found-is-invalid-parameter", "CreateFunction/UpdateFunctionCode with an image ECR does not have "
      "answers InvalidParameterValueException 'Source image <uri> does not exist. Provide a valid source image.' "
      "(moto: ImageNotFoundException)", "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html",
@@ -35,6 +39,7 @@ KNOBS = {
     "aliasRules": float(os.environ.get("AWS_RULES_ALIAS_RULES", "0")),
     "aliasVersionInUse": float(os.environ.get("AWS_RULES_ALIAS_VERSION_IN_USE", "0")),
     "imageNotFoundAsInvalidParameter": float(os.environ.get("AWS_RULES_IMAGE_NOT_FOUND_AS_INVALID_PARAMETER", "0")),
+    "publishCodeShaGuard": float(os.environ.get("AWS_RULES_PUBLISH_CODE_SHA_GUARD", "0")),
 }
 
 POLICY_LIMIT = 20480  # bytes: "Function resource-based policy: 20 KB" (Lambda quotas)
@@ -132,6 +137,14 @@ def before(call, function, qualifier, knob):
         if using:
             raise Refused(409, "ResourceConflictException",
                           f"Unable to delete version because the following aliases reference it: [{', '.join(using)}]")
+    if call.method == "POST" and rest == "/versions" and doc.get("CodeSha256") and knob("publishCodeShaGuard"):
+        try:
+            current = _backend(call).get_function(name).code_sha_256
+        except Exception:
+            current = None  # moto answers for a function that does not exist itself
+        if current is not None and current != doc["CodeSha256"]:
+            raise Refused(400, "InvalidParameterValueException", f"CodeSHA256 ({doc['CodeSha256']}) is different from current "
+                          f"CodeSHA256 in $LATEST ({current}). Please try again with the CodeSHA256 in $LATEST.")
     if call.method == "POST" and rest == "/policy" and doc:
         # lambda-policy-size: the statement AWS would add, in AWS's compact JSON, on top of the policy there is.
         size = _policy_size(call, name, qualifier) + len(json.dumps(doc, separators=(",", ":"))) + 64

@@ -47,7 +47,7 @@ class AwsParityIT {
       Map.entry("loadBalancerProvisioningSeconds", 1.5), Map.entry("deregistrationDelaySeconds", 2),
       Map.entry("targetHealthCheckSeconds", 1.5), Map.entry("albTargetInUse", 1), Map.entry("albTargetGroupOneAlb", 1),
       Map.entry("albTwoZones", 1), Map.entry("targetGroupOneLoadBalancer", 1), Map.entry("aliasRules", 1),
-      Map.entry("aliasVersionInUse", 1), Map.entry("imageNotFoundAsInvalidParameter", 1));
+      Map.entry("aliasVersionInUse", 1), Map.entry("imageNotFoundAsInvalidParameter", 1), Map.entry("publishCodeShaGuard", 1));
 
   /** The knobs as they were before this class changed them: put back afterwards. */
   private static Map<String, Number> before;

@@ -718,6 +718,23 @@ class AwsRulesIT {
         .satisfies(e -> assertAwsError(e, 400, "ResourceInUse", "Target group '" + group + "' is currently in use by a listener or a rule"));
   }
 
+  @Test
+  @DisplayName("lambda-publish-code-sha: PublishVersion publishes only the CodeSha256 it was given")
+  void publishVersionPublishesOnlyTheCodeItWasGiven() {
+    withRules(Map.of("publishCodeShaGuard", 1), () -> {
+      FunctionConfiguration fn = createFunction(LocalWorld.uniqueName("sha"));
+      awaitState(fn.functionName(), State.ACTIVE);
+      String stale = "0".repeat(64);
+      motoLambda.publishVersion(r -> r.functionName(fn.functionName()).codeSha256(stale));
+      lambda.updateFunctionConfiguration(r -> r.functionName(fn.functionName()).description("two"));
+      waitFor(() -> lambda.getFunctionConfiguration(r -> r.functionName(fn.functionName())).lastUpdateStatus() == LastUpdateStatus.SUCCESSFUL);
+      assertThatThrownBy(() -> lambda.publishVersion(r -> r.functionName(fn.functionName()).codeSha256(stale)))
+          .satisfies(e -> assertAwsError(e, 400, "InvalidParameterValueException", "is different from current CodeSHA256 in $LATEST"));
+      String current = lambda.getFunctionConfiguration(r -> r.functionName(fn.functionName())).codeSha256();
+      lambda.publishVersion(r -> r.functionName(fn.functionName()).codeSha256(current));
+    });
+  }
+
   private static String targetState(String group) {
     return elb.describeTargetHealth(r -> r.targetGroupArn(group)).targetHealthDescriptions().get(0).targetHealth().stateAsString();
   }
