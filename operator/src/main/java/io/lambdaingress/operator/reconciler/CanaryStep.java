@@ -84,7 +84,9 @@ final class CanaryStep {
   /** The alias: {@code stable}, and {@code weight} % to {@code canary}; written only when it differs. */
   private String shift(String functionName, String stable, String canary, int weight) {
     Map<String, Double> weights = new HashMap<>();
-    if (canary != null && weight > 0) {
+    // AWS refuses an alias whose routing names its own version ("Function version N is already included in
+    // routing configuration"): when the canary runs the stable version, all traffic goes to it anyway.
+    if (canary != null && !canary.equals(stable) && weight > 0) {
       weights.put(canary, weight / 100.0);
     }
     AliasConfiguration found = versions.alias(functionName, ALIAS).orElse(null);
