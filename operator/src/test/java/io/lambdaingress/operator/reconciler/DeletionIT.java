@@ -213,6 +213,9 @@ class DeletionIT {
 
   /** The Deleted Events whose resource starts with {@code resource}: after refusals, exactly one, counted once. */
   private static void deletedOnce(String name, String resource) {
+    // The Event is written after AWS accepted the delete, so a moment after the resource is gone from AWS.
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+        events(name, "Deleted").stream().anyMatch(e -> e.getMessage().startsWith(resource)));
     assertThat(events(name, "Deleted")).as("Deleted Events of " + resource)
         .filteredOn(e -> e.getMessage().startsWith(resource)).singleElement()
         .satisfies(e -> assertThat(e.getCount()).as(e.getMessage()).isEqualTo(1));
