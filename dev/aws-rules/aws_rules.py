@@ -183,6 +183,11 @@ class World:
 
 WORLD = World()
 
+# elb-rule-priorities-batch: a batch of priorities is set in moto's rules one by one; a DescribeRules served by moto on
+# another thread meanwhile would read half a batch, which AWS never answers. Rule writes and reads take turns here.
+ELB_RULES = threading.RLock()
+ELB_RULE_ACTIONS = ("DescribeRules", "CreateRule", "ModifyRule", "DeleteRule")
+
 
 # ---------------------------------------------------------------------------------------------- requests
 
@@ -350,6 +355,11 @@ def check_priority_range(priority):
 
 def rule_priorities_as_batch(call):
     """elb-rule-priorities-batch: applied here to moto's rules as AWS applies it; answered as moto answers DescribeRules."""
+    with ELB_RULES:
+        return set_rule_priorities(call)
+
+
+def set_rule_priorities(call):
     pairs = [(m.get("RuleArn"), m.get("Priority")) for m in call.members("RulePriorities")]
     backend = elbv2_backends["123456789012"][call.region]
     wanted = {}
@@ -906,7 +916,11 @@ class RulesApp:
             body = urllib.parse.urlencode(form).encode("utf-8")
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
-        status, headers, out = self.call_moto(environ)
+        if call.service == "elasticloadbalancing" and call.action in ELB_RULE_ACTIONS:
+            with ELB_RULES:
+                status, headers, out = self.call_moto(environ)
+        else:
+            status, headers, out = self.call_moto(environ)
         if renamed_from is not None and status < 300:
             # The existing resource, answered as the create the caller made.
             text = (out.decode("utf-8").replace("DescribeLoadBalancers", renamed_from).replace("DescribeTargetGroups", renamed_from)
