@@ -168,6 +168,10 @@ class World:
     def __init__(self):
         self.lock = threading.Lock()
         self.knobs = dict(DEFAULT_KNOBS)
+        # Knobs set for one caller (access key id) only: a test that lengthens a delay or turns a rule on for its
+        # own calls runs beside the others instead of alone. A rule asks with the key of the call it judges.
+        self.scoped = {}           # access key id -> {knob: value}
+        self.caller = threading.local()
         self.created = {}          # ("lb"|"tg"|"fn", name or arn) -> time created
         self.fn_pending = {}       # function name -> Active from this time
         self.fn_updating = {}      # function name -> Successful from this time
@@ -177,8 +181,14 @@ class World:
         self.version_max = {}      # function name -> highest version number published
 
     def knob(self, name):
+        """The knob's value for the caller of the request this thread serves (its own, else the world's)."""
+        key = getattr(self.caller, "access_key", None)
         with self.lock:
-            return self.knobs[name]
+            return self.scoped.get(key, {}).get(name, self.knobs[name])
+
+    def effective_knobs(self, key):
+        with self.lock:
+            return {**self.knobs, **self.scoped.get(key, {})}
 
 
 WORLD = World()
@@ -585,12 +595,14 @@ def after_lambda(call, body, now):
         return body
     if created and isinstance(doc, dict):
         name = doc.get("FunctionName")
+        pending = WORLD.knob("lambdaPendingSeconds")
         with WORLD.lock:
-            WORLD.fn_pending[name] = now + WORLD.knobs["lambdaPendingSeconds"]
+            WORLD.fn_pending[name] = now + pending
             WORLD.created.setdefault(("fn", name), now)
     elif name is not None and call.method == "PUT" and rest in ("/code", "/configuration"):
+        updating = WORLD.knob("lambdaUpdateSeconds")
         with WORLD.lock:
-            WORLD.fn_updating[name] = now + WORLD.knobs["lambdaUpdateSeconds"]
+            WORLD.fn_updating[name] = now + updating
     elif name is not None and call.method == "POST" and rest == "/policy" and isinstance(doc, dict):
         sid = json.loads(doc.get("Statement", "{}")).get("Sid")
         with WORLD.lock:
@@ -899,6 +911,7 @@ class RulesApp:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length else b""
         call = Call(environ, body)
+        WORLD.caller.access_key = call.access_key
         if call.service == "monitoring" and call.path.startswith(cbor_cloudwatch.PATH_PREFIX):
             # CloudWatch over Smithy RPC v2 CBOR, which moto 5.2 does not speak (protocol, not a rule).
             status, headers, out = cbor_cloudwatch.respond(call.path, body, "123456789012", call.region)
@@ -955,6 +968,9 @@ class RulesApp:
         return [out]
 
     def control(self, environ, start_response):
+        """GET: the rules and the knobs; POST {knob: value}: sets knobs for every caller, or with ?accessKey=K for the
+        calls signed with K only (and GET ?accessKey=K answers the knobs K's calls see)."""
+        key = (urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).get("accessKey") or [None])[0]
         if environ["REQUEST_METHOD"] == "POST":
             length = int(environ.get("CONTENT_LENGTH") or 0)
             changes = json.loads(environ["wsgi.input"].read(length) or b"{}")
@@ -963,9 +979,9 @@ class RulesApp:
                 return self.respond(start_response, 400, [("Content-Type", "application/json")],
                                     json.dumps({"error": f"unknown knobs {unknown}"}).encode())
             with WORLD.lock:
-                WORLD.knobs.update({k: float(v) for k, v in changes.items()})
-        with WORLD.lock:
-            doc = {"knobs": dict(WORLD.knobs), "rules": [dict(id=r[0], rule=r[1], source=r[2], knob=r[3]) for r in RULES]}
+                target = WORLD.knobs if key is None else WORLD.scoped.setdefault(key, {})
+                target.update({k: float(v) for k, v in changes.items()})
+        doc = {"knobs": WORLD.effective_knobs(key), "rules": [dict(id=r[0], rule=r[1], source=r[2], knob=r[3]) for r in RULES]}
         return self.respond(start_response, 200, [("Content-Type", "application/json")], json.dumps(doc).encode())
 
 

@@ -1,6 +1,7 @@
 package io.lambdaingress.operator.aws;
 
 import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
@@ -11,6 +12,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * The SDK clients, built the way the SDK means them to be: region, credentials and endpoint from its
@@ -22,7 +24,7 @@ import software.amazon.awssdk.services.sts.StsClient;
 public final class AwsClients implements AutoCloseable {
 
   private final AwsCallCounter counter;
-  private final DefaultCredentialsProvider credentials;
+  private final AwsCredentialsProvider credentials;
   private final StsClient sts;
   private final ElasticLoadBalancingV2Client elbv2;
   private final LambdaClient lambda;
@@ -41,8 +43,17 @@ public final class AwsClients implements AutoCloseable {
   private final EventQueueClient sqsAdapter;
 
   public AwsClients(AwsCallCounter counter) {
+    this(counter, DefaultCredentialsProvider.builder().build());
+  }
+
+  /**
+   * With these credentials instead of the default chain: for an operator in a test that signs its calls with a
+   * key of its own (the test world's AWS rules can be set for one caller's key). Closed with the clients when
+   * closeable.
+   */
+  public AwsClients(AwsCallCounter counter, AwsCredentialsProvider credentials) {
     this.counter = counter;
-    this.credentials = DefaultCredentialsProvider.builder().build();
+    this.credentials = credentials;
     ClientOverrideConfiguration config = ClientOverrideConfiguration.builder()
         .retryStrategy(RetryMode.STANDARD)
         .addExecutionInterceptor(counter)
@@ -127,6 +138,8 @@ public final class AwsClients implements AutoCloseable {
     sqs.close();
     sts.close();
     cloudWatch.close();
-    credentials.close();
+    if (credentials instanceof SdkAutoCloseable closeable) {
+      closeable.close();
+    }
   }
 }

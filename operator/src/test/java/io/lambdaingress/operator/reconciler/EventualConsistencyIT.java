@@ -14,7 +14,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Isolated;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 
 /**
@@ -22,8 +21,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
  * just created from reads and listings for a few seconds): the operator's "not found, so create" must not
  * make a second of anything, and nothing leaks on delete.
  */
-// Isolated: it turns the rules layer's consistency delay on for the whole world while it runs.
-@Isolated
+// Beside the other classes: the rules layer's consistency delay is on for this class's own key only.
 @WithLocalWorld
 class EventualConsistencyIT {
 
@@ -33,11 +31,11 @@ class EventualConsistencyIT {
 
   @BeforeAll
   static void start(LocalWorld w) {
-    world = w;
+    world = w.asCaller("AKIDEVENTUALCONSISTENCY");
     pre = ArticlePrerequisites.create(w.awsRegion());
-    // On for this class only: the other tests keep the layer's default (off) and stay fast.
+    // On for this class's operator only: the other tests keep the layer's default (off) and stay fast.
     world.setAwsRules(Map.of("consistencySeconds", 4));
-    operator = OperatorHarness.start(w, Duration.ofSeconds(5), 1);
+    operator = OperatorHarness.start(world, Duration.ofSeconds(5), 1);
   }
 
   @AfterAll

@@ -16,7 +16,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Isolated;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 
 /**
@@ -26,8 +25,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
  * The object's status is watched throughout, and each time it says Ready=True AWS is asked at that moment:
  * both states only move forward, so an answer of provisioning or not healthy then means Ready came too early.
  */
-// Isolated: it lengthens the rules layer's provisioning and health check times for the whole world.
-@Isolated
+// Beside the other classes: the longer provisioning and health check times are this class's key's only.
 @WithLocalWorld
 class ServingReadinessIT {
 
@@ -41,13 +39,13 @@ class ServingReadinessIT {
 
   @BeforeAll
   static void start(LocalWorld w) {
-    world = w;
+    world = w.asCaller("AKIDSERVINGREADINESS");
     pre = ArticlePrerequisites.create(w.awsRegion());
-    before = w.awsRuleKnobs(KNOBS);
+    before = world.awsRuleKnobs(KNOBS);
     // Long enough to be seen: health turns healthy only after both load balancers are active.
-    w.setAwsRules(Map.of("loadBalancerProvisioningSeconds", 8, "targetHealthCheckSeconds", 12));
-    operator = OperatorHarness.start(w, Duration.ofSeconds(5), 1);
-    elb = ElasticLoadBalancingV2Client.create();
+    world.setAwsRules(Map.of("loadBalancerProvisioningSeconds", 8, "targetHealthCheckSeconds", 12));
+    operator = OperatorHarness.start(world, Duration.ofSeconds(5), 1);
+    elb = world.aws(ElasticLoadBalancingV2Client.builder()).build();
   }
 
   @AfterAll

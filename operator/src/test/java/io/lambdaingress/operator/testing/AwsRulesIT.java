@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Isolated;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.ServiceConfiguration;
@@ -35,8 +34,8 @@ import software.amazon.awssdk.services.lambda.model.State;
  * (MOTO_ENDPOINT_URL) accepts the call, the layer (AWS_ENDPOINT_URL, what every test and the operator use)
  * answers as AWS does. Both ports share moto's state, so each test drives one resource through both.
  */
-// Isolated: one of its rules turns the layer's consistency delay on for the whole world while it runs.
-@Isolated
+// Beside the other classes: the knobs its tests turn (the consistency delay, rules off by default) are set for
+// this class's own key only, and its clients sign with that key.
 @WithLocalWorld
 class AwsRulesIT {
 
@@ -51,13 +50,13 @@ class AwsRulesIT {
 
   @BeforeAll
   static void clients(LocalWorld w) {
-    world = w;
+    world = w.asCaller("AKIDAWSRULES");
     net = ArticlePrerequisites.create(w.awsRegion());
-    lambda = LambdaClient.create();
-    elb = ElasticLoadBalancingV2Client.create();
+    lambda = world.aws(LambdaClient.builder()).build();
+    elb = world.aws(ElasticLoadBalancingV2Client.builder()).build();
     motoLambda = LambdaClient.builder().endpointOverride(w.motoEndpoint()).build();
     motoElb = ElasticLoadBalancingV2Client.builder().endpointOverride(w.motoEndpoint()).build();
-    ec2 = Ec2Client.create();
+    ec2 = world.aws(Ec2Client.builder()).build();
     motoEc2 = Ec2Client.builder().endpointOverride(w.motoEndpoint()).build();
   }
 
@@ -442,8 +441,8 @@ class AwsRulesIT {
   @DisplayName("cloudtrail-events: a write AWS accepts reaches EventBridge as a CloudTrail event; moto sends none")
   void writesArePublishedAsCloudTrailEvents() throws Exception {
     world.setAwsRules(Map.of("eventDelaySeconds", 0, "eventLossRate", 0));
-    try (var sqs = software.amazon.awssdk.services.sqs.SqsClient.create();
-        var events = software.amazon.awssdk.services.eventbridge.EventBridgeClient.create()) {
+    try (var sqs = world.aws(software.amazon.awssdk.services.sqs.SqsClient.builder()).build();
+        var events = world.aws(software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder()).build()) {
       String queue = sqs.createQueue(q -> q.queueName(LocalWorld.uniqueName("lambda-ingress-rules"))).queueUrl();
       String queueArn = sqs.getQueueAttributes(q -> q.queueUrl(queue).attributeNamesWithStrings("QueueArn")).attributesAsStrings().get("QueueArn");
       String rule = LocalWorld.uniqueName("rules");

@@ -26,10 +26,44 @@ public final class LocalWorld {
 
   private final Path dir;
   private final Map<String, String> env;
+  // A view of this world whose AWS calls are signed with a key of its own (asCaller), or false: the world's key.
+  private final boolean ownCaller;
 
   private LocalWorld(Path dir, Map<String, String> env) {
+    this(dir, env, false);
+  }
+
+  private LocalWorld(Path dir, Map<String, String> env, boolean ownCaller) {
     this.dir = dir;
     this.env = Map.copyOf(env);
+    this.ownCaller = ownCaller;
+  }
+
+  /**
+   * This world seen by a caller of its own: AWS calls made through {@link #aws} and by an {@link OperatorHarness}
+   * started on it are signed with {@code accessKeyId} (moto keeps one account for any key), and
+   * {@link #setAwsRules} sets the rules layer's knobs for that key only. A test class that changes knobs runs
+   * so beside the others instead of alone.
+   */
+  public LocalWorld asCaller(String accessKeyId) {
+    Map<String, String> own = new LinkedHashMap<>(env);
+    own.put("AWS_ACCESS_KEY_ID", accessKeyId);
+    return new LocalWorld(dir, own, true);
+  }
+
+  /** The credentials of {@link #asCaller}, or null for the world itself (the JVM's default chain). */
+  public software.amazon.awssdk.auth.credentials.AwsCredentialsProvider ownCallerCredentials() {
+    return ownCaller ? credentials() : null;
+  }
+
+  private software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentials() {
+    return software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY")));
+  }
+
+  /** The rules layer's control address; for a caller of its own, scoped to its key. */
+  private URI rulesControl() {
+    return awsEndpoint().resolve(ownCaller ? "/_rules?accessKey=" + env.get("AWS_ACCESS_KEY_ID") : "/_rules");
   }
 
   /** The developer's running world ({@code dev/local-env.sh up}), with the AWS SDK pointed at it: for benchmarks. */
@@ -91,7 +125,7 @@ public final class LocalWorld {
   public com.fasterxml.jackson.databind.JsonNode awsRules() {
     try {
       var response = java.net.http.HttpClient.newHttpClient().send(
-          java.net.http.HttpRequest.newBuilder(awsEndpoint().resolve("/_rules")).build(),
+          java.net.http.HttpRequest.newBuilder(rulesControl()).build(),
           java.net.http.HttpResponse.BodyHandlers.ofString());
       return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
     } catch (IOException e) {
@@ -110,14 +144,17 @@ public final class LocalWorld {
     return values;
   }
 
-  /** Sets timing knobs of the AWS rules layer (e.g. consistencySeconds) for every client of this world. */
+  /**
+   * Sets knobs of the AWS rules layer (e.g. consistencySeconds) for every client of this world, or for this
+   * caller's key only ({@link #asCaller}).
+   */
   public void setAwsRules(Map<String, Number> knobs) {
     StringBuilder json = new StringBuilder("{");
     knobs.forEach((k, v) -> json.append(json.length() > 1 ? "," : "").append('"').append(k).append("\":").append(v));
     json.append('}');
     try {
       var response = java.net.http.HttpClient.newHttpClient().send(
-          java.net.http.HttpRequest.newBuilder(awsEndpoint().resolve("/_rules"))
+          java.net.http.HttpRequest.newBuilder(rulesControl())
               .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json.toString())).build(),
           java.net.http.HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
@@ -138,12 +175,12 @@ public final class LocalWorld {
   /**
    * An AWS SDK client builder pointed at this world explicitly (endpoint, region, the world's keys), for a test
    * whose world is not the one the JVM's AWS settings name: the node's ({@link LocalNodeExtension}), which
-   * runs beside the classes that use those settings.
+   * runs beside the classes that use those settings; or whose calls are signed with a key of their own
+   * ({@link #asCaller}).
    */
   public <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, ?>> B aws(B builder) {
     return builder.endpointOverride(awsEndpoint()).region(software.amazon.awssdk.regions.Region.of(awsRegion()))
-        .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"))));
+        .credentialsProvider(credentials());
   }
 
   /** An admin client (client certificate in group system:masters). The caller closes it. */

@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
  * The operator running in-process against the local world, the way {@link OperatorMain} runs it, watching
@@ -55,11 +56,15 @@ public final class OperatorHarness implements AutoCloseable {
   private final Operator operator;
   private final OperatorSettings settings;
   private final List<String> namespaces;
+  // The key of its own it signs AWS calls with (LocalWorld#asCaller), or null: the JVM's default chain.
+  private final AwsCredentialsProvider credentials;
   private boolean stopped;
   private LambdaIngressReconciler reconciler;
 
-  private OperatorHarness(KubernetesClient client, AwsClients aws, Operator operator, OperatorSettings settings, List<String> namespaces) {
+  private OperatorHarness(KubernetesClient client, AwsClients aws, Operator operator, OperatorSettings settings, List<String> namespaces,
+      AwsCredentialsProvider credentials) {
     this.client = client;
+    this.credentials = credentials;
     this.aws = aws;
     this.operator = operator;
     this.settings = settings;
@@ -80,19 +85,15 @@ public final class OperatorHarness implements AutoCloseable {
     String cluster = LocalWorld.uniqueName("it");
     OperatorSettings settings = new OperatorSettings(cluster, resync, Set.copyOf(namespaces))
         .withAllowedFunctionArns(ArnAllowList.parse(EXISTING_FUNCTIONS));
-    return startOperator(client, settings, queue, namespaces, null);
-  }
-
-  private static OperatorHarness startOperator(KubernetesClient client, OperatorSettings settings, List<String> namespaces, MeterRegistry registry) {
-    return startOperator(client, settings, EventQueueSettings.NONE, namespaces, registry);
+    return startOperator(client, settings, queue, namespaces, null, world.ownCallerCredentials());
   }
 
   private static OperatorHarness startOperator(KubernetesClient client, OperatorSettings settings, EventQueueSettings queue,
-      List<String> namespaces, MeterRegistry registry) {
-    AwsClients aws = new AwsClients(new AwsCallCounter());
+      List<String> namespaces, MeterRegistry registry, AwsCredentialsProvider credentials) {
+    AwsClients aws = credentials == null ? new AwsClients(new AwsCallCounter()) : new AwsClients(new AwsCallCounter(), credentials);
     LambdaIngressReconciler reconciler = new LambdaIngressReconciler(settings, queue, aws, client);
     Operator operator = OperatorMain.start(settings, reconciler, queue, client, registry);
-    OperatorHarness h = new OperatorHarness(client, aws, operator, settings, namespaces);
+    OperatorHarness h = new OperatorHarness(client, aws, operator, settings, namespaces, credentials);
     h.reconciler = reconciler;
     return h;
   }
@@ -120,7 +121,7 @@ public final class OperatorHarness implements AutoCloseable {
    */
   public OperatorHarness startAgain(UnaryOperator<OperatorSettings> adjust, MeterRegistry registry) {
     stopOperator();
-    return startOperator(client, adjust.apply(settings), namespaces, registry);
+    return startOperator(client, adjust.apply(settings), EventQueueSettings.NONE, namespaces, registry, credentials);
   }
 
   /** The settings this operator runs with. */
