@@ -114,12 +114,6 @@ public final class ChainReconciler {
     AlbSlot slot = AlbSlot.wanted(fits[0], fits[1], forwarded);
     ChainModel desired = model.inSlot(slot);
     ChainModel old = model.inSlot(slot.other());
-    if (fits[slot.ordinal()] == AlbSlot.Fit.ABSENT && fits[slot.other().ordinal()] == AlbSlot.Fit.DIFFERS) {
-      LoadBalancer replaced = inventory.loadBalancer(old.alb().name()).orElseThrow();
-      writes.announce("Replacing", "ALB " + old.alb().name(), LoadBalancerStep.compareImmutable(desired.alb().loadBalancer(), replaced).why()
-          + " (only settable at creation): ALB " + desired.alb().name() + " is built beside it, the NLB moves to it once it serves, "
-          + "then the old one is drained and deleted");
-    }
 
     // 1. The Lambda side. Replacing the lambda target group would need its listener detached first; it has
     //    no immutable setting the spec can change, so a replacement only happens after out-of-band edits.
@@ -154,8 +148,9 @@ public final class ChainReconciler {
       target = rollout.aliasArn();
     }
     boolean justPermitted = permission.grant(functionArn, viaAlias, lambdaTargets.targetGroupArn());
-    if (justPermitted && lambdaSwitch.underWay()) {
-      // The listener still forwards to the other group, which serves: register once the permission propagated.
+    if (justPermitted && (lambdaSwitch.underWay() || forwarded == slot.other())) {
+      // The listener (or, for a new ALB side, the NLB) still forwards to the other group, which serves: register
+      // once the permission propagated.
       return new Outcome(partial(null, null, lambdaTargets, functionArn, digest, desired),
           "the invoke permission of " + target + " is propagating", rollout);
     }
@@ -165,6 +160,12 @@ public final class ChainReconciler {
     }
 
     // 2. ALB + listener (never replaced here: a creation-only change builds the other side, step 0).
+    if (fits[slot.ordinal()] == AlbSlot.Fit.ABSENT && fits[slot.other().ordinal()] == AlbSlot.Fit.DIFFERS) {
+      LoadBalancer replaced = inventory.loadBalancer(old.alb().name()).orElseThrow();
+      writes.announce("Replacing", "ALB " + old.alb().name(), LoadBalancerStep.compareImmutable(desired.alb().loadBalancer(), replaced).why()
+          + " (only settable at creation): ALB " + desired.alb().name() + " is built beside it, the NLB moves to it once it serves, "
+          + "then the old one is drained and deleted");
+    }
     if (fits[slot.ordinal()] == AlbSlot.Fit.DIFFERS) {
       // Both sides exist and neither fits (an out-of-band re-creation): this one serves nothing, rebuilt in place.
       String gone = retirement.albGone(side(desired), "its creation-only settings differ from the spec and the NLB does not use it");
