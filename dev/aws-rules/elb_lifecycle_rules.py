@@ -3,9 +3,9 @@
 A new load balancer is provisioning before it is active; a deregistered target drains; the NLB's health check of an
 ALB target passes through the ALB to the function; an ALB that is a target cannot be deleted; an ALB spans two zones;
 a target group serves one load balancer, and an alb target group one ALB. Each follows the page it names (RULES);
-docs/testing.md has the same table and dev/aws-parity/elbv2.yaml the recorded answers. The ones the operator does not
-obey yet are off by default (their knob 0): AwsParityIT and AwsRulesIT switch them on. Provisioning and the ALB's
-health are on, with short times: the operator's Ready waits for them (ServingReadinessIT).
+docs/testing.md has the same table and dev/aws-parity/elbv2.yaml the recorded answers. All are on by default, with short
+times: the operator's Ready waits for provisioning and the ALB's health (ServingReadinessIT), and an ALB replacement
+deregisters the old ALB and waits out its drain before deleting it (AlbReplacementIT).
 """
 import os
 import threading
@@ -48,15 +48,15 @@ RULES = [
 KNOBS = {
     # AWS: a few minutes. Short here: every test that waits for Ready meets it.
     "loadBalancerProvisioningSeconds": float(os.environ.get("AWS_RULES_LOAD_BALANCER_PROVISIONING_SECONDS", "2")),
-    # AWS: the target group's deregistration_delay.timeout_seconds, 300 by default.
-    "deregistrationDelaySeconds": float(os.environ.get("AWS_RULES_DEREGISTRATION_DELAY_SECONDS", "0")),
+    # AWS: the target group's deregistration_delay.timeout_seconds, 300 by default. Short here.
+    "deregistrationDelaySeconds": float(os.environ.get("AWS_RULES_DEREGISTRATION_DELAY_SECONDS", "2")),
     # AWS: healthy threshold x interval of the alb target group's health check (5 x 30 s by default). Short here.
     "targetHealthCheckSeconds": float(os.environ.get("AWS_RULES_TARGET_HEALTH_CHECK_SECONDS", "2.5")),
     # Switches (1 on, 0 off).
-    "albTargetInUse": float(os.environ.get("AWS_RULES_ALB_TARGET_IN_USE", "0")),
-    "albTargetGroupOneAlb": float(os.environ.get("AWS_RULES_ALB_TARGET_GROUP_ONE_ALB", "0")),
-    "albTwoZones": float(os.environ.get("AWS_RULES_ALB_TWO_ZONES", "0")),
-    "targetGroupOneLoadBalancer": float(os.environ.get("AWS_RULES_TARGET_GROUP_ONE_LOAD_BALANCER", "0")),
+    "albTargetInUse": float(os.environ.get("AWS_RULES_ALB_TARGET_IN_USE", "1")),
+    "albTargetGroupOneAlb": float(os.environ.get("AWS_RULES_ALB_TARGET_GROUP_ONE_ALB", "1")),
+    "albTwoZones": float(os.environ.get("AWS_RULES_ALB_TWO_ZONES", "1")),
+    "targetGroupOneLoadBalancer": float(os.environ.get("AWS_RULES_TARGET_GROUP_ONE_LOAD_BALANCER", "1")),
 }
 
 

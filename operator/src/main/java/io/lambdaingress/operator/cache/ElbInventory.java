@@ -131,6 +131,15 @@ public final class ElbInventory {
   }
 
   /**
+   * The load balancer as the shared listing shows it, with no read of its own on a miss: for one that
+   * normally does not exist (an ALB side's second slot, once a replacement is done; see
+   * {@link #listedTargetGroup}).
+   */
+  public Optional<LoadBalancer> listedLoadBalancer(String name) {
+    return Optional.ofNullable(listing().loadBalancers().get(name));
+  }
+
+  /**
    * The group as the shared listing shows it, with no read of its own on a miss: for a group that
    * normally does not exist (the other lambda target group, once a rollout switch is done), which every
    * reconcile would otherwise look up afresh. A listing is at most {@code maxAge} old, so a group it misses

@@ -103,6 +103,23 @@ public record ChainModel(LoadBalancerNames names, Map<String, String> ownerTags,
     return rollout ? alb.lambdaTargetGroup().toBuilder().name(names.lambdaAliasTargetGroup()).build() : alb.lambdaTargetGroup();
   }
 
+  /**
+   * The same chain with its ALB side in this slot ({@link AlbSlot}): the ALB, the alb target group, the
+   * lambda target groups and the permission statement under that slot's names; the NLB and the function
+   * are the same.
+   */
+  public ChainModel inSlot(AlbSlot slot) {
+    if (slot == AlbSlot.FIRST) {
+      return this;
+    }
+    LoadBalancerNames n = names.second();
+    AlbSide a = new AlbSide(n.alb(), alb.loadBalancer().toBuilder().name(n.alb()).build(), alb.attributes(), alb.listenerPort(),
+        alb.lambdaTargetGroup().toBuilder().name(n.lambdaTargetGroup()).build(), alb.lambdaTargetGroupAttributes());
+    NlbSide b = new NlbSide(nlb.name(), nlb.loadBalancer(), nlb.attributes(), nlb.listenerPort(),
+        nlb.albTargetGroup().toBuilder().name(n.albTargetGroup()).build());
+    return new ChainModel(n, ownerTags, b, a, function, existingFunctionArn, n.permissionStatementId(), deletionPolicy);
+  }
+
   public static String healthPath(LambdaIngressSpec spec) {
     var hc = spec.getNlb().getHealthCheck();
     return hc == null || hc.getPath() == null ? DEFAULT_HEALTH_PATH : hc.getPath();

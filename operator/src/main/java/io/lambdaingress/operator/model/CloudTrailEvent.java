@@ -49,10 +49,13 @@ public record CloudTrailEvent(String eventSource, String eventName, String acces
   public static Set<String> keysOf(ChainModel model) {
     Set<String> keys = new LinkedHashSet<>();
     keys.add(loadBalancerKey(model.nlb().name()));
-    keys.add(loadBalancerKey(model.alb().name()));
-    keys.add(targetGroupKey(model.nlb().albTargetGroup().name()));
-    keys.add(targetGroupKey(model.alb().lambdaTargetGroup().name()));
-    keys.add(targetGroupKey(model.names().lambdaAliasTargetGroup()));
+    for (AlbSlot slot : AlbSlot.values()) {
+      ChainModel side = model.inSlot(slot);
+      keys.add(loadBalancerKey(side.alb().name()));
+      keys.add(targetGroupKey(side.nlb().albTargetGroup().name()));
+      keys.add(targetGroupKey(side.alb().lambdaTargetGroup().name()));
+      keys.add(targetGroupKey(side.names().lambdaAliasTargetGroup()));
+    }
     model.function().ifPresent(f -> {
       keys.add(functionKey(f.name()));
       if (f.image().tag() != null && f.image().pinnedParts() == null) {

@@ -16,6 +16,9 @@ import java.util.Locale;
  * while a rollout is on (switching moves the listener from one to the other; AWS holds one function per
  * lambda group, so the two targets cannot share one without a moment with neither). Every name carries 8 hex characters of SHA-256 over cluster/namespace/name: readable
  * prefixes may be truncated or coincide ("default/a-b" and "default-a/b"), the hash keeps them apart.
+ * The ALB side (ALB, alb target group, both lambda target groups, the permission) has a second set of names,
+ * {@link #second()}: an ALB replacement builds the new side under the other set while the old one serves
+ * ({@link AlbSlot}).
  */
 public record LoadBalancerNames(String nlb, String alb, String albTargetGroup, String lambdaTargetGroup,
     String function, String permissionStatementId, String lambdaAliasTargetGroup) {
@@ -34,6 +37,21 @@ public record LoadBalancerNames(String nlb, String alb, String albTargetGroup, S
         functionName(readable, hash),
         "lambda-ingress-" + hash,
         elbName(readable, hash, "lta"));
+  }
+
+  /**
+   * The names of the ALB side's second slot: the NLB and the function keep theirs. AWS lets an alb target
+   * group hold one ALB, draining included, and a target group serve one load balancer, so the new ALB needs
+   * groups of its own. Each keeps its length (a name may already have AWS's 32 characters), its kind of
+   * three letters becoming another: ab2, ag2, lg2, la2; the statement id gets "-2".
+   */
+  public LoadBalancerNames second() {
+    return new LoadBalancerNames(nlb, rekind(alb, "ab2"), rekind(albTargetGroup, "ag2"), rekind(lambdaTargetGroup, "lg2"), function,
+        permissionStatementId + "-2", rekind(lambdaAliasTargetGroup, "la2"));
+  }
+
+  private static String rekind(String name, String kind) {
+    return name.substring(0, name.length() - kind.length()) + kind;
   }
 
   /** "li-" + readable part + "-" + hash + "-" + kind, the readable part cut to fit 32 characters. */

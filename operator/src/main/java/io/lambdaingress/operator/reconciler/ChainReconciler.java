@@ -1,6 +1,8 @@
 package io.lambdaingress.operator.reconciler;
 
 import io.lambdaingress.operator.kinds.Ownership;
+import io.lambdaingress.operator.kinds.AlbRetirement;
+import io.lambdaingress.operator.model.AlbSlot;
 import io.lambdaingress.operator.kinds.FunctionStep;
 import io.lambdaingress.operator.kinds.ListenerStep;
 import io.lambdaingress.operator.kinds.TargetGroupStep;
@@ -96,13 +98,22 @@ public final class ChainReconciler {
   }
 
   /** @param canary the rollout's spec and state, or null: the function itself is the target, as without rollout */
-  public Outcome apply(ChainModel desired, RecordedChain recorded, AwsWrites writes, CanaryStep.Input canary) {
-    Ownership ownership = new Ownership(desired.ownerTags(), formerClusters, recorded.identities());
+  public Outcome apply(ChainModel model, RecordedChain recorded, AwsWrites writes, CanaryStep.Input canary) {
+    Ownership ownership = new Ownership(model.ownerTags(), formerClusters, recorded.identities());
     String previousFunctionArn = recorded.previousFunctionArn();
     TargetGroupStep targetGroups = new TargetGroupStep(inventory, ownership, writes);
     LoadBalancerStep loadBalancers = new LoadBalancerStep(inventory, ownership, writes);
     ListenerStep listeners = new ListenerStep(inventory, writes);
     FunctionStep functions = new FunctionStep(aws.lambda(), ownership, writes);
+    AlbRetirement retirement = new AlbRetirement(inventory, ownership, writes);
+
+    // 0. Which of the two ALB sides the spec is built in (AlbSlot): the other one, if it exists, is an ALB
+    //    being replaced, and serves until the NLB listener moves.
+    AlbSlot forwarded = forwardedSlot(model);
+    AlbSlot.Fit[] fits = {fit(model, AlbSlot.FIRST, ownership), fit(model, AlbSlot.SECOND, ownership)};
+    AlbSlot slot = AlbSlot.wanted(fits[0], fits[1], forwarded);
+    ChainModel desired = model.inSlot(slot);
+    ChainModel old = model.inSlot(slot.other());
 
     // 1. The Lambda side. Replacing the lambda target group would need its listener detached first; it has
     //    no immutable setting the spec can change, so a replacement only happens after out-of-band edits.
@@ -137,8 +148,9 @@ public final class ChainReconciler {
       target = rollout.aliasArn();
     }
     boolean justPermitted = permission.grant(functionArn, viaAlias, lambdaTargets.targetGroupArn());
-    if (justPermitted && lambdaSwitch.underWay()) {
-      // The listener still forwards to the other group, which serves: register once the permission propagated.
+    if (justPermitted && (lambdaSwitch.underWay() || forwarded == slot.other())) {
+      // The listener (or, for a new ALB side, the NLB) still forwards to the other group, which serves: register
+      // once the permission propagated.
       return new Outcome(partial(null, null, lambdaTargets, functionArn, digest, desired),
           "the invoke permission of " + target + " is propagating", rollout);
     }
@@ -147,12 +159,22 @@ public final class ChainReconciler {
       functions.retire(previousFunctionArn, desired.permissionStatementId());
     }
 
-    // 2. ALB + listener.
-    Optional<LoadBalancer> albLb = loadBalancers.ensure("ALB", alb.loadBalancer(), alb.attributes());
-    if (albLb.isEmpty()) {
-      return new Outcome(partial(null, null, lambdaTargets, functionArn, digest, desired), "ALB " + alb.name() + " is being replaced");
+    // 2. ALB + listener (never replaced here: a creation-only change builds the other side, step 0).
+    if (fits[slot.ordinal()] == AlbSlot.Fit.ABSENT && fits[slot.other().ordinal()] == AlbSlot.Fit.DIFFERS) {
+      LoadBalancer replaced = inventory.loadBalancer(old.alb().name()).orElseThrow();
+      writes.announce("Replacing", "ALB " + old.alb().name(), LoadBalancerStep.compareImmutable(desired.alb().loadBalancer(), replaced).why()
+          + " (only settable at creation): ALB " + desired.alb().name() + " is built beside it, the NLB moves to it once it serves, "
+          + "then the old one is drained and deleted");
     }
-    Listener albListener = listeners.ensure("ALB", albLb.get().loadBalancerArn(), ProtocolEnum.HTTP, alb.listenerPort(),
+    if (fits[slot.ordinal()] == AlbSlot.Fit.DIFFERS) {
+      // Both sides exist and neither fits (an out-of-band re-creation): this one serves nothing, rebuilt in place.
+      String gone = retirement.albGone(side(desired), "its creation-only settings differ from the spec and the NLB does not use it");
+      if (gone != null) {
+        return new Outcome(partial(null, null, lambdaTargets, functionArn, digest, desired), gone, rollout);
+      }
+    }
+    LoadBalancer albLb = loadBalancers.ensure("ALB", alb.loadBalancer(), alb.attributes()).orElseThrow();
+    Listener albListener = listeners.ensure("ALB", albLb.loadBalancerArn(), ProtocolEnum.HTTP, alb.listenerPort(),
         lambdaTargets.targetGroupArn());
     // The listener forwards to the new group now: the other group goes once drained, then the old target's
     // permission; the NLB side is converged meanwhile.
@@ -167,23 +189,95 @@ public final class ChainReconciler {
     TargetGroup albTargets = targetGroups.ensure("alb target group", nlb.albTargetGroup(), Map.of(),
         replaced -> listeners.detach(ownership, "NLB", nlb.name(), replaced));
     Optional<TargetHealth> albHealth = targetGroups.ensureOnlyTarget("alb target group", albTargets,
-        albLb.get().loadBalancerArn(), alb.listenerPort());
+        albLb.loadBalancerArn(), alb.listenerPort());
 
-    // 4. NLB + listener.
+    // 4. NLB + listener. While the old ALB side serves, the listener keeps forwarding to it until the new ALB
+    //    is active and passes its health check; then one ModifyListener moves it.
     Optional<LoadBalancer> nlbLb = loadBalancers.ensure("NLB", nlb.loadBalancer(), nlb.attributes());
     if (nlbLb.isEmpty()) {
-      return new Outcome(partial(albLb.get(), albListener, lambdaTargets, functionArn, digest, desired),
+      return new Outcome(partial(albLb, albListener, lambdaTargets, functionArn, digest, desired),
           "NLB " + nlb.name() + " is being replaced");
     }
+    Optional<TargetGroup> oldAlbTargets = forwarded == slot.other() ? inventory.targetGroup(old.nlb().albTargetGroup().name()) : Optional.empty();
+    String takeOver = oldAlbTargets.isPresent() ? ServingSignals.takeOverWaitsFor(albLb, albHealth) : null;
+    TargetGroup forwardTo = takeOver == null ? albTargets : oldAlbTargets.get();
     Listener nlbListener = listeners.ensure("NLB", nlbLb.get().loadBalancerArn(), ProtocolEnum.TCP, nlb.listenerPort(),
-        albTargets.targetGroupArn());
+        forwardTo.targetGroupArn());
+    if (takeOver != null) {
+      return new Outcome(partial(albLb, albListener, lambdaTargets, functionArn, digest, desired), "ALB " + alb.name()
+          + " replaces ALB " + old.alb().name() + "; the NLB forwards to the old one until the new one serves: " + takeOver, rollout);
+    }
 
-    // 5. Whether AWS serves what it has: checked last, so that both load balancers provision at the same time.
-    String waiting = ServingSignals.waitingFor(nlbLb.get(), albLb.get(), albHealth);
-    String pending = waiting == null ? draining : draining == null ? waiting : waiting + "; " + draining;
+    // 5. The old ALB side, if any: deregistered, drained, deleted (its permission before its lambda groups).
+    String retiring = retire(retirement, old, desired, functionArn, functions);
+
+    // 6. Whether AWS serves what it has: checked last, so that both load balancers provision at the same time.
+    String waiting = ServingSignals.waitingFor(nlbLb.get(), albLb, albHealth);
+    String pending = java.util.stream.Stream.of(waiting, draining, retiring).filter(java.util.Objects::nonNull)
+        .reduce((a, b) -> a + "; " + b).orElse(null);
+    // Routes' rules move to the new ALB's listener once the old ALB is gone: AWS lets a target group serve one
+    // load balancer, and theirs serve the old one until then.
     return new Outcome(new ChainStatus(nlbLb.get().loadBalancerArn(), nlbLb.get().dnsName(), nlbListener.listenerArn(),
-        albTargets.targetGroupArn(), albLb.get().loadBalancerArn(), albLb.get().dnsName(), albListener.listenerArn(),
-        lambdaTargets.targetGroupArn(), functionArn, digest, desired.permissionStatementId()), pending, rollout, true);
+        albTargets.targetGroupArn(), albLb.loadBalancerArn(), albLb.dnsName(), albListener.listenerArn(),
+        lambdaTargets.targetGroupArn(), functionArn, digest, desired.permissionStatementId()), pending, rollout, retiring == null);
+  }
+
+  /** The old ALB side taken out of service: what it waits for, or null when nothing of it is left. */
+  private static String retire(AlbRetirement retirement, ChainModel old, ChainModel desired, String functionArn, FunctionStep functions) {
+    AlbRetirement.Side side = side(old);
+    String why = "replaced by ALB " + desired.alb().name();
+    String albGone = retirement.albGone(side, why);
+    if (albGone != null) {
+      return albGone;
+    }
+    if (!retirement.groupsLeft(side)) {
+      return null;
+    }
+    // Before its groups, so that a crash in between leaves groups to find again, never a statement.
+    functions.removePermission(functionArn, null, old.permissionStatementId(), why);
+    try {
+      functions.removePermission(functionArn, CanaryStep.ALIAS, old.permissionStatementId() + "-" + CanaryStep.ALIAS, why);
+    } catch (AwsFailure f) {
+      if (!f.isNotFound()) {
+        throw f;
+      }
+    }
+    return retirement.groupsGone(side, why);
+  }
+
+  private static AlbRetirement.Side side(ChainModel m) {
+    return new AlbRetirement.Side(m.alb().name(), m.nlb().albTargetGroup().name(),
+        List.of(m.alb().lambdaTargetGroup().name(), m.names().lambdaAliasTargetGroup()));
+  }
+
+  /** How the ALB of this slot compares with the spec; one not ours "fits", so that the ownership check refuses it. */
+  private AlbSlot.Fit fit(ChainModel model, AlbSlot slot, Ownership ownership) {
+    ChainModel side = model.inSlot(slot);
+    Optional<LoadBalancer> lb = slot == AlbSlot.FIRST ? inventory.loadBalancer(side.alb().name())
+        : inventory.listedLoadBalancer(side.alb().name());
+    if (lb.isEmpty()) {
+      return AlbSlot.Fit.ABSENT;
+    }
+    if (!ownership.owns(inventory.tags(lb.get().loadBalancerArn()))) {
+      return AlbSlot.Fit.FITS;
+    }
+    return LoadBalancerStep.compareImmutable(side.alb().loadBalancer(), lb.get()).replace() ? AlbSlot.Fit.DIFFERS : AlbSlot.Fit.FITS;
+  }
+
+  /** The slot whose alb target group the NLB's listener forwards to; null when there is no such listener. */
+  private AlbSlot forwardedSlot(ChainModel model) {
+    Optional<LoadBalancer> nlb = inventory.listedLoadBalancer(model.nlb().name());
+    if (nlb.isEmpty()) {
+      return null;
+    }
+    for (AlbSlot slot : AlbSlot.values()) {
+      Optional<TargetGroup> group = inventory.listedTargetGroup(model.inSlot(slot).nlb().albTargetGroup().name());
+      if (group.isPresent() && inventory.listeners(nlb.get().loadBalancerArn()).stream()
+          .anyMatch(l -> ListenerStep.forwardsTo(l, group.get().targetGroupArn()))) {
+        return slot;
+      }
+    }
+    return null;
   }
 
   /**
@@ -242,14 +336,24 @@ public final class ChainReconciler {
           + EndpointServiceStep.usersOf(aws.endpointServices(), arn) + " without this object's owner tags: AWS deletes the NLB "
           + "only once no endpoint service uses it; delete that service (or take the NLB out of it)", f.awsErrorCode(), f);
     }
-    String albTargets = desired.nlb().albTargetGroup().name();
-    if (!targetGroups.deleteIfOurs("alb target group " + albTargets, albTargets, why)) {
-      return "alb target group " + albTargets + " is still in use by the NLB being deleted";
+    // Both ALB sides: one of them is normally absent (a replacement that was under way leaves both).
+    for (AlbSlot slot : AlbSlot.values()) {
+      ChainModel side = desired.inSlot(slot);
+      String albTargets = side.nlb().albTargetGroup().name();
+      if (!targetGroups.deleteIfOurs("alb target group " + albTargets, albTargets, why)) {
+        return "alb target group " + albTargets + " is still in use by the NLB being deleted";
+      }
     }
-    loadBalancers.deleteIfOurs("ALB " + desired.alb().name(), desired.alb().name(), why);
-    for (String group : List.of(desired.alb().lambdaTargetGroup().name(), desired.names().lambdaAliasTargetGroup())) {
-      if (!targetGroups.deleteIfOurs("lambda target group " + group, group, why)) {
-        return "lambda target group " + group + " is still in use by the ALB being deleted";
+    for (AlbSlot slot : AlbSlot.values()) {
+      ChainModel side = desired.inSlot(slot);
+      loadBalancers.deleteIfOurs("ALB " + side.alb().name(), side.alb().name(), why);
+    }
+    for (AlbSlot slot : AlbSlot.values()) {
+      ChainModel side = desired.inSlot(slot);
+      for (String group : List.of(side.alb().lambdaTargetGroup().name(), side.names().lambdaAliasTargetGroup())) {
+        if (!targetGroups.deleteIfOurs("lambda target group " + group, group, why)) {
+          return "lambda target group " + group + " is still in use by the ALB being deleted";
+        }
       }
     }
     FunctionStep functions = new FunctionStep(aws.lambda(), ownership, writes);
@@ -257,7 +361,9 @@ public final class ChainReconciler {
       String name = desired.function().get().name();
       functions.deleteIfOurs("function " + name, name, why);
     } else {
-      functions.removePermission(desired.existingFunctionArn(), null, desired.permissionStatementId(), why);
+      for (AlbSlot slot : AlbSlot.values()) {
+        functions.removePermission(desired.existingFunctionArn(), null, desired.inSlot(slot).permissionStatementId(), why);
+      }
     }
     return null;
   }

@@ -49,7 +49,10 @@ public final class RouteReconciler {
       return null;
     }
     Ownership ownership = Ownership.byTags(desired.ownerTags(), formerClusters);
-    return step(ownership, writes).delete(routes, aws.elbV2().loadBalancer(desired.alb().name()), desired.alb().listenerPort());
+    // The ALB of either side (AlbSlot): the second one after a replacement.
+    var alb = aws.elbV2().loadBalancer(desired.alb().name())
+        .or(() -> aws.elbV2().loadBalancer(desired.inSlot(io.lambdaingress.operator.model.AlbSlot.SECOND).alb().name()));
+    return step(ownership, writes).delete(routes, alb, desired.alb().listenerPort());
   }
 
   private RouteStep step(Ownership ownership, AwsWrites writes) {

@@ -46,6 +46,25 @@ final class ServingSignals {
     return waits.isEmpty() ? null : String.join("; ", waits);
   }
 
+  /**
+   * What a new ALB side still waits for before the NLB listener moves to it (null: move now): the ALB
+   * active, and its health in its alb target group {@code healthy}, or {@code unused}: AWS checks a group's
+   * targets only once a listener forwards to it (TargetHealth: Target.NotInUse), so on AWS the check of a
+   * group no listener uses yet starts with the move itself. The test world checks at once.
+   */
+  static String takeOverWaitsFor(LoadBalancer alb, Optional<TargetHealth> albHealth) {
+    Optional<String> state = state("ALB", alb);
+    if (state.isPresent()) {
+      return state.get();
+    }
+    if (albHealth.isPresent() && (albHealth.get().state() == TargetHealthStateEnum.HEALTHY
+        || albHealth.get().state() == TargetHealthStateEnum.UNUSED)) {
+      return null;
+    }
+    return "the NLB's health check of ALB " + alb.loadBalancerName() + " is "
+        + albHealth.map(TargetHealth::stateAsString).orElse("not started (registered just now)");
+  }
+
   /** Why this load balancer does not serve yet, if it does not; {@code active_impaired} serves. */
   private static Optional<String> state(String kind, LoadBalancer lb) {
     if (lb.state() == null || lb.state().code() == null) {

@@ -31,6 +31,25 @@ class LoadBalancerNamesTest {
     }
     assertThat(n.function()).hasSizeLessThanOrEqualTo(64).matches("^[A-Za-z0-9_-]+$");
     assertThat(n.permissionStatementId()).matches("^[A-Za-z0-9_-]{1,100}$");
+    LoadBalancerNames second = n.second();
+    for (String elb : elbNames(second)) {
+      assertThat(elb).hasSizeLessThanOrEqualTo(32).matches("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$").doesNotStartWith("internal-");
+    }
+    assertThat(second.permissionStatementId()).matches("^[A-Za-z0-9_-]{1,100}$");
+  }
+
+  @Test
+  void theSecondAlbSideHasNamesOfItsOwnAndSharesTheNlbAndFunction() {
+    LoadBalancerNames n = LoadBalancerNames.of("prod", "default", "sample");
+    LoadBalancerNames second = n.second();
+    assertThat(second.nlb()).isEqualTo(n.nlb());
+    assertThat(second.function()).isEqualTo(n.function());
+    Set<String> all = new HashSet<>(elbNames(n));
+    all.addAll(elbNames(second));
+    assertThat(all).hasSize(9);
+    assertThat(second.alb()).endsWith("-ab2").hasSameSizeAs(n.alb());
+    assertThat(second.permissionStatementId()).isEqualTo(n.permissionStatementId() + "-2");
+    assertThat(n.second()).isEqualTo(second);
   }
 
   @Test

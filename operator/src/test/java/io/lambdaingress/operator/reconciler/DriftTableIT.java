@@ -100,16 +100,26 @@ class DriftTableIT {
       return elb.describeLoadBalancers(q -> q.names(names.nlb())).loadBalancers().get(0);
     }
 
+    /**
+     * The names of the ALB side the stack has now: the first, or the second after the operator replaced the ALB
+     * (an ALB replacement builds the new side under the other names, AlbSlot).
+     */
+    LoadBalancerNames albSide() {
+      boolean first = elb.describeLoadBalancers(q -> q.pageSize(400)).loadBalancers().stream()
+          .anyMatch(lb -> lb.loadBalancerName().equals(names.alb()));
+      return first ? names : names.second();
+    }
+
     LoadBalancer alb() {
-      return elb.describeLoadBalancers(q -> q.names(names.alb())).loadBalancers().get(0);
+      return elb.describeLoadBalancers(q -> q.names(albSide().alb())).loadBalancers().get(0);
     }
 
     TargetGroup albTargets() {
-      return elb.describeTargetGroups(q -> q.names(names.albTargetGroup())).targetGroups().get(0);
+      return elb.describeTargetGroups(q -> q.names(albSide().albTargetGroup())).targetGroups().get(0);
     }
 
     TargetGroup lambdaTargets() {
-      return elb.describeTargetGroups(q -> q.names(names.lambdaTargetGroup())).targetGroups().get(0);
+      return elb.describeTargetGroups(q -> q.names(albSide().lambdaTargetGroup())).targetGroups().get(0);
     }
 
     Listener nlbListener() {
@@ -484,11 +494,38 @@ class DriftTableIT {
         s -> AwsInventory.tagsOf(elb, arn.apply(s)));
   }
 
-  /** Deletes the load balancer and creates one of the same name with other creation-only settings and our tags. */
+  /**
+   * Deletes the load balancer and creates one of the same name with other creation-only settings and our tags.
+   * An ALB is deregistered from the alb target group first, and deleted once it has drained: AWS refuses to
+   * delete an ALB registered (or draining) in an alb target group.
+   */
   private static void recreate(LoadBalancer lb, Stack s,
       Consumer<software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateLoadBalancerRequest.Builder> settings) {
     Map<String, String> tags = AwsInventory.tagsOf(elb, lb.loadBalancerArn());
-    elb.deleteLoadBalancer(q -> q.loadBalancerArn(lb.loadBalancerArn()));
+    if ("application".equals(lb.typeAsString())) {
+      // The operator leaves a draining target alone, but may register it again in the moment between the drain's
+      // end and the deletion: then it is deregistered again.
+      String group = s.albTargets().targetGroupArn();
+      long giveUp = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (true) {
+        boolean registered = elb.describeTargetHealth(q -> q.targetGroupArn(group)).targetHealthDescriptions().stream()
+            .anyMatch(d -> d.target().id().equals(lb.loadBalancerArn()) && !"draining".equals(d.targetHealth().stateAsString()));
+        if (registered) {
+          elb.deregisterTargets(q -> q.targetGroupArn(group).targets(t -> t.id(lb.loadBalancerArn()).port(80)));
+        }
+        try {
+          elb.deleteLoadBalancer(q -> q.loadBalancerArn(lb.loadBalancerArn()));
+          break;
+        } catch (software.amazon.awssdk.services.elasticloadbalancingv2.model.ElasticLoadBalancingV2Exception e) {
+          if (!"ResourceInUse".equals(e.awsErrorDetails().errorCode()) || System.nanoTime() > giveUp) {
+            throw e;
+          }
+        }
+        OperatorHarness.sleep(250);
+      }
+    } else {
+      elb.deleteLoadBalancer(q -> q.loadBalancerArn(lb.loadBalancerArn()));
+    }
     elb.createLoadBalancer(q -> {
       q.name(lb.loadBalancerName()).tags(tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList());
       settings.accept(q);
