@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
@@ -34,6 +35,8 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
  * Warning Event whose count grows with the retries; and a replacement deletes only the listeners it must.
  * The operator runs as a process behind {@link AwsFaultProxy}, which answers chosen calls as AWS would refuse them.
  */
+// Among the longest classes: started early, after the crash table (see ChartOnNodeIT).
+@Order(2)
 @WithLocalWorld
 class DeletionIT {
 

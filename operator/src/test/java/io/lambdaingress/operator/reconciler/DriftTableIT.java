@@ -28,6 +28,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -60,6 +61,8 @@ import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
  * 0.1-2.7 s (limit 7 s), the three replacements in 4.0-5.2 s (limit 12 s); the class took 129 s (33 s setup).
  * With a 3 s period at load ~18 (other builds running): rows 0.4-5.5 s (limit 8 s), replacements 8-11 s, 318 s.
  */
+// Among the longest classes: started early, after the crash table (see ChartOnNodeIT).
+@Order(2)
 @WithLocalWorld
 class DriftTableIT {
 

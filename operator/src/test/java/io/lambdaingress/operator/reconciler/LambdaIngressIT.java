@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
@@ -27,6 +28,8 @@ import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
  * The article's stack end to end: one LambdaIngress applied to the real API server, the operator running,
  * and every property of the chain read back from moto with the AWS SDK.
  */
+// Among the longest classes: started early, after the crash table (see ChartOnNodeIT).
+@Order(2)
 @WithLocalWorld
 class LambdaIngressIT {
 

@@ -42,6 +42,8 @@ import software.amazon.awssdk.services.lambda.model.GetAliasResponse;
  * target ELB may invoke; a route's function rolling out through its own steps; the object deleted with
  * both alias groups in use, nothing of it left. Pauses of 2 s keep the class short.
  */
+// Among the longest classes: started early, after the crash table (see ChartOnNodeIT).
+@Order(2)
 @WithLocalWorld
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RolloutIT {
