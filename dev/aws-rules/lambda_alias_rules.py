@@ -2,8 +2,8 @@
 
 A weighted alias points to at most two published versions; a version an alias points to cannot be deleted; a
 function's resource policy is at most 20 KB; an image that is not in ECR is an invalid parameter. The errors are
-spelled as AWS answered them in LocalStack's recordings (dev/aws-parity/lambda.yaml). The ones the operator does not
-obey yet are off by default (their knob 0): AwsParityIT and AwsRulesIT switch them on.
+spelled as AWS answered them in LocalStack's recordings (dev/aws-parity/lambda.yaml). All are on by default (knob 1),
+as on AWS; a knob set to 0 (env AWS_RULES_<KNOB>=0) turns one off to show what moto alone does.
 """
 import json
 import os
@@ -36,10 +36,10 @@ RULES = [
 ]
 
 KNOBS = {
-    "aliasRules": float(os.environ.get("AWS_RULES_ALIAS_RULES", "0")),
-    "aliasVersionInUse": float(os.environ.get("AWS_RULES_ALIAS_VERSION_IN_USE", "0")),
-    "imageNotFoundAsInvalidParameter": float(os.environ.get("AWS_RULES_IMAGE_NOT_FOUND_AS_INVALID_PARAMETER", "0")),
-    "publishCodeShaGuard": float(os.environ.get("AWS_RULES_PUBLISH_CODE_SHA_GUARD", "0")),
+    "aliasRules": float(os.environ.get("AWS_RULES_ALIAS_RULES", "1")),
+    "aliasVersionInUse": float(os.environ.get("AWS_RULES_ALIAS_VERSION_IN_USE", "1")),
+    "imageNotFoundAsInvalidParameter": float(os.environ.get("AWS_RULES_IMAGE_NOT_FOUND_AS_INVALID_PARAMETER", "1")),
+    "publishCodeShaGuard": float(os.environ.get("AWS_RULES_PUBLISH_CODE_SHA_GUARD", "1")),
 }
 
 POLICY_LIMIT = 20480  # bytes: "Function resource-based policy: 20 KB" (Lambda quotas)
