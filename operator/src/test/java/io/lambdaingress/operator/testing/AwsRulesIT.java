@@ -682,6 +682,28 @@ class AwsRulesIT {
   }
 
   @Test
+  @DisplayName("lambda-update-failed-image-deleted: an update of a function whose image left ECR ends Failed, the configuration kept")
+  void anUpdateOfAFunctionWhoseImageLeftEcrFails() {
+    String digest = net.pushImage(LocalWorld.uniqueName("gone"));
+    String name = LocalWorld.uniqueName("imagegone");
+    lambda.createFunction(r -> r.functionName(name).packageType(PackageType.IMAGE).role(net.roleArn())
+        .code(c -> c.imageUri(repositoryUri() + "@" + digest)).timeout(3));
+    awaitState(name, State.ACTIVE);
+    try (var ecr = software.amazon.awssdk.services.ecr.EcrClient.create()) {
+      ecr.batchDeleteImage(r -> r.repositoryName(net.repository()).imageIds(i -> i.imageDigest(digest)));
+    }
+    motoLambda.updateFunctionConfiguration(r -> r.functionName(name).timeout(4));
+    assertThat(motoLambda.getFunctionConfiguration(r -> r.functionName(name)).timeout()).as("moto applies it").isEqualTo(4);
+
+    lambda.updateFunctionConfiguration(r -> r.functionName(name).timeout(30));
+    waitFor(() -> lambda.getFunctionConfiguration(r -> r.functionName(name)).lastUpdateStatus() == LastUpdateStatus.FAILED);
+    var failed = lambda.getFunctionConfiguration(r -> r.functionName(name));
+    assertThat(failed.lastUpdateStatusReasonCodeAsString()).isEqualTo("ImageDeleted");
+    assertThat(failed.lastUpdateStatusReason()).isEqualTo("The function is trying to use a deleted image.");
+    assertThat(failed.timeout()).as("the previous configuration kept").isEqualTo(4);
+  }
+
+  @Test
   @DisplayName("lambda-answers-as-recorded and lambda-list-has-no-state: AWS's codes and messages; no state in lists")
   void lambdaAnswersAsRecorded() {
     FunctionConfiguration fn = createFunction(LocalWorld.uniqueName("recorded"));
