@@ -4,6 +4,7 @@ import io.lambdaingress.operator.kinds.Ownership;
 import io.lambdaingress.operator.kinds.FunctionStep;
 import io.lambdaingress.operator.kinds.ListenerStep;
 import io.lambdaingress.operator.kinds.TargetGroupStep;
+import io.lambdaingress.operator.kinds.UpdateAttempts;
 import io.lambdaingress.operator.kinds.LoadBalancerStep;
 import io.lambdaingress.operator.cache.ImageDigests;
 import io.lambdaingress.operator.cache.ElbInventory;
@@ -77,6 +78,7 @@ public final class ChainReconciler {
   private final ElbInventory inventory;
   private final Set<String> formerClusters;
   private final ImageDigests images;
+  private final UpdateAttempts updateAttempts = new UpdateAttempts();
 
   /** @param formerClusters former names of this cluster: what carries them is ours too ({@link Ownership}) */
   public ChainReconciler(AwsClients aws, ElbInventory inventory, Set<String> formerClusters) {
@@ -102,7 +104,7 @@ public final class ChainReconciler {
     TargetGroupStep targetGroups = new TargetGroupStep(inventory, ownership, writes);
     LoadBalancerStep loadBalancers = new LoadBalancerStep(inventory, ownership, writes);
     ListenerStep listeners = new ListenerStep(inventory, writes);
-    FunctionStep functions = new FunctionStep(aws.lambda(), ownership, writes);
+    FunctionStep functions = new FunctionStep(aws.lambda(), ownership, writes, updateAttempts);
 
     // 1. The Lambda side. Replacing the lambda target group would need its listener detached first; it has
     //    no immutable setting the spec can change, so a replacement only happens after out-of-band edits.
