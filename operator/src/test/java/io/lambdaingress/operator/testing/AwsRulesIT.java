@@ -343,13 +343,17 @@ class AwsRulesIT {
   @DisplayName("ecr-image-digest: CodeSha256 is the image digest; an unknown tag is ImageNotFound")
   void imageFunctionsResolveTheirImageInEcr() {
     String digest = net.pushImage("v1");
-    // moto_server's own switch (MOTO_LAMBDA_STUB_ECR=false), process-wide: both ports behave alike here.
+    // moto_server's own switch (MOTO_LAMBDA_STUB_ECR=false), process-wide: both ports resolve the digest alike.
     var fn = lambda.createFunction(r -> r.functionName(LocalWorld.uniqueName("img")).packageType(PackageType.IMAGE)
         .role(net.roleArn()).code(c -> c.imageUri(repositoryUri() + ":v1")));
     assertThat("sha256:" + fn.codeSha256()).isEqualTo(digest);
-    assertThatThrownBy(() -> lambda.createFunction(r -> r.functionName(LocalWorld.uniqueName("img")).packageType(PackageType.IMAGE)
+    assertThatThrownBy(() -> motoLambda.createFunction(r -> r.functionName(LocalWorld.uniqueName("img")).packageType(PackageType.IMAGE)
         .role(net.roleArn()).code(c -> c.imageUri(repositoryUri() + ":no-such-tag"))))
         .satisfies(e -> assertAwsError(e, 400, "ImageNotFoundException", "no-such-tag"));
+    // Through the layer, as AWS words it (lambda-image-not-found-is-invalid-parameter, on by default).
+    assertThatThrownBy(() -> lambda.createFunction(r -> r.functionName(LocalWorld.uniqueName("img")).packageType(PackageType.IMAGE)
+        .role(net.roleArn()).code(c -> c.imageUri(repositoryUri() + ":no-such-tag"))))
+        .satisfies(e -> assertAwsError(e, 400, "InvalidParameterValueException", "Source image " + repositoryUri() + ":no-such-tag does not exist"));
   }
 
   @Test
