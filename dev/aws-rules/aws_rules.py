@@ -175,6 +175,7 @@ class World:
         self.created = {}          # ("lb"|"tg"|"fn", name or arn) -> time created
         self.fn_pending = {}       # function name -> Active from this time
         self.fn_updating = {}      # function name -> Successful from this time
+        self.fn_update_failed = {}  # function name -> (LastUpdateStatusReasonCode, LastUpdateStatusReason) of its last update
         self.permission_added = {}  # (function name, statement id) -> time
         self.nlb_addresses = {}    # load balancer arn -> {subnet id: private IPv4}
         self.version_images = {}   # (function name, version) -> ImageUri when the version was published
@@ -298,6 +299,9 @@ def before(call):
             if updating:
                 raise Refusal(409, "ResourceConflictException", "The operation cannot be performed at this time. "
                               f"An update is in progress for resource: arn:aws:lambda:{call.region}:123456789012:function:{name}")
+        # lambda-update-failed-image-deleted: what the configuration goes back to when the update fails.
+        if call.method == "PUT" and rest == "/configuration":
+            call.configuration_kept = lambda_alias_rules.configuration_that_stays(call, name)
         # lambda-answers-as-recorded: $LATEST has no policy of its own and is deleted only with the function.
         if call.method == "POST" and rest == "/policy" and qualifier_of(call) == "$LATEST":
             raise Refusal(400, "InvalidParameterValueException", "We currently do not support adding policies for $LATEST.")
@@ -600,9 +604,16 @@ def after_lambda(call, body, now):
             WORLD.fn_pending[name] = now + pending
             WORLD.created.setdefault(("fn", name), now)
     elif name is not None and call.method == "PUT" and rest in ("/code", "/configuration"):
+        kept = getattr(call, "configuration_kept", None)
+        if kept is not None:
+            lambda_alias_rules.restore_configuration(call, name, kept)
         updating = WORLD.knob("lambdaUpdateSeconds")
         with WORLD.lock:
             WORLD.fn_updating[name] = now + updating
+            if kept is not None:
+                WORLD.fn_update_failed[name] = lambda_alias_rules.IMAGE_DELETED
+            else:
+                WORLD.fn_update_failed.pop(name, None)
     elif name is not None and call.method == "POST" and rest == "/policy" and isinstance(doc, dict):
         sid = json.loads(doc.get("Statement", "{}")).get("Sid")
         with WORLD.lock:
@@ -617,6 +628,7 @@ def after_lambda(call, body, now):
             WORLD.version_max.pop(name, None)
             WORLD.fn_pending.pop(name, None)
             WORLD.fn_updating.pop(name, None)
+            WORLD.fn_update_failed.pop(name, None)
             for key in [k for k in WORLD.permission_added if k[0] == name]:
                 del WORLD.permission_added[key]
     elif name is not None and call.method == "POST" and rest == "/versions" and isinstance(doc, dict):
@@ -707,6 +719,8 @@ def show_state(c, now, on_create):
     with WORLD.lock:
         pending = WORLD.fn_pending.get(name, 0) > now
         updating = WORLD.fn_updating.get(name, 0) > now
+        # lambda-update-failed-image-deleted: only $LATEST is updated (a version keeps what it was published with).
+        failed = WORLD.fn_update_failed.get(name) if c.get("Version", "$LATEST") == "$LATEST" else None
     if pending:
         c.update({"State": "Pending", "StateReason": "The function is being created.", "StateReasonCode": "Creating"})
     else:
@@ -719,6 +733,8 @@ def show_state(c, now, on_create):
         # As AWS answered in LocalStack's recordings (test_lambda_api.snapshot.json, update_func_conf_response).
         c.update({"LastUpdateStatus": "InProgress", "LastUpdateStatusReason": "The function is being created.",
                   "LastUpdateStatusReasonCode": "Creating"})
+    elif failed:
+        c.update({"LastUpdateStatus": "Failed", "LastUpdateStatusReasonCode": failed[0], "LastUpdateStatusReason": failed[1]})
     else:
         c["LastUpdateStatus"] = "Successful"
         for k in ("LastUpdateStatusReason", "LastUpdateStatusReasonCode"):

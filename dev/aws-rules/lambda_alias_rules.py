@@ -2,15 +2,17 @@
 
 A weighted alias points to at most two published versions; a version an alias points to cannot be deleted; a
 function's resource policy is at most 20 KB; an image that is not in ECR is an invalid parameter. The errors are
-spelled as AWS answered them in LocalStack's recordings (dev/aws-parity/lambda.yaml). The ones the operator does not
-obey yet are off by default (their knob 0): AwsParityIT and AwsRulesIT switch them on.
+spelled as AWS answered them in LocalStack's recordings (dev/aws-parity/lambda.yaml). All are on by default (knob 1),
+as on AWS; a knob set to 0 (env AWS_RULES_<KNOB>=0) turns one off to show what moto alone does.
 """
+import copy
 import json
 import os
 import re
 import urllib.parse
 
 from moto.awslambda.models import lambda_backends
+from moto.ecr.models import ecr_backends
 
 from refused import Refused
 
@@ -33,15 +35,27 @@ RULES = [
      "answers InvalidParameterValueException 'Source image <uri> does not exist. Provide a valid source image.' "
      "(moto: ImageNotFoundException)", "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html",
      "imageNotFoundAsInvalidParameter"),
+    ("lambda-update-failed-image-deleted", "UpdateFunctionConfiguration of an image function whose image is no longer in ECR is "
+     "accepted (InProgress), then ends LastUpdateStatus=Failed, LastUpdateStatusReasonCode=ImageDeleted, "
+     "LastUpdateStatusReason 'The function is trying to use a deleted image.' with the previous configuration kept; the next "
+     "successful update clears it (moto applies the configuration)",
+     # Failed: "Lambda aborts the update and the function's previous code and configuration remain available"
+     # (functions-states); an image that no longer exists in ECR fails the function (invocation-images); ImageDeleted is a
+     # LastUpdateStatusReasonCode (API_FunctionConfiguration); the message as AWS answered it in aws-actions/aws-lambda-deploy#68.
+     "https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html", None),
 ]
 
 KNOBS = {
-    "aliasRules": float(os.environ.get("AWS_RULES_ALIAS_RULES", "0")),
-    "aliasVersionInUse": float(os.environ.get("AWS_RULES_ALIAS_VERSION_IN_USE", "0")),
-    "imageNotFoundAsInvalidParameter": float(os.environ.get("AWS_RULES_IMAGE_NOT_FOUND_AS_INVALID_PARAMETER", "0")),
-    "publishCodeShaGuard": float(os.environ.get("AWS_RULES_PUBLISH_CODE_SHA_GUARD", "0")),
+    "aliasRules": float(os.environ.get("AWS_RULES_ALIAS_RULES", "1")),
+    "aliasVersionInUse": float(os.environ.get("AWS_RULES_ALIAS_VERSION_IN_USE", "1")),
+    "imageNotFoundAsInvalidParameter": float(os.environ.get("AWS_RULES_IMAGE_NOT_FOUND_AS_INVALID_PARAMETER", "1")),
+    "publishCodeShaGuard": float(os.environ.get("AWS_RULES_PUBLISH_CODE_SHA_GUARD", "1")),
 }
 
+IMAGE_DELETED = ("ImageDeleted", "The function is trying to use a deleted image.")
+# What UpdateFunctionConfiguration changes in moto's function (LambdaFunction.update_configuration).
+CONFIGURATION = ("description", "handler", "memory_size", "role", "run_time", "timeout", "_vpc_config", "environment_vars",
+                 "layers")
 POLICY_LIMIT = 20480  # bytes: "Function resource-based policy: 20 KB" (Lambda quotas)
 ALIASES = re.compile(r"^/2015-03-31/functions/([^/]+)/aliases(?:/([^/]+))?$")
 
@@ -162,3 +176,32 @@ def image_not_found_as_invalid_parameter(call, code, knob):
     except ValueError:
         uri = None
     return Refused(400, "InvalidParameterValueException", f"Source image {uri} does not exist. Provide a valid source image.")
+
+
+def _image_in_ecr(call, fn):
+    repository = fn.code.get("ImageUri", "").split("@")[0].rsplit(":", 1)[0].split("/")[-1]
+    try:
+        found = ecr_backends["123456789012"][call.region].batch_get_image(
+            repository_name=repository, image_ids=[{"imageDigest": "sha256:" + fn.code_sha_256}])
+    except Exception:
+        return False  # the repository itself is gone
+    return bool(found["images"])
+
+
+def configuration_that_stays(call, name):
+    """lambda-update-failed-image-deleted: the configuration an update will not change (its image is no longer in ECR),
+    or None when the update will succeed."""
+    try:
+        fn = _backend(call).get_function(name)
+    except Exception:
+        return None
+    if fn is None or fn.package_type != "Image" or _image_in_ecr(call, fn):
+        return None
+    return {a: copy.deepcopy(getattr(fn, a, None)) for a in CONFIGURATION}
+
+
+def restore_configuration(call, name, kept):
+    """The update failed: moto's function goes back to the configuration it had."""
+    fn = _backend(call).get_function(name)
+    for a, v in kept.items():
+        setattr(fn, a, v)

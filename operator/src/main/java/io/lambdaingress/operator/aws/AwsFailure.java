@@ -22,7 +22,9 @@ public final class AwsFailure extends RuntimeException {
       "DuplicateListener");
   private static final Set<String> INVALID = Set.of("ValidationError", "InvalidConfigurationRequest",
       "InvalidParameterValueException", "InvalidParameterValue", "InvalidParameterCombination",
-      "InvalidTarget", "InvalidScheme", "InvalidLoadBalancerAction", "IncompatibleProtocols");
+      "InvalidTarget", "InvalidScheme", "InvalidLoadBalancerAction", "IncompatibleProtocols",
+      // A function's resource policy is full (20 KB): the spec shares the function with too many objects or routes.
+      "PolicyLengthExceededException");
 
   private final Reason reason;
   private final String awsErrorCode;

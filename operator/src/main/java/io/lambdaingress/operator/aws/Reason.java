@@ -19,7 +19,8 @@ public enum Reason {
   Propagating(true),
   /** AWS throttled us past the SDK's retries. */
   AwsThrottled(true),
-  /** The spec asks for something AWS (or our own rules) cannot do; a person must change the spec. */
+  /** The spec asks for something AWS (or our own rules) cannot do; a person must change the spec. Also an existing
+   *  function whose 20 KB resource policy is full: too many objects or routes share it. */
   InvalidSpec(false),
   /** A name we derive is taken by a resource we do not own (no owner tags): we never adopt it. */
   NameConflict(false),
@@ -28,7 +29,9 @@ public enum Reason {
   /** Something the spec refers to does not exist (subnet, security group, ECR repository or tag, function);
    *  it clears when the dependency appears, but only a person can make it appear. */
   DependencyNotFound(false),
-  /** Any other AWS error: retried, but a person should look (the message has AWS's own words). */
+  /** Any other AWS error: retried, but a person should look (the message has AWS's own words). Also an update AWS
+   *  accepted and then aborted (LastUpdateStatus Failed, previous code and configuration kept): not asked for again
+   *  until the spec changes, since it would fail the same way. */
   AwsError(false),
   /** A CloudWatch alarm of spec.lambda.function.rollout went to ALARM during a rollout: the stable version
    *  takes all requests again, and the digest is not rolled out again until the tag moves or a person asks. */

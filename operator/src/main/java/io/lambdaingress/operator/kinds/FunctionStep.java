@@ -27,6 +27,7 @@ public final class FunctionStep {
 
   public static final String ELB_PRINCIPAL = "elasticloadbalancing.amazonaws.com";
   public static final String INVOKE = "lambda:InvokeFunction";
+  private static final String POLICY_FULL = "PolicyLengthExceededException";
 
   /** The function as converged, or busy: AWS is still applying an earlier update (the caller requeues). */
   public record Result(String functionArn, boolean busy) {}
@@ -34,11 +35,18 @@ public final class FunctionStep {
   private final LambdaFunctionClient lambda;
   private final Ownership ownership;
   private final Announcer writes;
+  private final UpdateAttempts attempts;
 
   public FunctionStep(LambdaFunctionClient lambda, Ownership ownership, Announcer writes) {
+    this(lambda, ownership, writes, new UpdateAttempts());
+  }
+
+  /** {@code attempts}: shared by the reconciles of all objects, so that an update AWS aborted is not asked for again. */
+  public FunctionStep(LambdaFunctionClient lambda, Ownership ownership, Announcer writes, UpdateAttempts attempts) {
     this.lambda = lambda;
     this.ownership = ownership;
     this.writes = writes;
+    this.attempts = attempts;
   }
 
   public Result ensureManaged(CreateFunctionRequest desired) {
@@ -57,8 +65,21 @@ public final class FunctionStep {
       return new Result(c.functionArn(), true);
     }
     String configChange = configurationChange(desired, c);
-    if (configChange != null) {
+    String imageChange = Objects.equals(desired.code().imageUri(), found.code().imageUri()) ? null
+        : "image " + found.code().imageUri() + " -> " + desired.code().imageUri();
+    boolean failed = c.lastUpdateStatus() == LastUpdateStatus.FAILED;
+    // After an aborted update a new image goes first: it may be the fix (AWS aborts any update of a function whose
+    // image was deleted from ECR).
+    String change = failed && imageChange != null ? imageChange : configChange != null ? configChange : imageChange;
+    if (change != null && failed && attempts.lastAskedWas(name, change)) {
+      throw new AwsFailure(Reason.AwsError, "function " + name + ": AWS aborted its update (" + change + "): LastUpdateStatus Failed, "
+          + c.lastUpdateStatusReasonCodeAsString() + ": " + Objects.toString(c.lastUpdateStatusReason(), "") + " Its previous code and configuration "
+          + "still serve; the same update is not asked for again: fix the cause, then change the spec (a deleted image: a new "
+          + "image)");
+    }
+    if (change != null && change.equals(configChange)) {
       writes.announce("Updated", "function " + name, configChange);
+      attempts.asked(name, configChange);
       lambda.updateConfiguration(UpdateFunctionConfigurationRequest.builder().functionName(name)
           .role(desired.role()).timeout(desired.timeout()).memorySize(desired.memorySize())
           .environment(e -> e.variables(desired.environment().variables()))
@@ -66,8 +87,9 @@ public final class FunctionStep {
           .build());
       return new Result(c.functionArn(), true);
     }
-    if (!Objects.equals(desired.code().imageUri(), found.code().imageUri())) {
-      writes.announce("Updated", "function " + name, "image " + found.code().imageUri() + " -> " + desired.code().imageUri());
+    if (change != null) {
+      writes.announce("Updated", "function " + name, imageChange);
+      attempts.asked(name, imageChange);
       lambda.updateImage(name, desired.code().imageUri());
       return new Result(c.functionArn(), true);
     }
@@ -186,8 +208,19 @@ public final class FunctionStep {
     } else {
       writes.announce("Created", "permission " + statementId + " on " + policyArn, "missing");
     }
-    lambda.addPermission(AddPermissionRequest.builder().functionName(functionArn).qualifier(qualifier).statementId(statementId)
-        .action(INVOKE).principal(ELB_PRINCIPAL).sourceArn(sourceArn).build());
+    try {
+      lambda.addPermission(AddPermissionRequest.builder().functionName(functionArn).qualifier(qualifier).statementId(statementId)
+          .action(INVOKE).principal(ELB_PRINCIPAL).sourceArn(sourceArn).build());
+    } catch (AwsFailure f) {
+      if (!POLICY_FULL.equals(f.awsErrorCode())) {
+        throw f;
+      }
+      // Every object and route that puts this function behind its own target group adds a statement to its policy.
+      throw new AwsFailure(Reason.InvalidSpec, "function " + policyArn + ": its resource policy is full (AWS allows 20 KB: "
+          + f.getMessage().substring(f.getMessage().indexOf(POLICY_FULL)) + "); each LambdaIngress and route that invokes "
+          + "it adds a statement: let fewer objects or routes share this function, or give some of them a function of their own",
+          POLICY_FULL, f);
+    }
     return true;
   }
 

@@ -6,6 +6,7 @@ import io.lambdaingress.operator.model.AlbSlot;
 import io.lambdaingress.operator.kinds.FunctionStep;
 import io.lambdaingress.operator.kinds.ListenerStep;
 import io.lambdaingress.operator.kinds.TargetGroupStep;
+import io.lambdaingress.operator.kinds.UpdateAttempts;
 import io.lambdaingress.operator.kinds.LoadBalancerStep;
 import io.lambdaingress.operator.cache.ImageDigests;
 import io.lambdaingress.operator.cache.ElbInventory;
@@ -79,6 +80,7 @@ public final class ChainReconciler {
   private final ElbInventory inventory;
   private final Set<String> formerClusters;
   private final ImageDigests images;
+  private final UpdateAttempts updateAttempts = new UpdateAttempts();
 
   /** @param formerClusters former names of this cluster: what carries them is ours too ({@link Ownership}) */
   public ChainReconciler(AwsClients aws, ElbInventory inventory, Set<String> formerClusters) {
@@ -104,7 +106,7 @@ public final class ChainReconciler {
     TargetGroupStep targetGroups = new TargetGroupStep(inventory, ownership, writes);
     LoadBalancerStep loadBalancers = new LoadBalancerStep(inventory, ownership, writes);
     ListenerStep listeners = new ListenerStep(inventory, writes);
-    FunctionStep functions = new FunctionStep(aws.lambda(), ownership, writes);
+    FunctionStep functions = new FunctionStep(aws.lambda(), ownership, writes, updateAttempts);
     AlbRetirement retirement = new AlbRetirement(inventory, ownership, writes);
 
     // 0. Which of the two ALB sides the spec is built in (AlbSlot): the other one, if it exists, is an ALB

@@ -29,6 +29,7 @@ class AwsFailureTest {
       "ValidationError, 400, InvalidSpec",
       "InvalidConfigurationRequest, 400, InvalidSpec",
       "InvalidParameterValueException, 400, InvalidSpec",
+      "PolicyLengthExceededException, 400, InvalidSpec",
       "SomethingNew, 500, AwsError",
       "SomethingNew, 403, AwsAccessDenied",
       "SomethingNew, 429, AwsThrottled",

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
+import software.amazon.awssdk.services.lambda.model.UpdateFunctionConfigurationRequest;
 
 /**
  * A fake of the Lambda adapter for unit tests of {@link FunctionStep}: functions by name with their tags
@@ -20,6 +21,7 @@ final class FakeLambda extends LambdaFunctionClient {
   private final List<String> log;
   private final Map<String, Map<String, String>> tags = new HashMap<>();
   private final Map<String, List<PolicyStatement>> policies = new HashMap<>();
+  private final Map<String, GetFunctionResponse> managed = new HashMap<>();
   private AwsFailure refusal;
 
   FakeLambda(List<String> log) {
@@ -29,6 +31,11 @@ final class FakeLambda extends LambdaFunctionClient {
   void addFunction(String name, Map<String, String> withTags, PolicyStatement... statements) {
     tags.put(name, Map.copyOf(withTags));
     policies.put(name, new ArrayList<>(List.of(statements)));
+  }
+
+  /** A function as GetFunction answers it (configuration, image, tags); its updates are only logged. */
+  void addManaged(String name, FunctionConfiguration configuration, String imageUri, Map<String, String> withTags) {
+    managed.put(name, GetFunctionResponse.builder().configuration(configuration).code(c -> c.imageUri(imageUri)).tags(withTags).build());
   }
 
   void refuseDeletions(AwsFailure failure) {
@@ -41,6 +48,9 @@ final class FakeLambda extends LambdaFunctionClient {
 
   @Override
   public Optional<GetFunctionResponse> function(String name) {
+    if (managed.containsKey(name)) {
+      return Optional.of(managed.get(name));
+    }
     return Optional.ofNullable(tags.get(name)).map(t -> GetFunctionResponse.builder().tags(t)
         .configuration(FunctionConfiguration.builder().functionName(name).functionArn("arn:aws:lambda:eu-west-1:123456789012:function:" + name)
             .build()).build());
@@ -68,5 +78,15 @@ final class FakeLambda extends LambdaFunctionClient {
       throw refusal;
     }
     policies.getOrDefault(name, new ArrayList<>()).removeIf(s -> s.sid().equals(statementId));
+  }
+
+  @Override
+  public void updateConfiguration(UpdateFunctionConfigurationRequest request) {
+    log.add("UpdateFunctionConfiguration " + request.functionName());
+  }
+
+  @Override
+  public void updateImage(String name, String imageUri) {
+    log.add("UpdateFunctionCode " + name + " " + imageUri);
   }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -120,4 +121,37 @@ class FunctionStepTest {
 
   private static final String INVOKE_ACTION = FunctionStep.INVOKE;
   private static final String ELB = FunctionStep.ELB_PRINCIPAL;
+
+  // --- an update AWS accepted, then aborted (LastUpdateStatus Failed, the previous configuration kept) ---
+
+  @Test
+  void anUpdateAwsAbortedIsReportedWithAwsWordsAndNotAskedForAgain() {
+    String image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app@sha256:1";
+    FunctionConfiguration failed = AS_CREATED.toBuilder().functionArn("arn:aws:lambda:eu-west-1:123456789012:function:sample")
+        .state("Active").lastUpdateStatus("Failed").lastUpdateStatusReasonCode("ImageDeleted")
+        .lastUpdateStatusReason("The function is trying to use a deleted image.").build();
+    lambda.addManaged("sample", failed, image, OURS);
+    UpdateAttempts attempts = new UpdateAttempts();
+    FunctionStep step = new FunctionStep(lambda, Ownership.byTags(OURS, Set.of()), (action, resource, why) -> log.add(action + " " + resource),
+        attempts);
+    CreateFunctionRequest longer = DESIRED.toBuilder().timeout(31).code(c -> c.imageUri(image)).build();
+
+    // Failed by someone else's update (or before a restart): ours is asked for once.
+    assertThat(step.ensureManaged(longer).busy()).isTrue();
+    assertThat(log).containsExactly("Updated function sample", "UpdateFunctionConfiguration sample");
+
+    // AWS aborted it too: reported with AWS's reason, not asked for again.
+    log.clear();
+    assertThatThrownBy(() -> step.ensureManaged(longer)).isInstanceOfSatisfying(AwsFailure.class, f -> {
+      assertThat(f.reason()).isEqualTo(Reason.AwsError);
+      assertThat(f.getMessage()).contains("function sample: AWS aborted its update (timeout 30s -> 31s): LastUpdateStatus Failed, "
+          + "ImageDeleted: The function is trying to use a deleted image.").contains("previous code and configuration still serve");
+    });
+    assertThat(log).isEmpty();
+
+    // A new image in the spec goes first: it may be the fix.
+    String fresh = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app@sha256:2";
+    assertThat(step.ensureManaged(longer.toBuilder().code(c -> c.imageUri(fresh)).build()).busy()).isTrue();
+    assertThat(log).containsExactly("Updated function sample", "UpdateFunctionCode sample " + fresh);
+  }
 }

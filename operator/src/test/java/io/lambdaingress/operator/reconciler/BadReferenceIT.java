@@ -164,4 +164,66 @@ class BadReferenceIT {
     assertNotReady(stack(name, s -> s.replace("roleArn: " + pre.roleArn(), "roleArn: " + role)), "InvalidSpec",
         "function " + name + "-" + ns(), "role", "not a propagation delay");
   }
+
+  @Test
+  void anUpdateAwsAbortsIsAnAwsErrorWithAwsOwnWordsNotAnEndlessUpdate() {
+    String name = name("imagegone");
+    String function = name + "-" + ns();
+    try (EcrClient ecr = EcrClient.create(); LambdaClient lambda = LambdaClient.create()) {
+      String repositoryUri = ecr.describeRepositories(r -> r.repositoryNames(pre.repository())).repositories().get(0).repositoryUri();
+      String digest = pre.pushImage("gone-" + name);
+      // By digest: the spec names the image itself, so nothing but the function's own update tells what became of it.
+      String yaml = stack(name, s -> s.replace("        repository: " + pre.repository() + "\n        tag: latest\n",
+          "        uri: " + repositoryUri + "@" + digest + "\n"));
+      operator.apply(yaml);
+      operator.awaitReady(ns(), name, READY);
+
+      // The image leaves ECR (a lifecycle policy, a person): AWS accepts the next update, then aborts it.
+      ecr.batchDeleteImage(r -> r.repositoryName(pre.repository()).imageIds(i -> i.imageDigest(digest)));
+      String longer = yaml.replace("timeoutSeconds: 30", "timeoutSeconds: 31");
+      assertThat(longer).isNotEqualTo(yaml);
+      assertNotReady(longer, "AwsError", "function " + function + ": AWS aborted its update (timeout 30s -> 31s)",
+          "LastUpdateStatus Failed, ImageDeleted: The function is trying to use a deleted image.", "previous code and configuration still serve");
+      assertThat(lambda.getFunctionConfiguration(r -> r.functionName(function)).timeout()).as("AWS kept the previous configuration")
+          .isEqualTo(30);
+
+      // Recovery: a new image in the spec goes first, then the configuration.
+      String fresh = pre.pushImage("fresh-" + name);
+      operator.apply(longer.replace(digest, fresh));
+      operator.awaitReady(ns(), name, READY);
+      var now = lambda.getFunction(r -> r.functionName(function));
+      assertThat(now.configuration().timeout()).isEqualTo(31);
+      assertThat(now.code().imageUri()).isEqualTo(repositoryUri + "@" + fresh);
+    }
+  }
+
+  @Test
+  void anExistingFunctionWhosePolicyIsFullIsInvalidSpecNamingTheFunction() {
+    String name = name("policyfull");
+    String existing = "existing-" + name + "-" + ns();
+    try (LambdaClient lambda = LambdaClient.create(); EcrClient ecr = EcrClient.create()) {
+      String repositoryUri = ecr.describeRepositories(r -> r.repositoryNames(pre.repository())).repositories().get(0).repositoryUri();
+      String arn = lambda.createFunction(r -> r.functionName(existing).packageType("Image").role(pre.roleArn())
+          .code(c -> c.imageUri(repositoryUri + ":latest")).timeout(3).memorySize(128)).functionArn();
+      // Other objects' and routes' statements fill its policy first (shorter than ours: ours cannot fit either).
+      int statements = 0;
+      while (statements < 200) {
+        String sid = "other-" + statements;
+        try {
+          lambda.addPermission(r -> r.functionName(arn).statementId(sid).action("lambda:InvokeFunction")
+              .principal("elasticloadbalancing.amazonaws.com")
+              .sourceArn("arn:aws:elasticloadbalancing:" + region + ":123456789012:targetgroup/" + sid + "/0"));
+          statements++;
+        } catch (software.amazon.awssdk.services.lambda.model.PolicyLengthExceededException full) {
+          break;
+        }
+      }
+      assertThat(statements).as("the policy filled up below 200 statements").isBetween(1, 199);
+
+      String yaml = stack(name, s -> s.substring(0, s.indexOf("    function:\n")) + "    functionArn: " + arn + "\n"
+          + s.substring(s.indexOf("    multiValueHeaders:")));
+      assertNotReady(yaml, "InvalidSpec", "function " + arn + ": its resource policy is full (AWS allows 20 KB: PolicyLengthExceededException",
+          "let fewer objects or routes share this function, or give some of them a function of their own");
+    }
+  }
 }

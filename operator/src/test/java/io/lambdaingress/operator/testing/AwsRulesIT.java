@@ -342,13 +342,17 @@ class AwsRulesIT {
   @DisplayName("ecr-image-digest: CodeSha256 is the image digest; an unknown tag is ImageNotFound")
   void imageFunctionsResolveTheirImageInEcr() {
     String digest = net.pushImage("v1");
-    // moto_server's own switch (MOTO_LAMBDA_STUB_ECR=false), process-wide: both ports behave alike here.
+    // moto_server's own switch (MOTO_LAMBDA_STUB_ECR=false), process-wide: both ports resolve the digest alike.
     var fn = lambda.createFunction(r -> r.functionName(LocalWorld.uniqueName("img")).packageType(PackageType.IMAGE)
         .role(net.roleArn()).code(c -> c.imageUri(repositoryUri() + ":v1")));
     assertThat("sha256:" + fn.codeSha256()).isEqualTo(digest);
-    assertThatThrownBy(() -> lambda.createFunction(r -> r.functionName(LocalWorld.uniqueName("img")).packageType(PackageType.IMAGE)
+    assertThatThrownBy(() -> motoLambda.createFunction(r -> r.functionName(LocalWorld.uniqueName("img")).packageType(PackageType.IMAGE)
         .role(net.roleArn()).code(c -> c.imageUri(repositoryUri() + ":no-such-tag"))))
         .satisfies(e -> assertAwsError(e, 400, "ImageNotFoundException", "no-such-tag"));
+    // Through the layer, as AWS words it (lambda-image-not-found-is-invalid-parameter, on by default).
+    assertThatThrownBy(() -> lambda.createFunction(r -> r.functionName(LocalWorld.uniqueName("img")).packageType(PackageType.IMAGE)
+        .role(net.roleArn()).code(c -> c.imageUri(repositoryUri() + ":no-such-tag"))))
+        .satisfies(e -> assertAwsError(e, 400, "InvalidParameterValueException", "Source image " + repositoryUri() + ":no-such-tag does not exist"));
   }
 
   @Test
@@ -678,6 +682,28 @@ class AwsRulesIT {
             .role(net.roleArn()).code(c -> c.imageUri(uri))))
             .satisfies(e -> assertAwsError(e, 400, "InvalidParameterValueException", "Source image " + uri + " does not exist"));
     });
+  }
+
+  @Test
+  @DisplayName("lambda-update-failed-image-deleted: an update of a function whose image left ECR ends Failed, the configuration kept")
+  void anUpdateOfAFunctionWhoseImageLeftEcrFails() {
+    String digest = net.pushImage(LocalWorld.uniqueName("gone"));
+    String name = LocalWorld.uniqueName("imagegone");
+    lambda.createFunction(r -> r.functionName(name).packageType(PackageType.IMAGE).role(net.roleArn())
+        .code(c -> c.imageUri(repositoryUri() + "@" + digest)).timeout(3));
+    awaitState(name, State.ACTIVE);
+    try (var ecr = software.amazon.awssdk.services.ecr.EcrClient.create()) {
+      ecr.batchDeleteImage(r -> r.repositoryName(net.repository()).imageIds(i -> i.imageDigest(digest)));
+    }
+    motoLambda.updateFunctionConfiguration(r -> r.functionName(name).timeout(4));
+    assertThat(motoLambda.getFunctionConfiguration(r -> r.functionName(name)).timeout()).as("moto applies it").isEqualTo(4);
+
+    lambda.updateFunctionConfiguration(r -> r.functionName(name).timeout(30));
+    waitFor(() -> lambda.getFunctionConfiguration(r -> r.functionName(name)).lastUpdateStatus() == LastUpdateStatus.FAILED);
+    var failed = lambda.getFunctionConfiguration(r -> r.functionName(name));
+    assertThat(failed.lastUpdateStatusReasonCodeAsString()).isEqualTo("ImageDeleted");
+    assertThat(failed.lastUpdateStatusReason()).isEqualTo("The function is trying to use a deleted image.");
+    assertThat(failed.timeout()).as("the previous configuration kept").isEqualTo(4);
   }
 
   @Test
