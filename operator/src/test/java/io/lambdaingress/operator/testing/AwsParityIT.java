@@ -40,12 +40,11 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
  * against the test world (moto behind the AWS rules layer) and fails on any difference. A case the world cannot
  * yet match is marked {@code pending: <reason>} in the corpus and reported here as skipped with that reason.
  */
-// Beside the other classes: the layer's rules that are off by default (STRICT) are on for this class's key only.
+// Beside the other classes: its knobs (STRICT, WINDOWS) are set for this class's own key only.
 @WithLocalWorld
 class AwsParityIT {
 
-  /** The layer's rules at their strictest, on while the corpus replays: the ones off by default, and the Lambda
-   *  ones that are on by default (in case the environment turned them off for the world). */
+  /** The layer's rules at their strictest, on while the corpus replays (in case the environment turned some off for the world). */
   static final Map<String, Number> STRICT = Map.ofEntries(
       Map.entry("albTargetInUse", 1), Map.entry("albTargetGroupOneAlb", 1),
       Map.entry("albTwoZones", 1), Map.entry("targetGroupOneLoadBalancer", 1), Map.entry("aliasRules", 1),

@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.lambda.model.State;
  * (MOTO_ENDPOINT_URL) accepts the call, the layer (AWS_ENDPOINT_URL, what every test and the operator use)
  * answers as AWS does. Both ports share moto's state, so each test drives one resource through both.
  */
-// Beside the other classes: the knobs its tests turn (the consistency delay, rules off by default) are set for
+// Beside the other classes: the knobs its tests turn (the consistency delay, longer in-between states) are set for
 // this class's own key only, and its clients sign with that key.
 @WithLocalWorld
 class AwsRulesIT {
@@ -506,7 +506,7 @@ class AwsRulesIT {
     }
   }
 
-  // --- issue 21: rules from AWS's recorded answers (dev/aws-parity); the ones off by default are switched on here ---
+  // --- issue 21: rules from AWS's recorded answers (dev/aws-parity); each test sets the knobs it shows ---
 
   @Test
   @DisplayName("elb-provisioning: a new load balancer is provisioning, then active")
