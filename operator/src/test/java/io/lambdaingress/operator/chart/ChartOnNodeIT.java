@@ -38,8 +38,10 @@ import software.amazon.awssdk.services.iam.IamClient;
  * and moto on the node's bridge address. The operator finds the API server by in-cluster config (the
  * kubernetes Service, through kube-proxy).
  */
-// Among the longest classes: started early (JUnit hands classes out in @Order order), so that the short
-// ones fill the end of the run instead of a long one running alone there.
+// Among the longest classes: started early, so that the short ones fill the end of the run instead of a long
+// one running alone there. JUnit's idle workers take classes from the front of its queue, in @Order order;
+// the worker that queued them takes them from the back. A middle group (@Order(3)) was tried: those classes
+// met both ends last and ran at the end, so only the longest are ordered.
 @Order(2)
 @WithLocalNode
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

@@ -33,7 +33,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,8 +43,6 @@ import org.junit.jupiter.api.Test;
  * the kubelet provides them; AWS credentials come as IRSA provides them (the webhook's two variables and the
  * projected token). On the host network, which reaches the local world on loopback only.
  */
-// Longer than most: started after the longest ones and before the short ones (see ChartOnNodeIT).
-@Order(3)
 @WithLocalWorld
 class OperatorImageIT {
 

@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,8 +29,6 @@ import org.junit.jupiter.api.Test;
  * the test removes what the script may have left: the tmux server, the world ({@code local-env.sh down}),
  * and every process it recorded.
  */
-// Longer than most: started after the longest ones and before the short ones (see ChartOnNodeIT).
-@Order(3)
 class RunLocalIT {
 
   private static final Pattern LISTENER = Pattern.compile(":(\\d+)\\s.*pid=(\\d+),");

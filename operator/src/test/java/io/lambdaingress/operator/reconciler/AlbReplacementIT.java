@@ -17,7 +17,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
@@ -32,8 +31,6 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
  * health: every sample must find a healthy ALB there. The drain is a wait that heals by itself, so the object
  * shows no Warning Event.
  */
-// Longer than most: started after the longest ones and before the short ones (see ChartOnNodeIT).
-@Order(3)
 @WithLocalWorld
 class AlbReplacementIT {
 

@@ -20,7 +20,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,8 +28,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * What moto cannot produce, AWS answers through a fault-injecting proxy in front of moto: throttling and
  * AccessDenied. The operator runs as a process whose AWS_ENDPOINT_URL is the proxy.
  */
-// Longer than most: started after the longest ones and before the short ones (see ChartOnNodeIT).
-@Order(3)
 @WithLocalWorld
 class AwsFaultsIT {
 

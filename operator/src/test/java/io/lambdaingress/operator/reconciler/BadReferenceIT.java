@@ -14,7 +14,6 @@ import java.util.function.UnaryOperator;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -27,8 +26,6 @@ import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
  * our tags, a functionArn or role that does not exist. Each is Ready=False with a reason and a message
  * naming the field or resource, and nothing of anyone else's is changed.
  */
-// Longer than most: started after the longest ones and before the short ones (see ChartOnNodeIT).
-@Order(3)
 @WithLocalWorld
 class BadReferenceIT {
 
