@@ -72,6 +72,7 @@ node_net_up() {
   done > "$n/sysctl.before"
   for p in "${node_host_paths[@]}"; do [ -e "$p" ] || echo "$p"; done > "$n/created-paths"
   nft list tables > "$n/nft-tables.before"
+  findmnt -rn -t nsfs -o TARGET > "$n/netns.before" || true
 
   nft -f - <<EOF || die "could not install the egress rules"
 table inet $node_nft_table {
@@ -309,6 +310,15 @@ node_down() {
     while read -r target; do
       ino=$(stat -L -c %i "$target" 2>/dev/null) || continue
       if printf '%s\n' "${nets[@]}" | grep -qxF "$ino"; then umount "$target" && rm -f "$target"; fi
+    done < <(findmnt -rn -t nsfs -o TARGET)
+  fi
+  # ... and those containerd made for a pod whose sandbox had no process in them when the node went down (being
+  # set up or torn down at that moment, seen once inside the suite): a pod netns (cni-*) that was not there at up.
+  if [ -f "$n/netns.before" ]; then
+    while read -r target; do
+      case "$target" in /run/netns/cni-* | /var/run/netns/cni-*) ;; *) continue ;; esac
+      grep -qxF "$target" "$n/netns.before" && continue
+      umount "$target" && rm -f "$target"
     done < <(findmnt -rn -t nsfs -o TARGET)
   fi
   for _ in 1 2 3; do
