@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetDescri
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthDescription;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthStateEnum;
 
 /**
  * One target group: find by derived name, create when missing, modify its health check and attributes in
@@ -111,10 +112,15 @@ public final class TargetGroupStep {
     boolean present = false;
     for (TargetHealthDescription d : elb.targetHealth(tg.targetGroupArn())) {
       TargetDescription t = d.target();
+      // A draining target is one someone deregistered: AWS lists it for the deregistration delay (300 s by
+      // default) but sends it nothing new, and takes a RegisterTargets of it again at once (it goes back to initial,
+      // then healthy: the answer recorded in ansible/ansible#58995). Wanted, it is registered again now; not
+      // wanted, it is already on its way out.
+      boolean draining = d.targetHealth() != null && d.targetHealth().state() == TargetHealthStateEnum.DRAINING;
       if (t.id().equals(targetId) && Objects.equals(port, t.port())) {
-        present = true;
-        health = d.targetHealth();
-      } else {
+        present = !draining;
+        health = draining ? null : d.targetHealth();
+      } else if (!draining) {
         writes.announce("Deregistered", kind + " " + tg.targetGroupName(), "stale target " + t.id() + (t.port() == null ? "" : ":" + t.port()));
         elb.deregisterTarget(tg.targetGroupArn(), t.id(), t.port());
       }
