@@ -130,20 +130,28 @@ class EventsIT {
   @Test
   @Order(5)
   void aLostEventIsCaughtByTheNextFullVerification() {
-    world.setAwsRules(Map.of("eventLossRate", 1));
-    // The operator's own repair below is received (and ignored as its own); someone else's change is not.
-    long othersReceived = operator.eventCounts().received() - operator.eventCounts().own();
-    long triggered = operator.eventCounts().triggered();
-    String function = status("lambda", "functionArn");
-    int memory = lambda.getFunctionConfiguration(q -> q.functionName(function)).memorySize();
-    // The image roll of the previous test may still be in progress (AWS refuses updates meanwhile).
-    await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(ResourceConflictException.class)
-        .until(() -> lambda.updateFunctionConfiguration(q -> q.functionName(function).memorySize(memory + 128)) != null);
-    // No event comes; the periodic full verification (every 20 s) repairs it.
-    await().atMost(FULL_VERIFICATION.plus(Duration.ofSeconds(15))).untilAsserted(() ->
-        assertThat(lambda.getFunctionConfiguration(q -> q.functionName(function)).memorySize()).isEqualTo(memory));
-    assertThat(operator.eventCounts().received() - operator.eventCounts().own()).isEqualTo(othersReceived);
-    assertThat(operator.eventCounts().triggered()).isEqualTo(triggered);
+    // The image roll of the previous test ends first: while it is under way the operator looks again every few
+    // seconds, and that poll, not the full verification, would repair the change below.
+    operator.awaitReady(ns, "ev", Duration.ofSeconds(60));
+    // Only this person's events are lost: the queue also carries the events of the classes running beside this
+    // one, so what it delivers in all is not this test's to count.
+    LocalWorld person = world.asCaller(PERSON.resolveCredentials().accessKeyId());
+    person.setAwsRules(Map.of("eventLossRate", 1));
+    try {
+      long triggered = operator.eventCounts().triggered();
+      String function = status("lambda", "functionArn");
+      int memory = lambda.getFunctionConfiguration(q -> q.functionName(function)).memorySize();
+      await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(ResourceConflictException.class)
+          .until(() -> lambda.updateFunctionConfiguration(q -> q.functionName(function).memorySize(memory + 128)) != null);
+      // No event comes; the periodic full verification (every 20 s) repairs it.
+      await().atMost(FULL_VERIFICATION.plus(Duration.ofSeconds(15))).untilAsserted(() ->
+          assertThat(lambda.getFunctionConfiguration(q -> q.functionName(function)).memorySize()).isEqualTo(memory));
+      // Had the person's event arrived, it would have triggered a reconcile (it names the function, as in
+      // aLambdaChangeIsRepairedByItsEvent): none did.
+      assertThat(operator.eventCounts().triggered()).isEqualTo(triggered);
+    } finally {
+      person.setAwsRules(Map.of("eventLossRate", 0));
+    }
   }
 
   @SuppressWarnings("unchecked")
