@@ -39,7 +39,11 @@ final class ListenerReads {
       return readListenersOf(loadBalancerArn);
     }
     return reads.get(loadBalancerArn, () -> {
-      reads.retainOnly(listed.get());
+      // The one asked about stays whatever the listing says: its caller has it in hand. Dropped, its listeners
+      // read as none, and the NLB got a second CreateListener (CrashTableIT, once, a restarted operator's new NLB).
+      Set<String> keep = new java.util.HashSet<>(listed.get());
+      keep.add(loadBalancerArn);
+      reads.retainOnly(keep);
       return reads.keys().stream().filter(lb -> {
         Timestamped<List<Listener>> other = reads.last(lb);
         return other != null && !other.value().isEmpty();
