@@ -3,16 +3,21 @@ package io.lambdaingress.operator.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class RouteNamesTest {
 
+  /** cluster, namespace, object, route: a short route and one whose names must be cut to fit. */
+  static Stream<Arguments> routes() {
+    return Stream.of(Arguments.of("prod", "default", "sample", "orders"), Arguments.of("prod", "a-very-long-namespace-name",
+        "an-equally-long-object-name", "a-route-name-that-goes-on-and-on-and-on"));
+  }
+
   @ParameterizedTest
-  @CsvSource({
-      "prod, default, sample, orders",
-      "prod, a-very-long-namespace-name, an-equally-long-object-name, a-route-name-that-goes-on-and-on-and-on",
-  })
+  @MethodSource("routes")
   void theFunctionsAndTheAliasesGroupsFitAwsRulesAndDiffer(String cluster, String namespace, String name, String route) {
     RouteNames n = RouteNames.of(cluster, namespace, name, route);
     for (String tg : new String[] {n.targetGroup(), n.aliasTargetGroup()}) {
@@ -23,10 +28,7 @@ class RouteNamesTest {
   }
 
   @ParameterizedTest
-  @CsvSource({
-      "prod, default, sample, orders",
-      "prod, a-very-long-namespace-name, an-equally-long-object-name, a-route-name-that-goes-on-and-on-and-on",
-  })
+  @MethodSource("routes")
   void theSecondAlbSideHasGroupsAndAStatementOfItsOwnAndSharesTheFunction(String cluster, String namespace, String name, String route) {
     RouteNames n = RouteNames.of(cluster, namespace, name, route);
     RouteNames second = n.second();

@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
  * the route's path on that ALB: its listener must hold a rule for the path forwarding to a target group in
  * which the route's own function (not spec.lambda's) is registered and healthy, so the route's requests reach
  * its function through each move. The drain is a wait that heals by itself, so the object shows no Warning
- * Event.
+ * Event. An object deleted halfway through a replacement leaves nothing, both sides' route groups included.
  */
 @WithLocalWorld
 class AlbReplacementIT {
@@ -62,14 +62,26 @@ class AlbReplacementIT {
 
   private static final String ROUTE_PATH = "/orders";
 
-  @Test
-  void aSchemeChangeServesThroughoutAndLeavesOneAlb() {
-    String ns = operator.namespace(0);
+  /** The stack with one route, orders, for {@link #ROUTE_PATH}, to a managed function of its own. */
+  private static String withRoute(String stack) {
     String route = "  routes:\n    - name: orders\n      match:\n        pathPatterns: [\"" + ROUTE_PATH + "\", \"" + ROUTE_PATH + "/*\"]\n"
         + "      lambda:\n        function:\n          image: {repository: " + pre.repository() + ", tag: latest}\n"
         + "          roleArn: " + pre.roleArn() + "\n";
-    String internal = pre.articleStack(ns, "rescheme").replace("  tags:\n", route + "  tags:\n");
-    assertThat(internal).contains(route);
+    String routed = stack.replace("  tags:\n", route + "  tags:\n");
+    assertThat(routed).contains(route);
+    return routed;
+  }
+
+  private static String internetFacing(String internal) {
+    String changed = internal.replace("  alb:\n    scheme: internal\n", "  alb:\n    scheme: internet-facing\n");
+    assertThat(changed).isNotEqualTo(internal);
+    return changed;
+  }
+
+  @Test
+  void aSchemeChangeServesThroughoutAndLeavesOneAlb() {
+    String ns = operator.namespace(0);
+    String internal = withRoute(pre.articleStack(ns, "rescheme"));
     operator.apply(internal);
     GenericKubernetesResource ready = operator.awaitReady(ns, "rescheme", Duration.ofSeconds(60));
     String nlbArn = status(ready, "nlb", "arn");
@@ -78,9 +90,7 @@ class AlbReplacementIT {
     assertThat(routeFunction).isNotEqualTo(status(ready, "lambda", "functionArn"));
 
     ServingSampler serving = new ServingSampler(nlbArn, routeFunction);
-    String internetFacing = internal.replace("  alb:\n    scheme: internal\n", "  alb:\n    scheme: internet-facing\n");
-    assertThat(internetFacing).isNotEqualTo(internal);
-    operator.apply(internetFacing);
+    operator.apply(internetFacing(internal));
     String secondAlb = awaitOneAlb(ns, nlbArn, "internet-facing");
     assertThat(secondAlb).isNotEqualTo(firstAlb);
 
@@ -98,7 +108,7 @@ class AlbReplacementIT {
     assertThat(serving.count.get()).as("samples taken").isGreaterThan(10);
     assertThat(serving.groups).as("alb target groups the NLB forwarded to, in order").hasSize(3);
     List<String> owned = AwsInventory.ownedBy(operator.clusterName(), ns, "rescheme");
-    assertThat(albs(ns, nlbArn)).containsExactly(thirdAlb);
+    assertThat(albs(ns, "rescheme", nlbArn)).containsExactly(thirdAlb);
     assertThat(owned).filteredOn(a -> a.contains(":targetgroup/")).as("the alb, the lambda and the route's target group").hasSize(3);
 
     // The old sides' route statements went with their groups: the route's function lets ELB invoke it from the group in use only.
@@ -116,12 +126,42 @@ class AlbReplacementIT {
         .as("the old ALB deregistered, each time").hasSize(2).allMatch(e -> "Normal".equals(e.getType()));
   }
 
+  /**
+   * Deleting the object while a replacement is under way, both ALBs holding the route's rule, each forwarding
+   * to its own side's route group: the rules on both ALBs go first, then both sides' route groups, and nothing
+   * of the object is left.
+   */
+  @Test
+  void deletingDuringTheReplacementDeletesBothSidesRouteGroups() {
+    String ns = operator.namespace(0);
+    String name = "halfway";
+    String internal = withRoute(pre.articleStack(ns, name).replace("10.20.0.10", "10.20.0.95"));
+    operator.apply(internal);
+    String nlbArn = status(operator.awaitReady(ns, name, Duration.ofSeconds(60)), "nlb", "arn");
+    operator.apply(internetFacing(internal));
+    RouteNames route = RouteNames.of(operator.clusterName(), ns, name, "orders");
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+      List<String> ruleGroups = new java.util.ArrayList<>();
+      for (String alb : albs(ns, name, nlbArn)) {
+        for (Listener l : elb.describeListeners(q -> q.loadBalancerArn(alb)).listeners()) {
+          elb.describeRules(q -> q.listenerArn(l.listenerArn())).rules().stream().filter(r -> !r.isDefault())
+              .forEach(r -> ruleGroups.addAll(ListenerStep.forwardedTo(r.actions().get(0))));
+        }
+      }
+      assertThat(ruleGroups).as("the route groups the rules on our ALBs forward to")
+          .anyMatch(g -> g.contains("/" + route.targetGroup() + "/")).anyMatch(g -> g.contains("/" + route.second().targetGroup() + "/"));
+    });
+    operator.client().genericKubernetesResources(OperatorHarness.LAMBDA_INGRESSES).inNamespace(ns).withName(name).delete();
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> operator.get(ns, name) == null);
+    assertThat(AwsInventory.ownedBy(operator.clusterName(), ns, name)).as("nothing of the object left in AWS").isEmpty();
+  }
+
   /** Waits for Ready at the current generation with exactly one ALB of ours, of this scheme, the status's; returns its ARN. */
   private static String awaitOneAlb(String ns, String nlbArn, String scheme) {
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
       // Shorter than the whole wait, so that a failure says the last Ready condition.
       GenericKubernetesResource r = operator.awaitReady(ns, "rescheme", Duration.ofSeconds(20));
-      List<String> albs = albs(ns, nlbArn);
+      List<String> albs = albs(ns, "rescheme", nlbArn);
       assertThat(albs).containsExactly(status(r, "alb", "arn"));
       assertThat(elb.describeLoadBalancers(q -> q.loadBalancerArns(albs)).loadBalancers().get(0).schemeAsString()).isEqualTo(scheme);
     });
@@ -129,8 +169,8 @@ class AlbReplacementIT {
   }
 
   /** Our load balancers but the NLB (moto's NLB ARNs read loadbalancer/app/ too, so the ARN cannot tell). */
-  private static List<String> albs(String ns, String nlbArn) {
-    return AwsInventory.ownedBy(operator.clusterName(), ns, "rescheme").stream()
+  private static List<String> albs(String ns, String name, String nlbArn) {
+    return AwsInventory.ownedBy(operator.clusterName(), ns, name).stream()
         .filter(a -> a.contains(":loadbalancer/") && !a.equals(nlbArn)).toList();
   }
 
