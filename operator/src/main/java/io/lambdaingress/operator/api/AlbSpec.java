@@ -17,8 +17,9 @@ public class AlbSpec {
   @Default("internal")
   // Allowed, unlike the NLB's: the ALB sits behind the NLB, so the endpoint and its IPs stay the same.
   @JsonPropertyDescription("internal (default) or internet-facing. Changing it replaces the ALB: the NLB, its "
-      + "endpoint and its IPs stay; a new ALB is built beside the old one, the NLB moves to it once it is healthy, "
-      + "then the old one is drained (the alb target group's deregistration delay, 300 s by default) and deleted.")
+      + "endpoint and its IPs stay; a new ALB is built beside the old one, with the routes' rules, the NLB moves to it once "
+      + "it is healthy and every route's rule is there, then the old one is drained (the alb target group's deregistration "
+      + "delay, 300 s by default) and deleted.")
   private Scheme scheme;
 
   @Required

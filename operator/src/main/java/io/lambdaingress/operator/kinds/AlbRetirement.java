@@ -20,7 +20,11 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
  */
 public final class AlbRetirement {
 
-  /** The names of one ALB side (see {@link io.lambdaingress.operator.model.AlbSlot}). */
+  /**
+   * The names of one ALB side (see {@link io.lambdaingress.operator.model.AlbSlot}).
+   *
+   * @param lambdaTargetGroups its lambda target groups: the chain's and its routes' (whose rules go with the ALB)
+   */
   public record Side(String alb, String albTargetGroup, List<String> lambdaTargetGroups) {}
 
   private final ElbInventory inventory;

@@ -4,9 +4,11 @@ package io.lambdaingress.operator.model;
  * Which of the two name sets of the ALB side ({@link LoadBalancerNames#second()}) a chain wants. An ALB
  * setting AWS takes only at creation (its scheme) is changed by building a whole new ALB side under the
  * other set while the old one serves: ALB, listener, alb target group with the ALB registered, lambda target
- * groups and permission; the NLB listener's default action then moves from the old alb target group to the
- * new one in one ModifyListener, and the old side is deregistered, drained and deleted. The choice is made
- * from what AWS holds on every run, so a crash at any write resumes the same replacement.
+ * groups and permission, and the routes' rules with their own groups and permissions ({@link RouteNames#second()}:
+ * AWS lets a target group serve one load balancer); the NLB listener's default action then moves from the old
+ * alb target group to the new one in one ModifyListener, and the old side is deregistered, drained and deleted,
+ * its routes' groups with it. The choice is made from what AWS holds on every run, so a crash at any write
+ * resumes the same replacement.
  */
 public enum AlbSlot {
   FIRST, SECOND;

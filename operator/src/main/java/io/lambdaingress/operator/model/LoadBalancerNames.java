@@ -50,7 +50,8 @@ public record LoadBalancerNames(String nlb, String alb, String albTargetGroup, S
         permissionStatementId + "-2", rekind(lambdaAliasTargetGroup, "la2"));
   }
 
-  private static String rekind(String name, String kind) {
+  /** The name with its last {@code kind.length()} characters (its kind) replaced by {@code kind}: the same length. */
+  static String rekind(String name, String kind) {
     return name.substring(0, name.length() - kind.length()) + kind;
   }
 

@@ -35,6 +35,19 @@ public record RouteModel(String name, RouteNames names, CreateTargetGroupRequest
     return rollout ? targetGroup.toBuilder().name(names.aliasTargetGroup()).build() : targetGroup;
   }
 
+  /**
+   * The same route on this ALB side ({@link AlbSlot}): its groups and its permission statement under that
+   * side's names ({@link RouteNames#second()}); function, conditions and tags are the same.
+   */
+  public RouteModel inSlot(AlbSlot slot) {
+    if (slot == AlbSlot.FIRST) {
+      return this;
+    }
+    RouteNames n = names.second();
+    return new RouteModel(name, n, targetGroup.toBuilder().name(n.targetGroup()).build(), targetGroupAttributes, function,
+        existingFunctionArn, conditions, ruleTags);
+  }
+
   /** The object's routes in list order (the order of their priorities); empty without spec.routes. */
   public static List<RouteModel> of(LambdaIngress li, String cluster) {
     LambdaIngressSpec spec = li.getSpec();

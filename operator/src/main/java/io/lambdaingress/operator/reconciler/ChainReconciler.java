@@ -15,6 +15,8 @@ import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.aws.EcrImageClient.PinnedImage;
 import io.lambdaingress.operator.model.ChainModel;
 import io.lambdaingress.operator.model.ImageRef;
+import io.lambdaingress.operator.model.RouteModel;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +36,8 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
  *   <li>ALB and its HTTP listener forwarding to the lambda target group;
  *   <li>the NLB's {@code alb} target group, and the ALB registered in it (AWS refuses that registration
  *       until the ALB has a listener on the port, hence after 2);
- *   <li>NLB and its TCP listener forwarding to the alb target group;
+ *   <li>NLB and its TCP listener forwarding to the alb target group (after an ALB replacement, once the new
+ *       ALB side serves, its routes included: {@link RouteStep#lackingOn});
  *   <li>then whether AWS serves it: Ready only once both load balancers are active and the NLB's health
  *       check of the ALB passes ({@link ServingSignals}).
  * </ol>
@@ -48,24 +51,18 @@ public final class ChainReconciler {
   /**
    * What the chain looks like after a run; {@code pending} says why it is not complete yet (requeue soon).
    *
-   * @param forwards every resource of the chain is converged, the ALB listener forwards where it should, and
-   *     only AWS is still finishing: an old lambda target group draining ({@link LambdaSwitch}), a load
-   *     balancer provisioning, the NLB's health check of the ALB not passed yet ({@link ServingSignals})
+   * @param forwards the ALB listener of the side the spec is built in forwards where it should, and only AWS
+   *     is still finishing, or the NLB waits to move to that side, or an old side is being retired: an old
+   *     lambda target group draining ({@link LambdaSwitch}), a load balancer provisioning, the NLB's health
+   *     check of the ALB not passed yet ({@link ServingSignals}), the new ALB side's routes not there yet
+   * @param slot the ALB side the spec is built in ({@link AlbSlot}): the routes go on its listener, under its names
    */
-  public record Outcome(ChainStatus status, String pending, CanaryStep.Result rollout, boolean forwards) {
-    public Outcome(ChainStatus status, String pending) {
-      this(status, pending, null);
-    }
-
-    public Outcome(ChainStatus status, String pending, CanaryStep.Result rollout) {
-      this(status, pending, rollout, false);
-    }
-
+  public record Outcome(ChainStatus status, String pending, CanaryStep.Result rollout, boolean forwards, AlbSlot slot) {
     public boolean complete() {
       return pending == null;
     }
 
-    /** The ALB listener forwards where it should: the routes' rules may be converged on it. */
+    /** The ALB listener forwards where it should: the routes' rules may be converged on it (in {@link #slot}). */
     public boolean serves() {
       return complete() || forwards;
     }
@@ -96,11 +93,15 @@ public final class ChainReconciler {
    *     and, if it is ours, deleted once the new one serves)
    */
   public Outcome apply(ChainModel desired, RecordedChain recorded, AwsWrites writes) {
-    return apply(desired, recorded, writes, null);
+    return apply(desired, List.of(), recorded, writes, null);
   }
 
-  /** @param canary the rollout's spec and state, or null: the function itself is the target, as without rollout */
-  public Outcome apply(ChainModel model, RecordedChain recorded, AwsWrites writes, CanaryStep.Input canary) {
+  /**
+   * @param routes the object's routes ({@link RouteModel#of}, first side): an ALB replacement moves the NLB only once
+   *     the new side serves them, and retires the old side's route groups with it; their rules are RouteStep's
+   * @param canary the rollout's spec and state, or null: the function itself is the target, as without rollout
+   */
+  public Outcome apply(ChainModel model, List<RouteModel> routes, RecordedChain recorded, AwsWrites writes, CanaryStep.Input canary) {
     Ownership ownership = new Ownership(model.ownerTags(), formerClusters, recorded.identities());
     String previousFunctionArn = recorded.previousFunctionArn();
     TargetGroupStep targetGroups = new TargetGroupStep(inventory, ownership, writes);
@@ -116,6 +117,7 @@ public final class ChainReconciler {
     AlbSlot slot = AlbSlot.wanted(fits[0], fits[1], forwarded);
     ChainModel desired = model.inSlot(slot);
     ChainModel old = model.inSlot(slot.other());
+    List<RouteModel> sideRoutes = routes.stream().map(r -> r.inSlot(slot)).toList();
 
     // 1. The Lambda side. Replacing the lambda target group would need its listener detached first; it has
     //    no immutable setting the spec can change, so a replacement only happens after out-of-band edits.
@@ -136,7 +138,8 @@ public final class ChainReconciler {
       FunctionStep.Result result = functions.ensureManaged(fn.request(image.uri()));
       functionArn = result.functionArn();
       if (result.busy()) {
-        return new Outcome(partial(null, null, lambdaTargets, functionArn, digest, desired), "function " + fn.name() + " is being updated by AWS");
+        return new Outcome(partial(null, null, lambdaTargets, functionArn, digest, desired), "function " + fn.name() + " is being updated by AWS",
+            null, false, slot);
       }
     } else {
       functionArn = functions.requireExisting(desired.existingFunctionArn());
@@ -154,7 +157,7 @@ public final class ChainReconciler {
       // The listener (or, for a new ALB side, the NLB) still forwards to the other group, which serves: register
       // once the permission propagated.
       return new Outcome(partial(null, null, lambdaTargets, functionArn, digest, desired),
-          "the invoke permission of " + target + " is propagating", rollout);
+          "the invoke permission of " + target + " is propagating", rollout, false, slot);
     }
     targetGroups.ensureOnlyTarget("lambda target group", lambdaTargets, target, null);
     if (previousFunctionArn != null && !previousFunctionArn.equals(functionArn)) {
@@ -170,9 +173,9 @@ public final class ChainReconciler {
     }
     if (fits[slot.ordinal()] == AlbSlot.Fit.DIFFERS) {
       // Both sides exist and neither fits (an out-of-band re-creation): this one serves nothing, rebuilt in place.
-      String gone = retirement.albGone(side(desired), "its creation-only settings differ from the spec and the NLB does not use it");
+      String gone = retirement.albGone(side(desired, sideRoutes), "its creation-only settings differ from the spec and the NLB does not use it");
       if (gone != null) {
-        return new Outcome(partial(null, null, lambdaTargets, functionArn, digest, desired), gone, rollout);
+        return new Outcome(partial(null, null, lambdaTargets, functionArn, digest, desired), gone, rollout, false, slot);
       }
     }
     LoadBalancer albLb = loadBalancers.ensure("ALB", alb.loadBalancer(), alb.attributes()).orElseThrow();
@@ -194,39 +197,53 @@ public final class ChainReconciler {
         albLb.loadBalancerArn(), alb.listenerPort());
 
     // 4. NLB + listener. While the old ALB side serves, the listener keeps forwarding to it until the new ALB
-    //    is active and passes its health check; then one ModifyListener moves it.
+    //    is active and passes its health check, and serves the routes too: each route's rule on its listener,
+    //    forwarding to the route's group of this side with its function registered (RouteStep puts them there
+    //    after the chain, in these same runs; AWS lets a group serve one load balancer, so the old side's
+    //    groups cannot). Then one ModifyListener moves it.
     Optional<LoadBalancer> nlbLb = loadBalancers.ensure("NLB", nlb.loadBalancer(), nlb.attributes());
     if (nlbLb.isEmpty()) {
       return new Outcome(partial(albLb, albListener, lambdaTargets, functionArn, digest, desired),
-          "NLB " + nlb.name() + " is being replaced");
+          "NLB " + nlb.name() + " is being replaced", null, false, slot);
     }
     Optional<TargetGroup> oldAlbTargets = forwarded == slot.other() ? inventory.targetGroup(old.nlb().albTargetGroup().name()) : Optional.empty();
     String takeOver = oldAlbTargets.isPresent() ? ServingSignals.takeOverWaitsFor(albLb, albHealth) : null;
+    if (oldAlbTargets.isPresent() && takeOver == null) {
+      takeOver = RouteStep.lackingOn(inventory, ownership, sideRoutes, albListener.listenerArn());
+    }
     TargetGroup forwardTo = takeOver == null ? albTargets : oldAlbTargets.get();
     Listener nlbListener = listeners.ensure("NLB", nlbLb.get().loadBalancerArn(), ProtocolEnum.TCP, nlb.listenerPort(),
         forwardTo.targetGroupArn());
     if (takeOver != null) {
+      // Forwards: the routes converge on the new ALB's listener meanwhile.
       return new Outcome(partial(albLb, albListener, lambdaTargets, functionArn, digest, desired), "ALB " + alb.name()
-          + " replaces ALB " + old.alb().name() + "; the NLB forwards to the old one until the new one serves: " + takeOver, rollout);
+          + " replaces ALB " + old.alb().name() + "; the NLB forwards to the old one until the new one serves: " + takeOver, rollout,
+          true, slot);
     }
 
-    // 5. The old ALB side, if any: deregistered, drained, deleted (its permission before its lambda groups).
-    String retiring = retire(retirement, old, desired, functionArn, functions);
+    // 5. The old ALB side, if any: deregistered, drained, deleted (its permissions before its lambda and route groups).
+    String retiring = retire(retirement, old, routes.stream().map(r -> r.inSlot(slot.other())).toList(), desired, functionArn, functions);
 
     // 6. Whether AWS serves what it has: checked last, so that both load balancers provision at the same time.
     String waiting = ServingSignals.waitingFor(nlbLb.get(), albLb, albHealth);
     String pending = java.util.stream.Stream.of(waiting, draining, retiring).filter(java.util.Objects::nonNull)
         .reduce((a, b) -> a + "; " + b).orElse(null);
-    // Routes' rules move to the new ALB's listener once the old ALB is gone: AWS lets a target group serve one
-    // load balancer, and theirs serve the old one until then.
+    // The routes stay converged on this side's listener while an old side retires: each side has its own groups.
     return new Outcome(new ChainStatus(nlbLb.get().loadBalancerArn(), nlbLb.get().dnsName(), nlbListener.listenerArn(),
         albTargets.targetGroupArn(), albLb.loadBalancerArn(), albLb.dnsName(), albListener.listenerArn(),
-        lambdaTargets.targetGroupArn(), functionArn, digest, desired.permissionStatementId()), pending, rollout, retiring == null);
+        lambdaTargets.targetGroupArn(), functionArn, digest, desired.permissionStatementId()), pending, rollout, true, slot);
   }
 
-  /** The old ALB side taken out of service: what it waits for, or null when nothing of it is left. */
-  private static String retire(AlbRetirement retirement, ChainModel old, ChainModel desired, String functionArn, FunctionStep functions) {
-    AlbRetirement.Side side = side(old);
+  /**
+   * The old ALB side taken out of service: what it waits for, or null when nothing of it is left. Its routes'
+   * rules go with its ALB (AWS deletes a load balancer's listeners, and their rules, with it); their groups go
+   * with the side's other groups.
+   *
+   * @param oldRoutes the routes on the old side ({@link RouteModel#inSlot})
+   */
+  private String retire(AlbRetirement retirement, ChainModel old, List<RouteModel> oldRoutes, ChainModel desired, String functionArn,
+      FunctionStep functions) {
+    AlbRetirement.Side side = side(old, oldRoutes);
     String why = "replaced by ALB " + desired.alb().name();
     String albGone = retirement.albGone(side, why);
     if (albGone != null) {
@@ -236,20 +253,32 @@ public final class ChainReconciler {
       return null;
     }
     // Before its groups, so that a crash in between leaves groups to find again, never a statement.
-    functions.removePermission(functionArn, null, old.permissionStatementId(), why);
+    removeStatements(functions, functionArn, old.permissionStatementId(), why);
+    for (RouteModel route : oldRoutes) {
+      Optional<String> fn = route.function().isEmpty() ? Optional.of(route.existingFunctionArn())
+          : aws.lambda().function(route.function().get().name()).map(f -> f.configuration().functionArn());
+      fn.ifPresent(arn -> removeStatements(functions, arn, route.names().permissionStatementId(), "route " + route.name() + ": " + why));
+    }
+    return retirement.groupsGone(side, why);
+  }
+
+  /** Our statement on the function's policy and on its alias's (a rollout's), where there. */
+  private static void removeStatements(FunctionStep functions, String functionArn, String statementId, String why) {
+    functions.removePermission(functionArn, null, statementId, why);
     try {
-      functions.removePermission(functionArn, CanaryStep.ALIAS, old.permissionStatementId() + "-" + CanaryStep.ALIAS, why);
+      functions.removePermission(functionArn, CanaryStep.ALIAS, statementId + "-" + CanaryStep.ALIAS, why);
     } catch (AwsFailure f) {
       if (!f.isNotFound()) {
         throw f;
       }
     }
-    return retirement.groupsGone(side, why);
   }
 
-  private static AlbRetirement.Side side(ChainModel m) {
-    return new AlbRetirement.Side(m.alb().name(), m.nlb().albTargetGroup().name(),
-        List.of(m.alb().lambdaTargetGroup().name(), m.names().lambdaAliasTargetGroup()));
+  /** The names of one ALB side: its ALB, alb target group, and lambda target groups, the chain's and its routes'. */
+  private static AlbRetirement.Side side(ChainModel m, List<RouteModel> routes) {
+    List<String> lambdaGroups = new ArrayList<>(List.of(m.alb().lambdaTargetGroup().name(), m.names().lambdaAliasTargetGroup()));
+    routes.forEach(r -> lambdaGroups.addAll(List.of(r.targetGroup(false).name(), r.targetGroup(true).name())));
+    return new AlbRetirement.Side(m.alb().name(), m.nlb().albTargetGroup().name(), List.copyOf(lambdaGroups));
   }
 
   /** How the ALB of this slot compares with the spec; one not ours "fits", so that the ownership check refuses it. */

@@ -125,13 +125,16 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     Optional<EndpointServicePlan> endpointPlan = beforeNlb(li, model, endpoints);
     Instant now = Instant.now();
     CanaryStep.Input canary = RolloutReport.input(li, now);
-    ChainReconciler.Outcome outcome = staleReads.run(li, () -> chain.apply(model, RecordedChain.of(li.getStatus()), writes, canary));
+    List<RouteModel> routeModels = RouteModel.of(li, settings.clusterName());
+    ChainReconciler.Outcome outcome = staleReads.run(li, () -> chain.apply(model, routeModels, RecordedChain.of(li.getStatus()), writes, canary));
     LambdaIngressStatus status = ObjectStatus.of(outcome.status(), li.getStatus(), generation);
     if (endpointPlan.isPresent()) {
       status.setEndpointService(outcome.status().nlbArn() == null ? previousEndpointService(li)
           : endpoints.ensure(model, endpointPlan.get(), outcome.status().nlbArn(), previousEndpointService(li), events, li));
     }
-    RouteStep.Outcome routed = outcome.serves() ? routes(li, model, outcome.status().albListenerArn(), status, writes, now) : null;
+    RouteStep.Outcome routed = outcome.serves()
+        ? routes(li, model, routeModels.stream().map(r -> r.inSlot(outcome.slot())).toList(), outcome.status().albListenerArn(), status, writes, now)
+        : null;
     Optional<RolloutReport.Verdict> routeRollouts = routed == null ? Optional.empty()
         : rollouts.recordRoutes(li, routed.rollouts(), status.getRoutes(), now);
     // Recorded before a pending route returns early: a rollout's state is never dropped from the status.
@@ -165,12 +168,14 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   }
 
   /**
-   * The routes' rules go on the chain's ALB listener, once the chain serves (their status kept till then).
+   * The routes' rules go on the chain's ALB listener, once the chain serves (their status kept till then); during
+   * an ALB replacement on the new ALB's, before the NLB moves to it.
    * Null when there are no routes, now or before.
+   *
+   * @param routeModels the routes on the ALB side the chain is built in ({@link RouteModel#inSlot})
    */
-  private RouteStep.Outcome routes(LambdaIngress li, ChainModel model, String albListenerArn, LambdaIngressStatus status,
-      AwsWrites writes, Instant now) {
-    List<RouteModel> routeModels = RouteModel.of(li, settings.clusterName());
+  private RouteStep.Outcome routes(LambdaIngress li, ChainModel model, List<RouteModel> routeModels, String albListenerArn,
+      LambdaIngressStatus status, AwsWrites writes, Instant now) {
     if (routeModels.isEmpty() && status.getRoutes() == null) {
       return null;
     }

@@ -5,12 +5,16 @@ import io.lambdaingress.operator.cache.ElbInventory;
 import io.lambdaingress.operator.api.LambdaIngressStatus;
 import io.lambdaingress.operator.api.RouteStatus;
 import io.lambdaingress.operator.aws.AwsClients;
+import io.lambdaingress.operator.model.AlbSlot;
 import io.lambdaingress.operator.model.ChainModel;
 import io.lambdaingress.operator.model.RouteModel;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
 
 /**
  * Converges and deletes an object's routes ({@link RouteStep}) beside its chain: after the chain (the rules
@@ -49,10 +53,10 @@ public final class RouteReconciler {
       return null;
     }
     Ownership ownership = Ownership.byTags(desired.ownerTags(), formerClusters);
-    // The ALB of either side (AlbSlot): the second one after a replacement.
-    var alb = aws.elbV2().loadBalancer(desired.alb().name())
-        .or(() -> aws.elbV2().loadBalancer(desired.inSlot(io.lambdaingress.operator.model.AlbSlot.SECOND).alb().name()));
-    return step(ownership, writes).delete(routes, alb, desired.alb().listenerPort());
+    // The ALBs of both sides (AlbSlot): the second one after a replacement, both during one.
+    List<LoadBalancer> albs = Stream.of(AlbSlot.values()).map(slot -> aws.elbV2().loadBalancer(desired.inSlot(slot).alb().name()))
+        .flatMap(Optional::stream).toList();
+    return step(ownership, writes).delete(routes, albs, desired.alb().listenerPort());
   }
 
   private RouteStep step(Ownership ownership, AwsWrites writes) {

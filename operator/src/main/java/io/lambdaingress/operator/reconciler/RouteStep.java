@@ -10,6 +10,7 @@ import io.lambdaingress.operator.api.RouteStatus;
 import io.lambdaingress.operator.aws.EcrImageClient.PinnedImage;
 import io.lambdaingress.operator.aws.ElbV2Client;
 import io.lambdaingress.operator.aws.LambdaFunctionClient;
+import io.lambdaingress.operator.model.AlbSlot;
 import io.lambdaingress.operator.model.ChainModel;
 import io.lambdaingress.operator.model.ImageRef;
 import io.lambdaingress.operator.model.RouteModel;
@@ -28,6 +29,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Rule;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthStateEnum;
 
 /**
  * The routes of one object, after the chain converged (their rules go on its ALB listener): per route its
@@ -251,39 +253,90 @@ final class RouteStep {
   }
 
   /**
-   * Deleting the object: our rules first (so no request reaches a group being deleted), then each route's
-   * target group and its function (ours) or our permission (an existing function). Returns why it must come
-   * back (a group AWS still reports in use), or null.
+   * What the routes still lack on a new ALB side's listener before the NLB may move to it; null when nothing:
+   * per route, our rule with the route's conditions, forwarding to one of the route's groups of that side, in
+   * which a target is registered (and not draining). Read from AWS on each call, so a crash between the runs
+   * that converge that listener and the move leaves nothing to remember.
+   *
+   * @param routes the routes on that side ({@link RouteModel#inSlot})
    */
-  String delete(List<RouteModel> routes, Optional<LoadBalancer> alb, int listenerPort) {
+  static String lackingOn(ElbInventory inventory, Ownership ownership, List<RouteModel> routes, String listenerArn) {
+    if (routes.isEmpty()) {
+      return null;
+    }
+    ElbV2Client elb = inventory.client();
+    Map<String, Rule> byRoute = new HashMap<>();
+    routeRules(elb, ownership, listenerArn).forEach((rule, route) -> byRoute.put(route, rule));
+    List<String> lacking = new ArrayList<>();
+    for (RouteModel route : routes) {
+      Rule rule = byRoute.get(route.name());
+      if (rule == null || !RouteModel.canonical(rule.conditions()).equals(RouteModel.canonical(route.conditions()))) {
+        lacking.add("route " + route.name() + " has no rule with its conditions yet");
+        continue;
+      }
+      Set<String> groups = new HashSet<>();
+      for (boolean rollout : new boolean[] {false, true}) {
+        inventory.listedTargetGroup(route.targetGroup(rollout).name()).ifPresent(g -> groups.add(g.targetGroupArn()));
+      }
+      Set<String> forwarded = rule.actions().size() == 1 ? ListenerStep.forwardedTo(rule.actions().get(0)) : Set.of();
+      if (forwarded.size() != 1 || !groups.containsAll(forwarded)) {
+        lacking.add("route " + route.name() + "'s rule does not forward to its target group of this side yet");
+      } else if (elb.targetHealth(forwarded.iterator().next()).stream()
+          .noneMatch(d -> d.targetHealth() == null || d.targetHealth().state() != TargetHealthStateEnum.DRAINING)) {
+        lacking.add("route " + route.name() + "'s target group holds no function yet");
+      }
+    }
+    return lacking.isEmpty() ? null : "on its listener, " + String.join("; ", lacking);
+  }
+
+  /**
+   * Deleting the object: our rules first, on the ALB of either side (so no request reaches a group being
+   * deleted), then each route's target groups of both sides and its function (ours) or our permissions (an
+   * existing function). Returns why it must come back (a group AWS still reports in use), or null.
+   *
+   * @param albs the object's ALBs: one, or both sides' during a replacement ({@link AlbSlot})
+   */
+  String delete(List<RouteModel> routes, List<LoadBalancer> albs, int listenerPort) {
     String why = "object deleted";
-    if (alb.isPresent()) {
-      Optional<Listener> listener = elb.listeners(alb.get().loadBalancerArn()).stream().filter(l -> l.port() == listenerPort).findFirst();
+    for (LoadBalancer alb : albs) {
+      Optional<Listener> listener = elb.listeners(alb.loadBalancerArn()).stream().filter(l -> l.port() == listenerPort).findFirst();
       if (listener.isPresent()) {
-        List<Rule> rules = elb.rules(listener.get().listenerArn()).stream().filter(r -> !Boolean.TRUE.equals(r.isDefault())).toList();
-        Map<String, Map<String, String>> tags = rules.isEmpty() ? Map.of() : elb.tags(rules.stream().map(Rule::ruleArn).toList());
-        for (Rule r : rules) {
-          Map<String, String> t = tags.getOrDefault(r.ruleArn(), Map.of());
-          if (ownership.owns(t) && t.containsKey(RouteModel.TAG_ROUTE)) {
-            deleteRule(r.ruleArn(), "listener rule of route " + t.get(RouteModel.TAG_ROUTE), why);
-          }
-        }
+        routeRules(elb, ownership, listener.get().listenerArn()).forEach((r, route) -> deleteRule(r.ruleArn(), "listener rule of route " + route, why));
       }
     }
     for (RouteModel route : routes) {
-      for (String name : List.of(route.targetGroup(false).name(), route.targetGroup(true).name())) {
-        if (!targetGroups.deleteIfOurs("route " + route.name() + " target group " + name, name, why)) {
-          return "route " + route.name() + " target group is still in use";
+      List<RouteModel> sides = List.of(route.inSlot(AlbSlot.FIRST), route.inSlot(AlbSlot.SECOND));
+      for (RouteModel side : sides) {
+        for (String name : List.of(side.targetGroup(false).name(), side.targetGroup(true).name())) {
+          if (!targetGroups.deleteIfOurs("route " + route.name() + " target group " + name, name, why)) {
+            return "route " + route.name() + " target group " + name + " is still in use";
+          }
         }
       }
       if (route.function().isPresent()) {
         String name = route.function().get().name();
         functions.deleteIfOurs("route " + route.name() + " function " + name, name, why);
       } else {
-        functions.removePermission(route.existingFunctionArn(), null, route.names().permissionStatementId(), why);
+        for (RouteModel side : sides) {
+          functions.removePermission(route.existingFunctionArn(), null, side.names().permissionStatementId(), why);
+        }
       }
     }
     return null;
+  }
+
+  /** Our rules on a listener (our owner tags and the route tag), in the listener's order, each with its route's name. */
+  private static Map<Rule, String> routeRules(ElbV2Client elb, Ownership ownership, String listenerArn) {
+    List<Rule> rules = elb.rules(listenerArn).stream().filter(r -> !Boolean.TRUE.equals(r.isDefault())).toList();
+    Map<String, Map<String, String>> tags = rules.isEmpty() ? Map.of() : elb.tags(rules.stream().map(Rule::ruleArn).toList());
+    Map<Rule, String> ours = new LinkedHashMap<>();
+    for (Rule r : rules) {
+      Map<String, String> t = tags.getOrDefault(r.ruleArn(), Map.of());
+      if (ownership.owns(t) && t.containsKey(RouteModel.TAG_ROUTE)) {
+        ours.put(r, t.get(RouteModel.TAG_ROUTE));
+      }
+    }
+    return ours;
   }
 
   /** Every deletion of a listener rule: announced once AWS accepted it. */

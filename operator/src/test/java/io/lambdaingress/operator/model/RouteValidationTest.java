@@ -120,4 +120,20 @@ class RouteValidationTest {
     assertThat(r.targetGroupAttributes()).containsEntry("lambda.multi_value_headers.enabled", "false");
     assertThat(RouteModel.of(ChainModelTest.parse(ChainModelTest.ARTICLE), "c")).isEmpty();
   }
+
+  @Test
+  void onTheSecondAlbSideARouteHasItsOwnGroupsAndStatementAndTheSameFunctionAndRule() {
+    RouteModel first = RouteModel.of(withRoutes(route("orders", "{pathPatterns: ['/o']}")), "c").get(0);
+    assertThat(first.inSlot(AlbSlot.FIRST)).isSameAs(first);
+    RouteModel second = first.inSlot(AlbSlot.SECOND);
+    assertThat(second.names()).isEqualTo(first.names().second());
+    assertThat(second.targetGroup(false).name()).isEqualTo(first.names().second().targetGroup());
+    assertThat(second.targetGroup(true).name()).isEqualTo(first.names().second().aliasTargetGroup());
+    assertThat(second.targetGroup(false).toBuilder().name(first.targetGroup(false).name()).build()).isEqualTo(first.targetGroup(false));
+    assertThat(second.names().permissionStatementId()).isEqualTo(first.names().permissionStatementId() + "-2");
+    assertThat(second.function()).isEqualTo(first.function());
+    assertThat(second.conditions()).isEqualTo(first.conditions());
+    assertThat(second.ruleTags()).isEqualTo(first.ruleTags());
+    assertThat(second.targetGroupAttributes()).isEqualTo(first.targetGroupAttributes());
+  }
 }
