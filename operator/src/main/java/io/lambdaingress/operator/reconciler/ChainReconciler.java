@@ -16,7 +16,6 @@ import io.lambdaingress.operator.aws.EcrImageClient.PinnedImage;
 import io.lambdaingress.operator.model.ChainModel;
 import io.lambdaingress.operator.model.ImageRef;
 import io.lambdaingress.operator.model.RouteModel;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,6 +77,7 @@ public final class ChainReconciler {
   private final Set<String> formerClusters;
   private final ImageDigests images;
   private final UpdateAttempts updateAttempts = new UpdateAttempts();
+  private final AlbSides albSides;
 
   /** @param formerClusters former names of this cluster: what carries them is ours too ({@link Ownership}) */
   public ChainReconciler(AwsClients aws, ElbInventory inventory, Set<String> formerClusters) {
@@ -85,6 +85,7 @@ public final class ChainReconciler {
     this.inventory = inventory;
     this.formerClusters = Set.copyOf(formerClusters);
     this.images = new ImageDigests(aws.ecr(), inventory.maxAge(), java.time.Clock.systemUTC());
+    this.albSides = new AlbSides(inventory, aws.lambda());
   }
 
   /**
@@ -112,9 +113,8 @@ public final class ChainReconciler {
 
     // 0. Which of the two ALB sides the spec is built in (AlbSlot): the other one, if it exists, is an ALB
     //    being replaced, and serves until the NLB listener moves.
-    AlbSlot forwarded = forwardedSlot(model);
-    AlbSlot.Fit[] fits = {fit(model, AlbSlot.FIRST, ownership), fit(model, AlbSlot.SECOND, ownership)};
-    AlbSlot slot = AlbSlot.wanted(fits[0], fits[1], forwarded);
+    AlbSides.Choice sides = albSides.choose(model, ownership);
+    AlbSlot slot = sides.slot();
     ChainModel desired = model.inSlot(slot);
     ChainModel old = model.inSlot(slot.other());
     List<RouteModel> sideRoutes = routes.stream().map(r -> r.inSlot(slot)).toList();
@@ -153,7 +153,7 @@ public final class ChainReconciler {
       target = rollout.aliasArn();
     }
     boolean justPermitted = permission.grant(functionArn, viaAlias, lambdaTargets.targetGroupArn());
-    if (justPermitted && (lambdaSwitch.underWay() || forwarded == slot.other())) {
+    if (justPermitted && (lambdaSwitch.underWay() || sides.nlbOnTheOtherSide())) {
       // The listener (or, for a new ALB side, the NLB) still forwards to the other group, which serves: register
       // once the permission propagated.
       return new Outcome(partial(null, null, lambdaTargets, functionArn, digest, desired),
@@ -165,15 +165,15 @@ public final class ChainReconciler {
     }
 
     // 2. ALB + listener (never replaced here: a creation-only change builds the other side, step 0).
-    if (fits[slot.ordinal()] == AlbSlot.Fit.ABSENT && fits[slot.other().ordinal()] == AlbSlot.Fit.DIFFERS) {
+    if (sides.replacing()) {
       LoadBalancer replaced = inventory.loadBalancer(old.alb().name()).orElseThrow();
       writes.announce("Replacing", "ALB " + old.alb().name(), LoadBalancerStep.compareImmutable(desired.alb().loadBalancer(), replaced).why()
           + " (only settable at creation): ALB " + desired.alb().name() + " is built beside it, the NLB moves to it once it serves, "
           + "then the old one is drained and deleted");
     }
-    if (fits[slot.ordinal()] == AlbSlot.Fit.DIFFERS) {
+    if (sides.rebuilt()) {
       // Both sides exist and neither fits (an out-of-band re-creation): this one serves nothing, rebuilt in place.
-      String gone = retirement.albGone(side(desired, sideRoutes), "its creation-only settings differ from the spec and the NLB does not use it");
+      String gone = retirement.albGone(AlbSides.side(desired, sideRoutes), "its creation-only settings differ from the spec and the NLB does not use it");
       if (gone != null) {
         return new Outcome(partial(null, null, lambdaTargets, functionArn, digest, desired), gone, rollout, false, slot);
       }
@@ -206,7 +206,7 @@ public final class ChainReconciler {
       return new Outcome(partial(albLb, albListener, lambdaTargets, functionArn, digest, desired),
           "NLB " + nlb.name() + " is being replaced", null, false, slot);
     }
-    Optional<TargetGroup> oldAlbTargets = forwarded == slot.other() ? inventory.targetGroup(old.nlb().albTargetGroup().name()) : Optional.empty();
+    Optional<TargetGroup> oldAlbTargets = sides.nlbOnTheOtherSide() ? inventory.targetGroup(old.nlb().albTargetGroup().name()) : Optional.empty();
     String takeOver = oldAlbTargets.isPresent() ? ServingSignals.takeOverWaitsFor(albLb, albHealth) : null;
     if (oldAlbTargets.isPresent() && takeOver == null) {
       takeOver = RouteStep.lackingOn(inventory, ownership, sideRoutes, albListener.listenerArn());
@@ -222,7 +222,8 @@ public final class ChainReconciler {
     }
 
     // 5. The old ALB side, if any: deregistered, drained, deleted (its permissions before its lambda and route groups).
-    String retiring = retire(retirement, old, routes.stream().map(r -> r.inSlot(slot.other())).toList(), desired, functionArn, functions);
+    String retiring = albSides.retire(retirement, old, routes.stream().map(r -> r.inSlot(slot.other())).toList(), desired, functionArn,
+        functions);
 
     // 6. Whether AWS serves what it has: checked last, so that both load balancers provision at the same time.
     String waiting = ServingSignals.waitingFor(nlbLb.get(), albLb, albHealth);
@@ -232,83 +233,6 @@ public final class ChainReconciler {
     return new Outcome(new ChainStatus(nlbLb.get().loadBalancerArn(), nlbLb.get().dnsName(), nlbListener.listenerArn(),
         albTargets.targetGroupArn(), albLb.loadBalancerArn(), albLb.dnsName(), albListener.listenerArn(),
         lambdaTargets.targetGroupArn(), functionArn, digest, desired.permissionStatementId()), pending, rollout, true, slot);
-  }
-
-  /**
-   * The old ALB side taken out of service: what it waits for, or null when nothing of it is left. Its routes'
-   * rules go with its ALB (AWS deletes a load balancer's listeners, and their rules, with it); their groups go
-   * with the side's other groups.
-   *
-   * @param oldRoutes the routes on the old side ({@link RouteModel#inSlot})
-   */
-  private String retire(AlbRetirement retirement, ChainModel old, List<RouteModel> oldRoutes, ChainModel desired, String functionArn,
-      FunctionStep functions) {
-    AlbRetirement.Side side = side(old, oldRoutes);
-    String why = "replaced by ALB " + desired.alb().name();
-    String albGone = retirement.albGone(side, why);
-    if (albGone != null) {
-      return albGone;
-    }
-    if (!retirement.groupsLeft(side)) {
-      return null;
-    }
-    // Before its groups, so that a crash in between leaves groups to find again, never a statement.
-    removeStatements(functions, functionArn, old.permissionStatementId(), why);
-    for (RouteModel route : oldRoutes) {
-      Optional<String> fn = route.function().isEmpty() ? Optional.of(route.existingFunctionArn())
-          : aws.lambda().function(route.function().get().name()).map(f -> f.configuration().functionArn());
-      fn.ifPresent(arn -> removeStatements(functions, arn, route.names().permissionStatementId(), "route " + route.name() + ": " + why));
-    }
-    return retirement.groupsGone(side, why);
-  }
-
-  /** Our statement on the function's policy and on its alias's (a rollout's), where there. */
-  private static void removeStatements(FunctionStep functions, String functionArn, String statementId, String why) {
-    functions.removePermission(functionArn, null, statementId, why);
-    try {
-      functions.removePermission(functionArn, CanaryStep.ALIAS, statementId + "-" + CanaryStep.ALIAS, why);
-    } catch (AwsFailure f) {
-      if (!f.isNotFound()) {
-        throw f;
-      }
-    }
-  }
-
-  /** The names of one ALB side: its ALB, alb target group, and lambda target groups, the chain's and its routes'. */
-  private static AlbRetirement.Side side(ChainModel m, List<RouteModel> routes) {
-    List<String> lambdaGroups = new ArrayList<>(List.of(m.alb().lambdaTargetGroup().name(), m.names().lambdaAliasTargetGroup()));
-    routes.forEach(r -> lambdaGroups.addAll(List.of(r.targetGroup(false).name(), r.targetGroup(true).name())));
-    return new AlbRetirement.Side(m.alb().name(), m.nlb().albTargetGroup().name(), List.copyOf(lambdaGroups));
-  }
-
-  /** How the ALB of this slot compares with the spec; one not ours "fits", so that the ownership check refuses it. */
-  private AlbSlot.Fit fit(ChainModel model, AlbSlot slot, Ownership ownership) {
-    ChainModel side = model.inSlot(slot);
-    Optional<LoadBalancer> lb = slot == AlbSlot.FIRST ? inventory.loadBalancer(side.alb().name())
-        : inventory.listedLoadBalancer(side.alb().name());
-    if (lb.isEmpty()) {
-      return AlbSlot.Fit.ABSENT;
-    }
-    if (!ownership.owns(inventory.tags(lb.get().loadBalancerArn()))) {
-      return AlbSlot.Fit.FITS;
-    }
-    return LoadBalancerStep.compareImmutable(side.alb().loadBalancer(), lb.get()).replace() ? AlbSlot.Fit.DIFFERS : AlbSlot.Fit.FITS;
-  }
-
-  /** The slot whose alb target group the NLB's listener forwards to; null when there is no such listener. */
-  private AlbSlot forwardedSlot(ChainModel model) {
-    Optional<LoadBalancer> nlb = inventory.listedLoadBalancer(model.nlb().name());
-    if (nlb.isEmpty()) {
-      return null;
-    }
-    for (AlbSlot slot : AlbSlot.values()) {
-      Optional<TargetGroup> group = inventory.listedTargetGroup(model.inSlot(slot).nlb().albTargetGroup().name());
-      if (group.isPresent() && inventory.listeners(nlb.get().loadBalancerArn()).stream()
-          .anyMatch(l -> ListenerStep.forwardsTo(l, group.get().targetGroupArn()))) {
-        return slot;
-      }
-    }
-    return null;
   }
 
   /**
@@ -341,61 +265,5 @@ public final class ChainReconciler {
         alb == null ? null : alb.loadBalancerArn(), alb == null ? null : alb.dnsName(),
         albListener == null ? null : albListener.listenerArn(), lambdaTargets.targetGroupArn(), functionArn, digest,
         desired.permissionStatementId());
-  }
-
-
-  /**
-   * Deletes what this object owns, in the reverse of the creation order: NLB, its alb target group, ALB,
-   * the lambda target group, then the function (or, for an existing function, only our permission).
-   * Returns why it must be called again (AWS still holds a target group for a load balancer being
-   * deleted), or null when nothing of ours is left. Resources without our owner tags are never touched.
-   */
-  public String delete(ChainModel desired, AwsWrites writes) {
-    Ownership ownership = Ownership.byTags(desired.ownerTags(), formerClusters);
-    LoadBalancerStep loadBalancers = new LoadBalancerStep(inventory, ownership, writes);
-    TargetGroupStep targetGroups = new TargetGroupStep(inventory, ownership, writes);
-    String why = "object deleted";
-    try {
-      loadBalancers.deleteIfOurs("NLB " + desired.nlb().name(), desired.nlb().name(), why);
-    } catch (AwsFailure f) {
-      if (!"ResourceInUse".equals(f.awsErrorCode())) {
-        throw f;
-      }
-      // Ours were deleted before (EndpointServiceStep): what still uses the NLB is someone else's.
-      String arn = aws.elbV2().loadBalancer(desired.nlb().name()).map(LoadBalancer::loadBalancerArn).orElse("");
-      throw new AwsFailure(f.reason(), "NLB " + desired.nlb().name() + " is used by endpoint service(s) "
-          + EndpointServiceStep.usersOf(aws.endpointServices(), arn) + " without this object's owner tags: AWS deletes the NLB "
-          + "only once no endpoint service uses it; delete that service (or take the NLB out of it)", f.awsErrorCode(), f);
-    }
-    // Both ALB sides: one of them is normally absent (a replacement that was under way leaves both).
-    for (AlbSlot slot : AlbSlot.values()) {
-      ChainModel side = desired.inSlot(slot);
-      String albTargets = side.nlb().albTargetGroup().name();
-      if (!targetGroups.deleteIfOurs("alb target group " + albTargets, albTargets, why)) {
-        return "alb target group " + albTargets + " is still in use by the NLB being deleted";
-      }
-    }
-    for (AlbSlot slot : AlbSlot.values()) {
-      ChainModel side = desired.inSlot(slot);
-      loadBalancers.deleteIfOurs("ALB " + side.alb().name(), side.alb().name(), why);
-    }
-    for (AlbSlot slot : AlbSlot.values()) {
-      ChainModel side = desired.inSlot(slot);
-      for (String group : List.of(side.alb().lambdaTargetGroup().name(), side.names().lambdaAliasTargetGroup())) {
-        if (!targetGroups.deleteIfOurs("lambda target group " + group, group, why)) {
-          return "lambda target group " + group + " is still in use by the ALB being deleted";
-        }
-      }
-    }
-    FunctionStep functions = new FunctionStep(aws.lambda(), ownership, writes);
-    if (desired.function().isPresent()) {
-      String name = desired.function().get().name();
-      functions.deleteIfOurs("function " + name, name, why);
-    } else {
-      for (AlbSlot slot : AlbSlot.values()) {
-        functions.removePermission(desired.existingFunctionArn(), null, desired.inSlot(slot).permissionStatementId(), why);
-      }
-    }
-    return null;
   }
 }

@@ -55,6 +55,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   private final StaleReadRetry staleReads;
   private final FailureReport failures;
   private final ChainReconciler chain;
+  private final ChainDeletion chainDeletion;
   private final RouteReconciler routes;
   private final KubernetesEvents events;
   private final OwnerTagCleanup ownerTags;
@@ -79,6 +80,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     this.checks = new SpecChecks(settings, new NetworkFacts(aws.ec2(), settings.resyncPeriod(), clock));
     this.staleReads = new StaleReadRetry(inventory);
     this.chain = new ChainReconciler(aws, inventory, settings.formerClusterNames());
+    this.chainDeletion = new ChainDeletion(aws, inventory, settings.formerClusterNames());
     this.routes = new RouteReconciler(aws, inventory, chain, settings.formerClusterNames());
     this.events = new KubernetesEvents(kubernetes);
     this.failures = new FailureReport(events, kubernetes);
@@ -234,7 +236,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
         waiting = endpointServiceStep(model, writes).deleteAll("object deleted");
       }
       if (waiting == null) {
-        waiting = chain.delete(model, writes);
+        waiting = chainDeletion.delete(model, writes);
       }
       if (waiting == null) {
         waiting = ownerTags.remainder(model, writes);

@@ -1,0 +1,82 @@
+package io.lambdaingress.operator.reconciler;
+
+import io.lambdaingress.operator.aws.AwsClients;
+import io.lambdaingress.operator.aws.AwsFailure;
+import io.lambdaingress.operator.cache.ElbInventory;
+import io.lambdaingress.operator.kinds.FunctionStep;
+import io.lambdaingress.operator.kinds.LoadBalancerStep;
+import io.lambdaingress.operator.kinds.Ownership;
+import io.lambdaingress.operator.kinds.TargetGroupStep;
+import io.lambdaingress.operator.model.AlbSlot;
+import io.lambdaingress.operator.model.ChainModel;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
+
+/**
+ * The chain of one deleted object taken down, in the reverse of {@link ChainReconciler}'s order, both ALB sides
+ * included; each deletion is its kind class's.
+ */
+final class ChainDeletion {
+
+  private final AwsClients aws;
+  private final ElbInventory inventory;
+  private final Set<String> formerClusters;
+
+  /** @param formerClusters former names of this cluster: what carries them is ours too ({@link Ownership}) */
+  ChainDeletion(AwsClients aws, ElbInventory inventory, Set<String> formerClusters) {
+    this.aws = aws;
+    this.inventory = inventory;
+    this.formerClusters = Set.copyOf(formerClusters);
+  }
+
+  /**
+   * Deletes what this object owns, in the reverse of the creation order: NLB, its alb target group, ALB,
+   * the lambda target group, then the function (or, for an existing function, only our permission).
+   * Returns why it must be called again (AWS still holds a target group for a load balancer being
+   * deleted), or null when nothing of ours is left. Resources without our owner tags are never touched.
+   */
+  String delete(ChainModel desired, AwsWrites writes) {
+    Ownership ownership = Ownership.byTags(desired.ownerTags(), formerClusters);
+    LoadBalancerStep loadBalancers = new LoadBalancerStep(inventory, ownership, writes);
+    TargetGroupStep targetGroups = new TargetGroupStep(inventory, ownership, writes);
+    String why = "object deleted";
+    try {
+      loadBalancers.deleteIfOurs("NLB " + desired.nlb().name(), desired.nlb().name(), why);
+    } catch (AwsFailure f) {
+      if (!"ResourceInUse".equals(f.awsErrorCode())) {
+        throw f;
+      }
+      // Ours were deleted before (EndpointServiceStep): what still uses the NLB is someone else's.
+      String arn = aws.elbV2().loadBalancer(desired.nlb().name()).map(LoadBalancer::loadBalancerArn).orElse("");
+      throw new AwsFailure(f.reason(), "NLB " + desired.nlb().name() + " is used by endpoint service(s) "
+          + EndpointServiceStep.usersOf(aws.endpointServices(), arn) + " without this object's owner tags: AWS deletes the NLB "
+          + "only once no endpoint service uses it; delete that service (or take the NLB out of it)", f.awsErrorCode(), f);
+    }
+    // Both ALB sides: one of them is normally absent (a replacement that was under way leaves both).
+    List<ChainModel> sides = Arrays.stream(AlbSlot.values()).map(desired::inSlot).toList();
+    for (ChainModel side : sides) {
+      String albTargets = side.nlb().albTargetGroup().name();
+      if (!targetGroups.deleteIfOurs("alb target group " + albTargets, albTargets, why)) {
+        return "alb target group " + albTargets + " is still in use by the NLB being deleted";
+      }
+    }
+    sides.forEach(side -> loadBalancers.deleteIfOurs("ALB " + side.alb().name(), side.alb().name(), why));
+    for (ChainModel side : sides) {
+      for (String group : List.of(side.alb().lambdaTargetGroup().name(), side.names().lambdaAliasTargetGroup())) {
+        if (!targetGroups.deleteIfOurs("lambda target group " + group, group, why)) {
+          return "lambda target group " + group + " is still in use by the ALB being deleted";
+        }
+      }
+    }
+    FunctionStep functions = new FunctionStep(aws.lambda(), ownership, writes);
+    if (desired.function().isPresent()) {
+      String name = desired.function().get().name();
+      functions.deleteIfOurs("function " + name, name, why);
+    } else {
+      sides.forEach(side -> functions.removePermission(desired.existingFunctionArn(), null, side.permissionStatementId(), why));
+    }
+    return null;
+  }
+}
