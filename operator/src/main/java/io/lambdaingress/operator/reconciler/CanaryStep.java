@@ -76,8 +76,8 @@ final class CanaryStep {
             throw new AwsFailure(Reason.AwsError, "function " + functionName + " has no version of " + digest
                 + " any more (deleted out of band?); the rollout cannot send traffic back to it");
           }
-          writes.announce("Published", "version of function " + functionName, digest);
-          return versions.publish(functionName, sha, DESCRIPTION + digest).version();
+          return writes.made("Published", "version of function " + functionName, digest,
+              () -> versions.publish(functionName, sha, DESCRIPTION + digest).version());
         });
   }
 
@@ -93,9 +93,9 @@ final class CanaryStep {
     if (found != null && stable.equals(found.functionVersion()) && sameWeights(found, weights)) {
       return found.aliasArn();
     }
-    writes.announce(found == null ? "Created" : "Updated", "alias " + ALIAS + " of function " + functionName,
-        "version " + stable + (weights.isEmpty() ? "" : ", " + weight + " % to version " + canary));
-    return versions.putAlias(functionName, ALIAS, stable, weights, found != null);
+    return writes.made(found == null ? "Created" : "Updated", "alias " + ALIAS + " of function " + functionName,
+        "version " + stable + (weights.isEmpty() ? "" : ", " + weight + " % to version " + canary),
+        () -> versions.putAlias(functionName, ALIAS, stable, weights, found != null));
   }
 
   private static boolean sameWeights(AliasConfiguration a, Map<String, Double> wanted) {
@@ -114,8 +114,8 @@ final class CanaryStep {
         continue;
       }
       try {
-        versions.deleteVersion(functionName, v.version());
-        writes.announce("Deleted", "version " + v.version() + " of function " + functionName, "neither stable nor canary");
+        writes.made("Deleted", "version " + v.version() + " of function " + functionName, "neither stable nor canary",
+            () -> versions.deleteVersion(functionName, v.version()));
       } catch (AwsFailure f) {
         // Another alias (not ours) still points at it: AWS refuses, and it stays.
         if (!"ResourceConflictException".equals(f.awsErrorCode())) {
@@ -128,8 +128,8 @@ final class CanaryStep {
   /** Rollout switched off: the alias goes, then every version the operator published. */
   void remove(String functionName) {
     if (versions.alias(functionName, ALIAS).isPresent()) {
-      versions.deleteAlias(functionName, ALIAS);
-      writes.announce("Deleted", "alias " + ALIAS + " of function " + functionName, "rollout switched off");
+      writes.made("Deleted", "alias " + ALIAS + " of function " + functionName, "rollout switched off",
+          () -> versions.deleteAlias(functionName, ALIAS));
     }
     prune(functionName, versions.versions(functionName), Set.of());
   }

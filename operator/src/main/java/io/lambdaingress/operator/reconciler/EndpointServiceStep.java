@@ -72,9 +72,8 @@ final class EndpointServiceStep {
     List<EndpointService> live = owned().stream().filter(s -> !GONE.contains(s.state())).toList();
     EndpointService s;
     if (live.isEmpty()) {
-      writes.announce("Created", "endpoint service for NLB " + model.nlb().name(), previous == null ? "missing" : "missing (was "
-          + previous.getServiceId() + ")");
-      s = ec2.create(nlbArn, plan.acceptanceRequired(), plan.privateDnsName(), tags);
+      s = writes.made("Created", "endpoint service for NLB " + model.nlb().name(), previous == null ? "missing" : "missing (was "
+          + previous.getServiceId() + ")", () -> ec2.create(nlbArn, plan.acceptanceRequired(), plan.privateDnsName(), tags));
     } else {
       s = live.get(0);
       for (EndpointService extra : live.subList(1, live.size())) {
@@ -87,17 +86,17 @@ final class EndpointServiceStep {
     Set<String> add = plan.principalsToAdd(observed);
     Set<String> remove = plan.principalsToRemove(observed);
     if (!add.isEmpty() || !remove.isEmpty()) {
-      writes.announce("Updated", "endpoint service " + id, "allowed principals: add " + add + ", remove " + remove);
-      ec2.changePrincipals(id, add, remove);
+      writes.made("Updated", "endpoint service " + id, "allowed principals: add " + add + ", remove " + remove,
+          () -> ec2.changePrincipals(id, add, remove));
     }
     List<Request> requests = requests(id);
     List<Request> accept = plan.toAccept(requests);
     if (!accept.isEmpty()) {
+      ec2.accept(id, accept.stream().map(Request::endpointId).toList());
       for (Request r : accept) {
         writes.announce("Accepted", "endpoint connection " + r.endpointId() + " from account " + r.ownerAccount(),
             "the account is in spec.nlb.endpointService.acceptConnectionsFrom");
       }
-      ec2.accept(id, accept.stream().map(Request::endpointId).toList());
       requests = requests(id);
     }
     for (Request r : plan.leftPending(requests)) {
@@ -117,16 +116,15 @@ final class EndpointServiceStep {
     boolean acceptanceDiffers = s.acceptanceRequired() != plan.acceptanceRequired();
     boolean dnsDiffers = !Objects.equals(s.privateDnsName(), plan.privateDnsName());
     if (nlbDiffers || acceptanceDiffers || dnsDiffers) {
-      writes.announce("Updated", "endpoint service " + id, (nlbDiffers ? "NLB " + s.nlbArns() + " -> " + nlbArn + "; " : "")
+      writes.made("Updated", "endpoint service " + id, (nlbDiffers ? "NLB " + s.nlbArns() + " -> " + nlbArn + "; " : "")
           + (acceptanceDiffers ? "acceptanceRequired " + s.acceptanceRequired() + " -> " + plan.acceptanceRequired() + "; " : "")
-          + (dnsDiffers ? "privateDnsName " + s.privateDnsName() + " -> " + plan.privateDnsName() : ""));
-      ec2.modify(id, acceptanceDiffers ? plan.acceptanceRequired() : null, dnsDiffers ? plan.privateDnsName() : null,
-          dnsDiffers && plan.privateDnsName() == null, s.nlbArns().contains(nlbArn) ? null : nlbArn, nlbDiffers ? removeNlb : null);
+          + (dnsDiffers ? "privateDnsName " + s.privateDnsName() + " -> " + plan.privateDnsName() : ""),
+          () -> ec2.modify(id, acceptanceDiffers ? plan.acceptanceRequired() : null, dnsDiffers ? plan.privateDnsName() : null,
+              dnsDiffers && plan.privateDnsName() == null, s.nlbArns().contains(nlbArn) ? null : nlbArn, nlbDiffers ? removeNlb : null));
     }
     MapDiff diff = MapDiff.tags(s.tags(), tags);
     if (!diff.isEmpty()) {
-      writes.announce("Updated", "endpoint service " + id, "tags: " + diff.describe());
-      ec2.tag(id, diff.set(), diff.removed());
+      writes.made("Updated", "endpoint service " + id, "tags: " + diff.describe(), () -> ec2.tag(id, diff.set(), diff.removed()));
     }
     if (nlbDiffers || acceptanceDiffers || dnsDiffers) {
       // The verification record changes with the name: read the service again for the status.
@@ -159,8 +157,7 @@ final class EndpointServiceStep {
             "its endpoint service " + s.serviceId() + " is deleted: " + why);
       }
     }
-    ec2.delete(s.serviceId());
-    writes.announce("Deleted", "endpoint service " + s.serviceId(), why);
+    writes.made("Deleted", "endpoint service " + s.serviceId(), why, () -> ec2.delete(s.serviceId()));
   }
 
   private List<Request> requests(String serviceId) {

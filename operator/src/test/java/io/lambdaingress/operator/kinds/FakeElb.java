@@ -8,7 +8,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateTargetGroupRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
 
 /**
@@ -24,6 +26,7 @@ final class FakeElb extends ElbV2Client {
   private final Map<String, TargetGroup> targetGroups = new HashMap<>();
   private final Map<String, Map<String, String>> tags = new HashMap<>();
   private AwsFailure refusal;
+  private AwsFailure creationRefusal;
 
   FakeElb(List<String> log) {
     this.log = log;
@@ -48,6 +51,11 @@ final class FakeElb extends ElbV2Client {
   /** From now on every deletion is answered with {@code failure} (null: accepted). */
   void refuseDeletions(AwsFailure failure) {
     this.refusal = failure;
+  }
+
+  /** From now on every target group creation is answered with {@code failure} (null: accepted). */
+  void refuseCreations(AwsFailure failure) {
+    this.creationRefusal = failure;
   }
 
   boolean has(String name) {
@@ -79,6 +87,21 @@ final class FakeElb extends ElbV2Client {
     Map<String, Map<String, String>> found = new HashMap<>();
     arns.stream().filter(tags::containsKey).forEach(arn -> found.put(arn, tags.get(arn)));
     return found;
+  }
+
+  @Override
+  public TargetGroup createTargetGroup(CreateTargetGroupRequest request) {
+    log.add("CreateTargetGroup " + request.name());
+    if (creationRefusal != null) {
+      throw creationRefusal;
+    }
+    return addTargetGroup(request.name(), tagMap(request.tags()));
+  }
+
+  private static Map<String, String> tagMap(List<Tag> tags) {
+    Map<String, String> map = new HashMap<>();
+    tags.forEach(t -> map.put(t.key(), t.value()));
+    return map;
   }
 
   @Override

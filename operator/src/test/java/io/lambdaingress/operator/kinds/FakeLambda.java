@@ -23,6 +23,7 @@ final class FakeLambda extends LambdaFunctionClient {
   private final Map<String, List<PolicyStatement>> policies = new HashMap<>();
   private final Map<String, GetFunctionResponse> managed = new HashMap<>();
   private AwsFailure refusal;
+  private AwsFailure updateRefusal;
 
   FakeLambda(List<String> log) {
     this.log = log;
@@ -40,6 +41,11 @@ final class FakeLambda extends LambdaFunctionClient {
 
   void refuseDeletions(AwsFailure failure) {
     this.refusal = failure;
+  }
+
+  /** From now on every configuration or code update is answered with {@code failure} (null: accepted). */
+  void refuseUpdates(AwsFailure failure) {
+    this.updateRefusal = failure;
   }
 
   boolean has(String name) {
@@ -83,10 +89,16 @@ final class FakeLambda extends LambdaFunctionClient {
   @Override
   public void updateConfiguration(UpdateFunctionConfigurationRequest request) {
     log.add("UpdateFunctionConfiguration " + request.functionName());
+    if (updateRefusal != null) {
+      throw updateRefusal;
+    }
   }
 
   @Override
   public void updateImage(String name, String imageUri) {
     log.add("UpdateFunctionCode " + name + " " + imageUri);
+    if (updateRefusal != null) {
+      throw updateRefusal;
+    }
   }
 }

@@ -122,6 +122,21 @@ class FunctionStepTest {
   private static final String INVOKE_ACTION = FunctionStep.INVOKE;
   private static final String ELB = FunctionStep.ELB_PRINCIPAL;
 
+  @Test
+  void anUpdateAwsRefusesIsNotAnnounced() {
+    String image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app@sha256:1";
+    lambda.addManaged("sample", AS_CREATED.toBuilder().functionArn("arn:aws:lambda:eu-west-1:123456789012:function:sample")
+        .state("Active").lastUpdateStatus("Successful").build(), image, OURS);
+    lambda.refuseUpdates(new AwsFailure(Reason.AwsError, "The operation cannot be performed at this time", "ResourceConflictException", null));
+    CreateFunctionRequest longer = DESIRED.toBuilder().timeout(31).code(c -> c.imageUri(image)).build();
+    assertThatThrownBy(() -> step().ensureManaged(longer)).isInstanceOf(AwsFailure.class);
+    assertThat(log).as("no Updated for an update AWS refused").containsExactly("UpdateFunctionConfiguration sample");
+
+    lambda.refuseUpdates(null);
+    assertThat(step().ensureManaged(longer).busy()).isTrue();
+    assertThat(log).containsExactly("UpdateFunctionConfiguration sample", "UpdateFunctionConfiguration sample", "Updated function sample");
+  }
+
   // --- an update AWS accepted, then aborted (LastUpdateStatus Failed, the previous configuration kept) ---
 
   @Test
@@ -138,7 +153,7 @@ class FunctionStepTest {
 
     // Failed by someone else's update (or before a restart): ours is asked for once.
     assertThat(step.ensureManaged(longer).busy()).isTrue();
-    assertThat(log).containsExactly("Updated function sample", "UpdateFunctionConfiguration sample");
+    assertThat(log).containsExactly("UpdateFunctionConfiguration sample", "Updated function sample");
 
     // AWS aborted it too: reported with AWS's reason, not asked for again.
     log.clear();
@@ -152,6 +167,6 @@ class FunctionStepTest {
     // A new image in the spec goes first: it may be the fix.
     String fresh = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app@sha256:2";
     assertThat(step.ensureManaged(longer.toBuilder().code(c -> c.imageUri(fresh)).build()).busy()).isTrue();
-    assertThat(log).containsExactly("Updated function sample", "UpdateFunctionCode sample " + fresh);
+    assertThat(log).containsExactly("UpdateFunctionCode sample " + fresh, "Updated function sample");
   }
 }
