@@ -4,10 +4,12 @@ import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.aws.LambdaFunctionClient;
 import io.lambdaingress.operator.aws.LambdaFunctionClient.PolicyStatement;
 import io.lambdaingress.operator.aws.Reason;
+import io.lambdaingress.operator.cache.FunctionCatalog;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.lambda.model.AddPermissionRequest;
 import software.amazon.awssdk.services.lambda.model.CreateFunctionRequest;
@@ -33,6 +35,8 @@ public final class FunctionStep {
   public record Result(String functionArn, boolean busy) {}
 
   private final LambdaFunctionClient lambda;
+  // Null, or what discovery by owner tags lists: deletions are then read and made through it.
+  private final FunctionCatalog catalog;
   private final Ownership ownership;
   private final Announcer writes;
   private final UpdateAttempts attempts;
@@ -43,7 +47,21 @@ public final class FunctionStep {
 
   /** {@code attempts}: shared by the reconciles of all objects, so that an update AWS aborted is not asked for again. */
   public FunctionStep(LambdaFunctionClient lambda, Ownership ownership, Announcer writes, UpdateAttempts attempts) {
+    this(lambda, null, ownership, writes, attempts);
+  }
+
+  /**
+   * Deletions read and made through {@code catalog}: discovery by owner tags stops listing a function once it
+   * is deleted (or found gone), and sees the tags it read.
+   */
+  public FunctionStep(FunctionCatalog catalog, Ownership ownership, Announcer writes) {
+    this(catalog.client(), catalog, ownership, writes, new UpdateAttempts());
+  }
+
+  private FunctionStep(LambdaFunctionClient lambda, FunctionCatalog catalog, Ownership ownership, Announcer writes,
+      UpdateAttempts attempts) {
     this.lambda = lambda;
+    this.catalog = catalog;
     this.ownership = ownership;
     this.writes = writes;
     this.attempts = attempts;
@@ -156,7 +174,7 @@ public final class FunctionStep {
    * not ours only loses our permission statement. Its registration went with ensureOnlyTarget.
    */
   public void retire(String functionArn, String statementId) {
-    var fn = lambda.function(functionArn);
+    var fn = fresh(functionArn);
     if (fn.isEmpty()) {
       return;
     }
@@ -173,14 +191,25 @@ public final class FunctionStep {
    * named by ARN only loses our permission: {@link #removePermission}). Announced once AWS accepted it.
    */
   public void deleteIfOurs(String resource, String nameOrArn, String why) {
-    var fn = lambda.function(nameOrArn);
+    var fn = fresh(nameOrArn);
     if (fn.isPresent() && ownership.owns(fn.get().tags() == null ? Map.of() : fn.get().tags())) {
       delete(resource, nameOrArn, why);
     }
   }
 
   private void delete(String resource, String nameOrArn, String why) {
-    writes.made("Deleted", resource, why, () -> lambda.delete(nameOrArn));
+    writes.made("Deleted", resource, why, () -> {
+      if (catalog == null) {
+        lambda.delete(nameOrArn);
+      } else {
+        catalog.delete(nameOrArn);
+      }
+    });
+  }
+
+  /** The function read afresh before a deletion. */
+  private Optional<GetFunctionResponse> fresh(String nameOrArn) {
+    return catalog == null ? lambda.function(nameOrArn) : catalog.fresh(nameOrArn);
   }
 
   /** Exactly one statement with our id: ELB may invoke the function, from {@code sourceArn} only. True when written. */

@@ -2,11 +2,13 @@ package io.lambdaingress.operator.kinds;
 
 import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.aws.LambdaFunctionClient;
+import io.lambdaingress.operator.model.ChainModel;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.services.lambda.model.EnvironmentResponse;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
 import software.amazon.awssdk.services.lambda.model.UpdateFunctionConfigurationRequest;
@@ -18,12 +20,15 @@ import software.amazon.awssdk.services.lambda.model.UpdateFunctionConfigurationR
  */
 final class FakeLambda extends LambdaFunctionClient {
 
+  static final String ARN = "arn:aws:lambda:eu-west-1:123456789012:function:";
+
   private final List<String> log;
   private final Map<String, Map<String, String>> tags = new HashMap<>();
   private final Map<String, List<PolicyStatement>> policies = new HashMap<>();
   private final Map<String, GetFunctionResponse> managed = new HashMap<>();
   private AwsFailure refusal;
   private AwsFailure updateRefusal;
+  private int listings;
 
   FakeLambda(List<String> log) {
     this.log = log;
@@ -37,6 +42,11 @@ final class FakeLambda extends LambdaFunctionClient {
   /** A function as GetFunction answers it (configuration, image, tags); its updates are only logged. */
   void addManaged(String name, FunctionConfiguration configuration, String imageUri, Map<String, String> withTags) {
     managed.put(name, GetFunctionResponse.builder().configuration(configuration).code(c -> c.imageUri(imageUri)).tags(withTags).build());
+  }
+
+  /** Its tags changed out of band. */
+  void retag(String name, Map<String, String> withTags) {
+    tags.put(name, Map.copyOf(withTags));
   }
 
   void refuseDeletions(AwsFailure failure) {
@@ -58,8 +68,26 @@ final class FakeLambda extends LambdaFunctionClient {
       return Optional.of(managed.get(name));
     }
     return Optional.ofNullable(tags.get(name)).map(t -> GetFunctionResponse.builder().tags(t)
-        .configuration(FunctionConfiguration.builder().functionName(name).functionArn("arn:aws:lambda:eu-west-1:123456789012:function:" + name)
+        .configuration(FunctionConfiguration.builder().functionName(name).functionArn(ARN + name)
             .build()).build());
+  }
+
+  /** Every function added, as ListFunctions gives it: with the environment variable every function of ours has. */
+  @Override
+  public List<FunctionConfiguration> allFunctions() {
+    listings++;
+    return tags.keySet().stream().map(n -> FunctionConfiguration.builder().functionName(n).functionArn(ARN + n)
+        .environment(EnvironmentResponse.builder().variables(Map.of(ChainModel.HEALTH_PATH_ENV, "/healthz")).build()).build()).toList();
+  }
+
+  /** How many times {@link #allFunctions} was called. */
+  int listings() {
+    return listings;
+  }
+
+  @Override
+  public Optional<Map<String, String>> tags(String functionArn) {
+    return Optional.ofNullable(tags.get(functionArn.substring(functionArn.lastIndexOf(':') + 1)));
   }
 
   @Override

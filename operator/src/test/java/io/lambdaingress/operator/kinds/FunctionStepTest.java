@@ -3,7 +3,11 @@ package io.lambdaingress.operator.kinds;
 import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.aws.LambdaFunctionClient.PolicyStatement;
 import io.lambdaingress.operator.aws.Reason;
+import io.lambdaingress.operator.cache.FunctionCatalog;
 import io.lambdaingress.operator.model.ChainModel;
+import io.lambdaingress.operator.model.OwnedResource;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -117,6 +121,33 @@ class FunctionStepTest {
     step().removePermission("theirs", null, "lambda-ingress-x", "object deleted");
     assertThat(log).containsExactly("RemovePermission lambda-ingress-x theirs", "Deleted permission lambda-ingress-x on theirs");
     assertThat(lambda.has("theirs")).isTrue();
+  }
+
+  @Test
+  void aFunctionDeletedThroughTheCatalogLeavesDiscoveryAtOnceAndOneRefusedStays() {
+    lambda.addFunction("sample", OURS);
+    lambda.addFunction("other", OURS);
+    lambda.addFunction("retagged", OURS);
+    FunctionCatalog catalog = new FunctionCatalog(lambda, Duration.ofMinutes(1), Duration.ofMinutes(1), Clock.systemUTC());
+    FunctionStep step = new FunctionStep(catalog, Ownership.byTags(OURS, Set.of()), (action, resource, why) -> log.add(action + " " + resource));
+    assertThat(catalog.candidates(false)).extracting(OwnedResource::name).containsExactlyInAnyOrder("sample", "other", "retagged");
+
+    // Its owner tags removed out of band: not deleted, and discovery sees the tags the deletion read.
+    lambda.retag("retagged", Map.of("team", "payments"));
+    step.deleteIfOurs("function retagged", "retagged", "object deleted");
+    assertThat(catalog.candidates(false)).extracting(OwnedResource::name).containsExactlyInAnyOrder("sample", "other");
+
+    lambda.refuseDeletions(new AwsFailure(Reason.AwsError, "The operation cannot be performed at this time", "ResourceConflictException", null));
+    assertThatThrownBy(() -> step.deleteIfOurs("function sample", "sample", "object deleted")).isInstanceOf(AwsFailure.class);
+    assertThat(catalog.candidates(false)).as("refused: still a candidate").extracting(OwnedResource::name).contains("sample");
+
+    lambda.refuseDeletions(null);
+    step.deleteIfOurs("function sample", "sample", "object deleted");
+    assertThat(catalog.candidates(false)).as("deleted: gone from the listing it keeps").extracting(OwnedResource::name)
+        .containsExactly("other");
+    assertThat(lambda.listings()).as("no listing of its own").isEqualTo(1);
+    assertThat(log).containsExactly("DeleteFunction sample", "DeleteFunction sample", "Deleted function sample");
+    assertThat(lambda.has("retagged")).isTrue();
   }
 
   private static final String INVOKE_ACTION = FunctionStep.INVOKE;
