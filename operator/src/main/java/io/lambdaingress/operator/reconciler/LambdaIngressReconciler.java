@@ -4,6 +4,7 @@ import io.lambdaingress.operator.kinds.Ownership;
 import io.lambdaingress.operator.kinds.LoadBalancerStep;
 import io.lambdaingress.operator.cache.NetworkFacts;
 import io.lambdaingress.operator.cache.ElbInventory;
+import io.lambdaingress.operator.cache.SharedReadAge;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -71,10 +72,10 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   public LambdaIngressReconciler(OperatorSettings settings, EventQueueSettings queue, AwsClients aws, KubernetesClient kubernetes) {
     this.settings = settings;
     Clock clock = Clock.systemUTC();
-    // Drift is repaired within one resync period (plus the shared reads' short age): see ElbInventory.
+    // Drift is repaired within one resync period (plus the shared reads' short age): see SharedReadAge.
     this.inventory = new ElbInventory(aws.elbV2(), queue.enabled()
-        ? ElbInventory.maxAgeWithEvents(queue.verificationInterval(settings.resyncPeriod()))
-        : ElbInventory.maxAgeFor(settings.resyncPeriod()), clock);
+        ? SharedReadAge.withEvents(queue.verificationInterval(settings.resyncPeriod()))
+        : SharedReadAge.forResync(settings.resyncPeriod()), clock);
     this.checks = new SpecChecks(settings, new NetworkFacts(aws.ec2(), settings.resyncPeriod(), clock));
     this.staleReads = new StaleReadRetry(inventory);
     this.chain = new ChainReconciler(aws, inventory, settings.formerClusterNames());
