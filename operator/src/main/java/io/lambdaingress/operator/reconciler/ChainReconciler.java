@@ -3,6 +3,7 @@ package io.lambdaingress.operator.reconciler;
 import io.lambdaingress.operator.kinds.Ownership;
 import io.lambdaingress.operator.kinds.AlbRetirement;
 import io.lambdaingress.operator.model.AlbSlot;
+import io.lambdaingress.operator.kinds.EndpointServiceStep;
 import io.lambdaingress.operator.kinds.FunctionStep;
 import io.lambdaingress.operator.kinds.ListenerStep;
 import io.lambdaingress.operator.kinds.TargetGroupStep;

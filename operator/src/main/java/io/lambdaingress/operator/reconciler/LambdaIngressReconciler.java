@@ -121,7 +121,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     changeIndex.put(ResourceID.fromResource(li), CloudTrailEvent.keysOf(model));
     AwsWrites writes = new AwsWrites(events, li);
     ownerTags.releaseStaticIps(model, writes);
-    EndpointServiceStep endpoints = endpointServiceStep(model, writes);
+    PrivateLinkStep endpoints = privateLink(model, writes);
     Optional<EndpointServicePlan> endpointPlan = beforeNlb(li, model, endpoints);
     Instant now = Instant.now();
     CanaryStep.Input canary = RolloutReport.input(li, now);
@@ -150,7 +150,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   }
 
   /** Before the NLB is converged: an endpoint service that must go first (the NLB replaced, or PrivateLink off). */
-  private Optional<EndpointServicePlan> beforeNlb(LambdaIngress li, ChainModel model, EndpointServiceStep endpoints) {
+  private Optional<EndpointServicePlan> beforeNlb(LambdaIngress li, ChainModel model, PrivateLinkStep endpoints) {
     Optional<EndpointServicePlan> endpointPlan = EndpointServicePlan.of(li.getSpec());
     if (endpointPlan.isPresent() || previousEndpointService(li) != null) {
       var verdict = inventory.loadBalancer(model.nlb().name()).map(lb -> LoadBalancerStep.compareImmutable(model.nlb().loadBalancer(), lb));
@@ -199,8 +199,8 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     return UpdateControl.patchStatus(ObjectStatus.patch(li, status)).rescheduleAfter(PROGRESS_POLL);
   }
 
-  private EndpointServiceStep endpointServiceStep(ChainModel model, AwsWrites writes) {
-    return new EndpointServiceStep(endpointServices, Ownership.byTags(model.ownerTags(), settings.formerClusterNames()), writes);
+  private PrivateLinkStep privateLink(ChainModel model, AwsWrites writes) {
+    return new PrivateLinkStep(endpointServices, Ownership.byTags(model.ownerTags(), settings.formerClusterNames()), writes);
   }
 
   @Override
@@ -225,7 +225,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
       waiting = routes.delete(model, RouteModel.of(li, settings.clusterName()), writes);
       if (waiting == null) {
         // AWS deletes an NLB only once no endpoint service uses it, and a service only once its connections are rejected.
-        waiting = endpointServiceStep(model, writes).deleteAll("object deleted");
+        waiting = privateLink(model, writes).deleteAll("object deleted");
       }
       if (waiting == null) {
         waiting = chain.delete(model, writes);
