@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateTarget
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthDescription;
 
 /**
  * A fake of the ELB adapter for unit tests of the kind classes: load balancers and target groups by name
@@ -27,6 +28,7 @@ final class FakeElb extends ElbV2Client {
   private final Map<String, Map<String, String>> tags = new HashMap<>();
   private AwsFailure refusal;
   private AwsFailure creationRefusal;
+  private final Map<String, List<TargetHealthDescription>> registrations = new HashMap<>();
 
   FakeElb(List<String> log) {
     this.log = log;
@@ -58,6 +60,17 @@ final class FakeElb extends ElbV2Client {
     this.creationRefusal = failure;
   }
 
+  /** {@code targetArn} registered in the group on {@code port}, in this health state (healthy, draining, ...). */
+  void register(TargetGroup group, String targetArn, int port, String state) {
+    registrations.computeIfAbsent(group.targetGroupArn(), k -> new ArrayList<>()).add(TargetHealthDescription.builder()
+        .target(t -> t.id(targetArn).port(port)).targetHealth(h -> h.state(state)).build());
+  }
+
+  /** The group's deregistration delay has passed: AWS lists no target in it any more. */
+  void drained(TargetGroup group) {
+    registrations.remove(group.targetGroupArn());
+  }
+
   boolean has(String name) {
     return loadBalancers.containsKey(name) || targetGroups.containsKey(name);
   }
@@ -87,6 +100,18 @@ final class FakeElb extends ElbV2Client {
     Map<String, Map<String, String>> found = new HashMap<>();
     arns.stream().filter(tags::containsKey).forEach(arn -> found.put(arn, tags.get(arn)));
     return found;
+  }
+
+  @Override
+  public List<TargetHealthDescription> targetHealth(String targetGroupArn) {
+    return List.copyOf(registrations.getOrDefault(targetGroupArn, List.of()));
+  }
+
+  @Override
+  public void deregisterTarget(String targetGroupArn, String targetId, Integer port) {
+    log.add("DeregisterTargets " + targetId);
+    registrations.getOrDefault(targetGroupArn, new ArrayList<>()).replaceAll(d -> d.target().id().equals(targetId)
+        ? d.toBuilder().targetHealth(h -> h.state("draining")).build() : d);
   }
 
   @Override
