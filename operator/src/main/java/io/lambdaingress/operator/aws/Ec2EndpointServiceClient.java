@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.ec2.model.UnsuccessfulItem;
  * private DNS name, and the endpoint connections consumers ask for. SDK calls only; a batch call's
  * {@code Unsuccessful} items (EC2 reports some refusals there, not as errors) become {@link AwsFailure}s.
  */
-public final class Ec2EndpointServiceClient {
+public final class Ec2EndpointServiceClient implements EndpointServices {
 
   /** A service as the reconciler needs it. {@code privateDns*} are null without a private DNS name. */
   public record EndpointService(String serviceId, String serviceName, String state, boolean acceptanceRequired,
@@ -33,15 +33,13 @@ public final class Ec2EndpointServiceClient {
     this.ec2 = ec2;
   }
 
-  /**
-   * Every endpoint service of the account (the owner-tag filter is applied by the caller: it must not trust
-   * a server-side filter that moto ignores, and a listing is one call for a handful of services).
-   */
+  @Override
   public List<EndpointService> all() {
     return AwsCall.run("endpoint services", () -> ec2.describeVpcEndpointServiceConfigurationsPaginator(r -> r.maxResults(100))
         .serviceConfigurations().stream().map(Ec2EndpointServiceClient::service).toList());
   }
 
+  @Override
   public EndpointService create(String nlbArn, boolean acceptanceRequired, String privateDnsName, Map<String, String> tags) {
     return service(AwsCall.run("endpoint service for " + nlbArn, () -> ec2.createVpcEndpointServiceConfiguration(r -> r
         .networkLoadBalancerArns(nlbArn).acceptanceRequired(acceptanceRequired).privateDnsName(privateDnsName)
@@ -49,7 +47,7 @@ public final class Ec2EndpointServiceClient {
         .serviceConfiguration()));
   }
 
-  /** In-place changes; null means "leave as it is". */
+  @Override
   public void modify(String serviceId, Boolean acceptanceRequired, String privateDnsName, boolean removePrivateDnsName,
       String addNlbArn, String removeNlbArn) {
     AwsCall.run("endpoint service " + serviceId, () -> ec2.modifyVpcEndpointServiceConfiguration(r -> {
@@ -66,11 +64,13 @@ public final class Ec2EndpointServiceClient {
     }));
   }
 
+  @Override
   public Set<String> principals(String serviceId) {
     return AwsCall.run("endpoint service " + serviceId + " permissions", () -> ec2.describeVpcEndpointServicePermissions(
         r -> r.serviceId(serviceId)).allowedPrincipals().stream().map(p -> p.principal()).collect(java.util.stream.Collectors.toCollection(TreeSet::new)));
   }
 
+  @Override
   public void changePrincipals(String serviceId, Collection<String> add, Collection<String> remove) {
     AwsCall.run("endpoint service " + serviceId + " permissions", () -> ec2.modifyVpcEndpointServicePermissions(r -> {
       r.serviceId(serviceId);
@@ -83,6 +83,7 @@ public final class Ec2EndpointServiceClient {
     }));
   }
 
+  @Override
   public void tag(String serviceId, Map<String, String> set, Collection<String> remove) {
     if (!set.isEmpty()) {
       AwsCall.run("tags of " + serviceId, () -> ec2.createTags(r -> r.resources(serviceId).tags(tags(set))));
@@ -93,6 +94,7 @@ public final class Ec2EndpointServiceClient {
     }
   }
 
+  @Override
   public List<Connection> connections(String serviceId) {
     return AwsCall.run("connections of " + serviceId, () -> ec2.describeVpcEndpointConnectionsPaginator(r -> r
         .filters(f -> f.name("service-id").values(serviceId))).vpcEndpointConnections().stream()
@@ -100,19 +102,21 @@ public final class Ec2EndpointServiceClient {
         .map(c -> new Connection(c.vpcEndpointId(), c.vpcEndpointOwner(), c.vpcEndpointStateAsString())).toList());
   }
 
+  @Override
   public void accept(String serviceId, Collection<String> endpointIds) {
     String what = "accepting " + endpointIds + " on " + serviceId;
     requireNone(what, AwsCall.run(what, () -> ec2.acceptVpcEndpointConnections(r -> r.serviceId(serviceId).vpcEndpointIds(endpointIds))
         .unsuccessful()));
   }
 
+  @Override
   public void reject(String serviceId, Collection<String> endpointIds) {
     String what = "rejecting " + endpointIds + " on " + serviceId;
     requireNone(what, AwsCall.run(what, () -> ec2.rejectVpcEndpointConnections(r -> r.serviceId(serviceId).vpcEndpointIds(endpointIds))
         .unsuccessful()));
   }
 
-  /** Deletes the service; AWS refuses (ExistingVpcEndpointConnections) while connections are Available or pending. */
+  @Override
   public void delete(String serviceId) {
     String what = "deleting endpoint service " + serviceId;
     List<UnsuccessfulItem> failed = AwsCall.run(what, () -> ec2.deleteVpcEndpointServiceConfigurations(r -> r.serviceIds(serviceId)).unsuccessful());

@@ -9,7 +9,7 @@ import software.amazon.awssdk.services.lambda.model.AliasRoutingConfiguration;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 
 /** Lambda versions and aliases of a managed function: what a canary rollout publishes and shifts. */
-public final class LambdaVersionClient {
+public final class LambdaVersionClient implements LambdaVersions {
 
   private final LambdaClient lambda;
 
@@ -17,14 +17,14 @@ public final class LambdaVersionClient {
     this.lambda = lambda;
   }
 
-  /** The published versions (not $LATEST), with their CodeSha256 and description. */
+  @Override
   public List<FunctionConfiguration> versions(String functionName) {
     return AwsCall.run("versions of function " + functionName,
         () -> lambda.listVersionsByFunctionPaginator(r -> r.functionName(functionName).maxItems(50)).versions().stream()
             .filter(v -> !"$LATEST".equals(v.version())).toList());
   }
 
-  /** Publishes $LATEST as a version, only if its code is still {@code codeSha256} (PublishVersion's own guard). */
+  @Override
   public FunctionConfiguration publish(String functionName, String codeSha256, String description) {
     var v = AwsCall.run("publish version of function " + functionName,
         () -> lambda.publishVersion(r -> r.functionName(functionName).codeSha256(codeSha256).description(description)));
@@ -32,19 +32,20 @@ public final class LambdaVersionClient {
         .codeSha256(v.codeSha256()).description(v.description()).build();
   }
 
-  /** Deletes one published version (DeleteFunction with a Qualifier). */
+  @Override
   public void deleteVersion(String functionName, String version) {
     AwsCall.run("delete version " + version + " of function " + functionName,
         () -> lambda.deleteFunction(r -> r.functionName(functionName).qualifier(version)));
   }
 
+  @Override
   public Optional<AliasConfiguration> alias(String functionName, String alias) {
     return AwsCall.find("alias " + alias + " of function " + functionName,
         () -> lambda.getAlias(r -> r.functionName(functionName).name(alias))).map(a -> AliasConfiguration.builder()
             .aliasArn(a.aliasArn()).name(a.name()).functionVersion(a.functionVersion()).routingConfig(a.routingConfig()).build());
   }
 
-  /** Creates or updates the alias: {@code version}, plus {@code weights} (version -> 0..1) to at most one other. */
+  @Override
   public String putAlias(String functionName, String alias, String version, Map<String, Double> weights, boolean exists) {
     AliasRoutingConfiguration routing = AliasRoutingConfiguration.builder().additionalVersionWeights(weights).build();
     if (exists) {
@@ -55,6 +56,7 @@ public final class LambdaVersionClient {
         .functionName(functionName).name(alias).functionVersion(version).routingConfig(routing))).aliasArn();
   }
 
+  @Override
   public void deleteAlias(String functionName, String alias) {
     AwsCall.run("delete alias " + alias + " of function " + functionName,
         () -> lambda.deleteAlias(r -> r.functionName(functionName).name(alias)));

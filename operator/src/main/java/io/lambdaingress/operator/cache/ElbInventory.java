@@ -4,7 +4,6 @@ import io.lambdaingress.operator.aws.ElbV2Client;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,14 +18,8 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
  * What the operator knows of Elastic Load Balancing, shared by all objects' reconciles so that a resync of
  * N objects reads in bulk instead of N times: every load balancer and target group of the account (one call
  * per 400), tags and listeners (20 a call: the one asked for with others that are stale, {@link BatchedReads})
- * and attributes by ARN, each read kept for {@code maxAge} at most. Our own writes update it in place.
- *
- * <p>How old a read may be ({@link #maxAgeFor}): an out-of-band change is seen by the first reconcile that
- * reads after it. Each object is reconciled once per resync period, so with reads at most {@code maxAge}
- * old, a change is repaired at most one period plus {@code maxAge} after it was made. A read is therefore
- * kept only for a short window: the objects whose periodic reconciles fall together (a resync wave: all
- * objects after a start, every object applied together) share one bulk read, and no object acts on facts
- * older than that window.
+ * and attributes by ARN ({@link AttributeReads}), each read kept for {@code maxAge} at most
+ * ({@link SharedReadAge}). Our own writes update it in place ({@link ElbInventoryWrites}).
  *
  * <p>Safety rules: a name the listing does not show is confirmed with a fresh read before anyone creates it
  * (never a duplicate, never a create over a resource someone else made in the meantime); a resource the
@@ -37,16 +30,12 @@ public final class ElbInventory {
 
   private record Listed(Map<String, LoadBalancer> loadBalancers, Map<String, TargetGroup> targetGroups) {}
 
-  // The longest window a resync wave may share one read in (see maxAgeFor).
-  private static final Duration WAVE = Duration.ofSeconds(5);
-  private static final Duration WAVE_WITH_EVENTS = Duration.ofSeconds(60);
-
   private final ElbV2Client elb;
   private final Duration maxAge;
   private final Clock clock;
   private volatile Timestamped<Listed> listing;
   private final BatchedReads<Map<String, String>> tags;
-  private final Map<String, Timestamped<Map<String, String>>> attributes = new ConcurrentHashMap<>();
+  private final AttributeReads attributes;
   private final ListenerReads listeners;
   private final ElbInventoryWrites writes;
 
@@ -56,29 +45,8 @@ public final class ElbInventory {
     this.clock = clock;
     this.tags = new BatchedReads<>(ElbV2Client.TAG_BATCH, maxAge, clock, elb::tagsOfThoseThere, ElbV2Client::notFound);
     this.listeners = new ListenerReads(elb, maxAge, clock);
+    this.attributes = new AttributeReads(maxAge, clock);
     this.writes = new ElbInventoryWrites(elb, this);
-  }
-
-  /**
-   * The age a shared read may reach with this resync period: a quarter of the period, at most 5 seconds
-   * (long enough for a resync wave of many objects to share one read, short enough that drift is repaired
-   * within one period plus a few seconds; never more than one period).
-   */
-  public static Duration maxAgeFor(Duration resyncPeriod) {
-    Duration quarter = resyncPeriod.dividedBy(4);
-    return quarter.compareTo(WAVE) < 0 ? quarter : WAVE;
-  }
-
-  /**
-   * With the event queue: the full verifications of the objects spread out over their k-period interval
-   * instead of coming in one wave, so a 5-second window would share nothing. Changes announced by an event
-   * drop the reads of what they name (the reconcile they trigger reads afresh); only a lost event's change
-   * waits, for the next full verification instead of this one. A quarter of the interval, at most 60 s
-   * (bench-scale --queue 500: with 30 s, DescribeTags and DescribeListeners were a fifth of all reads).
-   */
-  public static Duration maxAgeWithEvents(Duration verificationInterval) {
-    Duration quarter = verificationInterval.dividedBy(4);
-    return quarter.compareTo(WAVE_WITH_EVENTS) < 0 ? quarter : WAVE_WITH_EVENTS;
   }
 
   /** How old a shared read may be: other shared reads of a resync (ECR digests) keep the same window. */
@@ -179,11 +147,11 @@ public final class ElbInventory {
   }
 
   public Map<String, String> loadBalancerAttributes(String arn) {
-    return attributes.compute(arn, (k, c) -> c != null && fresh(c.at()) ? c : new Timestamped<>(clock.instant(), Map.copyOf(elb.loadBalancerAttributes(arn)))).value();
+    return attributes.of(arn, elb::loadBalancerAttributes);
   }
 
   public Map<String, String> targetGroupAttributes(String arn) {
-    return attributes.compute(arn, (k, c) -> c != null && fresh(c.at()) ? c : new Timestamped<>(clock.instant(), Map.copyOf(elb.targetGroupAttributes(arn)))).value();
+    return attributes.of(arn, elb::targetGroupAttributes);
   }
 
   private boolean fresh(Instant readAt) {
@@ -264,11 +232,7 @@ public final class ElbInventory {
   }
 
   void rememberAttributes(String arn, Map<String, String> changes) {
-    attributes.computeIfPresent(arn, (k, c) -> {
-      Map<String, String> merged = new HashMap<>(c.value());
-      merged.putAll(changes);
-      return new Timestamped<>(c.at(), Map.copyOf(merged));
-    });
+    attributes.remember(arn, changes);
   }
 
   void rememberListener(String loadBalancerArn, Listener written) {
@@ -286,7 +250,7 @@ public final class ElbInventory {
       if (gone != null) {
         listeners.forget(gone.loadBalancerArn());
         tags.remove(gone.loadBalancerArn());
-        attributes.remove(gone.loadBalancerArn());
+        attributes.forget(gone.loadBalancerArn());
       }
     }
   }
@@ -297,7 +261,7 @@ public final class ElbInventory {
       TargetGroup gone = l.value().targetGroups().remove(name);
       if (gone != null) {
         tags.remove(gone.targetGroupArn());
-        attributes.remove(gone.targetGroupArn());
+        attributes.forget(gone.targetGroupArn());
       }
     }
   }

@@ -1,5 +1,6 @@
 package io.lambdaingress.operator.cache;
 
+import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.aws.LambdaFunctionClient;
 import io.lambdaingress.operator.model.ChainModel;
 import io.lambdaingress.operator.model.OwnedResource;
@@ -8,10 +9,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
 
 /**
  * The functions that may be ours, for discovery by owner tags: the account's functions listed at most every
@@ -20,8 +23,9 @@ import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
  * <p>ListFunctions returns no tags, and one tag read per function of the account would cost as many calls
  * as there are functions. Every function the operator creates carries {@code LAMBDA_INGRESS_HEALTH_PATH} in
  * its environment (ChainModel), which ListFunctions does return: only those get a tag read, at most once per
- * {@code tagAge} each, and our own tag writes update the cache. Cached tags only select candidates; whatever
- * is deleted is read afresh first (OwnedDeletion).
+ * {@code tagAge} each. Cached tags only select candidates; whatever is deleted is read afresh first
+ * (OwnedDeletion). Writes made through it ({@link #tag}, {@link #delete}) update it, so no caller keeps it
+ * in step by hand.
  */
 public final class FunctionCatalog {
 
@@ -74,11 +78,43 @@ public final class FunctionCatalog {
     tags.put(functionArn, new Timestamped<>(clock.instant(), Map.copyOf(now)));
   }
 
-  /** After we deleted it: gone from the listing until the next one. */
-  public synchronized void forget(String functionArn) {
-    if (listing != null) {
-      listing = new Timestamped<>(listing.at(), listing.value().stream().filter(f -> !f.functionArn().equals(functionArn)).toList());
+  /**
+   * The function read afresh (a deletion must see exactly what is there now), and kept as read: one gone
+   * leaves the listing, one whose tags changed is a candidate by its tags as they are now.
+   */
+  public Optional<GetFunctionResponse> fresh(String nameOrArn) {
+    Optional<GetFunctionResponse> read = lambda.function(nameOrArn);
+    read.ifPresentOrElse(f -> tags.put(f.configuration().functionArn(),
+        new Timestamped<>(clock.instant(), Map.copyOf(f.tags() == null ? Map.of() : f.tags()))), () -> drop(nameOrArn));
+    return read;
+  }
+
+  /** The adapter, for the calls this does not keep. */
+  public LambdaFunctionClient client() {
+    return lambda;
+  }
+
+  /**
+   * Deletes the function; once AWS accepted it (or answered that it is gone already), it is gone from the
+   * listing until the next one. A deletion AWS refuses leaves it listed.
+   */
+  public void delete(String nameOrArn) {
+    try {
+      lambda.delete(nameOrArn);
+    } catch (AwsFailure f) {
+      if (f.isNotFound()) {
+        drop(nameOrArn);
+      }
+      throw f;
     }
-    tags.remove(functionArn);
+    drop(nameOrArn);
+  }
+
+  private synchronized void drop(String nameOrArn) {
+    if (listing != null) {
+      listing = new Timestamped<>(listing.at(), listing.value().stream()
+          .filter(f -> !f.functionArn().equals(nameOrArn) && !f.functionName().equals(nameOrArn)).toList());
+    }
+    tags.keySet().removeIf(arn -> arn.equals(nameOrArn) || arn.endsWith(":function:" + nameOrArn));
   }
 }

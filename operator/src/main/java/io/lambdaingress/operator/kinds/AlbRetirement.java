@@ -59,8 +59,8 @@ public final class AlbRetirement {
           return "ALB " + side.alb() + " is draining from alb target group " + side.albTargetGroup()
               + " (its deregistration delay); it is deleted once AWS has let it go";
         }
-        writes.announce("Deregistered", "alb target group " + side.albTargetGroup(), "ALB " + side.alb() + ": " + why);
-        inventory.client().deregisterTarget(group.get().targetGroupArn(), arn, d.target().port());
+        writes.made("Deregistered", "alb target group " + side.albTargetGroup(), "ALB " + side.alb() + ": " + why,
+            () -> inventory.client().deregisterTarget(group.get().targetGroupArn(), arn, d.target().port()));
         return "ALB " + side.alb() + " was deregistered from alb target group " + side.albTargetGroup()
             + "; it is deleted once it has drained";
       }

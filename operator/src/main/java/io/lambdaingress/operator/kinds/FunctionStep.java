@@ -4,10 +4,12 @@ import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.aws.LambdaFunctionClient;
 import io.lambdaingress.operator.aws.LambdaFunctionClient.PolicyStatement;
 import io.lambdaingress.operator.aws.Reason;
+import io.lambdaingress.operator.cache.FunctionCatalog;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.lambda.model.AddPermissionRequest;
 import software.amazon.awssdk.services.lambda.model.CreateFunctionRequest;
@@ -33,6 +35,8 @@ public final class FunctionStep {
   public record Result(String functionArn, boolean busy) {}
 
   private final LambdaFunctionClient lambda;
+  // Null, or what discovery by owner tags lists: deletions are then read and made through it.
+  private final FunctionCatalog catalog;
   private final Ownership ownership;
   private final Announcer writes;
   private final UpdateAttempts attempts;
@@ -43,7 +47,21 @@ public final class FunctionStep {
 
   /** {@code attempts}: shared by the reconciles of all objects, so that an update AWS aborted is not asked for again. */
   public FunctionStep(LambdaFunctionClient lambda, Ownership ownership, Announcer writes, UpdateAttempts attempts) {
+    this(lambda, null, ownership, writes, attempts);
+  }
+
+  /**
+   * Deletions read and made through {@code catalog}: discovery by owner tags stops listing a function once it
+   * is deleted (or found gone), and sees the tags it read.
+   */
+  public FunctionStep(FunctionCatalog catalog, Ownership ownership, Announcer writes) {
+    this(catalog.client(), catalog, ownership, writes, new UpdateAttempts());
+  }
+
+  private FunctionStep(LambdaFunctionClient lambda, FunctionCatalog catalog, Ownership ownership, Announcer writes,
+      UpdateAttempts attempts) {
     this.lambda = lambda;
+    this.catalog = catalog;
     this.ownership = ownership;
     this.writes = writes;
     this.attempts = attempts;
@@ -53,8 +71,7 @@ public final class FunctionStep {
     String name = desired.functionName();
     GetFunctionResponse found = lambda.function(name).orElse(null);
     if (found == null) {
-      writes.announce("Created", "function " + name, "missing");
-      FunctionConfiguration created = lambda.create(desired);
+      FunctionConfiguration created = writes.made("Created", "function " + name, "missing", () -> lambda.create(desired));
       return new Result(created.functionArn(), created.state() == State.PENDING);
     }
     FunctionConfiguration c = found.configuration();
@@ -78,19 +95,17 @@ public final class FunctionStep {
           + "image)");
     }
     if (change != null && change.equals(configChange)) {
-      writes.announce("Updated", "function " + name, configChange);
-      attempts.asked(name, configChange);
-      lambda.updateConfiguration(UpdateFunctionConfigurationRequest.builder().functionName(name)
-          .role(desired.role()).timeout(desired.timeout()).memorySize(desired.memorySize())
+      writes.made("Updated", "function " + name, configChange, () -> lambda.updateConfiguration(UpdateFunctionConfigurationRequest.builder()
+          .functionName(name).role(desired.role()).timeout(desired.timeout()).memorySize(desired.memorySize())
           .environment(e -> e.variables(desired.environment().variables()))
           .vpcConfig(desired.vpcConfig() == null ? VpcConfig.builder().subnetIds(List.of()).securityGroupIds(List.of()).build() : desired.vpcConfig())
-          .build());
+          .build()));
+      attempts.asked(name, configChange);
       return new Result(c.functionArn(), true);
     }
     if (change != null) {
-      writes.announce("Updated", "function " + name, imageChange);
+      writes.made("Updated", "function " + name, imageChange, () -> lambda.updateImage(name, desired.code().imageUri()));
       attempts.asked(name, imageChange);
-      lambda.updateImage(name, desired.code().imageUri());
       return new Result(c.functionArn(), true);
     }
     syncTags(c.functionArn(), found.tags() == null ? Map.of() : found.tags(), desired.tags());
@@ -147,9 +162,10 @@ public final class FunctionStep {
   private void syncTags(String functionArn, Map<String, String> observed, Map<String, String> wanted) {
     MapDiff diff = MapDiff.tags(observed, wanted);
     if (!diff.isEmpty()) {
-      writes.announce("Updated", "function " + functionArn, "tags: " + diff.describe());
-      lambda.tag(functionArn, diff.set());
-      lambda.untag(functionArn, diff.removed());
+      writes.made("Updated", "function " + functionArn, "tags: " + diff.describe(), () -> {
+        lambda.tag(functionArn, diff.set());
+        lambda.untag(functionArn, diff.removed());
+      });
     }
   }
 
@@ -158,7 +174,7 @@ public final class FunctionStep {
    * not ours only loses our permission statement. Its registration went with ensureOnlyTarget.
    */
   public void retire(String functionArn, String statementId) {
-    var fn = lambda.function(functionArn);
+    var fn = fresh(functionArn);
     if (fn.isEmpty()) {
       return;
     }
@@ -175,15 +191,25 @@ public final class FunctionStep {
    * named by ARN only loses our permission: {@link #removePermission}). Announced once AWS accepted it.
    */
   public void deleteIfOurs(String resource, String nameOrArn, String why) {
-    var fn = lambda.function(nameOrArn);
+    var fn = fresh(nameOrArn);
     if (fn.isPresent() && ownership.owns(fn.get().tags() == null ? Map.of() : fn.get().tags())) {
       delete(resource, nameOrArn, why);
     }
   }
 
   private void delete(String resource, String nameOrArn, String why) {
-    lambda.delete(nameOrArn);
-    writes.announce("Deleted", resource, why);
+    writes.made("Deleted", resource, why, () -> {
+      if (catalog == null) {
+        lambda.delete(nameOrArn);
+      } else {
+        catalog.delete(nameOrArn);
+      }
+    });
+  }
+
+  /** The function read afresh before a deletion. */
+  private Optional<GetFunctionResponse> fresh(String nameOrArn) {
+    return catalog == null ? lambda.function(nameOrArn) : catalog.fresh(nameOrArn);
   }
 
   /** Exactly one statement with our id: ELB may invoke the function, from {@code sourceArn} only. True when written. */
@@ -202,16 +228,18 @@ public final class FunctionStep {
     if (ours != null && INVOKE.equals(ours.action()) && ELB_PRINCIPAL.equals(ours.principal()) && sourceArn.equals(ours.sourceArn())) {
       return false;
     }
+    String resource = "permission " + statementId + " on " + policyArn;
     if (ours != null) {
-      writes.announce("Replaced", "permission " + statementId + " on " + policyArn, "source " + ours.sourceArn() + " -> " + sourceArn);
       lambda.removePermission(functionArn, qualifier, statementId);
-    } else {
-      writes.announce("Created", "permission " + statementId + " on " + policyArn, "missing");
     }
     try {
       lambda.addPermission(AddPermissionRequest.builder().functionName(functionArn).qualifier(qualifier).statementId(statementId)
           .action(INVOKE).principal(ELB_PRINCIPAL).sourceArn(sourceArn).build());
     } catch (AwsFailure f) {
+      if (ours != null) {
+        // The removal was accepted: said as what it was, the refused statement by the failure.
+        writes.announce("Deleted", resource, "source " + ours.sourceArn() + " -> " + sourceArn + ", the new statement refused");
+      }
       if (!POLICY_FULL.equals(f.awsErrorCode())) {
         throw f;
       }
@@ -220,6 +248,11 @@ public final class FunctionStep {
           + f.getMessage().substring(f.getMessage().indexOf(POLICY_FULL)) + "); each LambdaIngress and route that invokes "
           + "it adds a statement: let fewer objects or routes share this function, or give some of them a function of their own",
           POLICY_FULL, f);
+    }
+    if (ours != null) {
+      writes.announce("Replaced", resource, "source " + ours.sourceArn() + " -> " + sourceArn);
+    } else {
+      writes.announce("Created", resource, "missing");
     }
     return true;
   }
@@ -239,7 +272,7 @@ public final class FunctionStep {
 
   /** Removes a statement known to be there, announced once AWS accepted it. */
   public void removeStatement(String functionArn, String qualifier, String statementId, String why) {
-    lambda.removePermission(functionArn, qualifier, statementId);
-    writes.announce("Deleted", "permission " + statementId + " on " + (qualifier == null ? functionArn : functionArn + ":" + qualifier), why);
+    writes.made("Deleted", "permission " + statementId + " on " + (qualifier == null ? functionArn : functionArn + ":" + qualifier), why,
+        () -> lambda.removePermission(functionArn, qualifier, statementId));
   }
 }

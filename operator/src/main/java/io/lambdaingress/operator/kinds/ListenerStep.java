@@ -36,15 +36,15 @@ public final class ListenerStep {
     // Ours on another port is the one a port change moved; recognised by where it forwards.
     Optional<Listener> ours = onPort.or(() -> listeners.stream().filter(l -> forwardsTo(l, targetGroupArn)).findFirst());
     if (ours.isEmpty()) {
-      writes.announce("Created", kind + " listener " + protocol + ":" + port, "missing");
-      return inventory.writes().createListener(CreateListenerRequest.builder().loadBalancerArn(loadBalancerArn).protocol(protocol)
-          .port(port).defaultActions(ElbV2Client.forwardTo(targetGroupArn)).build());
+      return writes.made("Created", kind + " listener " + protocol + ":" + port, "missing", () -> inventory.writes().createListener(
+          CreateListenerRequest.builder().loadBalancerArn(loadBalancerArn).protocol(protocol).port(port)
+              .defaultActions(ElbV2Client.forwardTo(targetGroupArn)).build()));
     }
     Listener l = ours.get();
     if (l.port() != port || !forwardsOnlyTo(l, targetGroupArn) || l.protocol() != protocol) {
-      writes.announce("Updated", kind + " listener " + l.listenerArn(),
-          l.protocolAsString() + ":" + l.port() + " -> " + protocol + ":" + port + " forwarding to " + targetGroupArn);
-      Optional<Listener> modified = inventory.writes().modifyListener(loadBalancerArn, l.listenerArn(), protocol, port, targetGroupArn);
+      Optional<Listener> modified = writes.made("Updated", kind + " listener " + l.listenerArn(),
+          l.protocolAsString() + ":" + l.port() + " -> " + protocol + ":" + port + " forwarding to " + targetGroupArn,
+          () -> inventory.writes().modifyListener(loadBalancerArn, l.listenerArn(), protocol, port, targetGroupArn));
       return modified.orElseGet(() -> l.toBuilder().protocol(protocol).port(port).defaultActions(ElbV2Client.forwardTo(targetGroupArn)).build());
     }
     return l;
@@ -63,8 +63,8 @@ public final class ListenerStep {
     }
     String arn = lb.get().loadBalancerArn();
     for (Listener l : detachable(ownership, inventory.freshTags(arn), inventory.client().listeners(arn), targetGroupArn)) {
-      inventory.writes().deleteListener(arn, l.listenerArn());
-      writes.announce("Deleted", kind + " listener " + l.protocolAsString() + ":" + l.port(), "it forwards to the target group being replaced");
+      writes.made("Deleted", kind + " listener " + l.protocolAsString() + ":" + l.port(), "it forwards to the target group being replaced",
+          () -> inventory.writes().deleteListener(arn, l.listenerArn()));
     }
   }
 

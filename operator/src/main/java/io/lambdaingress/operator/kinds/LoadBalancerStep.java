@@ -47,8 +47,7 @@ public final class LoadBalancerStep {
       found = Optional.of(inventory.reread(found.get()));
     }
     if (found.isEmpty()) {
-      writes.announce("Created", kind + " " + desired.name(), "missing");
-      LoadBalancer created = inventory.writes().createLoadBalancer(desired);
+      LoadBalancer created = writes.made("Created", kind + " " + desired.name(), "missing", () -> inventory.writes().createLoadBalancer(desired));
       applyAttributes(kind, created, attributes);
       return Optional.of(created);
     }
@@ -58,18 +57,18 @@ public final class LoadBalancerStep {
 
     Verdict verdict = compareImmutable(desired, lb);
     if (verdict.replace()) {
-      writes.announce("Replaced", kind + " " + desired.name(), verdict.why() + " (only settable at creation; "
-          + "the old one is deleted first, so its DNS name changes and its listeners go with it)");
-      inventory.writes().deleteLoadBalancer(lb.loadBalancerArn(), desired.name());
+      writes.made("Replaced", kind + " " + desired.name(), verdict.why() + " (only settable at creation; "
+          + "the old one is deleted first, so its DNS name changes and its listeners go with it)",
+          () -> inventory.writes().deleteLoadBalancer(lb.loadBalancerArn(), desired.name()));
       return Optional.empty();
     }
     if (!desired.securityGroups().isEmpty() && !Set.copyOf(desired.securityGroups()).equals(Set.copyOf(lb.securityGroups()))) {
-      writes.announce("Updated", kind + " " + desired.name(), "security groups " + lb.securityGroups() + " -> " + desired.securityGroups());
-      inventory.writes().setSecurityGroups(lb, desired.securityGroups());
+      writes.made("Updated", kind + " " + desired.name(), "security groups " + lb.securityGroups() + " -> " + desired.securityGroups(),
+          () -> inventory.writes().setSecurityGroups(lb, desired.securityGroups()));
     }
     if (!desired.subnets().isEmpty() && !Set.copyOf(desired.subnets()).equals(observedSubnets(lb))) {
-      writes.announce("Updated", kind + " " + desired.name(), "subnets " + observedSubnets(lb) + " -> " + desired.subnets());
-      inventory.writes().setSubnets(lb, desired.subnets());
+      writes.made("Updated", kind + " " + desired.name(), "subnets " + observedSubnets(lb) + " -> " + desired.subnets(),
+          () -> inventory.writes().setSubnets(lb, desired.subnets()));
     }
     applyAttributes(kind, lb, attributes);
     syncTags(inventory, kind + " " + desired.name(), lb.loadBalancerArn(), tags, desired.tags(), writes);
@@ -91,14 +90,12 @@ public final class LoadBalancerStep {
    */
   public void delete(String resource, String arn, String name, String why) {
     try {
-      inventory.writes().deleteLoadBalancer(arn, name);
+      writes.made("Deleted", resource, why, () -> inventory.writes().deleteLoadBalancer(arn, name));
     } catch (AwsFailure f) {
       if (!f.isNotFound()) {
         throw f;
       }
-      return;
     }
-    writes.announce("Deleted", resource, why);
   }
 
   private static boolean provisioning(LoadBalancer lb) {
@@ -139,8 +136,8 @@ public final class LoadBalancerStep {
     }
     MapDiff diff = MapDiff.attributes(inventory.loadBalancerAttributes(lb.loadBalancerArn()), wanted);
     if (!diff.isEmpty()) {
-      writes.announce("Updated", kind + " " + lb.loadBalancerName(), "attributes " + diff.set());
-      inventory.writes().setLoadBalancerAttributes(lb.loadBalancerArn(), diff.set());
+      writes.made("Updated", kind + " " + lb.loadBalancerName(), "attributes " + diff.set(),
+          () -> inventory.writes().setLoadBalancerAttributes(lb.loadBalancerArn(), diff.set()));
     }
   }
 
@@ -148,8 +145,7 @@ public final class LoadBalancerStep {
   public static void syncTags(ElbInventory inventory, String resource, String arn, Map<String, String> observed, List<Tag> desired, Announcer writes) {
     MapDiff diff = MapDiff.tags(observed, ElbInventoryWrites.tagMap(desired));
     if (!diff.isEmpty()) {
-      writes.announce("Updated", resource, "tags: " + diff.describe());
-      inventory.writes().retag(arn, observed, diff.set(), diff.removed());
+      writes.made("Updated", resource, "tags: " + diff.describe(), () -> inventory.writes().retag(arn, observed, diff.set(), diff.removed()));
     }
   }
 }

@@ -43,21 +43,22 @@ public final class TargetGroupStep {
       ownership.require(kind, desired.name(), tg.targetGroupArn(), tags);
       String immutableChange = immutableChange(desired, tg);
       if (immutableChange != null) {
-        writes.announce("Replaced", kind + " " + desired.name(), immutableChange + " (only settable at creation)");
         beforeReplace.accept(tg.targetGroupArn());
-        inventory.writes().deleteTargetGroup(tg.targetGroupArn(), desired.name());
+        String arn = tg.targetGroupArn();
+        writes.made("Replaced", kind + " " + desired.name(), immutableChange + " (only settable at creation)",
+            () -> inventory.writes().deleteTargetGroup(arn, desired.name()));
         tg = null;
       }
     }
     if (tg == null) {
-      writes.announce("Created", kind + " " + desired.name(), "missing");
-      tg = inventory.writes().createTargetGroup(desired);
+      tg = writes.made("Created", kind + " " + desired.name(), "missing", () -> inventory.writes().createTargetGroup(desired));
       tags = null;
     } else {
       String healthChange = healthCheckChange(desired, tg);
       if (healthChange != null) {
-        writes.announce("Updated", kind + " " + desired.name(), "health check " + healthChange);
-        inventory.writes().setHealthCheck(tg, desired);
+        TargetGroup observed = tg;
+        writes.made("Updated", kind + " " + desired.name(), "health check " + healthChange,
+            () -> inventory.writes().setHealthCheck(observed, desired));
       }
     }
     if (tags != null) {
@@ -66,8 +67,9 @@ public final class TargetGroupStep {
     if (!attributes.isEmpty()) {
       MapDiff diff = MapDiff.attributes(inventory.targetGroupAttributes(tg.targetGroupArn()), attributes);
       if (!diff.isEmpty()) {
-        writes.announce("Updated", kind + " " + desired.name(), "attributes " + diff.set());
-        inventory.writes().setTargetGroupAttributes(tg.targetGroupArn(), diff.set());
+        String arn = tg.targetGroupArn();
+        writes.made("Updated", kind + " " + desired.name(), "attributes " + diff.set(),
+            () -> inventory.writes().setTargetGroupAttributes(arn, diff.set()));
       }
     }
     return tg;
@@ -121,13 +123,13 @@ public final class TargetGroupStep {
         present = !draining;
         health = draining ? null : d.targetHealth();
       } else if (!draining) {
-        writes.announce("Deregistered", kind + " " + tg.targetGroupName(), "stale target " + t.id() + (t.port() == null ? "" : ":" + t.port()));
-        elb.deregisterTarget(tg.targetGroupArn(), t.id(), t.port());
+        writes.made("Deregistered", kind + " " + tg.targetGroupName(), "stale target " + t.id() + (t.port() == null ? "" : ":" + t.port()),
+            () -> elb.deregisterTarget(tg.targetGroupArn(), t.id(), t.port()));
       }
     }
     if (!present) {
-      writes.announce("Registered", kind + " " + tg.targetGroupName(), "target " + targetId + (port == null ? "" : ":" + port) + " missing");
-      elb.registerTarget(tg.targetGroupArn(), targetId, port);
+      writes.made("Registered", kind + " " + tg.targetGroupName(), "target " + targetId + (port == null ? "" : ":" + port) + " missing",
+          () -> elb.registerTarget(tg.targetGroupArn(), targetId, port));
     }
     return Optional.ofNullable(health);
   }
@@ -151,7 +153,7 @@ public final class TargetGroupStep {
    */
   public boolean delete(String resource, String arn, String name, String why) {
     try {
-      inventory.writes().deleteTargetGroup(arn, name);
+      writes.made("Deleted", resource, why, () -> inventory.writes().deleteTargetGroup(arn, name));
     } catch (AwsFailure f) {
       if ("ResourceInUse".equals(f.awsErrorCode())) {
         return false;
@@ -159,9 +161,7 @@ public final class TargetGroupStep {
       if (!f.isNotFound()) {
         throw f;
       }
-      return true;
     }
-    writes.announce("Deleted", resource, why);
     return true;
   }
 }

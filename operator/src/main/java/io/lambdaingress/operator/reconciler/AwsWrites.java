@@ -8,8 +8,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Every AWS write the reconciler makes is announced here: one structured log line (action, resource,
  * reason, object) and one Kubernetes Event on the object, so that `kubectl describe` and the logs tell the
- * same story. Creations and updates are announced before the call; deletions once AWS accepted them, so a
- * delete that fails and is retried never claims "Deleted" (and the Event says what really went).
+ * same story. Each write is announced once AWS accepted it ({@link Announcer#made}), so a write that fails
+ * and is retried never claims "Created", "Updated" or "Deleted" (and the Event says what really happened).
  */
 public final class AwsWrites implements Announcer {
 

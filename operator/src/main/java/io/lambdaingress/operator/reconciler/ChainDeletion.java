@@ -3,6 +3,7 @@ package io.lambdaingress.operator.reconciler;
 import io.lambdaingress.operator.aws.AwsClients;
 import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.cache.ElbInventory;
+import io.lambdaingress.operator.kinds.EndpointServiceStep;
 import io.lambdaingress.operator.kinds.FunctionStep;
 import io.lambdaingress.operator.kinds.LoadBalancerStep;
 import io.lambdaingress.operator.kinds.Ownership;

@@ -4,6 +4,7 @@ import io.lambdaingress.operator.kinds.Ownership;
 import io.lambdaingress.operator.kinds.LoadBalancerStep;
 import io.lambdaingress.operator.cache.NetworkFacts;
 import io.lambdaingress.operator.cache.ElbInventory;
+import io.lambdaingress.operator.cache.SharedReadAge;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -73,10 +74,10 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   public LambdaIngressReconciler(OperatorSettings settings, EventQueueSettings queue, AwsClients aws, KubernetesClient kubernetes) {
     this.settings = settings;
     Clock clock = Clock.systemUTC();
-    // Drift is repaired within one resync period (plus the shared reads' short age): see ElbInventory.
+    // Drift is repaired within one resync period (plus the shared reads' short age): see SharedReadAge.
     this.inventory = new ElbInventory(aws.elbV2(), queue.enabled()
-        ? ElbInventory.maxAgeWithEvents(queue.verificationInterval(settings.resyncPeriod()))
-        : ElbInventory.maxAgeFor(settings.resyncPeriod()), clock);
+        ? SharedReadAge.withEvents(queue.verificationInterval(settings.resyncPeriod()))
+        : SharedReadAge.forResync(settings.resyncPeriod()), clock);
     this.checks = new SpecChecks(settings, new NetworkFacts(aws.ec2(), settings.resyncPeriod(), clock));
     this.staleReads = new StaleReadRetry(inventory);
     this.chain = new ChainReconciler(aws, inventory, settings.formerClusterNames());
@@ -123,7 +124,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     changeIndex.put(ResourceID.fromResource(li), CloudTrailEvent.keysOf(model));
     AwsWrites writes = new AwsWrites(events, li);
     ownerTags.releaseStaticIps(model, writes);
-    EndpointServiceStep endpoints = endpointServiceStep(model, writes);
+    PrivateLinkStep endpoints = privateLink(model, writes);
     Optional<EndpointServicePlan> endpointPlan = beforeNlb(li, model, endpoints);
     Instant now = Instant.now();
     CanaryStep.Input canary = RolloutReport.input(li, now);
@@ -155,7 +156,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   }
 
   /** Before the NLB is converged: an endpoint service that must go first (the NLB replaced, or PrivateLink off). */
-  private Optional<EndpointServicePlan> beforeNlb(LambdaIngress li, ChainModel model, EndpointServiceStep endpoints) {
+  private Optional<EndpointServicePlan> beforeNlb(LambdaIngress li, ChainModel model, PrivateLinkStep endpoints) {
     Optional<EndpointServicePlan> endpointPlan = EndpointServicePlan.of(li.getSpec());
     if (endpointPlan.isPresent() || previousEndpointService(li) != null) {
       var verdict = inventory.loadBalancer(model.nlb().name()).map(lb -> LoadBalancerStep.compareImmutable(model.nlb().loadBalancer(), lb));
@@ -206,8 +207,8 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     return UpdateControl.patchStatus(ObjectStatus.patch(li, status)).rescheduleAfter(PROGRESS_POLL);
   }
 
-  private EndpointServiceStep endpointServiceStep(ChainModel model, AwsWrites writes) {
-    return new EndpointServiceStep(endpointServices, Ownership.byTags(model.ownerTags(), settings.formerClusterNames()), writes);
+  private PrivateLinkStep privateLink(ChainModel model, AwsWrites writes) {
+    return new PrivateLinkStep(endpointServices, Ownership.byTags(model.ownerTags(), settings.formerClusterNames()), writes);
   }
 
   @Override
@@ -233,7 +234,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
       waiting = routes.delete(model, RouteModel.of(li, settings.clusterName()), writes);
       if (waiting == null) {
         // AWS deletes an NLB only once no endpoint service uses it, and a service only once its connections are rejected.
-        waiting = endpointServiceStep(model, writes).deleteAll("object deleted");
+        waiting = privateLink(model, writes).deleteAll("object deleted");
       }
       if (waiting == null) {
         waiting = chainDeletion.delete(model, writes);

@@ -73,9 +73,9 @@ final class LambdaSwitch {
     }
     Instant since = unusedSince(tags.get(UNUSED_SINCE));
     if (since == null) {
-      writes.announce("Updated", "lambda target group " + otherGroup, forwarder + " forwards to the other lambda target group now; "
-          + "kept " + DRAIN.toSeconds() + " s for the requests ELB still routes by the previous configuration");
-      inventory.writes().retag(arn, tags, Map.of(UNUSED_SINCE, now.toString()), java.util.List.of());
+      writes.made("Updated", "lambda target group " + otherGroup, forwarder + " forwards to the other lambda target group now; "
+          + "kept " + DRAIN.toSeconds() + " s for the requests ELB still routes by the previous configuration",
+          () -> inventory.writes().retag(arn, tags, Map.of(UNUSED_SINCE, now.toString()), java.util.List.of()));
       since = now;
     }
     Instant due = since.plus(DRAIN);

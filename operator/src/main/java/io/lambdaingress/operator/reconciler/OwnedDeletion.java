@@ -45,13 +45,12 @@ final class OwnedDeletion {
    * AWS deletes load balancers asynchronously), or null when all of {@code plan} is gone.
    */
   String delete(List<OwnedResource> plan, Ownership ownership, Announcer announcer, String why) {
-    FunctionStep fns = new FunctionStep(lambda, ownership, announcer);
+    FunctionStep fns = new FunctionStep(functions, ownership, announcer);
     TargetGroupStep targetGroups = new TargetGroupStep(inventory, ownership, announcer);
     LoadBalancerStep loadBalancers = new LoadBalancerStep(inventory, ownership, announcer);
     for (OwnedResource r : plan) {
       if (r.kind() == Kind.FUNCTION) {
         fns.deleteIfOurs(r.describe(), r.arn(), why);
-        functions.forget(r.arn());
       } else if (currentTags(r).filter(ownership::owns).isPresent()) {
         if (r.kind() == Kind.NLB || r.kind() == Kind.ALB) {
           loadBalancers.delete(r.describe(), r.arn(), r.name(), why);

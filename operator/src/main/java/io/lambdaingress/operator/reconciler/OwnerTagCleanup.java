@@ -116,12 +116,14 @@ public final class OwnerTagCleanup {
     Map<String, String> mark = Map.of(CleanupPlan.TAG_RETAINED, "true");
     for (OwnedResource r : CleanupPlan.leftovers(discovery.find(true), settings.ownedClusterNames(), namespace, name, Set.of())) {
       if (deletion.currentTags(r).filter(ownership::owns).filter(t -> !t.containsKey(CleanupPlan.TAG_RETAINED)).isPresent()) {
-        writes.announce("Retained", r.describe(), "deletionPolicy Retain: tagged " + CleanupPlan.TAG_RETAINED + " so it is never taken for an orphan");
-        if (r.kind() == Kind.FUNCTION) {
-          functions.tag(r.arn(), r.tags(), mark);
-        } else {
-          inventory.writes().retag(r.arn(), r.tags(), mark, List.of());
-        }
+        writes.made("Retained", r.describe(), "deletionPolicy Retain: tagged " + CleanupPlan.TAG_RETAINED + " so it is never taken for an orphan",
+            () -> {
+              if (r.kind() == Kind.FUNCTION) {
+                functions.tag(r.arn(), r.tags(), mark);
+              } else {
+                inventory.writes().retag(r.arn(), r.tags(), mark, List.of());
+              }
+            });
       }
     }
   }

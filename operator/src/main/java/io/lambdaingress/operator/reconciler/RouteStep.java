@@ -198,8 +198,7 @@ final class RouteStep {
       deleteRule(arn, "listener rule " + arn, "its route is no longer in spec.routes");
     }
     if (!plan.moves().isEmpty()) {
-      writes.announce("Updated", "listener rule priorities " + plan.moves(), "spec.routes order");
-      elb.setRulePriorities(plan.moves());
+      writes.made("Updated", "listener rule priorities " + plan.moves(), "spec.routes order", () -> elb.setRulePriorities(plan.moves()));
     }
     Map<String, Rule> ours = new HashMap<>();
     Map<String, RouteModel> byName = new HashMap<>();
@@ -210,21 +209,20 @@ final class RouteStep {
       String tg = targetGroupOf.get(name);
       if (tg != null && (!RouteModel.canonical(rule.conditions()).equals(RouteModel.canonical(route.conditions()))
           || rule.actions().size() != 1 || !ListenerStep.forwardedTo(rule.actions().get(0)).equals(Set.of(tg)))) {
-        writes.announce("Updated", "listener rule " + arn, "route " + name + ": conditions or forward differ from the spec");
-        elb.modifyRule(arn, route.conditions(), tg);
+        writes.made("Updated", "listener rule " + arn, "route " + name + ": conditions or forward differ from the spec",
+            () -> elb.modifyRule(arn, route.conditions(), tg));
       }
       Map<String, String> has = tags.getOrDefault(arn, Map.of());
       if (!has.entrySet().containsAll(route.ruleTags().entrySet())) {
         MapDiff diff = MapDiff.tags(has, route.ruleTags());
-        writes.announce("Updated", "listener rule " + arn, "tags: " + diff.describe());
-        elb.addTags(arn, diff.set());
+        writes.made("Updated", "listener rule " + arn, "tags: " + diff.describe(), () -> elb.addTags(arn, diff.set()));
       }
       ours.put(name, rule);
     });
     plan.creations().forEach((name, priority) -> {
       RouteModel route = byName.get(name);
-      writes.announce("Created", "listener rule of route " + name + " at priority " + priority, "missing");
-      ours.put(name, elb.createRule(listenerArn, priority, route.conditions(), targetGroupOf.get(name), route.ruleTags()));
+      ours.put(name, writes.made("Created", "listener rule of route " + name + " at priority " + priority, "missing",
+          () -> elb.createRule(listenerArn, priority, route.conditions(), targetGroupOf.get(name), route.ruleTags())));
     });
     return ours;
   }
@@ -341,7 +339,6 @@ final class RouteStep {
 
   /** Every deletion of a listener rule: announced once AWS accepted it. */
   private void deleteRule(String ruleArn, String resource, String why) {
-    elb.deleteRule(ruleArn);
-    writes.announce("Deleted", resource, why);
+    writes.made("Deleted", resource, why, () -> elb.deleteRule(ruleArn));
   }
 }

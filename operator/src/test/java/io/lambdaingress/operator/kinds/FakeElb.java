@@ -8,8 +8,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateTargetGroupRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthDescription;
 
 /**
  * A fake of the ELB adapter for unit tests of the kind classes: load balancers and target groups by name
@@ -24,6 +27,8 @@ final class FakeElb extends ElbV2Client {
   private final Map<String, TargetGroup> targetGroups = new HashMap<>();
   private final Map<String, Map<String, String>> tags = new HashMap<>();
   private AwsFailure refusal;
+  private AwsFailure creationRefusal;
+  private final Map<String, List<TargetHealthDescription>> registrations = new HashMap<>();
 
   FakeElb(List<String> log) {
     this.log = log;
@@ -48,6 +53,22 @@ final class FakeElb extends ElbV2Client {
   /** From now on every deletion is answered with {@code failure} (null: accepted). */
   void refuseDeletions(AwsFailure failure) {
     this.refusal = failure;
+  }
+
+  /** From now on every target group creation is answered with {@code failure} (null: accepted). */
+  void refuseCreations(AwsFailure failure) {
+    this.creationRefusal = failure;
+  }
+
+  /** {@code targetArn} registered in the group on {@code port}, in this health state (healthy, draining, ...). */
+  void register(TargetGroup group, String targetArn, int port, String state) {
+    registrations.computeIfAbsent(group.targetGroupArn(), k -> new ArrayList<>()).add(TargetHealthDescription.builder()
+        .target(t -> t.id(targetArn).port(port)).targetHealth(h -> h.state(state)).build());
+  }
+
+  /** The group's deregistration delay has passed: AWS lists no target in it any more. */
+  void drained(TargetGroup group) {
+    registrations.remove(group.targetGroupArn());
   }
 
   boolean has(String name) {
@@ -79,6 +100,33 @@ final class FakeElb extends ElbV2Client {
     Map<String, Map<String, String>> found = new HashMap<>();
     arns.stream().filter(tags::containsKey).forEach(arn -> found.put(arn, tags.get(arn)));
     return found;
+  }
+
+  @Override
+  public List<TargetHealthDescription> targetHealth(String targetGroupArn) {
+    return List.copyOf(registrations.getOrDefault(targetGroupArn, List.of()));
+  }
+
+  @Override
+  public void deregisterTarget(String targetGroupArn, String targetId, Integer port) {
+    log.add("DeregisterTargets " + targetId);
+    registrations.getOrDefault(targetGroupArn, new ArrayList<>()).replaceAll(d -> d.target().id().equals(targetId)
+        ? d.toBuilder().targetHealth(h -> h.state("draining")).build() : d);
+  }
+
+  @Override
+  public TargetGroup createTargetGroup(CreateTargetGroupRequest request) {
+    log.add("CreateTargetGroup " + request.name());
+    if (creationRefusal != null) {
+      throw creationRefusal;
+    }
+    return addTargetGroup(request.name(), tagMap(request.tags()));
+  }
+
+  private static Map<String, String> tagMap(List<Tag> tags) {
+    Map<String, String> map = new HashMap<>();
+    tags.forEach(t -> map.put(t.key(), t.value()));
+    return map;
   }
 
   @Override

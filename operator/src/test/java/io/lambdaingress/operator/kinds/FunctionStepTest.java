@@ -3,7 +3,11 @@ package io.lambdaingress.operator.kinds;
 import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.aws.LambdaFunctionClient.PolicyStatement;
 import io.lambdaingress.operator.aws.Reason;
+import io.lambdaingress.operator.cache.FunctionCatalog;
 import io.lambdaingress.operator.model.ChainModel;
+import io.lambdaingress.operator.model.OwnedResource;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -119,8 +123,50 @@ class FunctionStepTest {
     assertThat(lambda.has("theirs")).isTrue();
   }
 
+  @Test
+  void aFunctionDeletedThroughTheCatalogLeavesDiscoveryAtOnceAndOneRefusedStays() {
+    lambda.addFunction("sample", OURS);
+    lambda.addFunction("other", OURS);
+    lambda.addFunction("retagged", OURS);
+    FunctionCatalog catalog = new FunctionCatalog(lambda, Duration.ofMinutes(1), Duration.ofMinutes(1), Clock.systemUTC());
+    FunctionStep step = new FunctionStep(catalog, Ownership.byTags(OURS, Set.of()), (action, resource, why) -> log.add(action + " " + resource));
+    assertThat(catalog.candidates(false)).extracting(OwnedResource::name).containsExactlyInAnyOrder("sample", "other", "retagged");
+
+    // Its owner tags removed out of band: not deleted, and discovery sees the tags the deletion read.
+    lambda.retag("retagged", Map.of("team", "payments"));
+    step.deleteIfOurs("function retagged", "retagged", "object deleted");
+    assertThat(catalog.candidates(false)).extracting(OwnedResource::name).containsExactlyInAnyOrder("sample", "other");
+
+    lambda.refuseDeletions(new AwsFailure(Reason.AwsError, "The operation cannot be performed at this time", "ResourceConflictException", null));
+    assertThatThrownBy(() -> step.deleteIfOurs("function sample", "sample", "object deleted")).isInstanceOf(AwsFailure.class);
+    assertThat(catalog.candidates(false)).as("refused: still a candidate").extracting(OwnedResource::name).contains("sample");
+
+    lambda.refuseDeletions(null);
+    step.deleteIfOurs("function sample", "sample", "object deleted");
+    assertThat(catalog.candidates(false)).as("deleted: gone from the listing it keeps").extracting(OwnedResource::name)
+        .containsExactly("other");
+    assertThat(lambda.listings()).as("no listing of its own").isEqualTo(1);
+    assertThat(log).containsExactly("DeleteFunction sample", "DeleteFunction sample", "Deleted function sample");
+    assertThat(lambda.has("retagged")).isTrue();
+  }
+
   private static final String INVOKE_ACTION = FunctionStep.INVOKE;
   private static final String ELB = FunctionStep.ELB_PRINCIPAL;
+
+  @Test
+  void anUpdateAwsRefusesIsNotAnnounced() {
+    String image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app@sha256:1";
+    lambda.addManaged("sample", AS_CREATED.toBuilder().functionArn("arn:aws:lambda:eu-west-1:123456789012:function:sample")
+        .state("Active").lastUpdateStatus("Successful").build(), image, OURS);
+    lambda.refuseUpdates(new AwsFailure(Reason.AwsError, "The operation cannot be performed at this time", "ResourceConflictException", null));
+    CreateFunctionRequest longer = DESIRED.toBuilder().timeout(31).code(c -> c.imageUri(image)).build();
+    assertThatThrownBy(() -> step().ensureManaged(longer)).isInstanceOf(AwsFailure.class);
+    assertThat(log).as("no Updated for an update AWS refused").containsExactly("UpdateFunctionConfiguration sample");
+
+    lambda.refuseUpdates(null);
+    assertThat(step().ensureManaged(longer).busy()).isTrue();
+    assertThat(log).containsExactly("UpdateFunctionConfiguration sample", "UpdateFunctionConfiguration sample", "Updated function sample");
+  }
 
   // --- an update AWS accepted, then aborted (LastUpdateStatus Failed, the previous configuration kept) ---
 
@@ -138,7 +184,7 @@ class FunctionStepTest {
 
     // Failed by someone else's update (or before a restart): ours is asked for once.
     assertThat(step.ensureManaged(longer).busy()).isTrue();
-    assertThat(log).containsExactly("Updated function sample", "UpdateFunctionConfiguration sample");
+    assertThat(log).containsExactly("UpdateFunctionConfiguration sample", "Updated function sample");
 
     // AWS aborted it too: reported with AWS's reason, not asked for again.
     log.clear();
@@ -152,6 +198,6 @@ class FunctionStepTest {
     // A new image in the spec goes first: it may be the fix.
     String fresh = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app@sha256:2";
     assertThat(step.ensureManaged(longer.toBuilder().code(c -> c.imageUri(fresh)).build()).busy()).isTrue();
-    assertThat(log).containsExactly("Updated function sample", "UpdateFunctionCode sample " + fresh);
+    assertThat(log).containsExactly("UpdateFunctionCode sample " + fresh, "Updated function sample");
   }
 }

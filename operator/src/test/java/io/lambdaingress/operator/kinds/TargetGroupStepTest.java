@@ -118,6 +118,23 @@ class TargetGroupStepTest {
     assertThat(log).containsExactly("DeleteTargetGroup g");
   }
 
+  // --- creation: said once AWS accepted it ---
+
+  @Test
+  void aCreationAwsRefusesIsNotAnnouncedAndTheOneItAcceptsIsAnnouncedOnce() {
+    var desired = CreateTargetGroupRequest.builder().name("g").targetType("lambda").build();
+    elb.refuseCreations(new AwsFailure(Reason.AwsAccessDenied, "not authorized to perform: elasticloadbalancing:CreateTargetGroup",
+        "AccessDenied", null));
+    TargetGroupStep step = step();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> step.ensure("lambda target group", desired, Map.of(), arn -> { }))
+        .isInstanceOf(AwsFailure.class);
+    assertThat(log).as("no Created for a creation AWS refused").containsExactly("CreateTargetGroup g");
+
+    elb.refuseCreations(null);
+    step.ensure("lambda target group", desired, Map.of(), arn -> { });
+    assertThat(log).containsExactly("CreateTargetGroup g", "CreateTargetGroup g", "Created lambda target group g");
+  }
+
   @Test
   void aGroupWithoutAllOurOwnerTagsIsNeverTouched() {
     elb.addTargetGroup("g", Map.of(ChainModel.TAG_CLUSTER, "c", ChainModel.TAG_NAMESPACE, "ns", ChainModel.TAG_NAME, "other"));

@@ -33,6 +33,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
  * What deleting (and replacing) does, as a person sees it: one {@code Deleted} Event per AWS resource
  * actually deleted; a deletion AWS refuses shows on the object (Ready=False, reason, what to do) and as one
  * Warning Event whose count grows with the retries; and a replacement deletes only the listeners it must.
+ * Creations and updates the same way: said once AWS accepted them, never once per refused attempt.
  * The operator runs as a process behind {@link AwsFaultProxy}, which answers chosen calls as AWS would refuse them.
  */
 // Among the longest classes: started early, after the crash table (see ChartOnNodeIT).
@@ -310,6 +311,46 @@ class DeletionIT {
       return !elb.describeTargetGroups(r -> r.names(name)).targetGroups().isEmpty();
     } catch (software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupNotFoundException e) {
       return false;
+    }
+  }
+
+  /**
+   * A creation and an update AWS refuses (the run fails, JOSDK tries again) are said once they are made:
+   * one {@code Created} and one {@code Updated} Event, each counted once, never one per refused attempt.
+   */
+  @Test
+  void aCreationAndAnUpdateAwsRefusedAreAnnouncedOnlyOnceMade() {
+    String yaml = stack("writes");
+    try {
+      int before = proxy.injected();
+      proxy.inject("CreateTargetGroup", Fault.accessDenied("CreateTargetGroup"), 2);
+      try {
+        awaitReady(apply(yaml).getMetadata().getName());
+      } finally {
+        proxy.clear();
+      }
+      assertThat(proxy.injected() - before).as("the first target group's creation was refused twice").isEqualTo(2);
+      assertThat(events("writes", "Created")).as("Created Events of the lambda target group")
+          .filteredOn(e -> e.getMessage().startsWith("lambda target group ")).singleElement()
+          .satisfies(e -> assertThat(e.getCount()).as(e.getMessage()).isEqualTo(1));
+
+      String multiValue = yaml.replace("multiValueHeaders: false", "multiValueHeaders: true");
+      assertThat(multiValue).isNotEqualTo(yaml);
+      before = proxy.injected();
+      proxy.inject("ModifyTargetGroupAttributes", Fault.accessDenied("ModifyTargetGroupAttributes"), 2);
+      try {
+        apply(multiValue);
+        awaitReady("writes");
+      } finally {
+        proxy.clear();
+      }
+      assertThat(proxy.injected() - before).as("the attribute change was refused twice").isEqualTo(2);
+      assertThat(events("writes", "Updated")).as("Updated Events of the lambda target group's attributes")
+          .filteredOn(e -> e.getMessage().startsWith("lambda target group ") && e.getMessage().contains("multi_value_headers"))
+          .singleElement().satisfies(e -> assertThat(e.getCount()).as(e.getMessage()).isEqualTo(1));
+    } finally {
+      delete("writes");
+      await().atMost(READY).pollInterval(Duration.ofMillis(200)).until(() -> get("writes") == null);
     }
   }
 

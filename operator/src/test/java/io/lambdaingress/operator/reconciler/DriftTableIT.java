@@ -70,7 +70,7 @@ class DriftTableIT {
   private static final Duration RESYNC = Duration.ofSeconds(2);
   // "A few seconds": the reconcile itself (JOSDK schedules the next resync one period after the previous
   // reconcile ENDED, and a reconcile takes seconds on a busy 2-core machine), the age of the shared reads
-  // (ElbInventory.maxAgeFor: a quarter of the period here), and this test's polling.
+  // (SharedReadAge.forResync: a quarter of the period here), and this test's polling.
   private static final Duration SLACK = Duration.ofSeconds(5);
   // A load balancer replaced (NLB subnets) is deleted on one reconcile and created on the requeue
   // 3 s later (LambdaIngressReconciler's progress poll), by a second reconcile: such rows are allowed that much more.

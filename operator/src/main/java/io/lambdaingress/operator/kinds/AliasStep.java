@@ -1,0 +1,107 @@
+package io.lambdaingress.operator.kinds;
+
+import io.lambdaingress.operator.aws.AwsFailure;
+import io.lambdaingress.operator.aws.LambdaVersions;
+import io.lambdaingress.operator.aws.Reason;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.services.lambda.model.AliasConfiguration;
+import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+
+/**
+ * The alias {@link #ALIAS} of a managed function and the versions the operator publishes for it: a version
+ * published per image digest, the alias pointing at one version with a weight to at most one other, and
+ * the operator's versions that neither serves deleted. Every deletion of an alias or a version is here; only
+ * versions the operator published ({@link #DESCRIPTION}) are ever deleted.
+ */
+public final class AliasStep {
+
+  public static final String ALIAS = "live";
+  /** Marks the versions the operator published: only those are ever deleted. */
+  public static final String DESCRIPTION = "lambdaingress.io rollout of ";
+  // AWS refuses to delete a version another alias (not ours) still points at.
+  private static final String IN_USE = "ResourceConflictException";
+
+  private final LambdaVersions versions;
+  private final Announcer writes;
+
+  public AliasStep(LambdaVersions versions, Announcer writes) {
+    this.versions = versions;
+    this.writes = writes;
+  }
+
+  /** The published versions of the function. */
+  public List<FunctionConfiguration> versions(String functionName) {
+    return versions.versions(functionName);
+  }
+
+  /**
+   * The version running {@code digest}: the newest of {@code published}, or, for the digest $LATEST runs
+   * ({@code latestDigest}), $LATEST published now. A digest that has no version and is not $LATEST's any more
+   * fails: nothing can bring its code back.
+   */
+  public String versionRunning(String functionName, List<FunctionConfiguration> published, String digest, String latestDigest) {
+    String sha = digest.startsWith("sha256:") ? digest.substring("sha256:".length()) : digest;
+    return published.stream().filter(v -> sha.equals(v.codeSha256()))
+        .max(Comparator.comparingLong(v -> Long.parseLong(v.version()))).map(FunctionConfiguration::version)
+        .orElseGet(() -> {
+          if (!digest.equals(latestDigest)) {
+            throw new AwsFailure(Reason.AwsError, "function " + functionName + " has no version of " + digest
+                + " any more (deleted out of band?); the rollout cannot send traffic back to it");
+          }
+          return writes.made("Published", "version of function " + functionName, digest,
+              () -> versions.publish(functionName, sha, DESCRIPTION + digest).version());
+        });
+  }
+
+  /**
+   * The alias on {@code version} with {@code weights} (version -> 0..1) to another; written only when it
+   * differs. Returns its ARN.
+   *
+   * @param describe what it points at, for the Event
+   */
+  public String ensure(String functionName, String version, Map<String, Double> weights, String describe) {
+    AliasConfiguration found = versions.alias(functionName, ALIAS).orElse(null);
+    if (found != null && version.equals(found.functionVersion()) && sameWeights(found, weights)) {
+      return found.aliasArn();
+    }
+    return writes.made(found == null ? "Created" : "Updated", "alias " + ALIAS + " of function " + functionName, describe,
+        () -> versions.putAlias(functionName, ALIAS, version, weights, found != null));
+  }
+
+  private static boolean sameWeights(AliasConfiguration a, Map<String, Double> wanted) {
+    Map<String, Double> have = a.routingConfig() == null || a.routingConfig().additionalVersionWeights() == null
+        ? Map.of() : a.routingConfig().additionalVersionWeights();
+    if (!have.keySet().equals(wanted.keySet())) {
+      return false;
+    }
+    return wanted.entrySet().stream().allMatch(e -> Math.abs(have.get(e.getKey()) - e.getValue()) < 1e-6);
+  }
+
+  /** Deletes the versions the operator published that are not in {@code keep}; one AWS refuses (another alias uses it) stays. */
+  public void prune(String functionName, List<FunctionConfiguration> published, Set<String> keep, String why) {
+    for (FunctionConfiguration v : published) {
+      if (keep.contains(v.version()) || v.description() == null || !v.description().startsWith(DESCRIPTION)) {
+        continue;
+      }
+      try {
+        writes.made("Deleted", "version " + v.version() + " of function " + functionName, why,
+            () -> versions.deleteVersion(functionName, v.version()));
+      } catch (AwsFailure f) {
+        if (!IN_USE.equals(f.awsErrorCode())) {
+          throw f;
+        }
+      }
+    }
+  }
+
+  /** The alias, then every version the operator published: gone. */
+  public void remove(String functionName, String why) {
+    if (versions.alias(functionName, ALIAS).isPresent()) {
+      writes.made("Deleted", "alias " + ALIAS + " of function " + functionName, why, () -> versions.deleteAlias(functionName, ALIAS));
+    }
+    prune(functionName, versions.versions(functionName), Set.of(), why);
+  }
+}

@@ -1,0 +1,113 @@
+package io.lambdaingress.operator.kinds;
+
+import io.lambdaingress.operator.aws.AwsFailure;
+import io.lambdaingress.operator.aws.LambdaVersions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.HashSet;
+import software.amazon.awssdk.services.lambda.model.AliasConfiguration;
+import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+
+/**
+ * A fake of Lambda's versions and aliases for unit tests of {@link AliasStep}: one function's versions and
+ * its aliases, and AWS's refusals (a version another alias uses, a write refused). Each write is written to
+ * the shared {@code log} (see {@link FakeElb}).
+ */
+final class FakeVersions implements LambdaVersions {
+
+  static final String ARN = "arn:aws:lambda:eu-west-1:123456789012:function:";
+
+  private final List<String> log;
+  private final List<FunctionConfiguration> versions = new ArrayList<>();
+  private final Map<String, AliasConfiguration> aliases = new HashMap<>();
+  private final Set<String> inUse = new HashSet<>();
+  private String latestSha;
+  private AwsFailure refusal;
+
+  FakeVersions(List<String> log) {
+    this.log = log;
+  }
+
+  /** A published version running {@code sha}; {@code ours}: with the description the operator gives its versions. */
+  void addVersion(String version, String sha, boolean ours) {
+    versions.add(FunctionConfiguration.builder().version(version).codeSha256(sha)
+        .description(ours ? AliasStep.DESCRIPTION + "sha256:" + sha : "published by hand").build());
+  }
+
+  /** What $LATEST runs: what PublishVersion publishes. */
+  void latest(String sha) {
+    latestSha = sha;
+  }
+
+  /** Another alias (not ours) points at this version: AWS refuses its deletion. */
+  void inUse(String version) {
+    inUse.add(version);
+  }
+
+  /** From now on every write is answered with {@code failure} (null: accepted). */
+  void refuseWrites(AwsFailure failure) {
+    refusal = failure;
+  }
+
+  List<String> versionNumbers() {
+    return versions.stream().map(FunctionConfiguration::version).toList();
+  }
+
+  @Override
+  public List<FunctionConfiguration> versions(String functionName) {
+    return List.copyOf(versions);
+  }
+
+  @Override
+  public FunctionConfiguration publish(String functionName, String codeSha256, String description) {
+    write("PublishVersion " + functionName);
+    if (!codeSha256.equals(latestSha)) {
+      throw new AwsFailure(io.lambdaingress.operator.aws.Reason.AwsError, "CodeSha256 does not match", "PreconditionFailedException", null);
+    }
+    String version = String.valueOf(versions.stream().mapToLong(v -> Long.parseLong(v.version())).max().orElse(0) + 1);
+    FunctionConfiguration v = FunctionConfiguration.builder().version(version).codeSha256(codeSha256).description(description).build();
+    versions.add(v);
+    return v;
+  }
+
+  @Override
+  public void deleteVersion(String functionName, String version) {
+    write("DeleteFunction " + functionName + ":" + version);
+    if (inUse.contains(version)) {
+      throw new AwsFailure(io.lambdaingress.operator.aws.Reason.AwsError, "Unable to delete version because the following aliases reference it",
+          "ResourceConflictException", null);
+    }
+    versions.removeIf(v -> v.version().equals(version));
+  }
+
+  @Override
+  public Optional<AliasConfiguration> alias(String functionName, String alias) {
+    return Optional.ofNullable(aliases.get(alias));
+  }
+
+  @Override
+  public String putAlias(String functionName, String alias, String version, Map<String, Double> weights, boolean exists) {
+    write((exists ? "UpdateAlias " : "CreateAlias ") + alias + " " + version + " " + weights);
+    String arn = ARN + functionName + ":" + alias;
+    aliases.put(alias, AliasConfiguration.builder().aliasArn(arn).name(alias).functionVersion(version)
+        .routingConfig(r -> r.additionalVersionWeights(weights)).build());
+    return arn;
+  }
+
+  @Override
+  public void deleteAlias(String functionName, String alias) {
+    write("DeleteAlias " + alias);
+    aliases.remove(alias);
+  }
+
+  private void write(String call) {
+    log.add(call);
+    if (refusal != null) {
+      throw refusal;
+    }
+  }
+}
