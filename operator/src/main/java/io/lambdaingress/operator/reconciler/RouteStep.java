@@ -1,9 +1,9 @@
 package io.lambdaingress.operator.reconciler;
 
-import io.lambdaingress.operator.kinds.MapDiff;
 import io.lambdaingress.operator.kinds.Ownership;
 import io.lambdaingress.operator.kinds.FunctionStep;
 import io.lambdaingress.operator.kinds.ListenerStep;
+import io.lambdaingress.operator.kinds.RuleStep;
 import io.lambdaingress.operator.kinds.TargetGroupStep;
 import io.lambdaingress.operator.cache.ElbInventory;
 import io.lambdaingress.operator.api.RouteStatus;
@@ -15,7 +15,6 @@ import io.lambdaingress.operator.model.ChainModel;
 import io.lambdaingress.operator.model.ImageRef;
 import io.lambdaingress.operator.model.RouteModel;
 import io.lambdaingress.operator.model.RulePriorityPlan;
-import io.lambdaingress.operator.model.RulePriorityPlan.ObservedRule;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -57,6 +56,7 @@ final class RouteStep {
   private final Function<ImageRef, PinnedImage> pin;
   private final ElbInventory inventory;
   private final CanaryStep canaries;
+  private final RuleStep rules;
 
   RouteStep(ElbInventory inventory, LambdaFunctionClient lambda, Ownership ownership, AwsWrites writes,
       Function<ImageRef, PinnedImage> pin, CanaryStep canaries) {
@@ -68,6 +68,7 @@ final class RouteStep {
     this.ownership = ownership;
     this.writes = writes;
     this.pin = pin;
+    this.rules = new RuleStep(elb, ownership, writes);
   }
 
   /**
@@ -92,7 +93,7 @@ final class RouteStep {
           "route " + route.name() + "'s listener rule");
       switches.put(route.name(), lambdaSwitch);
       TargetGroup tg = targetGroups.ensure("route " + route.name() + " target group", route.targetGroup(canary != null),
-          route.targetGroupAttributes(), replaced -> deleteRulesForwardingTo(listenerArn, replaced));
+          route.targetGroupAttributes(), replaced -> rules.deleteForwardingTo(listenerArn, replaced));
       s.setTargetGroupArn(tg.targetGroupArn());
       wanted.add(tg.targetGroupArn());
       String functionArn;
@@ -137,7 +138,13 @@ final class RouteStep {
       targetGroupOf.put(route.name(), piece.targetGroup().targetGroupArn());
     });
 
-    Map<String, Rule> ours = converge(routes, listenerArn, recorded, targetGroupOf);
+    Map<String, String> recordedRules = new HashMap<>();
+    recorded.forEach((name, s) -> {
+      if (s.getRuleArn() != null) {
+        recordedRules.put(s.getRuleArn(), name);
+      }
+    });
+    Map<String, Rule> ours = rules.converge(routes, listenerArn, recordedRules, targetGroupOf);
     // Each rule that forwards to its route's wanted group now: the other group goes once drained, then the
     // old permission.
     for (RouteModel route : routes) {
@@ -171,85 +178,6 @@ final class RouteStep {
     return new InvokePermission(functions, canaries, route.names().permissionStatementId(), "route " + route.name() + ": ");
   }
 
-  /** The listener's rules as the plan sees them, then the plan executed; returns our rule per route. */
-  private Map<String, Rule> converge(List<RouteModel> routes, String listenerArn, Map<String, RouteStatus> recorded,
-      Map<String, String> targetGroupOf) {
-    List<Rule> rules = elb.rules(listenerArn).stream().filter(r -> !Boolean.TRUE.equals(r.isDefault())).toList();
-    Map<String, Map<String, String>> tags = rules.isEmpty() ? Map.of() : elb.tags(rules.stream().map(Rule::ruleArn).toList());
-    Map<String, String> recordedRules = new HashMap<>();
-    recorded.forEach((name, s) -> {
-      if (s.getRuleArn() != null) {
-        recordedRules.put(s.getRuleArn(), name);
-      }
-    });
-    Map<String, Rule> byArn = new HashMap<>();
-    List<ObservedRule> observed = new ArrayList<>();
-    for (Rule r : rules) {
-      byArn.put(r.ruleArn(), r);
-      observed.add(new ObservedRule(r.ruleArn(), routeOf(r, tags.getOrDefault(r.ruleArn(), Map.of()), recordedRules), Integer.parseInt(r.priority())));
-    }
-    // A route gets a rule once its function serves from its target group; an existing rule stays meanwhile.
-    Set<String> withRule = new HashSet<>();
-    observed.stream().filter(o -> o.route() != null).forEach(o -> withRule.add(o.route()));
-    List<String> order = routes.stream().map(RouteModel::name).filter(n -> targetGroupOf.containsKey(n) || withRule.contains(n)).toList();
-    RulePriorityPlan plan = RulePriorityPlan.plan(observed, order);
-
-    for (String arn : plan.deletions()) {
-      deleteRule(arn, "listener rule " + arn, "its route is no longer in spec.routes");
-    }
-    if (!plan.moves().isEmpty()) {
-      writes.made("Updated", "listener rule priorities " + plan.moves(), "spec.routes order", () -> elb.setRulePriorities(plan.moves()));
-    }
-    Map<String, Rule> ours = new HashMap<>();
-    Map<String, RouteModel> byName = new HashMap<>();
-    routes.forEach(r -> byName.put(r.name(), r));
-    plan.kept().forEach((name, arn) -> {
-      Rule rule = byArn.get(arn);
-      RouteModel route = byName.get(name);
-      String tg = targetGroupOf.get(name);
-      if (tg != null && (!RouteModel.canonical(rule.conditions()).equals(RouteModel.canonical(route.conditions()))
-          || rule.actions().size() != 1 || !ListenerStep.forwardedTo(rule.actions().get(0)).equals(Set.of(tg)))) {
-        writes.made("Updated", "listener rule " + arn, "route " + name + ": conditions or forward differ from the spec",
-            () -> elb.modifyRule(arn, route.conditions(), tg));
-      }
-      Map<String, String> has = tags.getOrDefault(arn, Map.of());
-      if (!has.entrySet().containsAll(route.ruleTags().entrySet())) {
-        MapDiff diff = MapDiff.tags(has, route.ruleTags());
-        writes.made("Updated", "listener rule " + arn, "tags: " + diff.describe(), () -> elb.addTags(arn, diff.set()));
-      }
-      ours.put(name, rule);
-    });
-    plan.creations().forEach((name, priority) -> {
-      RouteModel route = byName.get(name);
-      ours.put(name, writes.made("Created", "listener rule of route " + name + " at priority " + priority, "missing",
-          () -> elb.createRule(listenerArn, priority, route.conditions(), targetGroupOf.get(name), route.ruleTags())));
-    });
-    return ours;
-  }
-
-  /** The route a rule is ours for: by our owner tags and route tag, or by the ARN our status recorded; else null. */
-  private String routeOf(Rule r, Map<String, String> tags, Map<String, String> recordedRules) {
-    if (ownership.owns(tags) && tags.containsKey(RouteModel.TAG_ROUTE)) {
-      return tags.get(RouteModel.TAG_ROUTE);
-    }
-    return recordedRules.get(r.ruleArn());
-  }
-
-  /** Before a route's target group is replaced (changed out of band): our rules forwarding to it go first. */
-  private void deleteRulesForwardingTo(String listenerArn, String targetGroupArn) {
-    List<Rule> rules = elb.rules(listenerArn).stream().filter(r -> !Boolean.TRUE.equals(r.isDefault()))
-        .filter(r -> r.actions().stream().anyMatch(a -> ListenerStep.forwardedTo(a).contains(targetGroupArn))).toList();
-    if (rules.isEmpty()) {
-      return;
-    }
-    Map<String, Map<String, String>> tags = elb.tags(rules.stream().map(Rule::ruleArn).toList());
-    for (Rule r : rules) {
-      if (ownership.owns(tags.getOrDefault(r.ruleArn(), Map.of()))) {
-        deleteRule(r.ruleArn(), "listener rule " + r.ruleArn(), "it forwards to the target group being replaced");
-      }
-    }
-  }
-
   /**
    * What the routes still lack on a new ALB side's listener before the NLB may move to it; null when nothing:
    * per route, our rule with the route's conditions, forwarding to one of the route's groups of that side, in
@@ -264,7 +192,7 @@ final class RouteStep {
     }
     ElbV2Client elb = inventory.client();
     Map<String, Rule> byRoute = new HashMap<>();
-    routeRules(elb, ownership, listenerArn).forEach((rule, route) -> byRoute.put(route, rule));
+    RuleStep.ours(elb, ownership, listenerArn).forEach((rule, route) -> byRoute.put(route, rule));
     List<String> lacking = new ArrayList<>();
     for (RouteModel route : routes) {
       Rule rule = byRoute.get(route.name());
@@ -299,7 +227,7 @@ final class RouteStep {
     for (LoadBalancer alb : albs) {
       Optional<Listener> listener = elb.listeners(alb.loadBalancerArn()).stream().filter(l -> l.port() == listenerPort).findFirst();
       if (listener.isPresent()) {
-        routeRules(elb, ownership, listener.get().listenerArn()).forEach((r, route) -> deleteRule(r.ruleArn(), "listener rule of route " + route, why));
+        rules.deleteOurs(listener.get().listenerArn(), why);
       }
     }
     for (RouteModel route : routes) {
@@ -321,24 +249,5 @@ final class RouteStep {
       }
     }
     return null;
-  }
-
-  /** Our rules on a listener (our owner tags and the route tag), in the listener's order, each with its route's name. */
-  private static Map<Rule, String> routeRules(ElbV2Client elb, Ownership ownership, String listenerArn) {
-    List<Rule> rules = elb.rules(listenerArn).stream().filter(r -> !Boolean.TRUE.equals(r.isDefault())).toList();
-    Map<String, Map<String, String>> tags = rules.isEmpty() ? Map.of() : elb.tags(rules.stream().map(Rule::ruleArn).toList());
-    Map<Rule, String> ours = new LinkedHashMap<>();
-    for (Rule r : rules) {
-      Map<String, String> t = tags.getOrDefault(r.ruleArn(), Map.of());
-      if (ownership.owns(t) && t.containsKey(RouteModel.TAG_ROUTE)) {
-        ours.put(r, t.get(RouteModel.TAG_ROUTE));
-      }
-    }
-    return ours;
-  }
-
-  /** Every deletion of a listener rule: announced once AWS accepted it. */
-  private void deleteRule(String ruleArn, String resource, String why) {
-    writes.made("Deleted", resource, why, () -> elb.deleteRule(ruleArn));
   }
 }
