@@ -59,14 +59,10 @@ final class FailureReport {
    * quietly. {@code prefix} says what was being done ("" for a reconcile).
    */
   static Optional<Failure> of(LambdaIngress li, Context<LambdaIngress> context, Throwable thrown, String prefix) {
-    return of(li, thrown, prefix, context.getRetryInfo().map(r -> r.getAttemptCount()).orElse(1));
-  }
-
-  /** The same, for an attempt counted by the caller ({@link DeletionPace}) rather than by JOSDK's retry. */
-  static Optional<Failure> of(LambdaIngress li, Throwable thrown, String prefix, int attempt) {
     // JOSDK hands us its own OperatorException wrapping what reconcile threw: report the cause.
     Throwable e = rootAwsFailure(thrown);
     Reason reason = e instanceof AwsFailure f ? f.reason() : Reason.AwsError;
+    int attempt = context.getRetryInfo().map(r -> r.getAttemptCount()).orElse(1);
     if (reason == Reason.AwsThrottled && attempt < QUIET_ATTEMPTS) {
       log.atInfo().addKeyValue("object", key(li)).addKeyValue("attempt", attempt).log("throttled by AWS; retrying with backoff");
       return Optional.empty();
@@ -87,11 +83,6 @@ final class FailureReport {
     // An AWS failure is fully said by its message; anything else is a bug of ours: keep its stack.
     (e instanceof AwsFailure ? line : line.setCause(e)).log("{}", message);
     return Optional.of(new Failure(reason, message));
-  }
-
-  /** True when waiting is enough for this failure: a reason that heals by itself, or AWS's own 5xx. */
-  static boolean passes(Throwable thrown) {
-    return rootAwsFailure(thrown) instanceof AwsFailure f && (f.reason().healsByItself() || f.isServerError());
   }
 
   private static Throwable rootAwsFailure(Throwable thrown) {

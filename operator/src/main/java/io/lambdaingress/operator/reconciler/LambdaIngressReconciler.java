@@ -63,7 +63,6 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   private final io.lambdaingress.operator.aws.Ec2EndpointServiceClient endpointServices;
   private final RolloutReport rollouts;
   private final ChangeIndex changeIndex = new ChangeIndex();
-  private final DeletionPace deletionPace = new DeletionPace();
   private final AwsChangeEvents changeEvents;
 
   public LambdaIngressReconciler(OperatorSettings settings, AwsClients aws, KubernetesClient kubernetes) {
@@ -226,7 +225,6 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
       events.normal(li, "Retained", "deletionPolicy Retain: the AWS resources stay (tagged with this object's owner tags)");
       return DeleteControl.defaultDelete();
     }
-    ResourceID id = ResourceID.fromResource(li);
     String waiting;
     try {
       AwsWrites writes = new AwsWrites(events, li);
@@ -243,22 +241,15 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
         waiting = ownerTags.remainder(model, writes);
       }
     } catch (RuntimeException e) {
-      // Said on the object (JOSDK's retry shows nothing); a refusal that passes by itself is tried again at
-      // DeletionPace's pace, anything else with JOSDK's backoff.
-      int attempt = deletionPace.failed(id);
-      FailureReport.of(li, e, "deletion failed: ", attempt)
-          .ifPresent(f -> failures.deletionFailed(li, f, context.getControllerConfiguration().fieldManager()));
-      if (!FailureReport.passes(e)) {
-        throw e;
-      }
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(deletionPace.after(attempt).toMillis());
+      // JOSDK retries a failed cleanup with backoff but shows nothing: say it on the object, then let it retry.
+      FailureReport.of(li, context, e, "deletion failed: ").ifPresent(f -> failures.deletionFailed(li, f, context.getControllerConfiguration().fieldManager()));
+      throw e;
     }
-    deletionPace.succeeded(id);
     if (waiting != null) {
       log.atInfo().addKeyValue("object", FailureReport.key(li)).log("deletion waits: {}", waiting);
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(PROGRESS_POLL.toMillis());
     }
-    changeIndex.remove(id);
+    changeIndex.remove(ResourceID.fromResource(li));
     return DeleteControl.defaultDelete();
   }
 }
