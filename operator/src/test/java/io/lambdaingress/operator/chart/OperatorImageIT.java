@@ -93,7 +93,15 @@ class OperatorImageIT {
                   .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).as(uri + "\n" + operator.logs()).isEqualTo(200));
         }
 
-        run.applyAndAwaitReady(stack);
+        try {
+          run.applyAndAwaitReady(stack);
+        } catch (io.fabric8.kubernetes.client.KubernetesClientTimeoutException e) {
+          // Not Ready in time (seen once in a suite, 2026-12-07): the operator's own lines are the clue, and they go
+          // with its container.
+          List<String> lines = operator.logs().lines().toList();
+          throw new AssertionError(e.getMessage() + "\noperator log, last 80 lines:\n"
+              + String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size())), e);
+        }
         assertThat(AwsInventory.ownedBy(run.clusterName(), run.namespace(), "image")).as("the chain, owned by the object").hasSize(5);
         String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
             HttpResponse.BodyHandlers.ofString()).body();
