@@ -37,7 +37,8 @@ public class AlbSpec {
       String> securityGroups;
 
   @Required
-  @JsonPropertyDescription("The HTTP listener; the NLB forwards to this port and health-checks through it.")
+  @JsonPropertyDescription("The HTTP listener; the NLB forwards to this port and health-checks through it. Refused at "
+      + "apply without a port of 1-65535. A new port replaces the NLB's target group (type alb); the endpoint stays.")
   private ListenerSpec listener;
 
   public Scheme getScheme() {

@@ -35,7 +35,10 @@ public class FunctionSpec {
 
   @Required
   @Pattern(AwsIdPatterns.ROLE_ARN)
-  @JsonPropertyDescription("Execution role of the function (arn:aws:iam::ACCOUNT:role/NAME).")
+  @JsonPropertyDescription("Execution role of the function (arn:aws:iam::ACCOUNT:role/NAME, a path allowed). Refused at apply "
+      + "when malformed; Ready=False InvalidSpec when it matches none of the operator's allowedRoleArns (chart value, by "
+      + "default the roles under the IAM path /lambda-ingress/: arn:aws:iam::*:role/lambda-ingress/*), DependencyNotFound "
+      + "when the role does not exist.")
   private String roleArn;
 
   @Default("30")

@@ -16,7 +16,11 @@ public class LambdaSpec {
   private FunctionSpec function;
 
   @Pattern(AwsIdPatterns.FUNCTION_ARN)
-  @JsonPropertyDescription("An existing function the operator never modifies: only the invoke permission and the registration are added. Exactly one of function and functionArn.")
+  @JsonPropertyDescription("An existing function (arn:aws:lambda:REGION:ACCOUNT:function:NAME, optionally :VERSION or :ALIAS) "
+      + "the operator never modifies: only the invoke permission and the registration are added. Exactly one of function and "
+      + "functionArn. Refused at apply when malformed; Ready=False InvalidSpec when it matches none of the operator's "
+      + "allowedFunctionArns (chart value, empty by default: no existing function until it is set), DependencyNotFound when "
+      + "the function does not exist.")
   private String functionArn;
 
   @Default("false")

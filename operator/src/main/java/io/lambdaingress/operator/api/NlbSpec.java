@@ -36,7 +36,8 @@ public class NlbSpec {
   private List<SubnetMapping> subnetMappings;
 
   @Required
-  @JsonPropertyDescription("The TCP listener.")
+  @JsonPropertyDescription("The TCP listener clients connect to at status.endpoint. Refused at apply without a port of "
+      + "1-65535. A new port changes the listener in place: clients must use it.")
   private ListenerSpec listener;
 
   @JsonPropertyDescription("Health check of the ALB target, over HTTP through the ALB to the function.")

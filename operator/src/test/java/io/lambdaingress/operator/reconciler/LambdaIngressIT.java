@@ -43,9 +43,11 @@ class LambdaIngressIT {
   private static LambdaClient lambda;
   // 10.20.0.10 is the article stack's own static IP (articleStackBecomesReady...); the others take the next ones.
   private static int nextIp = 11;
+  private static java.nio.file.Path kubeconfig;
 
   @BeforeAll
   static void start(LocalWorld world) {
+    kubeconfig = world.kubeconfig();
     operator = OperatorHarness.start(world, RESYNC, 2);
     pre = ArticlePrerequisites.create(world.awsRegion());
     elb = ElasticLoadBalancingV2Client.create();
@@ -74,6 +76,23 @@ class LambdaIngressIT {
   @SuppressWarnings("unchecked")
   private static String statusField(GenericKubernetesResource r, String piece, String field) {
     return (String) ((Map<String, Object>) status(r).get(piece)).get(field);
+  }
+
+  /** kubectl's output, as a person at a terminal sees it (the kubectl on PATH, as .ci/run requires). */
+  private static String kubectl(String... args) {
+    try {
+      List<String> command = new java.util.ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
+      command.addAll(List.of(args));
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(p.waitFor()).as("kubectl " + String.join(" ", args) + ":\n" + out).isZero();
+      return out;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private static LoadBalancer loadBalancer(String arn) {
@@ -189,11 +208,33 @@ class LambdaIngressIT {
         .noneMatch(e -> "Warning".equals(e.getType()))
         .anyMatch(e -> "Propagating".equals(e.getReason()) && "Normal".equals(e.getType()));
 
+    // kubectl get li: the columns in their order, the Ready condition's status and reason, the endpoint; no routes and
+    // no rollout leave ROUTES and CANARY empty.
+    List<String> table = kubectl("get", "li", "article", "-n", ns).lines().toList();
+    assertThat(table.get(0).split("\\s+")).containsExactly("NAME", "READY", "REASON", "ENDPOINT", "ROUTES", "CANARY", "AGE");
+    assertThat(table.get(1).split("\\s+")).startsWith("article", "True", "Reconciled", nlb.dnsName());
+    // The category finds the kind too.
+    assertThat(kubectl("get", "lambda-ingress", "-n", ns)).contains("article");
+
     // The permission: ELB may invoke it, from the lambda target group only.
     String policy = lambda.getPolicy(q -> q.functionName(functionArn)).policy();
     String sid = statusField(li, "lambda", "permissionStatementId");
     assertThat(policy).contains("\"Sid\": \"" + sid + "\"").contains("elasticloadbalancing.amazonaws.com")
         .contains("lambda:InvokeFunction").contains(lambdaTargetsArn);
+  }
+
+  /** kubectl explain describes the kind itself and states the rules that refuse a value where the value is set. */
+  @Test
+  void kubectlExplainDescribesTheKindAndTheRulesOfItsFields() {
+    assertThat(explain("li")).contains("A static-IP entry point for AWS Lambda functions.");
+    assertThat(explain("li.spec.lambda.function.roleArn")).contains("allowedRoleArns").contains("/lambda-ingress/");
+    assertThat(explain("li.spec.lambda.functionArn")).contains("allowedFunctionArns").contains("does not exist");
+    assertThat(explain("li.spec.nlb.listener")).contains("1-65535");
+  }
+
+  /** kubectl explain's text with its line wrapping undone. */
+  private static String explain(String field) {
+    return kubectl("explain", field).replaceAll("\\s+", " ");
   }
 
   private static String ready(String ns, String name, String yaml) {
