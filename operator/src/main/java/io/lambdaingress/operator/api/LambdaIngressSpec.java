@@ -12,6 +12,12 @@ import java.util.Map;
 /** The whole chain NLB -> ALB -> Lambda, as one desired state. */
 // Absent, not null: the API server refuses null for an object or list field.
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// What spec.adopt names becomes the object's by its owner tags, and what it does not name is created under derived names:
+// adding, changing or dropping it later would move the object onto other resources (and delete the ones it has).
+@ValidationRule(value = "has(self.adopt) == has(oldSelf.adopt) && (!has(self.adopt) || self.adopt == oldSelf.adopt)",
+    message = "spec.adopt is immutable: it is set when the object is created (see docs/adoption.md)")
+@ValidationRule(value = "!has(self.adopt) || !has(self.adopt.function) || has(self.lambda.function)",
+    message = "spec.adopt.function is managed once adopted: describe it in spec.lambda.function (not spec.lambda.functionArn)")
 public class LambdaIngressSpec {
 
   @Required
@@ -52,8 +58,23 @@ public class LambdaIngressSpec {
   private List<RouteSpec> routes;
 
   @Default("Delete")
-  @JsonPropertyDescription("Delete (default): deleting the object deletes its AWS resources. Retain: they stay.")
+  @JsonPropertyDescription("Delete (default): deleting the object deletes its AWS resources, adopted ones included. Retain: they "
+      + "stay; adopted ones also lose the owner tags, so that Terraform or a person can take them back.")
   private DeletionPolicy deletionPolicy;
+
+  @JsonPropertyDescription("Existing resources to take over instead of creating them, each by ARN or name, any subset "
+      + "(docs/adoption.md). Checked against the spec before any write: what AWS sets only at creation must match "
+      + "(else InvalidSpec, nothing written), the rest is changed in place; one owned by another LambdaIngress is a "
+      + "NameConflict. Immutable.")
+  private AdoptSpec adopt;
+
+  public AdoptSpec getAdopt() {
+    return adopt;
+  }
+
+  public void setAdopt(AdoptSpec adopt) {
+    this.adopt = adopt;
+  }
 
   public NlbSpec getNlb() {
     return nlb;

@@ -44,6 +44,17 @@ public class LambdaIngressStatus {
     this.endpointService = endpointService;
   }
 
+  @JsonPropertyDescription("The resources spec.adopt named, once taken over: kind, ARN and what was changed in place.")
+  private List<AdoptedStatus> adopted;
+
+  public List<AdoptedStatus> getAdopted() {
+    return adopted;
+  }
+
+  public void setAdopted(List<AdoptedStatus> adopted) {
+    this.adopted = adopted;
+  }
+
   @JsonPropertyDescription("One entry per spec.routes entry, in its order: the route's rule, target group and function.")
   private List<RouteStatus> routes;
 

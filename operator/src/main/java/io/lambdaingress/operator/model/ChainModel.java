@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.lambda.model.PackageType;
  */
 public record ChainModel(LoadBalancerNames names, Map<String, String> ownerTags, NlbSide nlb, AlbSide alb,
     Optional<ManagedFunction> function, String existingFunctionArn, String permissionStatementId,
-    DeletionPolicy deletionPolicy) {
+    DeletionPolicy deletionPolicy, AdoptedNames adopted) {
 
   public static final String TAG_CLUSTER = "lambdaingress.io/cluster";
   public static final String TAG_NAMESPACE = "lambdaingress.io/namespace";
@@ -57,6 +57,10 @@ public record ChainModel(LoadBalancerNames names, Map<String, String> ownerTags,
     String namespace = li.getMetadata().getNamespace();
     String name = li.getMetadata().getName();
     LoadBalancerNames names = LoadBalancerNames.of(cluster, namespace, name);
+    // Adopted resources keep their names (the steps find them by these); the rest, and the ALB side's second slot, are derived.
+    AdoptedNames adopted = AdoptedNames.of(spec.getAdopt());
+    String nlbName = AdoptedNames.or(adopted.nlb(), names.nlb());
+    String albName = AdoptedNames.or(adopted.alb(), names.alb());
 
     Map<String, String> ownerTags = Map.of(TAG_CLUSTER, cluster, TAG_NAMESPACE, namespace, TAG_NAME, name);
     Map<String, String> allTags = allTags(spec, ownerTags);
@@ -65,18 +69,18 @@ public record ChainModel(LoadBalancerNames names, Map<String, String> ownerTags,
     AlbSpec albSpec = spec.getAlb();
     int albPort = albSpec.getListener().getPort();
     boolean multiValue = Boolean.TRUE.equals(spec.getLambda().getMultiValueHeaders());
-    AlbSide alb = new AlbSide(names.alb(),
-        CreateLoadBalancerRequest.builder().name(names.alb()).type(LoadBalancerTypeEnum.APPLICATION)
+    AlbSide alb = new AlbSide(albName,
+        CreateLoadBalancerRequest.builder().name(albName).type(LoadBalancerTypeEnum.APPLICATION)
             .scheme(scheme(albSpec.getScheme())).subnets(albSpec.getSubnets())
             .securityGroups(albSpec.getSecurityGroups() == null ? List.of() : albSpec.getSecurityGroups()).tags(elbTags).build(),
         Map.of(), albPort,
-        CreateTargetGroupRequest.builder().name(names.lambdaTargetGroup()).targetType(TargetTypeEnum.LAMBDA).tags(elbTags).build(),
+        CreateTargetGroupRequest.builder().name(AdoptedNames.or(adopted.lambdaTargetGroup(), names.lambdaTargetGroup())).targetType(TargetTypeEnum.LAMBDA).tags(elbTags).build(),
         Map.of("lambda.multi_value_headers.enabled", Boolean.toString(multiValue)));
 
     NlbSpec nlbSpec = spec.getNlb();
     String healthPath = healthPath(spec);
-    NlbSide nlb = new NlbSide(names.nlb(),
-        CreateLoadBalancerRequest.builder().name(names.nlb()).type(LoadBalancerTypeEnum.NETWORK)
+    NlbSide nlb = new NlbSide(nlbName,
+        CreateLoadBalancerRequest.builder().name(nlbName).type(LoadBalancerTypeEnum.NETWORK)
             .scheme(scheme(nlbSpec.getScheme()))
             .subnetMappings(nlbSpec.getSubnetMappings().stream().map(m -> SubnetMapping.builder()
                 .subnetId(m.getSubnetId()).privateIPv4Address(m.getPrivateIPv4Address()).build()).toList())
@@ -84,15 +88,15 @@ public record ChainModel(LoadBalancerNames names, Map<String, String> ownerTags,
         Map.of("load_balancing.cross_zone.enabled", Boolean.toString(!Boolean.FALSE.equals(nlbSpec.getCrossZoneLoadBalancing()))),
         nlbSpec.getListener().getPort(),
         // The NLB health-checks the ALB through the ALB's listener, so its checks reach the function.
-        CreateTargetGroupRequest.builder().name(names.albTargetGroup()).targetType(TargetTypeEnum.ALB)
+        CreateTargetGroupRequest.builder().name(AdoptedNames.or(adopted.albTargetGroup(), names.albTargetGroup())).targetType(TargetTypeEnum.ALB)
             .protocol(ProtocolEnum.TCP).port(albPort).vpcId(vpcId)
             .healthCheckProtocol(ProtocolEnum.HTTP).healthCheckPath(healthPath).healthCheckPort(Integer.toString(albPort))
             .tags(elbTags).build());
 
     Optional<ManagedFunction> function = Optional.ofNullable(spec.getLambda().getFunction())
-        .map(f -> managedFunction(f, names.function(), healthPath, allTags));
+        .map(f -> managedFunction(f, AdoptedNames.or(adopted.function(), names.function()), healthPath, allTags));
     return new ChainModel(names, ownerTags, nlb, alb, function, spec.getLambda().getFunctionArn(),
-        names.permissionStatementId(), spec.getDeletionPolicy() == null ? DeletionPolicy.Delete : spec.getDeletionPolicy());
+        names.permissionStatementId(), spec.getDeletionPolicy() == null ? DeletionPolicy.Delete : spec.getDeletionPolicy(), adopted);
   }
 
   /**
@@ -106,7 +110,7 @@ public record ChainModel(LoadBalancerNames names, Map<String, String> ownerTags,
   /**
    * The same chain with its ALB side in this slot ({@link AlbSlot}): the ALB, the alb target group, the
    * lambda target groups and the permission statement under that slot's names; the NLB and the function
-   * are the same.
+   * are the same. The second slot's names are always derived ({@link LoadBalancerNames#second}), adopted ones or not.
    */
   public ChainModel inSlot(AlbSlot slot) {
     if (slot == AlbSlot.FIRST) {
@@ -117,7 +121,7 @@ public record ChainModel(LoadBalancerNames names, Map<String, String> ownerTags,
         alb.lambdaTargetGroup().toBuilder().name(n.lambdaTargetGroup()).build(), alb.lambdaTargetGroupAttributes());
     NlbSide b = new NlbSide(nlb.name(), nlb.loadBalancer(), nlb.attributes(), nlb.listenerPort(),
         nlb.albTargetGroup().toBuilder().name(n.albTargetGroup()).build());
-    return new ChainModel(n, ownerTags, b, a, function, existingFunctionArn, n.permissionStatementId(), deletionPolicy);
+    return new ChainModel(n, ownerTags, b, a, function, existingFunctionArn, n.permissionStatementId(), deletionPolicy, adopted);
   }
 
   public static String healthPath(LambdaIngressSpec spec) {

@@ -37,6 +37,13 @@ public final class SpecValidation {
       problems.add("spec.alb.subnets: a subnet is listed twice: " + spec.getAlb().getSubnets());
     }
     var fn = spec.getLambda().getFunction();
+    // Not a CEL rule: comparing with the name inside an ARN needs a string concatenation, which the API server's cost
+    // estimate refuses in a rule on spec.
+    AdoptedNames.Ref adoptedFunction = AdoptedNames.of(spec.getAdopt()).function();
+    if (fn != null && fn.getName() != null && adoptedFunction != null && !fn.getName().equals(adoptedFunction.name())) {
+      problems.add("spec.lambda.function.name: '" + fn.getName() + "' is not the adopted function (spec.adopt.function: "
+          + adoptedFunction.given() + "); give its name or leave it out");
+    }
     if (fn != null && fn.getEnvironment() != null) {
       // Counted as keys plus values in UTF-8, the operator's own variable included: a lower bound of what
       // Lambda counts, so nothing Lambda would take is refused here.

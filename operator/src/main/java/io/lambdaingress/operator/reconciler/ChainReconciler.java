@@ -206,19 +206,24 @@ public final class ChainReconciler {
       return new Outcome(partial(albLb, albListener, lambdaTargets, functionArn, digest, desired),
           "NLB " + nlb.name() + " is being replaced", null, false, slot);
     }
-    Optional<TargetGroup> oldAlbTargets = sides.nlbOnTheOtherSide() ? inventory.targetGroup(old.nlb().albTargetGroup().name()) : Optional.empty();
+    //    An adopted NLB listener that forwards to a group not adopted (the stack's own ALB side) does the same: it moves
+    //    once the new side serves.
+    Optional<String> adoptedFrom = sides.nlbOnTheOtherSide() ? Optional.empty()
+        : adoptedListenerForwardsElsewhere(desired, nlbLb.get(), albTargets.targetGroupArn());
+    Optional<String> oldAlbTargets = sides.nlbOnTheOtherSide()
+        ? inventory.targetGroup(old.nlb().albTargetGroup().name()).map(TargetGroup::targetGroupArn) : adoptedFrom;
     String takeOver = oldAlbTargets.isPresent() ? ServingSignals.takeOverWaitsFor(albLb, albHealth) : null;
     if (oldAlbTargets.isPresent() && takeOver == null) {
       takeOver = RouteStep.lackingOn(inventory, ownership, sideRoutes, albListener.listenerArn());
     }
-    TargetGroup forwardTo = takeOver == null ? albTargets : oldAlbTargets.get();
-    Listener nlbListener = listeners.ensure("NLB", nlbLb.get().loadBalancerArn(), ProtocolEnum.TCP, nlb.listenerPort(),
-        forwardTo.targetGroupArn());
+    String forwardTo = takeOver == null ? albTargets.targetGroupArn() : oldAlbTargets.get();
+    Listener nlbListener = listeners.ensure("NLB", nlbLb.get().loadBalancerArn(), ProtocolEnum.TCP, nlb.listenerPort(), forwardTo);
     if (takeOver != null) {
       // Forwards: the routes converge on the new ALB's listener meanwhile.
-      return new Outcome(partial(albLb, albListener, lambdaTargets, functionArn, digest, desired), "ALB " + alb.name()
-          + " replaces ALB " + old.alb().name() + "; the NLB forwards to the old one until the new one serves: " + takeOver, rollout,
-          true, slot);
+      String moving = adoptedFrom.isPresent()
+          ? "the adopted NLB listener forwards to target group " + adoptedFrom.get() + " until ALB " + alb.name() + " serves: "
+          : "ALB " + alb.name() + " replaces ALB " + old.alb().name() + "; the NLB forwards to the old one until the new one serves: ";
+      return new Outcome(partial(albLb, albListener, lambdaTargets, functionArn, digest, desired), moving + takeOver, rollout, true, slot);
     }
 
     // 5. The old ALB side, if any: deregistered, drained, deleted (its permissions before its lambda and route groups).
@@ -233,6 +238,21 @@ public final class ChainReconciler {
     return new Outcome(new ChainStatus(nlbLb.get().loadBalancerArn(), nlbLb.get().dnsName(), nlbListener.listenerArn(),
         albTargets.targetGroupArn(), albLb.loadBalancerArn(), albLb.dnsName(), albListener.listenerArn(),
         lambdaTargets.targetGroupArn(), functionArn, digest, desired.permissionStatementId()), pending, rollout, true, slot);
+  }
+
+  /**
+   * The one group the adopted NLB listener ({@code spec.adopt.nlbListener}) forwards to, when it is not the chain's
+   * alb target group: the adopted stack's path, which serves until the chain's does.
+   */
+  private Optional<String> adoptedListenerForwardsElsewhere(ChainModel desired, LoadBalancer nlb, String albTargetsArn) {
+    if (desired.adopted().nlbListener() == null) {
+      return Optional.empty();
+    }
+    return inventory.listeners(nlb.loadBalancerArn()).stream()
+        .filter(l -> l.listenerArn().equals(desired.adopted().nlbListener().given()) && l.defaultActions().size() == 1)
+        .map(l -> ListenerStep.forwardedTo(l.defaultActions().get(0)))
+        .filter(groups -> groups.size() == 1 && !groups.contains(albTargetsArn))
+        .map(groups -> groups.iterator().next()).findFirst();
   }
 
   /**

@@ -18,6 +18,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.lambdaingress.operator.EventQueueSettings;
 import io.lambdaingress.operator.OperatorSettings;
+import io.lambdaingress.operator.api.AdoptedStatus;
 import io.lambdaingress.operator.api.DeletionPolicy;
 import io.lambdaingress.operator.api.LambdaIngress;
 import io.lambdaingress.operator.api.LambdaIngressStatus;
@@ -57,6 +58,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   private final FailureReport failures;
   private final ChainReconciler chain;
   private final ChainDeletion chainDeletion;
+  private final Adoption adoption;
   private final RouteReconciler routes;
   private final KubernetesEvents events;
   private final OwnerTagCleanup ownerTags;
@@ -74,6 +76,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     this.settings = settings;
     Clock clock = Clock.systemUTC();
     // Drift is repaired within one resync period (plus the shared reads' short age): see SharedReadAge.
+    this.events = new KubernetesEvents(kubernetes);
     this.inventory = new ElbInventory(aws.elbV2(), queue.enabled()
         ? SharedReadAge.withEvents(queue.verificationInterval(settings.resyncPeriod()))
         : SharedReadAge.forResync(settings.resyncPeriod()), clock);
@@ -81,8 +84,8 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     this.staleReads = new StaleReadRetry(inventory);
     this.chain = new ChainReconciler(aws, inventory, settings.formerClusterNames());
     this.chainDeletion = new ChainDeletion(aws, inventory, settings.formerClusterNames());
+    this.adoption = new Adoption(inventory, aws.lambda(), settings.formerClusterNames(), events);
     this.routes = new RouteReconciler(aws, inventory, chain, settings.formerClusterNames());
-    this.events = new KubernetesEvents(kubernetes);
     this.failures = new FailureReport(events, kubernetes);
     this.ownerTags = new OwnerTagCleanup(settings, inventory, aws.lambda(), clock);
     this.endpointServices = aws.endpointServices();
@@ -119,9 +122,13 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     if (!problems.isEmpty()) {
       return UpdateControl.patchStatus(failures.notReady(li, Reason.InvalidSpec, String.join("; ", problems), generation));
     }
-    ChainModel model = ChainModel.of(li, settings.clusterName(), checks.vpcOf(li));
+    String vpcId = checks.vpcOf(li);
+    ChainModel model = ChainModel.of(li, settings.clusterName(), vpcId);
     changeIndex.put(ResourceID.fromResource(li), CloudTrailEvent.keysOf(model));
     AwsWrites writes = new AwsWrites(events, li);
+    // Before any other write: a resource spec.adopt names that cannot be adopted as it is stops the run here.
+    List<AdoptedStatus> adopted = adoption.apply(li, model, vpcId, model.adopted().function() == null ? null
+        : chain.pin(model.function().orElseThrow().image()).uri(), li.getStatus() == null ? null : li.getStatus().getAdopted(), writes);
     ownerTags.releaseStaticIps(model, writes);
     PrivateLinkStep endpoints = privateLink(model, writes);
     Optional<EndpointServicePlan> endpointPlan = beforeNlb(li, model, endpoints);
@@ -130,6 +137,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     List<RouteModel> routeModels = RouteModel.of(li, settings.clusterName());
     ChainReconciler.Outcome outcome = staleReads.run(li, () -> chain.apply(model, routeModels, RecordedChain.of(li.getStatus()), writes, canary));
     LambdaIngressStatus status = ObjectStatus.of(outcome.status(), li.getStatus(), generation);
+    status.setAdopted(adopted);
     if (endpointPlan.isPresent()) {
       status.setEndpointService(outcome.status().nlbArn() == null ? previousEndpointService(li)
           : endpoints.ensure(model, endpointPlan.get(), outcome.status().nlbArn(), previousEndpointService(li), events, li));
@@ -221,8 +229,12 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   public DeleteControl cleanup(LambdaIngress li, Context<LambdaIngress> context) {
     ChainModel model = ChainModel.of(li, settings.clusterName(), null);
     if (model.deletionPolicy() == DeletionPolicy.Retain) {
-      ownerTags.markRetained(model, new AwsWrites(events, li));
-      events.normal(li, "Retained", "deletionPolicy Retain: the AWS resources stay (tagged with this object's owner tags)");
+      AwsWrites writes = new AwsWrites(events, li);
+      // First: what was adopted goes back to whoever had it, untagged; then markRetained finds only what the object created.
+      adoption.letGo(model, writes);
+      ownerTags.markRetained(model, writes);
+      events.normal(li, "Retained", "deletionPolicy Retain: the AWS resources stay (those it created tagged with this object's "
+          + "owner tags, adopted ones without)");
       return DeleteControl.defaultDelete();
     }
     String waiting;

@@ -28,6 +28,7 @@ final class ObjectStatus {
     lambda.setPermissionStatementId(s.permissionStatementId());
     status.setLambda(lambda);
     status.setRoutes(previous == null ? null : previous.getRoutes());
+    status.setAdopted(previous == null ? null : previous.getAdopted());
     status.setRoutesReady(previous == null ? null : previous.getRoutesReady());
     return status;
   }
@@ -54,6 +55,7 @@ final class ObjectStatus {
     c.setLambda(s.getLambda());
     c.setEndpointService(s.getEndpointService());
     c.setRoutes(s.getRoutes());
+    c.setAdopted(s.getAdopted());
     c.setRoutesReady(s.getRoutesReady());
     c.setConditions(s.getConditions());
     return c;

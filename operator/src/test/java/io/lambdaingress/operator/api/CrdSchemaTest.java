@@ -116,15 +116,20 @@ class CrdSchemaTest {
   }
 
   @Test
-  void onlyTheNlbSchemeIsImmutable() throws IOException {
+  void onlyTheNlbSchemeAndSpecAdoptAreImmutable() throws IOException {
     List<String> immutable = new ArrayList<>();
+    List<String> rules = new ArrayList<>();
     walk("", root(), (path, s) -> {
       if (s.getXKubernetesValidations() != null
           && s.getXKubernetesValidations().stream().map(ValidationRule::getRule).anyMatch(r -> r.contains("oldSelf"))) {
         immutable.add(path);
+        s.getXKubernetesValidations().stream().map(ValidationRule::getRule).filter(r -> r.contains("oldSelf")).forEach(rules::add);
       }
     });
-    assertThat(immutable).containsExactly(".spec.nlb.scheme");
+    // spec.adopt's rule sits on spec: adding or dropping the block later is refused too, not only changing it.
+    assertThat(immutable).containsExactly(".spec", ".spec.nlb.scheme");
+    assertThat(rules).containsExactly("has(self.adopt) == has(oldSelf.adopt) && (!has(self.adopt) || self.adopt == oldSelf.adopt)",
+        "self == oldSelf");
   }
 
   /** The contract's example (examples/, the article's stack) names no field the classes lack. */

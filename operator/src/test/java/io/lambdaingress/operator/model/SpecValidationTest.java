@@ -29,6 +29,15 @@ class SpecValidationTest {
   }
 
   @Test
+  void anAdoptedFunctionIsManagedUnderItsOwnName() {
+    String adopting = ChainModelTest.ARTICLE + "  adopt: {function: arn:aws:lambda:us-east-1:123456789012:function:sample}\n";
+    assertThat(SpecValidation.ofSpec(spec(adopting))).isEmpty();
+    assertThat(SpecValidation.ofSpec(spec(adopting.replace("function:sample}", "function:other}")))).singleElement().asString()
+        .contains("spec.lambda.function.name: 'sample' is not the adopted function (spec.adopt.function: "
+            + "arn:aws:lambda:us-east-1:123456789012:function:other)");
+  }
+
+  @Test
   void subnetsInTwoVpcsAreNamedByField() {
     Map<String, SubnetFacts> subnets = new HashMap<>(ARTICLE_SUBNETS);
     subnets.put("subnet-0c1b2c3d4e5f60718", new SubnetFacts("vpc-2", "10.30.2.0/24", "us-east-1c"));

@@ -1,0 +1,233 @@
+package io.lambdaingress.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.lambdaingress.operator.api.AdoptedStatus;
+import io.lambdaingress.operator.aws.AwsFailure;
+import io.lambdaingress.operator.aws.LambdaFunctionClient;
+import io.lambdaingress.operator.aws.Reason;
+import io.lambdaingress.operator.cache.ElbInventory;
+import io.lambdaingress.operator.kinds.Announcer;
+import io.lambdaingress.operator.kinds.Ownership;
+import io.lambdaingress.operator.model.AdoptedNames;
+import io.lambdaingress.operator.model.AdoptionCheck;
+import io.lambdaingress.operator.model.AdoptionCheck.Finding;
+import io.lambdaingress.operator.model.AdoptionCheck.Kind;
+import io.lambdaingress.operator.model.ChainModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
+import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
+
+/**
+ * spec.adopt taken over, before the chain's first write of each run: every named resource read and compared with
+ * the spec ({@link AdoptionCheck}); a refusal throws (InvalidSpec, NameConflict, DependencyNotFound) with nothing
+ * written. Otherwise what is not yet the object's gets its owner tags, its in-place differences said field by field,
+ * and the chain's steps then find it by its name and converge it like one they created. Run every time: an adopted
+ * resource stays protected from replacement (a creation-only difference is refused, never replaced) for as long as
+ * spec.adopt names it. Letting go (deletionPolicy Retain) removes the owner tags again.
+ */
+final class Adoption {
+
+  private final ElbInventory inventory;
+  private final LambdaFunctionClient lambda;
+  private final Set<String> formerClusters;
+  private final KubernetesEvents events;
+
+  Adoption(ElbInventory inventory, LambdaFunctionClient lambda, Set<String> formerClusters, KubernetesEvents events) {
+    this.inventory = inventory;
+    this.lambda = lambda;
+    this.formerClusters = Set.copyOf(formerClusters);
+    this.events = events;
+  }
+
+  /**
+   * The adopted resources, checked and taken over; null when spec.adopt names nothing.
+   *
+   * @param vpcId the spec's VPC (its subnets'), null when not known
+   * @param pinnedImageUri the managed function's image by digest, when spec.adopt names the function
+   * @param previous what the status recorded: a resource adopted before keeps the changes recorded then
+   */
+  List<AdoptedStatus> apply(HasMetadata object, ChainModel model, String vpcId, String pinnedImageUri, List<AdoptedStatus> previous,
+      Announcer writes) {
+    AdoptedNames adopt = model.adopted();
+    if (!adopt.any()) {
+      return null;
+    }
+    List<Finding> findings = read(model, vpcId, pinnedImageUri);
+    Ownership ownership = Ownership.byTags(model.ownerTags(), formerClusters);
+    Optional<AdoptionCheck.Refusal> refusal = AdoptionCheck.refusal(findings, ownership::owns);
+    if (refusal.isPresent()) {
+      throw new AwsFailure(refusal.get().conflict() ? Reason.NameConflict : Reason.InvalidSpec, refusal.get().message());
+    }
+    List<AdoptedStatus> adopted = new ArrayList<>();
+    for (Finding f : findings) {
+      List<String> changes = f.inPlace().stream().map(AdoptionCheck.Difference::describe).toList();
+      if (!ownership.owns(f.tags())) {
+        take(f, ownership, model.ownerTags(), writes);
+        // Said before the steps change them (each of those writes is said again as it is made).
+        f.inPlace().forEach(d -> events.normal(object, "AdoptionChange", f.resource() + ": " + d.describe() + " (changed in place)"));
+      } else {
+        changes = previous == null ? changes : previous.stream().filter(p -> f.arn().equals(p.getArn())).findFirst()
+            .map(p -> p.getChangedFields() == null ? List.<String>of() : p.getChangedFields()).orElse(changes);
+      }
+      adopted.add(new AdoptedStatus(f.kind().label(), f.arn(), changes));
+    }
+    return adopted;
+  }
+
+  /**
+   * Adds the owner tags: from now on the steps (and the deletion, and discovery) know it as the object's. The tags
+   * are read afresh first: another object may have taken it since the shared read.
+   */
+  private void take(Finding f, Ownership ownership, Map<String, String> ownerTags, Announcer writes) {
+    Map<String, String> now = f.kind() == Kind.FUNCTION ? lambda.function(f.arn()).map(fn -> fn.tags() == null ? Map.<String, String>of() : fn.tags())
+        .orElse(Map.of()) : inventory.freshTags(f.arn());
+    AdoptionCheck.refusal(List.of(new Finding(f.kind(), f.name(), f.arn(), now, List.of(), List.of(), null)), ownership::owns)
+        .ifPresent(r -> {
+          throw new AwsFailure(Reason.NameConflict, r.message());
+        });
+    writes.made("Adopted", f.resource(), "owner tags added (" + f.arn() + ")", () -> {
+      if (f.kind() == Kind.FUNCTION) {
+        lambda.tag(f.arn(), ownerTags);
+      } else {
+        inventory.writes().retag(f.arn(), now, ownerTags, List.of());
+      }
+    });
+  }
+
+  private List<Finding> read(ChainModel model, String vpcId, String pinnedImageUri) {
+    AdoptedNames adopt = model.adopted();
+    List<Finding> findings = new ArrayList<>();
+    LoadBalancer nlb = null;
+    if (adopt.nlb() != null) {
+      nlb = loadBalancer(Kind.NLB, adopt.nlb());
+      String arn = nlb.loadBalancerArn();
+      findings.add(AdoptionCheck.nlb(model.nlb(), vpcId, nlb, inventory.loadBalancerAttributes(arn), inventory.tags(arn)));
+    }
+    if (adopt.nlbListener() != null) {
+      Listener l = listener(Kind.NLB_LISTENER, adopt.nlbListener(), nlb);
+      findings.add(AdoptionCheck.listener(Kind.NLB_LISTENER, l, nlb.loadBalancerArn(), nlb.loadBalancerName(), "TCP",
+          model.nlb().listenerPort(), "spec.nlb.listener.port", model.nlb().albTargetGroup().name(), listenerTags(l)));
+    }
+    if (adopt.albTargetGroup() != null) {
+      TargetGroup tg = targetGroup(Kind.ALB_TARGET_GROUP, adopt.albTargetGroup());
+      findings.add(AdoptionCheck.targetGroup(Kind.ALB_TARGET_GROUP, model.nlb().albTargetGroup(), "port (spec.alb.listener.port)", Map.of(),
+          "", tg, Map.of(), inventory.tags(tg.targetGroupArn())));
+    }
+    LoadBalancer alb = null;
+    if (adopt.alb() != null) {
+      alb = loadBalancer(Kind.ALB, adopt.alb());
+      findings.add(AdoptionCheck.alb(model.alb(), vpcId, alb, inventory.tags(alb.loadBalancerArn())));
+    }
+    if (adopt.albListener() != null) {
+      Listener l = listener(Kind.ALB_LISTENER, adopt.albListener(), alb);
+      findings.add(AdoptionCheck.listener(Kind.ALB_LISTENER, l, alb.loadBalancerArn(), alb.loadBalancerName(), "HTTP",
+          model.alb().listenerPort(), "spec.alb.listener.port", model.alb().lambdaTargetGroup().name(), listenerTags(l)));
+    }
+    if (adopt.lambdaTargetGroup() != null) {
+      TargetGroup tg = targetGroup(Kind.LAMBDA_TARGET_GROUP, adopt.lambdaTargetGroup());
+      findings.add(AdoptionCheck.targetGroup(Kind.LAMBDA_TARGET_GROUP, model.alb().lambdaTargetGroup(), "port", model.alb().lambdaTargetGroupAttributes(),
+          "spec.lambda.multiValueHeaders", tg, inventory.targetGroupAttributes(tg.targetGroupArn()), inventory.tags(tg.targetGroupArn())));
+    }
+    if (adopt.function() != null) {
+      GetFunctionResponse fn = lambda.function(adopt.function().name()).orElseThrow(() -> missing(Kind.FUNCTION, adopt.function(), "function"));
+      if (adopt.function().byArn() && !fn.configuration().functionArn().equals(adopt.function().given())) {
+        throw missing(Kind.FUNCTION, adopt.function(), "function");
+      }
+      var desired = model.function().orElseThrow().request(pinnedImageUri);
+      findings.add(AdoptionCheck.function(desired, fn.configuration(), fn.code() == null ? null : fn.code().imageUri(),
+          fn.tags() == null ? Map.of() : fn.tags()));
+    }
+    return findings;
+  }
+
+  private LoadBalancer loadBalancer(Kind kind, AdoptedNames.Ref ref) {
+    LoadBalancer lb = inventory.loadBalancer(ref.name()).orElseThrow(() -> missing(kind, ref, "load balancer"));
+    if (ref.byArn() && !lb.loadBalancerArn().equals(ref.given())) {
+      throw missing(kind, ref, "load balancer");
+    }
+    return lb;
+  }
+
+  private TargetGroup targetGroup(Kind kind, AdoptedNames.Ref ref) {
+    TargetGroup tg = inventory.targetGroup(ref.name()).orElseThrow(() -> missing(kind, ref, "target group"));
+    if (ref.byArn() && !tg.targetGroupArn().equals(ref.given())) {
+      throw missing(kind, ref, "target group");
+    }
+    return tg;
+  }
+
+  /** The listener, on the adopted load balancer or (for the check to refuse it) wherever it is. */
+  private Listener listener(Kind kind, AdoptedNames.Ref ref, LoadBalancer on) {
+    Optional<Listener> l = inventory.listeners(on.loadBalancerArn()).stream().filter(x -> x.listenerArn().equals(ref.given())).findFirst();
+    if (l.isPresent()) {
+      return l.get();
+    }
+    try {
+      return inventory.client().listenersByArn(List.of(ref.given())).stream().findFirst().orElseThrow(() -> missing(kind, ref, "listener"));
+    } catch (AwsFailure f) {
+      throw f.isNotFound() || "ListenerNotFound".equals(f.awsErrorCode()) ? missing(kind, ref, "listener") : f;
+    }
+  }
+
+  private Map<String, String> listenerTags(Listener l) {
+    return inventory.client().tags(List.of(l.listenerArn())).getOrDefault(l.listenerArn(), Map.of());
+  }
+
+  private static AwsFailure missing(Kind kind, AdoptedNames.Ref ref, String what) {
+    return new AwsFailure(Reason.DependencyNotFound, kind.field() + ": no " + what + " " + ref.given() + " in this account and region"
+        + (ref.byArn() ? " (one of that name may exist under another ARN: it was re-created)" : ""));
+  }
+
+  /**
+   * deletionPolicy Retain: the adopted resources lose the owner tags (each read afresh, only where they are this
+   * object's), so that Terraform or a person can take them back; nothing else of them changes.
+   */
+  void letGo(ChainModel model, Announcer writes) {
+    AdoptedNames adopt = model.adopted();
+    Ownership ownership = Ownership.byTags(model.ownerTags(), formerClusters);
+    List<String> keys = List.copyOf(model.ownerTags().keySet());
+    List<String> arns = new ArrayList<>();
+    if (adopt.nlb() != null) {
+      inventory.freshLoadBalancer(adopt.nlb().name()).ifPresent(lb -> arns.add(lb.loadBalancerArn()));
+    }
+    if (adopt.alb() != null) {
+      inventory.freshLoadBalancer(adopt.alb().name()).ifPresent(lb -> arns.add(lb.loadBalancerArn()));
+    }
+    for (AdoptedNames.Ref group : new AdoptedNames.Ref[] {adopt.albTargetGroup(), adopt.lambdaTargetGroup()}) {
+      if (group != null) {
+        inventory.freshTargetGroup(group.name()).ifPresent(tg -> arns.add(tg.targetGroupArn()));
+      }
+    }
+    for (AdoptedNames.Ref l : new AdoptedNames.Ref[] {adopt.nlbListener(), adopt.albListener()}) {
+      if (l != null) {
+        arns.add(l.given());
+      }
+    }
+    for (String arn : arns) {
+      Map<String, String> tags;
+      try {
+        tags = inventory.client().tags(List.of(arn)).getOrDefault(arn, Map.of());
+      } catch (AwsFailure f) {
+        if (f.isNotFound() || "ListenerNotFound".equals(f.awsErrorCode())) {
+          continue;
+        }
+        throw f;
+      }
+      if (ownership.owns(tags)) {
+        writes.made("Released", arn, "deletionPolicy Retain: owner tags removed, the resource stays as it is",
+            () -> inventory.writes().retag(arn, tags, Map.of(), keys));
+      }
+    }
+    if (adopt.function() != null) {
+      lambda.function(adopt.function().name()).filter(fn -> ownership.owns(fn.tags() == null ? Map.of() : fn.tags()))
+          .ifPresent(fn -> writes.made("Released", "function " + fn.configuration().functionName(),
+              "deletionPolicy Retain: owner tags removed, the function stays as it is", () -> lambda.untag(fn.configuration().functionArn(), keys)));
+    }
+  }
+}
