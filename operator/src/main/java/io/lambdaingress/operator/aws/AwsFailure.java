@@ -119,16 +119,29 @@ public final class AwsFailure extends RuntimeException {
     if (code.equals("ResourceConflictException")) {
       return Reason.Progressing;
     }
+    // Elastic Load Balancing: a deletion refused while a listener, a rule or a load balancer AWS is still deleting
+    // holds the resource (DeleteTargetGroup, DeleteLoadBalancer); it goes through once AWS has finished. When it
+    // never does (something not ours forwards to it), reasonIfItPersists says so.
+    if (code.equals("ResourceInUse")) {
+      return Reason.Progressing;
+    }
     return null;
   }
 
   /**
    * What a "not yet" failure means when it does not clear: AWS words a role that does not exist (or does not
    * trust Lambda) exactly like a role still propagating, and a permission ELB never sees like one it does not
-   * see yet. Null when the reason is final already.
+   * see yet; a resource in use that stays in use is held by something a person must remove. Null when the reason is
+   * final already, or when it always clears (an update in progress).
    */
   public Reason reasonIfItPersists() {
-    if (reason != Reason.Propagating || awsErrorCode == null) {
+    if (awsErrorCode == null) {
+      return null;
+    }
+    if (reason == Reason.Progressing && awsErrorCode.equals("ResourceInUse")) {
+      return Reason.AwsError;
+    }
+    if (reason != Reason.Propagating) {
       return null;
     }
     return awsErrorCode.equals("AccessDenied") ? Reason.AwsAccessDenied : Reason.InvalidSpec;

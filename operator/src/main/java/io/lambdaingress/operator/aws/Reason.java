@@ -12,7 +12,8 @@ package io.lambdaingress.operator.aws;
  */
 public enum Reason {
   /** AWS is finishing something we started: a function Pending or InProgress, a replacement under way, a
-   *  change refused with ResourceConflictException because an earlier one is still being applied. */
+   *  change refused with ResourceConflictException because an earlier one is still being applied, a deletion refused
+   *  with ResourceInUse while a load balancer AWS is still deleting holds the resource. */
   Progressing(true),
   /** AWS has not yet propagated a change just made: an invoke permission ELB does not see yet, an IAM role
    *  Lambda cannot assume yet, a resource just created that a read does not show yet. */

@@ -2,6 +2,7 @@ package io.lambdaingress.operator.reconciler;
 
 import io.lambdaingress.operator.aws.AwsClients;
 import io.lambdaingress.operator.aws.AwsFailure;
+import io.lambdaingress.operator.aws.Reason;
 import io.lambdaingress.operator.cache.ElbInventory;
 import io.lambdaingress.operator.kinds.EndpointServiceStep;
 import io.lambdaingress.operator.kinds.FunctionStep;
@@ -51,7 +52,8 @@ final class ChainDeletion {
       }
       // Ours were deleted before (EndpointServiceStep): what still uses the NLB is someone else's.
       String arn = aws.elbV2().loadBalancer(desired.nlb().name()).map(LoadBalancer::loadBalancerArn).orElse("");
-      throw new AwsFailure(f.reason(), "NLB " + desired.nlb().name() + " is used by endpoint service(s) "
+      // A person's to remove: not the transient ResourceInUse of a deletion under way.
+      throw new AwsFailure(Reason.AwsError, "NLB " + desired.nlb().name() + " is used by endpoint service(s) "
           + EndpointServiceStep.usersOf(aws.endpointServices(), arn) + " without this object's owner tags: AWS deletes the NLB "
           + "only once no endpoint service uses it; delete that service (or take the NLB out of it)", f.awsErrorCode(), f);
     }

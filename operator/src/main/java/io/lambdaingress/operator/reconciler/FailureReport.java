@@ -24,8 +24,9 @@ final class FailureReport {
   // Throttling and AWS's own errors (5xx) are retried quietly; only when they persist past this many attempts
   // does Ready say so. A chain that serves is not made Ready=False by one failed read.
   private static final int QUIET_ATTEMPTS = 3;
-  // "Not yet" errors (Propagating) past this many attempts (2+4+8+16 s of backoff) are taken at their word.
-  private static final int PROPAGATION_ATTEMPTS = 5;
+  // "Not yet" errors (Propagating, a deletion refused ResourceInUse) past this many attempts (2+4+8+16 s of backoff)
+  // are taken at their word.
+  private static final int NOT_YET_ATTEMPTS = 5;
 
   /** A failed attempt as the user sees it: reason and one-line message. */
   record Failure(Reason reason, String message) {}
@@ -56,9 +57,9 @@ final class FailureReport {
 
   /**
    * Logs a failed attempt and says what to report, or nothing while throttling is still being retried
-   * quietly. {@code prefix} says what was being done ("" for a reconcile).
+   * quietly. {@code deleting}: the attempt was the object's deletion (its message says whether it waits or failed).
    */
-  static Optional<Failure> of(LambdaIngress li, Context<LambdaIngress> context, Throwable thrown, String prefix) {
+  static Optional<Failure> of(LambdaIngress li, Context<LambdaIngress> context, Throwable thrown, boolean deleting) {
     // JOSDK hands us its own OperatorException wrapping what reconcile threw: report the cause.
     Throwable e = rootAwsFailure(thrown);
     Reason reason = e instanceof AwsFailure f ? f.reason() : Reason.AwsError;
@@ -72,10 +73,14 @@ final class FailureReport {
           f.awsErrorCode());
       return Optional.empty();
     }
-    String message = prefix + (e instanceof AwsFailure ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage());
-    if (e instanceof AwsFailure f && f.reasonIfItPersists() != null && attempt >= PROPAGATION_ATTEMPTS) {
+    String message = e instanceof AwsFailure ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    if (e instanceof AwsFailure f && f.reasonIfItPersists() != null && attempt >= NOT_YET_ATTEMPTS) {
       reason = f.reasonIfItPersists();
-      message = message + " (still refused after " + attempt + " attempts: not a propagation delay)";
+      message = message + " (still refused after " + attempt + " attempts: "
+          + (f.reason() == Reason.Propagating ? "not a propagation delay)" : "not a deletion under way)");
+    }
+    if (deleting) {
+      message = (reason.healsByItself() ? "deletion waits: " : "deletion failed: ") + message;
     }
     // Reason's table decides the log level here and the Event type in notReady: waiting needs nobody.
     var line = (reason.healsByItself() ? log.atInfo() : log.atWarn())
@@ -95,11 +100,13 @@ final class FailureReport {
   }
 
   /**
-   * Ready=False with the failure's reason and what to do, and the Warning Event. Written here because a
+   * Ready=False with the failure's reason and what to do, and its Event (Warning when a person must act). Written here because a
    * cleanup cannot return a status patch; same field manager as JOSDK's own status patches.
    */
   void deletionFailed(LambdaIngress li, Failure f, String fieldManager) {
-    String message = f.message() + ". The object stays until the deletion succeeds (retried with backoff): fix the cause"
+    String message = f.reason().healsByItself()
+        ? f.message() + ". The object stays until AWS lets go of it (retried with backoff); nothing to do unless it persists"
+        : f.message() + ". The object stays until the deletion succeeds (retried with backoff): fix the cause"
         + " (docs/troubleshooting.md#" + f.reason().name().toLowerCase(java.util.Locale.ROOT) + "), or set"
         + " spec.deletionPolicy: Retain to let the object go and keep its AWS resources";
     LambdaIngress patch = notReady(li, f.reason(), message, li.getMetadata().getGeneration());

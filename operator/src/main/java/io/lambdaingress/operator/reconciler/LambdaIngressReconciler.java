@@ -220,7 +220,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
 
   @Override
   public ErrorStatusUpdateControl<LambdaIngress> updateErrorStatus(LambdaIngress li, Context<LambdaIngress> context, Exception thrown) {
-    return FailureReport.of(li, context, thrown, "")
+    return FailureReport.of(li, context, thrown, false)
         .map(f -> ErrorStatusUpdateControl.patchStatus(failures.notReady(li, f.reason(), f.message(), li.getMetadata().getGeneration())))
         .orElseGet(ErrorStatusUpdateControl::noStatusUpdate);
   }
@@ -254,7 +254,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
       }
     } catch (RuntimeException e) {
       // JOSDK retries a failed cleanup with backoff but shows nothing: say it on the object, then let it retry.
-      FailureReport.of(li, context, e, "deletion failed: ").ifPresent(f -> failures.deletionFailed(li, f, context.getControllerConfiguration().fieldManager()));
+      FailureReport.of(li, context, e, true).ifPresent(f -> failures.deletionFailed(li, f, context.getControllerConfiguration().fieldManager()));
       throw e;
     }
     if (waiting != null) {

@@ -62,6 +62,8 @@ class AwsFailureTest {
       "InvalidParameterValueException|400|The provided execution role does not have permissions to call CreateNetworkInterface on EC2|Propagating",
       "ResourceConflictException|409|The operation cannot be performed at this time. An update is in progress for resource: arn:f|Progressing",
       "ResourceConflictException|409|The operation cannot be performed at this time. The function is currently in the following state: Pending|Progressing",
+      // A deletion waiting its turn: the ALB AWS is still deleting holds the target group.
+      "ResourceInUse|400|Target group 'arn:tg' is currently in use by a listener or a rule|Progressing",
       "AccessDenied|403|User: arn:aws:sts::1:assumed-role/x is not authorized to perform: elasticloadbalancing:RegisterTargets|AwsAccessDenied",
       "InvalidParameterValueException|400|Unsupported runtime|InvalidSpec",
       // What AWS answers CreateFunction/UpdateFunctionCode for an image that is not in ECR (issue 21).
@@ -74,6 +76,9 @@ class AwsFailureTest {
     Reason persisting = failure.reasonIfItPersists();
     if (expected == Reason.Propagating) {
       assertThat(persisting).isEqualTo(code.equals("AccessDenied") ? Reason.AwsAccessDenied : Reason.InvalidSpec);
+    } else if (code.equals("ResourceInUse")) {
+      // Still in use after the retries: held by something a person must remove.
+      assertThat(persisting).isEqualTo(Reason.AwsError);
     } else {
       assertThat(persisting).isNull();
     }

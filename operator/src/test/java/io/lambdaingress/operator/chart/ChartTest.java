@@ -111,6 +111,8 @@ class ChartTest {
     assertThat(env.get("POD_NAMESPACE").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
     assertThat(env.get("AWS_REGION").getValue()).isEqualTo("eu-west-1");
     assertThat(env.get("LOG_LEVEL").getValue()).as("read by log4j2.xml").isEqualTo("INFO");
+    assertThat(env.get("FRAMEWORK_LOG_LEVEL").getValue()).as("read by log4j2.xml").isEqualTo("INFO");
+    assertThat(env.get("LOG_FORMAT").getValue()).as("read by log4j2.xml: text for a terminal by default").isEqualTo("text");
     assertThat(env).as("all namespaces watched: no namespace list").doesNotContainKey(OperatorSettings.WATCH_NAMESPACES);
     // The settings the chart sets are exactly the ones the operator reads.
     Map<String, String> plain = env.values().stream().filter(e -> e.getValue() != null)
@@ -325,6 +327,8 @@ class ChartTest {
       "resyncPeriodSeconds | 0 | /resyncPeriodSeconds",
       "resyncPeriodSeconds | 1m | /resyncPeriodSeconds",
       "logLevel | verbose | /logLevel",
+      "frameworkLogLevel | verbose | /frameworkLogLevel",
+      "logFormat | logfmt | /logFormat",
       "clusterName | has space | /clusterName",
       "aws.region | Europe | /aws/region",
       "watchNamespaces[0] | Team_A | /watchNamespaces/0",
