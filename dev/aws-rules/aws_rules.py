@@ -52,6 +52,7 @@ jsonpath_ng.ext.parse = functools.lru_cache(maxsize=256)(jsonpath_ng.ext.parse)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cbor_cloudwatch  # noqa: E402
+import ecr_pull_rules  # noqa: E402
 import elb_lifecycle_rules  # noqa: E402
 import lambda_alias_rules  # noqa: E402
 import refused  # noqa: E402
@@ -133,7 +134,7 @@ RULES = [
     ("elb-answers-as-recorded", "error messages as AWS answers them: DeleteTargetGroup of a target group in use: "
      "\"Target group '<arn>' is currently in use by a listener or a rule\" (moto: 'The target group ...')",
      "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DeleteTargetGroup.html", None),
-] + privatelink_rules.RULES + elb_lifecycle_rules.RULES + lambda_alias_rules.RULES
+] + privatelink_rules.RULES + elb_lifecycle_rules.RULES + lambda_alias_rules.RULES + ecr_pull_rules.RULES
 
 DEFAULT_KNOBS = {
     # Short enough to keep the suite fast, long enough that every reconcile meets the in-between state.
@@ -149,6 +150,7 @@ DEFAULT_KNOBS = {
     "eventLossRate": float(os.environ.get("AWS_RULES_EVENT_LOSS_RATE", "0")),
     **elb_lifecycle_rules.KNOBS,
     **lambda_alias_rules.KNOBS,
+    **ecr_pull_rules.KNOBS,
 }
 
 
@@ -283,6 +285,7 @@ def before(call):
     try:
         elb_lifecycle_rules.before(call, now, WORLD.knob)
         lambda_alias_rules.before(call, call.function(), qualifier_of(call), WORLD.knob)
+        ecr_pull_rules.before(call, WORLD.knob)
     except refused.Refused as r:
         raise Refusal(r.status, r.code, r.message) from None
     if call.service == "lambda":

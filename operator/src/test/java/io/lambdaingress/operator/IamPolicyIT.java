@@ -32,7 +32,11 @@ class IamPolicyIT {
   // check iam:PassRole on the function's role; GetFunction returns the function's Tags only to a caller also
   // allowed lambda:ListTags (Lambda developer guide, "Using tags on Lambda functions"), and without them our
   // own function looks unowned (NameConflict). moto returns them regardless: only this line keeps ListTags.
-  private static final Set<String> IMPLIED = Set.of("iam:PassRole", "lambda:ListTags");
+  // CreateFunction from an ECR repository whose policy does not let Lambda pull adds that policy itself for a caller
+  // allowed ecr:GetRepositoryPolicy and ecr:SetRepositoryPolicy (Lambda developer guide, "Amazon ECR permissions";
+  // the rules layer's lambda-ecr-pull-permission).
+  private static final Set<String> IMPLIED = Set.of("iam:PassRole", "lambda:ListTags", "ecr:GetRepositoryPolicy",
+      "ecr:SetRepositoryPolicy");
   // The lifecycle (create, update in place, replace, drift, image roll, delete) and the bad-input cases.
   // The classes whose calls only they make: routes' rules, rollouts' versions and alarms, endpoint services, the
   // event queue. A run without one of them skips this test rather than failing on actions it never exercised.

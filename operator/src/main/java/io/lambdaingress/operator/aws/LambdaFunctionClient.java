@@ -10,6 +10,7 @@ import java.util.Optional;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.AddPermissionRequest;
 import software.amazon.awssdk.services.lambda.model.CreateFunctionRequest;
+import software.amazon.awssdk.services.lambda.model.CreateFunctionResponse;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
 import software.amazon.awssdk.services.lambda.model.UpdateFunctionConfigurationRequest;
@@ -49,7 +50,12 @@ public class LambdaFunctionClient {
   }
 
   public FunctionConfiguration create(CreateFunctionRequest request) {
-    var created = AwsCall.run("create function " + request.functionName(), () -> lambda.createFunction(request));
+    CreateFunctionResponse created;
+    try {
+      created = AwsCall.run("create function " + request.functionName(), () -> lambda.createFunction(request));
+    } catch (AwsFailure f) {
+      throw EcrPullRefusal.explain(f, request.code() == null ? null : request.code().imageUri());
+    }
     return FunctionConfiguration.builder().functionName(created.functionName()).functionArn(created.functionArn())
         .state(created.state()).lastUpdateStatus(created.lastUpdateStatus()).build();
   }
@@ -59,7 +65,11 @@ public class LambdaFunctionClient {
   }
 
   public void updateImage(String name, String imageUri) {
-    AwsCall.run("update image of function " + name, () -> lambda.updateFunctionCode(r -> r.functionName(name).imageUri(imageUri)));
+    try {
+      AwsCall.run("update image of function " + name, () -> lambda.updateFunctionCode(r -> r.functionName(name).imageUri(imageUri)));
+    } catch (AwsFailure f) {
+      throw EcrPullRefusal.explain(f, imageUri);
+    }
   }
 
   public void delete(String name) {

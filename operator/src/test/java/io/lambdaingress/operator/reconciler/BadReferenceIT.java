@@ -36,9 +36,12 @@ class BadReferenceIT {
   private static ArticlePrerequisites pre;
   private static String region;
   private static int nextName;
+  // Its own key: aRepositoryLambdaMayNotPullFrom... makes this operator a caller without ECR policy permissions.
+  private static LocalWorld world;
 
   @BeforeAll
-  static void start(LocalWorld world) {
+  static void start(LocalWorld w) {
+    world = w.asCaller("AKIDBADREFERENCE");
     operator = OperatorHarness.start(world, Duration.ofSeconds(5), 1);
     region = world.awsRegion();
     pre = ArticlePrerequisites.create(region);
@@ -150,6 +153,31 @@ class BadReferenceIT {
     String yaml = stack(name, s -> s.substring(0, s.indexOf("    function:\n")) + "    functionArn: " + missing + "\n"
         + s.substring(s.indexOf("    multiValueHeaders:")));
     assertNotReady(yaml, "DependencyNotFound", "spec.lambda.functionArn: function " + missing + " does not exist");
+  }
+
+  /**
+   * CreateFunction from a repository whose policy does not let Lambda pull, by an operator whose role may not set that
+   * policy (AWS rules layer, lambda-ecr-pull-permission): AwsAccessDenied naming the repository and both fixes. The
+   * documented repository policy (docs/ecr-lambda-pull-policy.json) set, the same object converges.
+   */
+  @Test
+  void aRepositoryLambdaMayNotPullFromNamesTheRepositoryAndTheFix() throws Exception {
+    ArticlePrerequisites fresh = ArticlePrerequisites.create(region);  // its repository has no policy
+    String name = name("nopull");
+    String yaml = fresh.articleStack(ns(), name);  // its own VPC: the static IP is free there
+    world.setAwsRules(Map.of("callerMaySetRepositoryPolicy", 0));
+    try {
+      assertNotReady(yaml, "AwsAccessDenied", "Lambda does not have permission to access the ECR image",
+          "ECR repository " + fresh.repository() + " does not let Lambda pull", "docs/ecr-lambda-pull-policy.json",
+          "ecr:SetRepositoryPolicy");
+      String documented = java.nio.file.Files.readString(LocalWorld.repoRoot().resolve("docs/ecr-lambda-pull-policy.json"));
+      try (EcrClient ecr = EcrClient.create()) {
+        ecr.setRepositoryPolicy(r -> r.repositoryName(fresh.repository()).policyText(documented));
+      }
+      operator.awaitReady(ns(), name, READY);
+    } finally {
+      world.setAwsRules(Map.of("callerMaySetRepositoryPolicy", 1));
+    }
   }
 
   @Test

@@ -356,6 +356,34 @@ class AwsRulesIT {
   }
 
   @Test
+  @DisplayName("lambda-ecr-pull-permission: Lambda pulls only what the repository policy lets it; it sets that policy for a "
+      + "caller allowed to, else CreateFunction is AccessDenied")
+  void lambdaPullsOnlyWhatTheRepositoryPolicyLetsIt() {
+    // A repository of its own, without a policy (net's got Lambda's statement from the other tests' functions).
+    ArticlePrerequisites fresh = ArticlePrerequisites.create(world.awsRegion());
+    try (var ecr = world.aws(software.amazon.awssdk.services.ecr.EcrClient.builder()).build()) {
+      String image = ecr.describeRepositories(r -> r.repositoryNames(fresh.repository())).repositories().get(0).repositoryUri()
+          + ":latest";
+      withRules(Map.of("callerMaySetRepositoryPolicy", 0), () -> {
+        assertThatThrownBy(() -> lambda.createFunction(r -> r.functionName(LocalWorld.uniqueName("pull")).packageType(PackageType.IMAGE)
+            .role(fresh.roleArn()).code(c -> c.imageUri(image))))
+            .satisfies(e -> assertAwsError(e, 403, "AccessDeniedException",
+                "Lambda does not have permission to access the ECR image. Check the ECR permissions."));
+        assertThat(motoLambda.createFunction(r -> r.functionName(LocalWorld.uniqueName("pull")).packageType(PackageType.IMAGE)
+            .role(fresh.roleArn()).code(c -> c.imageUri(image))).functionArn()).as("moto alone creates it").isNotBlank();
+      });
+      assertThatThrownBy(() -> ecr.getRepositoryPolicy(r -> r.repositoryName(fresh.repository())))
+          .as("nothing set the repository policy").isInstanceOf(software.amazon.awssdk.services.ecr.model.RepositoryPolicyNotFoundException.class);
+      // A caller allowed ecr:GetRepositoryPolicy and ecr:SetRepositoryPolicy (the knob's default): Lambda adds its
+      // statement to the repository policy, and the function is created.
+      assertThat(lambda.createFunction(r -> r.functionName(LocalWorld.uniqueName("pull")).packageType(PackageType.IMAGE)
+          .role(fresh.roleArn()).code(c -> c.imageUri(image))).functionArn()).isNotBlank();
+      assertThat(ecr.getRepositoryPolicy(r -> r.repositoryName(fresh.repository())).policyText())
+          .contains("lambda.amazonaws.com").contains("ecr:BatchGetImage").contains("ecr:GetDownloadUrlForLayer");
+    }
+  }
+
+  @Test
   @DisplayName("lambda-version-immutable: a published version keeps reporting the image it was published with")
   void aVersionKeepsItsImage() {
     String first = net.pushImage("ver-a");
