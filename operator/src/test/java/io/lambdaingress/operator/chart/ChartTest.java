@@ -30,6 +30,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The chart rendered by Helm itself ({@code helm lint}, {@code helm template}): what it installs, with which
@@ -51,6 +52,25 @@ class ChartTest {
           .as("helm/lambda-ingress-operator/crds/" + name + " differs from crds/" + name + ": cp crds/*.yml helm/lambda-ingress-operator/crds/")
           .isEqualTo(Files.readAllBytes(top.resolve(name)));
     }
+  }
+
+  /**
+   * The image the README's and install.md's helm install runs is the one their build tags and pushes: image.tag
+   * left empty means the chart's appVersion, so the build must tag exactly that.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"README.md", "docs/install.md"})
+  void theDocumentedInstallRunsTheImageTheDocumentedBuildPushes(String doc) throws IOException {
+    String text = Files.readString(LocalWorld.repoRoot().resolve(doc));
+    String appVersion = java.util.regex.Pattern.compile("(?m)^appVersion: \"([^\"]+)\"$")
+        .matcher(Files.readString(ChartRender.CHART.resolve("Chart.yaml"))).results().findFirst().orElseThrow().group(1);
+    String install = text.substring(text.indexOf("helm install "), text.indexOf("\n\n", text.indexOf("helm install ")));
+    String repository = install.replaceAll("(?s).*--set image\\.repository=(\\S+).*", "$1");
+    String tag = install.contains("--set image.tag=") ? install.replaceAll("(?s).*--set image\\.tag=(\\S+).*", "$1") : appVersion;
+    String image = repository + ":" + tag;
+    assertThat(text).as(doc + ": builds, tags and pushes the image its helm install runs")
+        .containsPattern("docker build --target operator -t " + java.util.regex.Pattern.quote(image) + " \\.")
+        .contains("docker push " + image);
   }
 
   @Test
