@@ -32,6 +32,9 @@ from fnmatch import fnmatchcase
 # digest is ImageNotFound, as on AWS (Lambda developer guide, "Create a Lambda function using a container
 # image"). Must be set before moto reads its settings.
 os.environ.setdefault("MOTO_LAMBDA_STUB_ECR", "false")
+# acm-pending-until-validated (tls_rules.py): no validation record is ever published here, so a requested certificate
+# stays PENDING_VALIDATION (moto issues it after MOTO_ACM_VALIDATION_WAIT, 60 s by default).
+os.environ.setdefault("MOTO_ACM_VALIDATION_WAIT", str(10 * 365 * 24 * 3600))
 
 from moto.awslambda.models import lambda_backends  # noqa: E402
 from moto.ec2.models import ec2_backends  # noqa: E402
@@ -57,6 +60,7 @@ import elb_lifecycle_rules  # noqa: E402
 import lambda_alias_rules  # noqa: E402
 import refused  # noqa: E402
 import privatelink_rules  # noqa: E402  (after the environment above: it imports moto)
+import tls_rules  # noqa: E402
 
 ELB_NS = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"
 ET.register_namespace("", ELB_NS)
@@ -134,7 +138,7 @@ RULES = [
     ("elb-answers-as-recorded", "error messages as AWS answers them: DeleteTargetGroup of a target group in use: "
      "\"Target group '<arn>' is currently in use by a listener or a rule\" (moto: 'The target group ...')",
      "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DeleteTargetGroup.html", None),
-] + privatelink_rules.RULES + elb_lifecycle_rules.RULES + lambda_alias_rules.RULES + ecr_pull_rules.RULES
+] + privatelink_rules.RULES + elb_lifecycle_rules.RULES + lambda_alias_rules.RULES + ecr_pull_rules.RULES + tls_rules.RULES
 
 DEFAULT_KNOBS = {
     # Short enough to keep the suite fast, long enough that every reconcile meets the in-between state.
@@ -284,6 +288,7 @@ def before(call):
     privatelink_rules.before(call, now, WORLD.knob)
     try:
         elb_lifecycle_rules.before(call, now, WORLD.knob)
+        tls_rules.before(call)
         lambda_alias_rules.before(call, call.function(), qualifier_of(call), WORLD.knob)
         ecr_pull_rules.before(call, WORLD.knob)
     except refused.Refused as r:

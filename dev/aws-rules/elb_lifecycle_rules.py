@@ -29,8 +29,8 @@ RULES = [
      "300 s by default), then is gone (moto: gone at once)",
      "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html", "deregistrationDelaySeconds"),
     ("elb-alb-target-health", "an ALB registered in an alb target group is initial (Elb.RegistrationInProgress) for "
-     "targetHealthCheckSeconds, then healthy only if the NLB's health check passes through it: a listener on the target's "
-     "port forwarding to a lambda target group whose registered function exists and is Active; else unhealthy "
+     "targetHealthCheckSeconds, then healthy only if the NLB's health check passes through it: a listener on the health "
+     "check's port (the target's port unless the group names one) forwarding to a lambda target group whose registered function exists and is Active; else unhealthy "
      "(moto: healthy at once)", NLB_ALB_TARGET, "targetHealthCheckSeconds"),
     ("elb-alb-target-in-use", "DeleteLoadBalancer of an ALB registered (or draining) in an alb target group answers "
      "ResourceInUse (moto deletes it)", NLB_ALB_TARGET, "albTargetInUse"),
@@ -212,7 +212,9 @@ def _health(backend, region, tg, target_id, port, now, seconds, function_active)
     if at is not None and now - at < seconds:
         return "initial", "Elb.RegistrationInProgress", "Target registration is in progress"
     lb = backend.load_balancers.get(target_id)
-    listener = next((li for li in (lb.listeners.values() if lb else []) if int(li.port) == port), None)
+    # The check goes to the group's health check port when it names one (an HTTPS check of an HTTP port's group).
+    checked = int(tg.health_check_port) if str(tg.health_check_port or "").isdigit() else port
+    listener = next((li for li in (lb.listeners.values() if lb else []) if int(li.port) == checked), None)
     for tg_arn in _forwarded_target_groups(listener.default_actions if listener else []):
         fn_tg = backend.target_groups.get(tg_arn)
         if fn_tg is None or fn_tg.target_type != "lambda":

@@ -12,6 +12,9 @@ import java.util.List;
 /** The application load balancer between the NLB and the function. */
 // Absent, not null: the API server refuses null for an object or list field.
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// The NLB forwards each port to the ALB's listener on the same port: two listeners cannot share one.
+@ValidationRule(value = "!has(self.https) || !has(self.https.port) || self.https.port != self.listener.port",
+    fieldPath = ".https.port", message = "spec.alb.https.port must differ from spec.alb.listener.port")
 public class AlbSpec {
 
   @Default("internal")
@@ -40,6 +43,18 @@ public class AlbSpec {
   @JsonPropertyDescription("The HTTP listener; the NLB forwards to this port and health-checks through it. Refused at "
       + "apply without a port of 1-65535. A new port replaces the NLB's target group (type alb); the endpoint stays.")
   private ListenerSpec listener;
+
+  @JsonPropertyDescription("An HTTPS listener beside the HTTP one, with ACM certificates (docs/tls.md). Removing it "
+      + "deletes the HTTPS listeners of the ALB and the NLB, and the NLB's alb target group of that port.")
+  private HttpsSpec https;
+
+  public HttpsSpec getHttps() {
+    return https;
+  }
+
+  public void setHttps(HttpsSpec https) {
+    this.https = https;
+  }
 
   public Scheme getScheme() {
     return scheme;

@@ -34,6 +34,10 @@ public final class AwsIdPatterns {
   public static final String ECR_TAGGED_IMAGE_URI = "^" + ECR_TAGGED_IMAGE + "$";
   public static final String IMAGE_URI = "^(" + PINNED_IMAGE + "|" + ECR_TAGGED_IMAGE + ")$";
 
+  /** An ACM certificate (ACM answers for its own region only: the model compares the region with the operator's). */
+  public static final String ACM_CERTIFICATE_ARN = "^arn:aws[a-zA-Z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]{1,128}$";
+  public static final int ACM_CERTIFICATE_ARN_MAX = 200;
+
   /** An AWS account id. */
   public static final String ACCOUNT_ID = "^[0-9]{12}$";
 

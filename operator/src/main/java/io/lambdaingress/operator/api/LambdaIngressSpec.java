@@ -18,6 +18,9 @@ import java.util.Map;
     message = "spec.adopt is immutable: it is set when the object is created (see docs/adoption.md)")
 @ValidationRule(value = "!has(self.adopt) || !has(self.adopt.function) || has(self.lambda.function)",
     message = "spec.adopt.function is managed once adopted: describe it in spec.lambda.function (not spec.lambda.functionArn)")
+// The NLB listens on spec.nlb.listener.port (to the HTTP listener) and on the HTTPS port (to the HTTPS listener).
+@ValidationRule(value = "!has(self.alb.https) || (has(self.alb.https.port) ? self.alb.https.port : 443) != self.nlb.listener.port",
+    fieldPath = ".alb.https.port", message = "spec.alb.https.port must differ from spec.nlb.listener.port: the NLB listens on both")
 public class LambdaIngressSpec {
 
   @Required

@@ -20,6 +20,29 @@ public class LoadBalancerStatus {
   @JsonPropertyDescription("ARN of the target group its listener forwards to.")
   private String targetGroupArn;
 
+  @JsonPropertyDescription("ARN of its HTTPS listener (spec.alb.https): on the ALB the HTTPS one, on the NLB the TCP "
+      + "listener of the HTTPS port.")
+  private String httpsListenerArn;
+
+  @JsonPropertyDescription("NLB: ARN of the alb target group of the HTTPS port.")
+  private String httpsTargetGroupArn;
+
+  public String getHttpsListenerArn() {
+    return httpsListenerArn;
+  }
+
+  public void setHttpsListenerArn(String httpsListenerArn) {
+    this.httpsListenerArn = httpsListenerArn;
+  }
+
+  public String getHttpsTargetGroupArn() {
+    return httpsTargetGroupArn;
+  }
+
+  public void setHttpsTargetGroupArn(String httpsTargetGroupArn) {
+    this.httpsTargetGroupArn = httpsTargetGroupArn;
+  }
+
   public String getArn() {
     return arn;
   }

@@ -5,6 +5,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.services.acm.AcmClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecr.EcrClient;
@@ -41,6 +42,8 @@ public final class AwsClients implements AutoCloseable {
   private final LambdaVersionClient versionAdapter;
   private final AlarmClient alarmAdapter;
   private final EventQueueClient sqsAdapter;
+  private final AcmClient acm;
+  private final AcmCertificateClient acmAdapter;
 
   public AwsClients(AwsCallCounter counter) {
     this(counter, DefaultCredentialsProvider.builder().build());
@@ -77,6 +80,8 @@ public final class AwsClients implements AutoCloseable {
     this.versionAdapter = new LambdaVersionClient(lambda);
     this.alarmAdapter = new AlarmClient(cloudWatch);
     this.sqsAdapter = new EventQueueClient(sqs);
+    this.acm = AcmClient.builder().credentialsProvider(credentials).overrideConfiguration(config).build();
+    this.acmAdapter = new AcmCertificateClient(acm);
   }
 
   /** The region the SDK's chain resolved (AWS_REGION, profile, instance metadata). */
@@ -124,6 +129,10 @@ public final class AwsClients implements AutoCloseable {
     return sqsAdapter;
   }
 
+  public AcmCertificateClient acm() {
+    return acmAdapter;
+  }
+
   /** The access key id the operator's calls are signed with now: CloudTrail names it in userIdentity. */
   public String accessKeyId() {
     return credentials.resolveCredentials().accessKeyId();
@@ -138,6 +147,7 @@ public final class AwsClients implements AutoCloseable {
     sqs.close();
     sts.close();
     cloudWatch.close();
+    acm.close();
     if (credentials instanceof SdkAutoCloseable closeable) {
       closeable.close();
     }

@@ -17,12 +17,14 @@ public final class AwsFailure extends RuntimeException {
       "InvalidSubnetID.NotFound", "InvalidSubnet", "SubnetNotFound", "InvalidGroup.NotFound",
       "InvalidSecurityGroup", "InvalidSecurityGroupID.NotFound", "InvalidVpcID.NotFound",
       "RepositoryNotFoundException", "ImageNotFoundException", "ResourceNotFoundException",
-      "LoadBalancerNotFound", "TargetGroupNotFound", "ListenerNotFound", "NoSuchEntity");
+      "LoadBalancerNotFound", "TargetGroupNotFound", "ListenerNotFound", "NoSuchEntity", "CertificateNotFound");
   private static final Set<String> CONFLICT = Set.of("DuplicateLoadBalancerName", "DuplicateTargetGroupName",
       "DuplicateListener");
   private static final Set<String> INVALID = Set.of("ValidationError", "InvalidConfigurationRequest",
       "InvalidParameterValueException", "InvalidParameterValue", "InvalidParameterCombination",
-      "InvalidTarget", "InvalidScheme", "InvalidLoadBalancerAction", "IncompatibleProtocols",
+      "InvalidTarget", "InvalidScheme", "InvalidLoadBalancerAction", "IncompatibleProtocols", "SSLPolicyNotFound",
+      // A certificate not ISSUED yet (or without a name ALB can serve): AWS's answer names it.
+      "UnsupportedCertificate",
       // A function's resource policy is full (20 KB): the spec shares the function with too many objects or routes.
       "PolicyLengthExceededException");
 

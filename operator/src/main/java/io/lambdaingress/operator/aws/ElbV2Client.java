@@ -9,12 +9,14 @@ import java.util.Optional;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Certificate;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateListenerRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateLoadBalancerRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateTargetGroupRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerAttribute;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ModifyListenerRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ModifyTargetGroupRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Rule;
@@ -210,8 +212,38 @@ public class ElbV2Client {
   /** Sets a listener's protocol and port and forwards it to a target group (in place). */
   /** The listener as AWS reports it after the change (empty if the answer names none). */
   public Optional<Listener> modifyListener(String listenerArn, ProtocolEnum protocol, int port, String targetGroupArn) {
-    return AwsCall.run("modify listener " + listenerArn, () -> elb.modifyListener(r -> r.listenerArn(listenerArn).protocol(protocol).port(port)
-        .defaultActions(forwardTo(targetGroupArn)))).listeners().stream().findFirst();
+    return modifyListener(ModifyListenerRequest.builder().listenerArn(listenerArn).protocol(protocol).port(port)
+        .defaultActions(forwardTo(targetGroupArn)).build());
+  }
+
+  /** A listener changed in place as the request says; the listener as AWS reports it after the change (empty if none). */
+  public Optional<Listener> modifyListener(ModifyListenerRequest request) {
+    return AwsCall.run("modify listener " + request.listenerArn(), () -> elb.modifyListener(request)).listeners().stream().findFirst();
+  }
+
+  /** The certificate list of an HTTPS listener (SNI), its default left out; every page. */
+  public List<String> listenerCertificates(String listenerArn) {
+    List<String> arns = new ArrayList<>();
+    String marker = null;
+    do {
+      String from = marker;
+      var page = AwsCall.run("certificates of " + listenerArn,
+          () -> elb.describeListenerCertificates(r -> r.listenerArn(listenerArn).marker(from).pageSize(PAGE)));
+      page.certificates().stream().filter(c -> !Boolean.TRUE.equals(c.isDefault())).forEach(c -> arns.add(c.certificateArn()));
+      marker = page.nextMarker();
+    } while (marker != null && !marker.isEmpty());
+    return arns;
+  }
+
+  public void addListenerCertificates(String listenerArn, Collection<String> certificateArns) {
+    List<Certificate> certs = certificateArns.stream().map(a -> Certificate.builder().certificateArn(a).build()).toList();
+    AwsCall.run("add certificates to " + listenerArn, () -> elb.addListenerCertificates(r -> r.listenerArn(listenerArn).certificates(certs)));
+  }
+
+  public void removeListenerCertificates(String listenerArn, Collection<String> certificateArns) {
+    List<Certificate> certs = certificateArns.stream().map(a -> Certificate.builder().certificateArn(a).build()).toList();
+    AwsCall.run("remove certificates from " + listenerArn,
+        () -> elb.removeListenerCertificates(r -> r.listenerArn(listenerArn).certificates(certs)));
   }
 
   public void deleteListener(String listenerArn) {

@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateLoadBa
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateTargetGroupRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ModifyListenerRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ModifyTargetGroupRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
@@ -124,6 +125,13 @@ public final class ElbInventoryWrites {
   /** The listener as AWS reports it after the change; empty when the answer names none (then read afresh next time). */
   public Optional<Listener> modifyListener(String loadBalancerArn, String listenerArn, ProtocolEnum protocol, int port, String targetGroupArn) {
     Optional<Listener> modified = elb.modifyListener(listenerArn, protocol, port, targetGroupArn);
+    modified.ifPresentOrElse(m -> inventory.rememberListener(loadBalancerArn, m), () -> inventory.forgetListeners(loadBalancerArn));
+    return modified;
+  }
+
+  /** The same for any change of a listener (its certificate, policy or default action). */
+  public Optional<Listener> modifyListener(String loadBalancerArn, ModifyListenerRequest request) {
+    Optional<Listener> modified = elb.modifyListener(request);
     modified.ifPresentOrElse(m -> inventory.rememberListener(loadBalancerArn, m), () -> inventory.forgetListeners(loadBalancerArn));
     return modified;
   }

@@ -23,9 +23,10 @@ public final class AlbRetirement {
   /**
    * The names of one ALB side (see {@link io.lambdaingress.operator.model.AlbSlot}).
    *
+   * @param albTargetGroups the NLB's alb target groups of this side: the HTTP port's, then the HTTPS port's
    * @param lambdaTargetGroups its lambda target groups: the chain's and its routes' (whose rules go with the ALB)
    */
-  public record Side(String alb, String albTargetGroup, List<String> lambdaTargetGroups) {}
+  public record Side(String alb, List<String> albTargetGroups, List<String> lambdaTargetGroups) {}
 
   private final ElbInventory inventory;
   private final Ownership ownership;
@@ -49,21 +50,28 @@ public final class AlbRetirement {
       return null;
     }
     String arn = alb.get().loadBalancerArn();
-    Optional<TargetGroup> group = inventory.listedTargetGroup(side.albTargetGroup());
-    if (group.isPresent()) {
+    String waits = null;
+    for (String name : side.albTargetGroups()) {
+      Optional<TargetGroup> group = inventory.listedTargetGroup(name);
+      if (group.isEmpty()) {
+        continue;
+      }
       for (TargetHealthDescription d : inventory.client().targetHealth(group.get().targetGroupArn())) {
         if (!d.target().id().equals(arn)) {
           continue;
         }
         if (d.targetHealth() != null && d.targetHealth().state() == TargetHealthStateEnum.DRAINING) {
-          return "ALB " + side.alb() + " is draining from alb target group " + side.albTargetGroup()
+          waits = "ALB " + side.alb() + " is draining from alb target group " + name
               + " (its deregistration delay); it is deleted once AWS has let it go";
+          continue;
         }
-        writes.made("Deregistered", "alb target group " + side.albTargetGroup(), "ALB " + side.alb() + ": " + why,
+        writes.made("Deregistered", "alb target group " + name, "ALB " + side.alb() + ": " + why,
             () -> inventory.client().deregisterTarget(group.get().targetGroupArn(), arn, d.target().port()));
-        return "ALB " + side.alb() + " was deregistered from alb target group " + side.albTargetGroup()
-            + "; it is deleted once it has drained";
+        waits = "ALB " + side.alb() + " was deregistered from alb target group " + name + "; it is deleted once it has drained";
       }
+    }
+    if (waits != null) {
+      return waits;
     }
     try {
       new LoadBalancerStep(inventory, ownership, writes).delete("ALB " + side.alb(), arn, side.alb(), why);
@@ -72,25 +80,25 @@ public final class AlbRetirement {
         throw f;
       }
       // Deregistered but not let go yet (the drain just ended): the next run deletes it.
-      return "ALB " + side.alb() + " is still held by alb target group " + side.albTargetGroup() + "; it is deleted once AWS lets it go";
+      return "ALB " + side.alb() + " is still held by alb target group " + side.albTargetGroups() + "; it is deleted once AWS lets it go";
     }
     return null;
   }
 
   /** Whether any of the side's target groups is listed. */
   public boolean groupsLeft(Side side) {
-    return inventory.listedTargetGroup(side.albTargetGroup()).isPresent()
-        || side.lambdaTargetGroups().stream().anyMatch(g -> inventory.listedTargetGroup(g).isPresent());
+    return java.util.stream.Stream.concat(side.albTargetGroups().stream(), side.lambdaTargetGroups().stream())
+        .anyMatch(g -> inventory.listedTargetGroup(g).isPresent());
   }
 
   /**
-   * The side's groups deleted, once its ALB is gone: the alb target group, then the lambda target groups
+   * The side's groups deleted, once its ALB is gone: the alb target groups, then the lambda target groups
    * (AWS answers ResourceInUse while the ALB being deleted still holds them). Returns what it waits for, or
    * null once none is left.
    */
   public String groupsGone(Side side, String why) {
     TargetGroupStep groups = new TargetGroupStep(inventory, ownership, writes);
-    for (String name : concat(side.albTargetGroup(), side.lambdaTargetGroups())) {
+    for (String name : java.util.stream.Stream.concat(side.albTargetGroups().stream(), side.lambdaTargetGroups().stream()).toList()) {
       Optional<TargetGroup> tg = inventory.listedTargetGroup(name);
       if (tg.isEmpty() || !ownership.owns(inventory.tags(tg.get().targetGroupArn()))) {
         continue;
@@ -100,9 +108,5 @@ public final class AlbRetirement {
       }
     }
     return null;
-  }
-
-  private static List<String> concat(String first, List<String> rest) {
-    return java.util.stream.Stream.concat(java.util.stream.Stream.of(first), rest.stream()).toList();
   }
 }

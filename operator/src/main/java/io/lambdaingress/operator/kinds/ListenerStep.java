@@ -1,7 +1,7 @@
 package io.lambdaingress.operator.kinds;
 
-import io.lambdaingress.operator.aws.ElbV2Client;
 import io.lambdaingress.operator.cache.ElbInventory;
+import io.lambdaingress.operator.model.ListenerShape;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,16 +9,17 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
-import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateListenerRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.RedirectActionStatusCodeEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupTuple;
 
 /**
- * The one listener of our load balancer: the given protocol and port, its default action one forward to our
- * target group. A port change modifies the listener in place; listeners someone added on other ports are
- * left alone. Every deletion of a listener is here.
+ * The listeners of our load balancers: each the given protocol and port ({@link ListenerShape}), its default action
+ * one forward to our target group (or the HTTP listener's redirect to HTTPS), an HTTPS one with its policy and default
+ * certificate. A port change modifies the listener in place; listeners someone added on other ports are left alone.
+ * Every deletion of a listener is here.
  */
 public final class ListenerStep {
 
@@ -31,23 +32,87 @@ public final class ListenerStep {
   }
 
   public Listener ensure(String kind, String loadBalancerArn, ProtocolEnum protocol, int port, String targetGroupArn) {
+    return ensure(kind, loadBalancerArn, ListenerShape.forward(protocol, port, targetGroupArn));
+  }
+
+  public Listener ensure(String kind, String loadBalancerArn, ListenerShape desired) {
+    return ensure(kind, loadBalancerArn, desired, () -> {});
+  }
+
+  /** @param beforeWrite runs before the listener is created or changed (an HTTPS listener's certificate checked first) */
+  public Listener ensure(String kind, String loadBalancerArn, ListenerShape desired, Runnable beforeWrite) {
     List<Listener> listeners = inventory.listeners(loadBalancerArn);
-    Optional<Listener> onPort = listeners.stream().filter(l -> l.port() == port).findFirst();
-    // Ours on another port is the one a port change moved; recognised by where it forwards.
-    Optional<Listener> ours = onPort.or(() -> listeners.stream().filter(l -> forwardsTo(l, targetGroupArn)).findFirst());
+    Optional<Listener> onPort = listeners.stream().filter(l -> l.port() == desired.port()).findFirst();
+    // Ours on another port is the one a port change moved; recognised by its protocol and where it forwards (the
+    // ALB's HTTP and HTTPS listeners forward to the same group), or, for the HTTP one, by its redirect to HTTPS.
+    Optional<Listener> ours = onPort.or(() -> listeners.stream().filter(l -> recognises(desired, l)).findFirst());
     if (ours.isEmpty()) {
-      return writes.made("Created", kind + " listener " + protocol + ":" + port, "missing", () -> inventory.writes().createListener(
-          CreateListenerRequest.builder().loadBalancerArn(loadBalancerArn).protocol(protocol).port(port)
-              .defaultActions(ElbV2Client.forwardTo(targetGroupArn)).build()));
+      beforeWrite.run();
+      return writes.made("Created", kind + " listener " + desired.protocol() + ":" + desired.port(), "missing",
+          () -> inventory.writes().createListener(desired.create(loadBalancerArn)));
     }
     Listener l = ours.get();
-    if (l.port() != port || !forwardsOnlyTo(l, targetGroupArn) || l.protocol() != protocol) {
+    if (differs(desired, l)) {
+      beforeWrite.run();
       Optional<Listener> modified = writes.made("Updated", kind + " listener " + l.listenerArn(),
-          l.protocolAsString() + ":" + l.port() + " -> " + protocol + ":" + port + " forwarding to " + targetGroupArn,
-          () -> inventory.writes().modifyListener(loadBalancerArn, l.listenerArn(), protocol, port, targetGroupArn));
-      return modified.orElseGet(() -> l.toBuilder().protocol(protocol).port(port).defaultActions(ElbV2Client.forwardTo(targetGroupArn)).build());
+          l.protocolAsString() + ":" + l.port() + " -> " + desired.describe(),
+          () -> inventory.writes().modifyListener(loadBalancerArn, desired.modify(l.listenerArn())));
+      return modified.orElseGet(() -> {
+        Listener.Builder b = l.toBuilder().protocol(desired.protocol()).port(desired.port()).defaultActions(desired.defaultAction());
+        if (desired.defaultCertificate() != null) {
+          b.sslPolicy(desired.sslPolicy()).certificates(c -> c.certificateArn(desired.defaultCertificate()));
+        }
+        return b.build();
+      });
     }
     return l;
+  }
+
+  /**
+   * Whether the listener is not as {@code desired}: port, protocol, default action, and for HTTPS the security
+   * policy and the default certificate (the first certificate AWS reports: DescribeListeners names the default
+   * only; the test world names the whole list, the default first).
+   */
+  public static boolean differs(ListenerShape desired, Listener l) {
+    if (l.port() != desired.port() || l.protocol() != desired.protocol()) {
+      return true;
+    }
+    boolean action = desired.redirects() ? !redirectsOnlyTo(l, desired.redirectPort()) : !forwardsOnlyTo(l, desired.targetGroupArn());
+    if (action || desired.defaultCertificate() == null) {
+      return action;
+    }
+    String certificate = l.hasCertificates() && !l.certificates().isEmpty() ? l.certificates().get(0).certificateArn() : null;
+    return !desired.sslPolicy().equals(l.sslPolicy()) || !desired.defaultCertificate().equals(certificate);
+  }
+
+  private static boolean recognises(ListenerShape desired, Listener l) {
+    return l.protocol() == desired.protocol()
+        && (forwardsTo(l, desired.targetGroupArn()) || (desired.redirects() && redirectsToHttps(l)));
+  }
+
+  /** The default action as we set it for redirectHttp: one redirect, 301, to HTTPS on that port. */
+  static boolean redirectsOnlyTo(Listener l, int httpsPort) {
+    return l.defaultActions().size() == 1 && redirectsToHttps(l) && l.defaultActions().get(0).redirectConfig().statusCode()
+        == RedirectActionStatusCodeEnum.HTTP_301 && Integer.toString(httpsPort).equals(l.defaultActions().get(0).redirectConfig().port());
+  }
+
+  private static boolean redirectsToHttps(Listener l) {
+    return !l.defaultActions().isEmpty() && l.defaultActions().get(0).type() == ActionTypeEnum.REDIRECT
+        && l.defaultActions().get(0).redirectConfig() != null && "HTTPS".equals(l.defaultActions().get(0).redirectConfig().protocol());
+  }
+
+  /**
+   * Deletes our listeners of this protocol that forward to one of {@code targetGroupArns} (what a removed
+   * spec.alb.https leaves: the ALB's HTTPS listener); none on another protocol, none forwarding elsewhere. Each
+   * deletion announced once AWS accepted it.
+   */
+  public void deleteForwarding(String kind, String loadBalancerArn, ProtocolEnum protocol, Set<String> targetGroupArns, String why) {
+    for (Listener l : inventory.listeners(loadBalancerArn)) {
+      if (l.protocol() == protocol && targetGroupArns.stream().anyMatch(tg -> forwardsTo(l, tg))) {
+        writes.made("Deleted", kind + " listener " + l.protocolAsString() + ":" + l.port(), why,
+            () -> inventory.writes().deleteListener(loadBalancerArn, l.listenerArn()));
+      }
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ package io.lambdaingress.operator.model;
 import io.lambdaingress.operator.api.AlbSpec;
 import io.lambdaingress.operator.api.DeletionPolicy;
 import io.lambdaingress.operator.api.FunctionSpec;
+import io.lambdaingress.operator.api.HttpsSpec;
 import io.lambdaingress.operator.api.LambdaIngress;
 import io.lambdaingress.operator.api.LambdaIngressSpec;
 import io.lambdaingress.operator.api.NlbSpec;
@@ -37,13 +38,46 @@ public record ChainModel(LoadBalancerNames names, Map<String, String> ownerTags,
   public static final String HEALTH_PATH_ENV = "LAMBDA_INGRESS_HEALTH_PATH";
   public static final String DEFAULT_HEALTH_PATH = "/healthz";
 
-  /** The NLB, its TCP listener's port and its target group of type alb. */
+  /**
+   * The NLB, its TCP listener's port and its target group of type alb; with spec.alb.https, a second TCP listener on
+   * the HTTPS port and its own alb target group of that port (an alb target group has one port).
+   */
   public record NlbSide(String name, CreateLoadBalancerRequest loadBalancer, Map<String, String> attributes,
-      int listenerPort, CreateTargetGroupRequest albTargetGroup) {}
+      int listenerPort, CreateTargetGroupRequest albTargetGroup, Optional<CreateTargetGroupRequest> httpsAlbTargetGroup) {
 
-  /** The ALB, its HTTP listener's port and its target group of type lambda. */
+    /** Every alb target group name of this side, the HTTPS one whether wanted or not (a removed https leaves one to delete). */
+    public List<String> albTargetGroupNames(LoadBalancerNames names) {
+      return List.of(albTargetGroup.name(), names.albHttpsTargetGroup());
+    }
+  }
+
+  /** The ALB, its HTTP listener's port and its target group of type lambda; its HTTPS listener when asked. */
   public record AlbSide(String name, CreateLoadBalancerRequest loadBalancer, Map<String, String> attributes,
-      int listenerPort, CreateTargetGroupRequest lambdaTargetGroup, Map<String, String> lambdaTargetGroupAttributes) {}
+      int listenerPort, CreateTargetGroupRequest lambdaTargetGroup, Map<String, String> lambdaTargetGroupAttributes,
+      Optional<Https> https) {
+
+    /** Whether the HTTP listener forwards (to the function, with the routes' rules) rather than redirect to HTTPS. */
+    public boolean httpServes() {
+      return https.isEmpty() || !https.get().redirectHttp();
+    }
+  }
+
+  /**
+   * The ALB's HTTPS listener: its port, its default certificate and the others (SNI, its certificate list), its
+   * security policy, and whether the HTTP listener redirects to it.
+   */
+  public record Https(int port, String defaultCertificate, List<String> sniCertificates, String sslPolicy, boolean redirectHttp) {
+
+    /** Every certificate the listener uses, the default first. */
+    public List<String> certificates() {
+      return java.util.stream.Stream.concat(java.util.stream.Stream.of(defaultCertificate), sniCertificates.stream()).toList();
+    }
+
+    /** The certificates that are not in {@code region}: ACM certificates serve load balancers of their own region only. */
+    public List<String> outside(String region) {
+      return certificates().stream().filter(arn -> !region.equals(arn.split(":")[3])).toList();
+    }
+  }
 
   /** A function the operator manages; its create request needs the image pinned at reconcile time. */
   public record ManagedFunction(String name, ImageRef image, CreateFunctionRequest template) {
@@ -68,6 +102,9 @@ public record ChainModel(LoadBalancerNames names, Map<String, String> ownerTags,
 
     AlbSpec albSpec = spec.getAlb();
     int albPort = albSpec.getListener().getPort();
+    Optional<Https> https = Optional.ofNullable(albSpec.getHttps()).map(h -> new Https(h.getPort() == null ? 443 : h.getPort(),
+        h.getCertificateArns().get(0), List.copyOf(h.getCertificateArns().subList(1, h.getCertificateArns().size())),
+        h.getSslPolicy() == null ? HttpsSpec.DEFAULT_SSL_POLICY : h.getSslPolicy(), Boolean.TRUE.equals(h.getRedirectHttp())));
     boolean multiValue = Boolean.TRUE.equals(spec.getLambda().getMultiValueHeaders());
     AlbSide alb = new AlbSide(albName,
         CreateLoadBalancerRequest.builder().name(albName).type(LoadBalancerTypeEnum.APPLICATION)
@@ -75,10 +112,20 @@ public record ChainModel(LoadBalancerNames names, Map<String, String> ownerTags,
             .securityGroups(albSpec.getSecurityGroups() == null ? List.of() : albSpec.getSecurityGroups()).tags(elbTags).build(),
         Map.of(), albPort,
         CreateTargetGroupRequest.builder().name(AdoptedNames.or(adopted.lambdaTargetGroup(), names.lambdaTargetGroup())).targetType(TargetTypeEnum.LAMBDA).tags(elbTags).build(),
-        Map.of("lambda.multi_value_headers.enabled", Boolean.toString(multiValue)));
+        Map.of("lambda.multi_value_headers.enabled", Boolean.toString(multiValue)), https);
 
     NlbSpec nlbSpec = spec.getNlb();
     String healthPath = healthPath(spec);
+    // The NLB health-checks the ALB through the ALB's listener, so its checks reach the function; through HTTPS when
+    // the HTTP listener only redirects (its 301 would pass the check without reaching the function).
+    boolean checkHttps = https.isPresent() && https.get().redirectHttp();
+    CreateTargetGroupRequest albTargets = CreateTargetGroupRequest.builder().name(AdoptedNames.or(adopted.albTargetGroup(), names.albTargetGroup()))
+        .targetType(TargetTypeEnum.ALB).protocol(ProtocolEnum.TCP).port(albPort).vpcId(vpcId)
+        .healthCheckProtocol(checkHttps ? ProtocolEnum.HTTPS : ProtocolEnum.HTTP).healthCheckPath(healthPath)
+        .healthCheckPort(Integer.toString(checkHttps ? https.get().port() : albPort))
+        .tags(elbTags).build();
+    Optional<CreateTargetGroupRequest> httpsAlbTargets = https.map(h -> albTargets.toBuilder().name(names.albHttpsTargetGroup())
+        .port(h.port()).healthCheckProtocol(ProtocolEnum.HTTPS).healthCheckPort(Integer.toString(h.port())).build());
     NlbSide nlb = new NlbSide(nlbName,
         CreateLoadBalancerRequest.builder().name(nlbName).type(LoadBalancerTypeEnum.NETWORK)
             .scheme(scheme(nlbSpec.getScheme()))
@@ -86,12 +133,7 @@ public record ChainModel(LoadBalancerNames names, Map<String, String> ownerTags,
                 .subnetId(m.getSubnetId()).privateIPv4Address(m.getPrivateIPv4Address()).build()).toList())
             .tags(elbTags).build(),
         Map.of("load_balancing.cross_zone.enabled", Boolean.toString(!Boolean.FALSE.equals(nlbSpec.getCrossZoneLoadBalancing()))),
-        nlbSpec.getListener().getPort(),
-        // The NLB health-checks the ALB through the ALB's listener, so its checks reach the function.
-        CreateTargetGroupRequest.builder().name(AdoptedNames.or(adopted.albTargetGroup(), names.albTargetGroup())).targetType(TargetTypeEnum.ALB)
-            .protocol(ProtocolEnum.TCP).port(albPort).vpcId(vpcId)
-            .healthCheckProtocol(ProtocolEnum.HTTP).healthCheckPath(healthPath).healthCheckPort(Integer.toString(albPort))
-            .tags(elbTags).build());
+        nlbSpec.getListener().getPort(), albTargets, httpsAlbTargets);
 
     Optional<ManagedFunction> function = Optional.ofNullable(spec.getLambda().getFunction())
         .map(f -> managedFunction(f, AdoptedNames.or(adopted.function(), names.function()), healthPath, allTags));
@@ -118,9 +160,10 @@ public record ChainModel(LoadBalancerNames names, Map<String, String> ownerTags,
     }
     LoadBalancerNames n = names.second();
     AlbSide a = new AlbSide(n.alb(), alb.loadBalancer().toBuilder().name(n.alb()).build(), alb.attributes(), alb.listenerPort(),
-        alb.lambdaTargetGroup().toBuilder().name(n.lambdaTargetGroup()).build(), alb.lambdaTargetGroupAttributes());
+        alb.lambdaTargetGroup().toBuilder().name(n.lambdaTargetGroup()).build(), alb.lambdaTargetGroupAttributes(), alb.https());
     NlbSide b = new NlbSide(nlb.name(), nlb.loadBalancer(), nlb.attributes(), nlb.listenerPort(),
-        nlb.albTargetGroup().toBuilder().name(n.albTargetGroup()).build());
+        nlb.albTargetGroup().toBuilder().name(n.albTargetGroup()).build(),
+        nlb.httpsAlbTargetGroup().map(g -> g.toBuilder().name(n.albHttpsTargetGroup()).build()));
     return new ChainModel(n, ownerTags, b, a, function, existingFunctionArn, n.permissionStatementId(), deletionPolicy, adopted);
   }
 

@@ -52,7 +52,7 @@ public record CloudTrailEvent(String eventSource, String eventName, String acces
     for (AlbSlot slot : AlbSlot.values()) {
       ChainModel side = model.inSlot(slot);
       keys.add(loadBalancerKey(side.alb().name()));
-      keys.add(targetGroupKey(side.nlb().albTargetGroup().name()));
+      side.nlb().albTargetGroupNames(side.names()).forEach(n -> keys.add(targetGroupKey(n)));
       keys.add(targetGroupKey(side.alb().lambdaTargetGroup().name()));
       keys.add(targetGroupKey(side.names().lambdaAliasTargetGroup()));
     }

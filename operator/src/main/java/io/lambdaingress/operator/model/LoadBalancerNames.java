@@ -14,14 +14,15 @@ import java.util.Locale;
  * hyphen, and a load balancer name may not start with "internal-"; function names at most 64 of
  * [A-Za-z0-9-_]. Two lambda target groups: {@code ltg} for the function itself, {@code lta} for its alias
  * while a rollout is on (switching moves the listener from one to the other; AWS holds one function per
- * lambda group, so the two targets cannot share one without a moment with neither). Every name carries 8 hex characters of SHA-256 over cluster/namespace/name: readable
+ * lambda group, so the two targets cannot share one without a moment with neither). A second alb target group,
+ * {@code ath}, for the NLB's HTTPS port (spec.alb.https): an alb target group has one port. Every name carries 8 hex characters of SHA-256 over cluster/namespace/name: readable
  * prefixes may be truncated or coincide ("default/a-b" and "default-a/b"), the hash keeps them apart.
  * The ALB side (ALB, alb target group, both lambda target groups, the permission) has a second set of names,
  * {@link #second()}: an ALB replacement builds the new side under the other set while the old one serves
  * ({@link AlbSlot}).
  */
 public record LoadBalancerNames(String nlb, String alb, String albTargetGroup, String lambdaTargetGroup,
-    String function, String permissionStatementId, String lambdaAliasTargetGroup) {
+    String function, String permissionStatementId, String lambdaAliasTargetGroup, String albHttpsTargetGroup) {
 
   static final int ELB_NAME_MAX = 32;
   static final int FUNCTION_NAME_MAX = 64;
@@ -36,18 +37,19 @@ public record LoadBalancerNames(String nlb, String alb, String albTargetGroup, S
         elbName(readable, hash, "ltg"),
         functionName(readable, hash),
         "lambda-ingress-" + hash,
-        elbName(readable, hash, "lta"));
+        elbName(readable, hash, "lta"),
+        elbName(readable, hash, "ath"));
   }
 
   /**
    * The names of the ALB side's second slot: the NLB and the function keep theirs. AWS lets an alb target
    * group hold one ALB, draining included, and a target group serve one load balancer, so the new ALB needs
    * groups of its own. Each keeps its length (a name may already have AWS's 32 characters), its kind of
-   * three letters becoming another: ab2, ag2, lg2, la2; the statement id gets "-2".
+   * three letters becoming another: ab2, ag2, lg2, la2, ah2; the statement id gets "-2".
    */
   public LoadBalancerNames second() {
     return new LoadBalancerNames(nlb, rekind(alb, "ab2"), rekind(albTargetGroup, "ag2"), rekind(lambdaTargetGroup, "lg2"), function,
-        permissionStatementId + "-2", rekind(lambdaAliasTargetGroup, "la2"));
+        permissionStatementId + "-2", rekind(lambdaAliasTargetGroup, "la2"), rekind(albHttpsTargetGroup, "ah2"));
   }
 
   /** The name with its last {@code kind.length()} characters (its kind) replaced by {@code kind}: the same length. */

@@ -105,11 +105,11 @@ final class AlbSides {
     }
   }
 
-  /** The names of one ALB side: its ALB, alb target group, and lambda target groups, the chain's and its routes'. */
+  /** The names of one ALB side: its ALB, alb target groups (HTTP, HTTPS), and lambda target groups, the chain's and its routes'. */
   static AlbRetirement.Side side(ChainModel m, List<RouteModel> routes) {
     List<String> lambdaGroups = new ArrayList<>(List.of(m.alb().lambdaTargetGroup().name(), m.names().lambdaAliasTargetGroup()));
     routes.forEach(r -> lambdaGroups.addAll(List.of(r.targetGroup(false).name(), r.targetGroup(true).name())));
-    return new AlbRetirement.Side(m.alb().name(), m.nlb().albTargetGroup().name(), List.copyOf(lambdaGroups));
+    return new AlbRetirement.Side(m.alb().name(), m.nlb().albTargetGroupNames(m.names()), List.copyOf(lambdaGroups));
   }
 
   /** How the ALB of this slot compares with the spec; one not ours "fits", so that the ownership check refuses it. */

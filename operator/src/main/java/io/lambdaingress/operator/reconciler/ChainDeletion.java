@@ -34,7 +34,7 @@ final class ChainDeletion {
   }
 
   /**
-   * Deletes what this object owns, in the reverse of the creation order: NLB, its alb target group, ALB,
+   * Deletes what this object owns, in the reverse of the creation order: NLB, its alb target groups, ALB,
    * the lambda target group, then the function (or, for an existing function, only our permission).
    * Returns why it must be called again (AWS still holds a target group for a load balancer being
    * deleted), or null when nothing of ours is left. Resources without our owner tags are never touched.
@@ -60,9 +60,10 @@ final class ChainDeletion {
     // Both ALB sides: one of them is normally absent (a replacement that was under way leaves both).
     List<ChainModel> sides = Arrays.stream(AlbSlot.values()).map(desired::inSlot).toList();
     for (ChainModel side : sides) {
-      String albTargets = side.nlb().albTargetGroup().name();
-      if (!targetGroups.deleteIfOurs("alb target group " + albTargets, albTargets, why)) {
-        return "alb target group " + albTargets + " is still in use by the NLB being deleted";
+      for (String albTargets : side.nlb().albTargetGroupNames(side.names())) {
+        if (!targetGroups.deleteIfOurs("alb target group " + albTargets, albTargets, why)) {
+          return "alb target group " + albTargets + " is still in use by the NLB being deleted";
+        }
       }
     }
     sides.forEach(side -> loadBalancers.deleteIfOurs("ALB " + side.alb().name(), side.alb().name(), why));

@@ -4,6 +4,7 @@ import io.lambdaingress.operator.kinds.Ownership;
 import io.lambdaingress.operator.kinds.AlbRetirement;
 import io.lambdaingress.operator.model.AlbSlot;
 import io.lambdaingress.operator.kinds.FunctionStep;
+import io.lambdaingress.operator.kinds.ListenerCertificates;
 import io.lambdaingress.operator.kinds.ListenerStep;
 import io.lambdaingress.operator.kinds.TargetGroupStep;
 import io.lambdaingress.operator.kinds.UpdateAttempts;
@@ -15,6 +16,7 @@ import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.aws.EcrImageClient.PinnedImage;
 import io.lambdaingress.operator.model.ChainModel;
 import io.lambdaingress.operator.model.ImageRef;
+import io.lambdaingress.operator.model.ListenerShape;
 import io.lambdaingress.operator.model.RouteModel;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +34,11 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
  *
  * <ol>
  *   <li>lambda target group, function, invoke permission, function registered in the group;
- *   <li>ALB and its HTTP listener forwarding to the lambda target group;
+ *   <li>ALB and its HTTP listener forwarding to the lambda target group (or redirecting to HTTPS), and its HTTPS
+ *       listener with its certificates (spec.alb.https);
  *   <li>the NLB's {@code alb} target group, and the ALB registered in it (AWS refuses that registration
- *       until the ALB has a listener on the port, hence after 2);
- *   <li>NLB and its TCP listener forwarding to the alb target group (after an ALB replacement, once the new
+ *       until the ALB has a listener on the port, hence after 2); with HTTPS a second one on the HTTPS port;
+ *   <li>NLB and its TCP listener forwarding to the alb target group (one per port; after an ALB replacement, once the new
  *       ALB side serves, its routes included: {@link RouteStep#lackingOn});
  *   <li>then whether AWS serves it: Ready only once both load balancers are active and the NLB's health
  *       check of the ALB passes ({@link ServingSignals}).
@@ -70,7 +73,21 @@ public final class ChainReconciler {
   /** The ARNs and names a run leaves behind: the object's status pieces. */
   public record ChainStatus(String nlbArn, String nlbDnsName, String nlbListenerArn, String nlbTargetGroupArn,
       String albArn, String albDnsName, String albListenerArn, String lambdaTargetGroupArn,
-      String functionArn, String imageDigest, String permissionStatementId) {}
+      String functionArn, String imageDigest, String permissionStatementId,
+      String nlbHttpsListenerArn, String nlbHttpsTargetGroupArn, String albHttpsListenerArn) {
+
+    /** The ALB listeners the routes' rules go on: the HTTP one unless it redirects, and the HTTPS one (spec.alb.https). */
+    public List<String> routedListenerArns(ChainModel model) {
+      List<String> arns = new java.util.ArrayList<>();
+      if (albListenerArn != null && model.alb().httpServes()) {
+        arns.add(albListenerArn);
+      }
+      if (albHttpsListenerArn != null && model.alb().https().isPresent()) {
+        arns.add(albHttpsListenerArn);
+      }
+      return arns;
+    }
+  }
 
   private final AwsClients aws;
   private final ElbInventory inventory;
@@ -110,6 +127,9 @@ public final class ChainReconciler {
     ListenerStep listeners = new ListenerStep(inventory, writes);
     FunctionStep functions = new FunctionStep(aws.lambda(), ownership, writes, updateAttempts);
     AlbRetirement retirement = new AlbRetirement(inventory, ownership, writes);
+    HttpsListeners https = new HttpsListeners(inventory, ownership, listeners, targetGroups,
+        new ListenerCertificates(aws.acm(), inventory.client(), writes, aws.region()));
+    https.requireInRegion(model);
 
     // 0. Which of the two ALB sides the spec is built in (AlbSlot): the other one, if it exists, is an ALB
     //    being replaced, and serves until the NLB listener moves.
@@ -138,7 +158,7 @@ public final class ChainReconciler {
       FunctionStep.Result result = functions.ensureManaged(fn.request(image.uri()));
       functionArn = result.functionArn();
       if (result.busy()) {
-        return new Outcome(partial(null, null, lambdaTargets, functionArn, digest, desired), "function " + fn.name() + " is being updated by AWS",
+        return new Outcome(partial(null, null, null, lambdaTargets, functionArn, digest, desired), "function " + fn.name() + " is being updated by AWS",
             null, false, slot);
       }
     } else {
@@ -156,7 +176,7 @@ public final class ChainReconciler {
     if (justPermitted && (lambdaSwitch.underWay() || sides.nlbOnTheOtherSide())) {
       // The listener (or, for a new ALB side, the NLB) still forwards to the other group, which serves: register
       // once the permission propagated.
-      return new Outcome(partial(null, null, lambdaTargets, functionArn, digest, desired),
+      return new Outcome(partial(null, null, null, lambdaTargets, functionArn, digest, desired),
           "the invoke permission of " + target + " is propagating", rollout, false, slot);
     }
     targetGroups.ensureOnlyTarget("lambda target group", lambdaTargets, target, null);
@@ -175,12 +195,15 @@ public final class ChainReconciler {
       // Both sides exist and neither fits (an out-of-band re-creation): this one serves nothing, rebuilt in place.
       String gone = retirement.albGone(AlbSides.side(desired, sideRoutes), "its creation-only settings differ from the spec and the NLB does not use it");
       if (gone != null) {
-        return new Outcome(partial(null, null, lambdaTargets, functionArn, digest, desired), gone, rollout, false, slot);
+        return new Outcome(partial(null, null, null, lambdaTargets, functionArn, digest, desired), gone, rollout, false, slot);
       }
     }
     LoadBalancer albLb = loadBalancers.ensure("ALB", alb.loadBalancer(), alb.attributes()).orElseThrow();
-    Listener albListener = listeners.ensure("ALB", albLb.loadBalancerArn(), ProtocolEnum.HTTP, alb.listenerPort(),
-        lambdaTargets.targetGroupArn());
+    Listener albListener = listeners.ensure("ALB", albLb.loadBalancerArn(), alb.httpServes()
+        ? ListenerShape.forward(ProtocolEnum.HTTP, alb.listenerPort(), lambdaTargets.targetGroupArn())
+        : ListenerShape.redirect(alb.listenerPort(), alb.https().get().port(), lambdaTargets.targetGroupArn()));
+    // The HTTPS listener forwards to the same group: moved with the HTTP one, before the other group may go.
+    Listener albHttps = https.onAlb(alb, albLb, lambdaTargets);
     // The listener forwards to the new group now: the other group goes once drained, then the old target's
     // permission; the NLB side is converged meanwhile.
     String draining = lambdaSwitch.retireOtherGroup(java.time.Instant.now());
@@ -195,6 +218,11 @@ public final class ChainReconciler {
         replaced -> listeners.detach(ownership, "NLB", nlb.name(), replaced));
     Optional<TargetHealth> albHealth = targetGroups.ensureOnlyTarget("alb target group", albTargets,
         albLb.loadBalancerArn(), alb.listenerPort());
+    // With HTTPS, a second one on the HTTPS port (an alb target group has one port), the ALB registered on that port.
+    Optional<TargetGroup> httpsAlbTargets = nlb.httpsAlbTargetGroup().map(g -> targetGroups.ensure("alb target group", g, Map.of(),
+        replaced -> listeners.detach(ownership, "NLB", nlb.name(), replaced)));
+    Optional<TargetHealth> httpsHealth = httpsAlbTargets.flatMap(g -> targetGroups.ensureOnlyTarget("alb target group", g,
+        albLb.loadBalancerArn(), alb.https().get().port()));
 
     // 4. NLB + listener. While the old ALB side serves, the listener keeps forwarding to it until the new ALB
     //    is active and passes its health check, and serves the routes too: each route's rule on its listener,
@@ -203,7 +231,7 @@ public final class ChainReconciler {
     //    groups cannot). Then one ModifyListener moves it.
     Optional<LoadBalancer> nlbLb = loadBalancers.ensure("NLB", nlb.loadBalancer(), nlb.attributes());
     if (nlbLb.isEmpty()) {
-      return new Outcome(partial(albLb, albListener, lambdaTargets, functionArn, digest, desired),
+      return new Outcome(partial(albLb, albListener, albHttps, lambdaTargets, functionArn, digest, desired),
           "NLB " + nlb.name() + " is being replaced", null, false, slot);
     }
     //    An adopted NLB listener that forwards to a group not adopted (the stack's own ALB side) does the same: it moves
@@ -214,16 +242,33 @@ public final class ChainReconciler {
         ? inventory.targetGroup(old.nlb().albTargetGroup().name()).map(TargetGroup::targetGroupArn) : adoptedFrom;
     String takeOver = oldAlbTargets.isPresent() ? ServingSignals.takeOverWaitsFor(albLb, albHealth) : null;
     if (oldAlbTargets.isPresent() && takeOver == null) {
-      takeOver = RouteStep.lackingOn(inventory, ownership, sideRoutes, albListener.listenerArn());
+      takeOver = RouteStep.lackingOn(inventory, ownership, sideRoutes, albListener.listenerArn(), alb.httpServes());
+      if (takeOver == null && albHttps != null) {
+        takeOver = RouteStep.lackingOn(inventory, ownership, sideRoutes, albHttps.listenerArn(), true);
+      }
     }
     String forwardTo = takeOver == null ? albTargets.targetGroupArn() : oldAlbTargets.get();
     Listener nlbListener = listeners.ensure("NLB", nlbLb.get().loadBalancerArn(), ProtocolEnum.TCP, nlb.listenerPort(), forwardTo);
+    Listener nlbHttps = null;
+    if (httpsAlbTargets.isPresent()) {
+      // The same move for the HTTPS port: to the old side's group of that port while the old side serves, if it has one.
+      TargetGroup httpsForwardTo = takeOver == null ? httpsAlbTargets.get()
+          : inventory.targetGroup(old.names().albHttpsTargetGroup()).orElse(httpsAlbTargets.get());
+      nlbHttps = listeners.ensure("NLB", nlbLb.get().loadBalancerArn(), ProtocolEnum.TCP, alb.https().get().port(),
+          httpsForwardTo.targetGroupArn());
+    }
     if (takeOver != null) {
       // Forwards: the routes converge on the new ALB's listener meanwhile.
       String moving = adoptedFrom.isPresent()
           ? "the adopted NLB listener forwards to target group " + adoptedFrom.get() + " until ALB " + alb.name() + " serves: "
           : "ALB " + alb.name() + " replaces ALB " + old.alb().name() + "; the NLB forwards to the old one until the new one serves: ";
-      return new Outcome(partial(albLb, albListener, lambdaTargets, functionArn, digest, desired), moving + takeOver, rollout, true, slot);
+      return new Outcome(partial(albLb, albListener, albHttps, lambdaTargets, functionArn, digest, desired), moving + takeOver, rollout,
+          true, slot);
+    }
+
+    // spec.alb.https removed: the NLB's listener of that port and its group, then the ALB's HTTPS listener.
+    if (alb.https().isEmpty()) {
+      https.removed(desired, albLb, lambdaTargets, viaAlias);
     }
 
     // 5. The old ALB side, if any: deregistered, drained, deleted (its permissions before its lambda and route groups).
@@ -232,12 +277,18 @@ public final class ChainReconciler {
 
     // 6. Whether AWS serves what it has: checked last, so that both load balancers provision at the same time.
     String waiting = ServingSignals.waitingFor(nlbLb.get(), albLb, albHealth);
+    if (httpsAlbTargets.isPresent()) {
+      String check = ServingSignals.checkWaitsFor("the NLB's health check of ALB " + alb.name() + " on its HTTPS port", httpsHealth);
+      waiting = waiting == null ? check : check == null ? waiting : waiting + "; " + check;
+    }
     String pending = java.util.stream.Stream.of(waiting, draining, retiring).filter(java.util.Objects::nonNull)
         .reduce((a, b) -> a + "; " + b).orElse(null);
     // The routes stay converged on this side's listener while an old side retires: each side has its own groups.
     return new Outcome(new ChainStatus(nlbLb.get().loadBalancerArn(), nlbLb.get().dnsName(), nlbListener.listenerArn(),
         albTargets.targetGroupArn(), albLb.loadBalancerArn(), albLb.dnsName(), albListener.listenerArn(),
-        lambdaTargets.targetGroupArn(), functionArn, digest, desired.permissionStatementId()), pending, rollout, true, slot);
+        lambdaTargets.targetGroupArn(), functionArn, digest, desired.permissionStatementId(),
+        nlbHttps == null ? null : nlbHttps.listenerArn(), httpsAlbTargets.map(TargetGroup::targetGroupArn).orElse(null),
+        albHttps == null ? null : albHttps.listenerArn()), pending, rollout, true, slot);
   }
 
   /**
@@ -279,11 +330,11 @@ public final class ChainReconciler {
   }
 
   /** A run that stopped early: the NLB side is not known yet (the caller keeps the previous status for it). */
-  private static ChainStatus partial(LoadBalancer alb, Listener albListener, TargetGroup lambdaTargets,
+  private static ChainStatus partial(LoadBalancer alb, Listener albListener, Listener albHttps, TargetGroup lambdaTargets,
       String functionArn, String digest, ChainModel desired) {
     return new ChainStatus(null, null, null, null,
         alb == null ? null : alb.loadBalancerArn(), alb == null ? null : alb.dnsName(),
         albListener == null ? null : albListener.listenerArn(), lambdaTargets.targetGroupArn(), functionArn, digest,
-        desired.permissionStatementId());
+        desired.permissionStatementId(), null, null, albHttps == null ? null : albHttps.listenerArn());
   }
 }

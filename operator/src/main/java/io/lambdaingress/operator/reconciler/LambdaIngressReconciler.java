@@ -143,7 +143,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
           : endpoints.ensure(model, endpointPlan.get(), outcome.status().nlbArn(), previousEndpointService(li), events, li));
     }
     RouteStep.Outcome routed = outcome.serves()
-        ? routes(li, model, routeModels.stream().map(r -> r.inSlot(outcome.slot())).toList(), outcome.status().albListenerArn(), status, writes, now)
+        ? routes(li, model, routeModels.stream().map(r -> r.inSlot(outcome.slot())).toList(), outcome.status(), status, writes, now)
         : null;
     Optional<RolloutReport.Verdict> routeRollouts = routed == null ? Optional.empty()
         : rollouts.recordRoutes(li, routed.rollouts(), status.getRoutes(), now);
@@ -184,13 +184,16 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
    *
    * @param routeModels the routes on the ALB side the chain is built in ({@link RouteModel#inSlot})
    */
-  private RouteStep.Outcome routes(LambdaIngress li, ChainModel model, List<RouteModel> routeModels, String albListenerArn,
+  private RouteStep.Outcome routes(LambdaIngress li, ChainModel model, List<RouteModel> routeModels, ChainReconciler.ChainStatus chainStatus,
       LambdaIngressStatus status, AwsWrites writes, Instant now) {
     if (routeModels.isEmpty() && status.getRoutes() == null) {
       return null;
     }
     Map<String, CanaryStep.Input> routeCanaries = RolloutReport.routeInputs(li, now);
-    RouteStep.Outcome routed = staleReads.run(li, () -> routes.apply(model, routeModels, albListenerArn, li.getStatus(), writes, routeCanaries));
+    List<String> unrouted = model.alb().httpServes() || chainStatus.albListenerArn() == null ? List.of()
+        : List.of(chainStatus.albListenerArn());
+    RouteStep.Outcome routed = staleReads.run(li, () -> routes.apply(model, routeModels, chainStatus.routedListenerArns(model), unrouted,
+        li.getStatus(), writes, routeCanaries));
     status.setRoutes(routed.routes().isEmpty() ? null : routed.routes());
     status.setRoutesReady(routed.routes().isEmpty() ? null
         : routed.routes().stream().filter(r -> Boolean.TRUE.equals(r.getReady())).count() + "/" + routed.routes().size());

@@ -17,10 +17,10 @@ final class ObjectStatus {
   static LambdaIngressStatus of(ChainReconciler.ChainStatus s, LambdaIngressStatus previous, long generation) {
     LambdaIngressStatus status = new LambdaIngressStatus();
     status.setObservedGeneration(generation);
-    status.setNlb(s.nlbArn() != null ? piece(s.nlbArn(), s.nlbDnsName(), s.nlbListenerArn(), s.nlbTargetGroupArn())
-        : previous == null ? null : previous.getNlb());
-    status.setAlb(s.albArn() != null ? piece(s.albArn(), s.albDnsName(), s.albListenerArn(), s.lambdaTargetGroupArn())
-        : previous == null ? null : previous.getAlb());
+    status.setNlb(s.nlbArn() != null ? piece(s.nlbArn(), s.nlbDnsName(), s.nlbListenerArn(), s.nlbTargetGroupArn(),
+        s.nlbHttpsListenerArn(), s.nlbHttpsTargetGroupArn()) : previous == null ? null : previous.getNlb());
+    status.setAlb(s.albArn() != null ? piece(s.albArn(), s.albDnsName(), s.albListenerArn(), s.lambdaTargetGroupArn(),
+        s.albHttpsListenerArn(), null) : previous == null ? null : previous.getAlb());
     status.setEndpoint(status.getNlb() == null ? null : status.getNlb().getDnsName());
     LambdaStatus lambda = new LambdaStatus();
     lambda.setFunctionArn(s.functionArn());
@@ -33,8 +33,11 @@ final class ObjectStatus {
     return status;
   }
 
-  private static LoadBalancerStatus piece(String arn, String dns, String listener, String targetGroup) {
+  private static LoadBalancerStatus piece(String arn, String dns, String listener, String targetGroup, String httpsListener,
+      String httpsTargetGroup) {
     LoadBalancerStatus p = new LoadBalancerStatus();
+    p.setHttpsListenerArn(httpsListener);
+    p.setHttpsTargetGroupArn(httpsTargetGroup);
     p.setArn(arn);
     p.setDnsName(dns);
     p.setListenerArn(listener);

@@ -67,7 +67,8 @@ public final class OwnerTagCleanup {
    */
   public String leftovers(ChainModel model, ChainReconciler.ChainStatus chain, Set<String> routeArns, boolean wrote, AwsWrites writes) {
     Set<String> wanted = new HashSet<>(routeArns);
-    Stream.of(chain.nlbArn(), chain.nlbTargetGroupArn(), chain.albArn(), chain.lambdaTargetGroupArn(), chain.functionArn())
+    Stream.of(chain.nlbArn(), chain.nlbTargetGroupArn(), chain.nlbHttpsTargetGroupArn(), chain.albArn(), chain.lambdaTargetGroupArn(),
+            chain.functionArn())
         .filter(a -> a != null).forEach(wanted::add);
     return deleteTagged(model, wanted, wrote, writes, "no longer part of the chain (it carries this object's owner tags)");
   }

@@ -33,6 +33,7 @@ public record RecordedChain(String previousFunctionArn, Set<String> identities, 
     Stream.of(status.getNlb(), status.getAlb()).filter(p -> p != null).forEach(p -> {
       add(ids, p.getArn());
       add(ids, p.getTargetGroupArn());
+      add(ids, p.getHttpsTargetGroupArn());
     });
     String function = status.getLambda() == null ? null : status.getLambda().getFunctionArn();
     if (function != null && status.getLambda().getImageDigest() != null) {

@@ -35,16 +35,20 @@ public final class RouteReconciler {
     this.formerClusters = Set.copyOf(formerClusters);
   }
 
-  /** @param rollouts each route's rollout input by route name (routes with a rollout only) */
-  public RouteStep.Outcome apply(ChainModel desired, List<RouteModel> routes, String albListenerArn, LambdaIngressStatus previous,
-      AwsWrites writes, Map<String, CanaryStep.Input> rollouts) {
+  /**
+   * @param listenerArns the ALB listeners the rules go on ({@link ChainReconciler.ChainStatus#routedListenerArns})
+   * @param unroutedListenerArns listeners of ours that carry no rule (the HTTP one while it redirects to HTTPS)
+   * @param rollouts each route's rollout input by route name (routes with a rollout only)
+   */
+  public RouteStep.Outcome apply(ChainModel desired, List<RouteModel> routes, List<String> listenerArns, List<String> unroutedListenerArns,
+      LambdaIngressStatus previous, AwsWrites writes, Map<String, CanaryStep.Input> rollouts) {
     RecordedChain recordedChain = RecordedChain.of(previous);
     Map<String, RouteStatus> recorded = new HashMap<>();
     if (previous != null && previous.getRoutes() != null) {
       previous.getRoutes().forEach(r -> recorded.put(r.getName(), r));
     }
     Ownership ownership = new Ownership(desired.ownerTags(), formerClusters, recordedChain.identities());
-    return step(ownership, writes).apply(routes, albListenerArn, recorded, rollouts);
+    return step(ownership, writes).apply(routes, listenerArns, unroutedListenerArns, recorded, rollouts);
   }
 
   /** Returns why it must be called again, or null when no route piece of ours is left. */
@@ -56,7 +60,7 @@ public final class RouteReconciler {
     // The ALBs of both sides (AlbSlot): the second one after a replacement, both during one.
     List<LoadBalancer> albs = Stream.of(AlbSlot.values()).map(slot -> aws.elbV2().loadBalancer(desired.inSlot(slot).alb().name()))
         .flatMap(Optional::stream).toList();
-    return step(ownership, writes).delete(routes, albs, desired.alb().listenerPort());
+    return step(ownership, writes).delete(routes, albs);
   }
 
   private RouteStep step(Ownership ownership, AwsWrites writes) {

@@ -75,7 +75,8 @@ final class RouteStep {
    * @param recorded the routes' previous status by name: a function the route no longer names is retired,
    *     and a rule recorded as the route's is recognised even when its tags were removed out of band
    */
-  Outcome apply(List<RouteModel> routes, String listenerArn, Map<String, RouteStatus> recorded, Map<String, CanaryStep.Input> rollouts) {
+  Outcome apply(List<RouteModel> routes, List<String> listenerArns, List<String> unroutedListenerArns, Map<String, RouteStatus> recorded,
+      Map<String, CanaryStep.Input> rollouts) {
     Map<String, RouteStatus> status = new LinkedHashMap<>();
     Map<String, String> targetGroupOf = new HashMap<>();
     Set<String> wanted = new HashSet<>();
@@ -93,7 +94,7 @@ final class RouteStep {
           "route " + route.name() + "'s listener rule");
       switches.put(route.name(), lambdaSwitch);
       TargetGroup tg = targetGroups.ensure("route " + route.name() + " target group", route.targetGroup(canary != null),
-          route.targetGroupAttributes(), replaced -> rules.deleteForwardingTo(listenerArn, replaced));
+          route.targetGroupAttributes(), replaced -> listenerArns.forEach(l -> rules.deleteForwardingTo(l, replaced)));
       s.setTargetGroupArn(tg.targetGroupArn());
       wanted.add(tg.targetGroupArn());
       String functionArn;
@@ -144,7 +145,15 @@ final class RouteStep {
         recordedRules.put(s.getRuleArn(), name);
       }
     });
-    Map<String, Rule> ours = rules.converge(routes, listenerArn, recordedRules, targetGroupOf);
+    // The same rules on each listener that serves (HTTP, HTTPS); the status names the first listener's.
+    Map<String, Rule> ours = null;
+    for (String listenerArn : listenerArns) {
+      Map<String, Rule> on = rules.converge(routes, listenerArn, recordedRules, targetGroupOf);
+      ours = ours == null ? on : ours;
+    }
+    ours = ours == null ? Map.of() : ours;
+    // A listener that redirects to HTTPS carries no rule: a rule there would answer plain HTTP.
+    unroutedListenerArns.forEach(l -> rules.deleteOurs(l, "the HTTP listener redirects to HTTPS (spec.alb.https.redirectHttp)"));
     // Each rule that forwards to its route's wanted group now: the other group goes once drained, then the
     // old permission.
     for (RouteModel route : routes) {
@@ -185,9 +194,10 @@ final class RouteStep {
    * that converge that listener and the move leaves nothing to remember.
    *
    * @param routes the routes on that side ({@link RouteModel#inSlot})
+   * @param routed whether the listener carries the routes' rules (not the HTTP one while it redirects to HTTPS)
    */
-  static String lackingOn(ElbInventory inventory, Ownership ownership, List<RouteModel> routes, String listenerArn) {
-    if (routes.isEmpty()) {
+  static String lackingOn(ElbInventory inventory, Ownership ownership, List<RouteModel> routes, String listenerArn, boolean routed) {
+    if (routes.isEmpty() || !routed) {
       return null;
     }
     ElbV2Client elb = inventory.client();
@@ -222,12 +232,12 @@ final class RouteStep {
    *
    * @param albs the object's ALBs: one, or both sides' during a replacement ({@link AlbSlot})
    */
-  String delete(List<RouteModel> routes, List<LoadBalancer> albs, int listenerPort) {
+  String delete(List<RouteModel> routes, List<LoadBalancer> albs) {
     String why = "object deleted";
+    // On every listener of the ALB (HTTP and HTTPS): only rules with our owner tags and a route tag are ours.
     for (LoadBalancer alb : albs) {
-      Optional<Listener> listener = elb.listeners(alb.loadBalancerArn()).stream().filter(l -> l.port() == listenerPort).findFirst();
-      if (listener.isPresent()) {
-        rules.deleteOurs(listener.get().listenerArn(), why);
+      for (Listener listener : elb.listeners(alb.loadBalancerArn())) {
+        rules.deleteOurs(listener.listenerArn(), why);
       }
     }
     for (RouteModel route : routes) {

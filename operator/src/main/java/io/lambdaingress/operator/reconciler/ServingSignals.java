@@ -32,18 +32,27 @@ final class ServingSignals {
     List<String> waits = new ArrayList<>();
     state("NLB", nlb).ifPresent(waits::add);
     state("ALB", alb).ifPresent(waits::add);
-    String check = "the NLB's health check of ALB " + alb.loadBalancerName();
-    if (albHealth.isEmpty()) {
-      waits.add(check + " has not passed yet: the ALB was registered in the NLB's target group just now");
-    } else if (albHealth.get().state() != TargetHealthStateEnum.HEALTHY) {
-      TargetHealth h = albHealth.get();
-      String said = h.reasonAsString() == null ? "" : ": " + h.reasonAsString()
-          + (h.description() == null ? "" : " (" + h.description() + ")");
-      waits.add(check + " is " + h.stateAsString() + said + (h.state() == TargetHealthStateEnum.UNHEALTHY
-          ? "; the check passes through the ALB's listener to the function, so a function that fails it keeps the NLB "
-              + "from serving" : ""));
+    String check = checkWaitsFor("the NLB's health check of ALB " + alb.loadBalancerName(), albHealth);
+    if (check != null) {
+      waits.add(check);
     }
     return waits.isEmpty() ? null : String.join("; ", waits);
+  }
+
+  /** What one health check of the ALB (in one alb target group) still waits for; null once it passed. */
+  static String checkWaitsFor(String check, Optional<TargetHealth> albHealth) {
+    if (albHealth.isEmpty()) {
+      return check + " has not passed yet: the ALB was registered in the NLB's target group just now";
+    }
+    if (albHealth.get().state() == TargetHealthStateEnum.HEALTHY) {
+      return null;
+    }
+    TargetHealth h = albHealth.get();
+    String said = h.reasonAsString() == null ? "" : ": " + h.reasonAsString()
+        + (h.description() == null ? "" : " (" + h.description() + ")");
+    return check + " is " + h.stateAsString() + said + (h.state() == TargetHealthStateEnum.UNHEALTHY
+        ? "; the check passes through the ALB's listener to the function, so a function that fails it keeps the NLB "
+            + "from serving" : "");
   }
 
   /**

@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
 class AlbRetirementTest {
 
   private static final Map<String, String> OURS = Map.of(ChainModel.TAG_CLUSTER, "c", ChainModel.TAG_NAMESPACE, "ns", ChainModel.TAG_NAME, "sample");
-  private static final AlbRetirement.Side SIDE = new AlbRetirement.Side("alb-1", "atg-1", List.of("ltg-1", "ltg-1a"));
+  private static final AlbRetirement.Side SIDE = new AlbRetirement.Side("alb-1", List.of("atg-1"), List.of("ltg-1", "ltg-1a"));
 
   private final List<String> log = new ArrayList<>();
   private final FakeElb elb = new FakeElb(log);

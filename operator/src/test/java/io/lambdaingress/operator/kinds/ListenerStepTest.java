@@ -79,4 +79,45 @@ class ListenerStepTest {
     assertThat(ListenerStep.forwardsTo(with(split), OLD_GROUP)).as("still recognised as ours after a port change").isTrue();
     assertThat(ListenerStep.forwardsOnlyTo(with(), OLD_GROUP)).isFalse();
   }
+
+  private static final String CERT = "arn:aws:acm:us-east-1:123456789012:certificate/a";
+  private static final String OTHER_CERT = "arn:aws:acm:us-east-1:123456789012:certificate/b";
+  private static final io.lambdaingress.operator.model.ChainModel.Https HTTPS =
+      new io.lambdaingress.operator.model.ChainModel.Https(443, CERT, List.of(OTHER_CERT), "ELBSecurityPolicy-TLS13-1-2-2021-06", false);
+
+  private static Listener https(String policy, String... certificates) {
+    return Listener.builder().port(443).protocol("HTTPS").sslPolicy(policy)
+        .certificates(java.util.Arrays.stream(certificates).map(c -> software.amazon.awssdk.services.elasticloadbalancingv2.model.Certificate
+            .builder().certificateArn(c).build()).toList())
+        .defaultActions(Action.builder().type("forward").targetGroupArn(OLD_GROUP).build()).build();
+  }
+
+  @Test
+  void anHttpsListenerDiffersByPolicyOrDefaultCertificateNotByItsCertificateList() {
+    var desired = io.lambdaingress.operator.model.ListenerShape.https(443, OLD_GROUP, HTTPS);
+    assertThat(ListenerStep.differs(desired, https("ELBSecurityPolicy-TLS13-1-2-2021-06", CERT))).isFalse();
+    // The test world names the SNI certificates after the default in DescribeListeners: the first is the default.
+    assertThat(ListenerStep.differs(desired, https("ELBSecurityPolicy-TLS13-1-2-2021-06", CERT, OTHER_CERT))).isFalse();
+    assertThat(ListenerStep.differs(desired, https("ELBSecurityPolicy-TLS13-1-2-2021-06", OTHER_CERT))).isTrue();
+    assertThat(ListenerStep.differs(desired, https("ELBSecurityPolicy-2016-08", CERT))).isTrue();
+    assertThat(ListenerStep.differs(desired, https("ELBSecurityPolicy-TLS13-1-2-2021-06"))).as("no certificate").isTrue();
+    assertThat(desired.create("lb").certificates()).extracting(c -> c.certificateArn()).containsExactly(CERT);
+    assertThat(desired.create("lb").sslPolicy()).isEqualTo("ELBSecurityPolicy-TLS13-1-2-2021-06");
+  }
+
+  @Test
+  void theRedirectIsOneHttps301ToThePort() {
+    var desired = io.lambdaingress.operator.model.ListenerShape.redirect(80, 443, OLD_GROUP);
+    Action redirect = desired.defaultAction();
+    assertThat(ListenerStep.differs(desired, with(redirect))).isFalse();
+    assertThat(ListenerStep.differs(desired, with(Action.builder().type("forward").targetGroupArn(OLD_GROUP).build())))
+        .as("a forward where a redirect is wanted").isTrue();
+    assertThat(ListenerStep.differs(desired, with(redirect.toBuilder().redirectConfig(redirect.redirectConfig().toBuilder()
+        .statusCode("HTTP_302").build()).build()))).as("302").isTrue();
+    assertThat(ListenerStep.differs(desired, with(redirect.toBuilder().redirectConfig(redirect.redirectConfig().toBuilder()
+        .port("8443").build()).build()))).as("another port").isTrue();
+    assertThat(ListenerStep.differs(io.lambdaingress.operator.model.ListenerShape.forward(
+        software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum.HTTP, 80, OLD_GROUP), with(redirect)))
+        .as("a redirect where a forward is wanted").isTrue();
+  }
 }

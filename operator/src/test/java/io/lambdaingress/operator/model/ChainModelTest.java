@@ -119,4 +119,36 @@ class ChainModelTest {
     assertThat(m.function()).isEmpty();
     assertThat(m.existingFunctionArn()).isEqualTo("arn:aws:lambda:us-east-1:123456789012:function:existing");
   }
+
+  @Test
+  void httpsAddsAnAlbTargetGroupOnItsPortAndRedirectChecksThroughHttps() {
+    String certs = "[arn:aws:acm:us-east-1:123456789012:certificate/a, arn:aws:acm:us-west-2:123456789012:certificate/b]";
+    ChainModel plain = ChainModel.of(parse(ARTICLE), "prod", "vpc-1");
+    assertThat(plain.alb().https()).isEmpty();
+    assertThat(plain.nlb().httpsAlbTargetGroup()).isEmpty();
+    assertThat(plain.alb().httpServes()).isTrue();
+
+    ChainModel m = ChainModel.of(parse(ARTICLE.replace("listener: {port: 8080}\n", "listener: {port: 8080}\n    https: {certificateArns: "
+        + certs + ", redirectHttp: true}\n")), "prod", "vpc-1");
+    ChainModel.Https https = m.alb().https().orElseThrow();
+    assertThat(https.port()).isEqualTo(443);
+    assertThat(https.sslPolicy()).isEqualTo("ELBSecurityPolicy-TLS13-1-2-2021-06");
+    assertThat(https.defaultCertificate()).endsWith("certificate/a");
+    assertThat(https.sniCertificates()).singleElement().asString().endsWith("certificate/b");
+    assertThat(https.outside("us-east-1")).singleElement().asString().contains(":us-west-2:");
+    assertThat(m.alb().httpServes()).isFalse();
+    var group = m.nlb().httpsAlbTargetGroup().orElseThrow();
+    assertThat(group.name()).isEqualTo(m.names().albHttpsTargetGroup()).endsWith("-ath");
+    assertThat(group.targetTypeAsString()).isEqualTo("alb");
+    assertThat(group.port()).isEqualTo(443);
+    assertThat(group.healthCheckProtocolAsString()).isEqualTo("HTTPS");
+    assertThat(group.healthCheckPort()).isEqualTo("443");
+    // The HTTP listener only redirects: its group's check goes through HTTPS too, so that it reaches the function.
+    assertThat(m.nlb().albTargetGroup().port()).isEqualTo(8080);
+    assertThat(m.nlb().albTargetGroup().healthCheckProtocolAsString()).isEqualTo("HTTPS");
+    assertThat(m.nlb().albTargetGroup().healthCheckPort()).isEqualTo("443");
+    // The second ALB side has its own group of the HTTPS port.
+    assertThat(m.inSlot(AlbSlot.SECOND).nlb().httpsAlbTargetGroup().orElseThrow().name()).endsWith("-ah2");
+    assertThat(m.nlb().albTargetGroupNames(m.names())).containsExactly(m.names().albTargetGroup(), m.names().albHttpsTargetGroup());
+  }
 }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class LoadBalancerNamesTest {
 
   private static List<String> elbNames(LoadBalancerNames n) {
-    return List.of(n.nlb(), n.alb(), n.albTargetGroup(), n.lambdaTargetGroup(), n.lambdaAliasTargetGroup());
+    return List.of(n.nlb(), n.alb(), n.albTargetGroup(), n.lambdaTargetGroup(), n.lambdaAliasTargetGroup(), n.albHttpsTargetGroup());
   }
 
   @ParameterizedTest
@@ -46,8 +46,9 @@ class LoadBalancerNamesTest {
     assertThat(second.function()).isEqualTo(n.function());
     Set<String> all = new HashSet<>(elbNames(n));
     all.addAll(elbNames(second));
-    assertThat(all).hasSize(9);
+    assertThat(all).hasSize(11);
     assertThat(second.alb()).endsWith("-ab2").hasSameSizeAs(n.alb());
+    assertThat(second.albHttpsTargetGroup()).endsWith("-ah2").hasSameSizeAs(n.albHttpsTargetGroup());
     assertThat(second.permissionStatementId()).isEqualTo(n.permissionStatementId() + "-2");
     assertThat(n.second()).isEqualTo(second);
   }

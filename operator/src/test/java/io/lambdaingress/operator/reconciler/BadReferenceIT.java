@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.acm.AcmClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.CreateFunctionResponse;
 import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
@@ -74,6 +75,34 @@ class BadReferenceIT {
 
   private static String subnet(String zone) {
     return pre.subnets().get(zone);
+  }
+
+  /** spec.alb.https with these certificates (first the default). */
+  private static String https(String name, String... certificates) {
+    return stack(name, s -> s.replace("    listener:\n      port: 80\n  lambda:", "    listener:\n      port: 80\n    https:\n"
+        + "      certificateArns: [" + String.join(", ", certificates) + "]\n  lambda:").replace("team: payments", "team: " + name));
+  }
+
+  @Test
+  void aCertificatePendingValidationOrOfAnotherRegionIsRefusedNamingIt() {
+    String ca = "arn:aws:acm-pca:" + region + ":123456789012:certificate-authority/bad-reference-it";
+    String pending;
+    String issued;
+    String west;
+    try (AcmClient acm = AcmClient.create();
+        AcmClient westAcm = AcmClient.builder().region(software.amazon.awssdk.regions.Region.US_WEST_2).build()) {
+      pending = acm.requestCertificate(r -> r.domainName("pending.example.com")).certificateArn();
+      issued = acm.requestCertificate(r -> r.domainName("issued.example.com").certificateAuthorityArn(ca)).certificateArn();
+      west = westAcm.requestCertificate(r -> r.domainName("west.example.com").certificateAuthorityArn(ca)).certificateArn();
+    }
+    assertNotReady(https(name("certpending"), pending), "DependencyNotFound",
+        "spec.alb.https.certificateArns[0]: certificate " + pending + " is PENDING_VALIDATION, not ISSUED",
+        "complete its validation");
+    String foreign = name("certregion");
+    assertNotReady(https(foreign, issued, west), "InvalidSpec",
+        "spec.alb.https.certificateArns[1]: certificate " + west + " is in us-west-2 but the ALB is in " + region,
+        "request or import the certificate in " + region);
+    assertThat(AwsInventory.ownedBy(operator.clusterName(), ns(), foreign)).as("nothing created").isEmpty();
   }
 
   @Test

@@ -33,6 +33,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.acm.AcmClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
@@ -97,6 +98,9 @@ class DriftTableIT {
   private static String strayFunction;
   private static String otherRole;
   private static String certificate;
+  // The "tags" stack has spec.alb.https with these two ACM certificates (issued: a private CA's), default first.
+  private static String httpsDefault;
+  private static String httpsSni;
 
   /** One converged article stack: names derived as the operator derives them, read back by name. */
   record Stack(String ns, String name, LoadBalancerNames names) {
@@ -139,6 +143,15 @@ class DriftTableIT {
       return onlyListener(alb().loadBalancerArn());
     }
 
+    Listener listenerOn(LoadBalancer lb, int port) {
+      return elb.describeListeners(q -> q.loadBalancerArn(lb.loadBalancerArn())).listeners().stream().filter(l -> l.port() == port)
+          .findFirst().orElseThrow(() -> new AssertionError("no listener on port " + port + " of " + lb.loadBalancerName()));
+    }
+
+    TargetGroup httpsAlbTargets() {
+      return elb.describeTargetGroups(q -> q.names(albSide().albHttpsTargetGroup())).targetGroups().get(0);
+    }
+
     GetFunctionResponse function() {
       return lambda.getFunction(q -> q.functionName(functionName()));
     }
@@ -178,9 +191,19 @@ class DriftTableIT {
     String ns = operator.namespace(0);
     String suffix = LocalWorld.uniqueName("d").substring(2);
     int ip = 10;
+    try (AcmClient acm = AcmClient.create()) {
+      String ca = "arn:aws:acm-pca:" + world.awsRegion() + ":123456789012:certificate-authority/drift-" + suffix;
+      httpsDefault = acm.requestCertificate(q -> q.domainName("drift.example.com").certificateAuthorityArn(ca)).certificateArn();
+      httpsSni = acm.requestCertificate(q -> q.domainName("drift.example.org").certificateAuthorityArn(ca)).certificateArn();
+    }
     for (String name : List.of("lb", "fn", "tags")) {
       stacks.put(name, new Stack(ns, name, LoadBalancerNames.of(operator.clusterName(), ns, name)));
-      operator.apply(pre.articleStack(ns, name).replace("10.20.0.10", "10.20.0." + (ip++)));
+      String yaml = pre.articleStack(ns, name).replace("10.20.0.10", "10.20.0." + (ip++));
+      if (name.equals("tags")) {
+        yaml = yaml.replace("    listener:\n      port: 80\n  lambda:", "    listener:\n      port: 80\n    https:\n"
+            + "      certificateArns: [" + httpsDefault + ", " + httpsSni + "]\n  lambda:");
+      }
+      operator.apply(yaml);
     }
     strayTargetGroup = elb.createTargetGroup(q -> q.name("stray-" + suffix).targetType("lambda")).targetGroups().get(0).targetGroupArn();
     try (IamClient iam = IamClient.builder().region(Region.AWS_GLOBAL).build()) {
@@ -422,6 +445,29 @@ class DriftTableIT {
       tags.add(row(kind + ": owner tag lambdaingress.io/name removed", "tags",
           s -> t.remove().accept(s, "lambdaingress.io/name"), asSpecified));
     });
+    // HTTPS (spec.alb.https on this stack): the ALB's HTTPS listener and its certificates, the NLB's listener of 443
+    // and its alb target group.
+    tags.add(row("ALB HTTPS listener: its SNI certificate removed", "tags",
+        s -> elb.removeListenerCertificates(q -> q.listenerArn(s.listenerOn(s.alb(), 443).listenerArn()).certificates(c -> c.certificateArn(httpsSni))),
+        s -> assertThat(sniCertificates(s.listenerOn(s.alb(), 443))).containsExactly(httpsSni)));
+    tags.add(row("ALB HTTPS listener: default certificate replaced by the SNI one", "tags",
+        s -> elb.modifyListener(q -> q.listenerArn(s.listenerOn(s.alb(), 443).listenerArn()).certificates(c -> c.certificateArn(httpsSni))),
+        s -> {
+          assertThat(s.listenerOn(s.alb(), 443).certificates().get(0).certificateArn()).isEqualTo(httpsDefault);
+          assertThat(sniCertificates(s.listenerOn(s.alb(), 443))).containsExactly(httpsSni);
+        }));
+    tags.add(row("ALB HTTPS listener: security policy -> ELBSecurityPolicy-TLS13-1-3-2021-06", "tags",
+        s -> elb.modifyListener(q -> q.listenerArn(s.listenerOn(s.alb(), 443).listenerArn()).sslPolicy("ELBSecurityPolicy-TLS13-1-3-2021-06")),
+        s -> assertThat(s.listenerOn(s.alb(), 443).sslPolicy()).isEqualTo("ELBSecurityPolicy-TLS13-1-2-2021-06")));
+    tags.add(row("NLB listener TCP:443 deleted", "tags",
+        s -> elb.deleteListener(q -> q.listenerArn(s.listenerOn(s.nlb(), 443).listenerArn())),
+        s -> assertForwardsOnlyTo(s.listenerOn(s.nlb(), 443), s.httpsAlbTargets().targetGroupArn())));
+    tags.add(row("alb target group of port 443: the ALB deregistered", "tags",
+        s -> elb.deregisterTargets(q -> q.targetGroupArn(s.httpsAlbTargets().targetGroupArn()).targets(t -> t.id(s.alb().loadBalancerArn()).port(443))),
+        s -> assertThat(targets(s.httpsAlbTargets())).containsExactly(s.alb().loadBalancerArn() + ":443")));
+    tags.add(row("alb target group of port 443: health check protocol HTTPS -> HTTP", "tags",
+        s -> elb.modifyTargetGroup(q -> q.targetGroupArn(s.httpsAlbTargets().targetGroupArn()).healthCheckProtocol("HTTP")),
+        s -> assertThat(s.httpsAlbTargets().healthCheckProtocolAsString()).isEqualTo("HTTPS")));
     tags.add(row("function: a stray tag added", "tags", s -> lambda.tagResource(q -> q.resource(s.functionArn()).tags(Map.of("stray", "1"))),
         s -> assertThat(s.function().tags()).doesNotContainKey("stray")));
 
@@ -551,6 +597,11 @@ class DriftTableIT {
     assertThat(f.configuration().vpcConfig()).isNotNull();
     assertThat(f.configuration().vpcConfig().subnetIds()).containsExactlyInAnyOrder(pre.subnets().get("d"), pre.subnets().get("e"));
     assertThat(f.configuration().vpcConfig().securityGroupIds()).containsExactly(pre.lambdaSecurityGroup());
+  }
+
+  private static List<String> sniCertificates(Listener l) {
+    return elb.describeListenerCertificates(q -> q.listenerArn(l.listenerArn())).certificates().stream()
+        .filter(c -> !Boolean.TRUE.equals(c.isDefault())).map(c -> c.certificateArn()).toList();
   }
 
   private static Listener onlyListener(String loadBalancerArn) {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.acm.AcmClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
@@ -41,6 +42,7 @@ class LambdaIngressIT {
   private static ArticlePrerequisites pre;
   private static ElasticLoadBalancingV2Client elb;
   private static LambdaClient lambda;
+  private static String region;
   // 10.20.0.10 is the article stack's own static IP (articleStackBecomesReady...); the others take the next ones.
   private static int nextIp = 11;
   private static java.nio.file.Path kubeconfig;
@@ -50,6 +52,7 @@ class LambdaIngressIT {
     kubeconfig = world.kubeconfig();
     operator = OperatorHarness.start(world, RESYNC, 2);
     pre = ArticlePrerequisites.create(world.awsRegion());
+    region = world.awsRegion();
     elb = ElasticLoadBalancingV2Client.create();
     lambda = LambdaClient.create();
   }
@@ -268,6 +271,102 @@ class LambdaIngressIT {
     assertThat(AwsInventory.tagsOf(elb, statusField(after, "alb", "arn"))).containsEntry("owner", "checkout").doesNotContainKey("team");
     assertThat(lambda.getFunction(q -> q.functionName(statusField(after, "lambda", "functionArn"))).tags())
         .containsEntry("owner", "checkout").doesNotContainKey("team");
+  }
+
+  /** An ACM certificate ISSUED at once (a private CA's, in the test world's ACM). */
+  private static String issuedCertificate(String domain) {
+    try (AcmClient acm = AcmClient.create()) {
+      return acm.requestCertificate(r -> r.domainName(domain)
+          .certificateAuthorityArn("arn:aws:acm-pca:" + region + ":123456789012:certificate-authority/lambda-ingress-it")).certificateArn();
+    }
+  }
+
+  private static List<Listener> listeners(String lbArn) {
+    return elb.describeListeners(q -> q.loadBalancerArn(lbArn)).listeners();
+  }
+
+  private static Listener listenerOn(String lbArn, int port) {
+    return listeners(lbArn).stream().filter(l -> l.port() == port).findFirst().orElseThrow();
+  }
+
+  private static List<String> sniCertificates(String listenerArn) {
+    return elb.describeListenerCertificates(q -> q.listenerArn(listenerArn)).certificates().stream()
+        .filter(c -> !Boolean.TRUE.equals(c.isDefault())).map(c -> c.certificateArn()).toList();
+  }
+
+  @Test
+  void httpsOn443WithTheCertificatesAndPolicyAskedRedirectAndSniChangedInPlaceThenRemoved() {
+    String ns = operator.namespace(1);
+    String first = issuedCertificate("api.example.com");
+    String second = issuedCertificate("api.example.org");
+    String third = issuedCertificate("api.example.net");
+    String plain = stack(ns, "https");
+    String https = plain.replace("    listener:\n      port: 80\n  lambda:", "    listener:\n      port: 80\n    https:\n"
+        + "      certificateArns: [" + first + ", " + second + "]\n      redirectHttp: true\n  lambda:");
+    assertThat(https).isNotEqualTo(plain);
+    operator.apply(https);
+    GenericKubernetesResource li = operator.awaitReady(ns, "https", READY);
+
+    // NLB: TCP 80 -> the alb target group of port 80, TCP 443 -> the one of port 443; both check through HTTPS.
+    String nlbArn = statusField(li, "nlb", "arn");
+    assertThat(listeners(nlbArn)).extracting(l -> l.protocolAsString() + ":" + l.port()).containsExactlyInAnyOrder("TCP:80", "TCP:443");
+    Listener nlb443 = listenerOn(nlbArn, 443);
+    assertThat(nlb443.listenerArn()).isEqualTo(statusField(li, "nlb", "httpsListenerArn"));
+    TargetGroup httpsGroup = targetGroup(statusField(li, "nlb", "httpsTargetGroupArn"));
+    assertThat(nlb443.defaultActions().get(0).targetGroupArn()).isEqualTo(httpsGroup.targetGroupArn());
+    assertThat(httpsGroup.targetTypeAsString()).isEqualTo("alb");
+    assertThat(httpsGroup.protocolAsString()).isEqualTo("TCP");
+    assertThat(httpsGroup.port()).isEqualTo(443);
+    assertThat(httpsGroup.healthCheckProtocolAsString()).isEqualTo("HTTPS");
+    assertThat(httpsGroup.healthCheckPort()).isEqualTo("443");
+    assertThat(httpsGroup.healthCheckPath()).isEqualTo("/healthz");
+    String albArn = statusField(li, "alb", "arn");
+    assertThat(targets(httpsGroup.targetGroupArn())).singleElement().satisfies(t -> {
+      assertThat(t.id()).isEqualTo(albArn);
+      assertThat(t.port()).isEqualTo(443);
+    });
+    TargetGroup httpGroup = targetGroup(statusField(li, "nlb", "targetGroupArn"));
+    assertThat(httpGroup.healthCheckProtocolAsString()).as("the HTTP listener only redirects").isEqualTo("HTTPS");
+    assertThat(httpGroup.healthCheckPort()).isEqualTo("443");
+
+    // ALB: HTTP 80 answers 301 to HTTPS 443; HTTPS 443 with the default policy and certificate, the second one for SNI.
+    Listener redirect = listenerOn(albArn, 80);
+    assertThat(redirect.defaultActions()).singleElement().satisfies(a -> {
+      assertThat(a.typeAsString()).isEqualTo("redirect");
+      assertThat(a.redirectConfig().protocol()).isEqualTo("HTTPS");
+      assertThat(a.redirectConfig().port()).isEqualTo("443");
+      assertThat(a.redirectConfig().statusCodeAsString()).isEqualTo("HTTP_301");
+    });
+    Listener albHttps = listenerOn(albArn, 443);
+    assertThat(albHttps.listenerArn()).isEqualTo(statusField(li, "alb", "httpsListenerArn"));
+    assertThat(albHttps.protocolAsString()).isEqualTo("HTTPS");
+    assertThat(albHttps.sslPolicy()).isEqualTo("ELBSecurityPolicy-TLS13-1-2-2021-06");
+    assertThat(albHttps.certificates().get(0).certificateArn()).isEqualTo(first);
+    assertThat(albHttps.defaultActions().get(0).targetGroupArn()).isEqualTo(statusField(li, "alb", "targetGroupArn"));
+    assertThat(sniCertificates(albHttps.listenerArn())).containsExactly(second);
+
+    // Changed in place: another SNI certificate, another policy, no redirect; the same listeners and groups.
+    String changed = https.replace(first + ", " + second + "]\n      redirectHttp: true",
+        first + ", " + third + "]\n      sslPolicy: ELBSecurityPolicy-TLS13-1-3-2021-06");
+    assertThat(changed).isNotEqualTo(https);
+    operator.apply(changed);
+    GenericKubernetesResource after = operator.awaitReady(ns, "https", READY);
+    assertThat(sniCertificates(albHttps.listenerArn())).containsExactly(third);
+    assertThat(listenerOn(albArn, 443).sslPolicy()).isEqualTo("ELBSecurityPolicy-TLS13-1-3-2021-06");
+    assertThat(listenerOn(albArn, 80).defaultActions().get(0).targetGroupArn()).isEqualTo(statusField(li, "alb", "targetGroupArn"));
+    assertThat(targetGroup(httpGroup.targetGroupArn()).healthCheckProtocolAsString()).isEqualTo("HTTP");
+    assertThat(statusField(after, "alb", "httpsListenerArn")).isEqualTo(albHttps.listenerArn());
+    assertThat(statusField(after, "nlb", "httpsTargetGroupArn")).isEqualTo(httpsGroup.targetGroupArn());
+
+    // Removed: the NLB's listener of 443 and its group go, then the ALB's HTTPS listener.
+    operator.apply(plain);
+    GenericKubernetesResource removed = operator.awaitReady(ns, "https", READY);
+    assertThat(listeners(nlbArn)).extracting(Listener::port).containsExactly(80);
+    assertThat(listeners(albArn)).extracting(Listener::port).containsExactly(80);
+    assertThat(elb.describeTargetGroups(q -> q.pageSize(400)).targetGroups()).extracting(TargetGroup::targetGroupArn)
+        .doesNotContain(httpsGroup.targetGroupArn());
+    assertThat(status(removed).get("nlb")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+        .doesNotContainKeys("httpsListenerArn", "httpsTargetGroupArn");
   }
 
   @Test

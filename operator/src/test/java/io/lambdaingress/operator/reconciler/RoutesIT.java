@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.services.acm.AcmClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Rule;
@@ -50,6 +51,7 @@ class RoutesIT {
   private static ArticlePrerequisites pre;
   private static ElasticLoadBalancingV2Client elb;
   private static LambdaClient lambda;
+  private static String region;
   private static int nextIp = 120;
   // One static IP per object: a re-apply with another would replace its NLB.
   private static final Map<String, String> IPS = new ConcurrentHashMap<>();
@@ -58,6 +60,7 @@ class RoutesIT {
   static void start(LocalWorld world) {
     operator = OperatorHarness.start(world, RESYNC, 1);
     pre = ArticlePrerequisites.create(world.awsRegion());
+    region = world.awsRegion();
     elb = ElasticLoadBalancingV2Client.create();
     lambda = LambdaClient.create();
   }
@@ -120,6 +123,37 @@ class RoutesIT {
 
   private static List<String> order(String listener) {
     return rules(listener).stream().map(r -> routeOf(r) == null ? "foreign@" + r.priority() : routeOf(r)).toList();
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void routesApplyToHttpsAsToHttpAndOnlyToHttpsWhileHttpRedirects() {
+    String certificate;
+    try (AcmClient acm = AcmClient.create()) {
+      certificate = acm.requestCertificate(q -> q.domainName("routes.example.com").certificateAuthorityArn(
+          "arn:aws:acm-pca:" + region + ":123456789012:certificate-authority/routes-it")).certificateArn();
+    }
+    String plain = withRoutes("tlsroutes", managed("orders", ORDERS));
+    String https = plain.replace("    listener:\n      port: 80\n  lambda:", "    listener:\n      port: 80\n    https:\n"
+        + "      certificateArns: [" + certificate + "]\n  lambda:");
+    assertThat(https).isNotEqualTo(plain);
+    GenericKubernetesResource li = ready(https);
+    Map<String, Object> alb = (Map<String, Object>) ((Map<String, Object>) li.getAdditionalProperties().get("status")).get("alb");
+    String http = (String) alb.get("listenerArn");
+    String tls = (String) alb.get("httpsListenerArn");
+    String group = (String) routeStatus(li).get(0).get("targetGroupArn");
+    for (String listener : List.of(http, tls)) {
+      assertThat(rules(listener)).as(listener).singleElement().satisfies(r -> {
+        assertThat(routeOf(r)).isEqualTo("orders");
+        assertThat(ListenerStep.forwardedTo(r.actions().get(0))).containsExactly(group);
+        assertThat(RouteModel.canonical(r.conditions())).isEqualTo(RouteModel.canonical(rules(http).get(0).conditions()));
+      });
+    }
+
+    // The HTTP listener redirects: a rule there would answer plain HTTP, so it goes; the HTTPS listener keeps its own.
+    ready(https.replace("      certificateArns: [" + certificate + "]\n", "      certificateArns: [" + certificate + "]\n      redirectHttp: true\n"));
+    assertThat(rules(http)).isEmpty();
+    assertThat(rules(tls)).extracting(RoutesIT::routeOf).containsExactly("orders");
   }
 
   @Test

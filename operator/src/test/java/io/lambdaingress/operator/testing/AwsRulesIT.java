@@ -28,6 +28,7 @@ import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
 import software.amazon.awssdk.services.lambda.model.PackageType;
 import software.amazon.awssdk.services.lambda.model.State;
+import software.amazon.awssdk.services.acm.AcmClient;
 
 /**
  * One test per rule of the AWS rules layer (dev/aws-rules/aws_rules.py, docs/testing.md): moto alone
@@ -179,6 +180,41 @@ class AwsRulesIT {
     elb.createListener(r -> r.loadBalancerArn(alb.loadBalancerArn()).protocol(ProtocolEnum.HTTP).port(80)
         .defaultActions(a -> a.type(ActionTypeEnum.FIXED_RESPONSE).fixedResponseConfig(f -> f.statusCode("200"))));
     elb.registerTargets(r -> r.targetGroupArn(albTargets).targets(target));
+  }
+
+  @Test
+  @DisplayName("elb-certificate-issued and acm-pending-until-validated: a listener takes an ISSUED certificate of its region only")
+  void aListenerTakesOnlyAnIssuedCertificateOfItsRegion() {
+    LoadBalancer alb = elb.createLoadBalancer(r -> r.name(LocalWorld.uniqueName("alb")).type(LoadBalancerTypeEnum.APPLICATION)
+        .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a"), net.subnets().get("b"))).loadBalancers().get(0);
+    String ca = "arn:aws:acm-pca:" + world.awsRegion() + ":123456789012:certificate-authority/rules";
+    try (AcmClient acm = world.aws(AcmClient.builder()).build();
+        AcmClient westAcm = world.aws(AcmClient.builder()).region(software.amazon.awssdk.regions.Region.US_WEST_2).build()) {
+      String issued = acm.requestCertificate(r -> r.domainName("issued.example.com").certificateAuthorityArn(ca)).certificateArn();
+      String pending = acm.requestCertificate(r -> r.domainName("pending.example.com")).certificateArn();
+      String west = westAcm.requestCertificate(r -> r.domainName("west.example.com").certificateAuthorityArn(ca)).certificateArn();
+      assertThat(acm.describeCertificate(r -> r.certificateArn(pending)).certificate().statusAsString())
+          .as("no validation record is ever published here").isEqualTo("PENDING_VALIDATION");
+      java.util.function.BiFunction<Integer, String, software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateListenerRequest>
+          https = (port, cert) -> software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateListenerRequest.builder()
+              .loadBalancerArn(alb.loadBalancerArn()).protocol(ProtocolEnum.HTTPS).port(port).certificates(c -> c.certificateArn(cert))
+              .sslPolicy("ELBSecurityPolicy-TLS13-1-2-2021-06")
+              .defaultActions(a -> a.type(ActionTypeEnum.FIXED_RESPONSE).fixedResponseConfig(f -> f.statusCode("200"))).build();
+
+      motoElb.createListener(https.apply(8443, pending));
+      assertThatThrownBy(() -> elb.createListener(https.apply(443, pending)))
+          .satisfies(e -> assertAwsError(e, 400, "UnsupportedCertificate", "The certificate '" + pending + "' must have"));
+      assertThatThrownBy(() -> elb.createListener(https.apply(443, west)))
+          .satisfies(e -> assertAwsError(e, 400, "CertificateNotFound", "Certificate '" + west + "' not found"));
+      String listener = elb.createListener(https.apply(443, issued)).listeners().get(0).listenerArn();
+
+      motoElb.addListenerCertificates(r -> r.listenerArn(listener).certificates(c -> c.certificateArn(pending)));
+      motoElb.removeListenerCertificates(r -> r.listenerArn(listener).certificates(c -> c.certificateArn(pending)));
+      assertThatThrownBy(() -> elb.addListenerCertificates(r -> r.listenerArn(listener).certificates(c -> c.certificateArn(pending))))
+          .satisfies(e -> assertAwsError(e, 400, "UnsupportedCertificate", pending));
+      assertThatThrownBy(() -> elb.modifyListener(r -> r.listenerArn(listener).certificates(c -> c.certificateArn(west))))
+          .satisfies(e -> assertAwsError(e, 400, "CertificateNotFound", west));
+    }
   }
 
   @Test
