@@ -15,7 +15,9 @@ public class ImageSpec {
 
   @Pattern("^[a-z0-9]+([._/-][a-z0-9]+)*$")
   @Size(max = 256)
-  @JsonPropertyDescription("ECR repository name in the operator's account and region.")
+  @JsonPropertyDescription("ECR repository name in the operator's account and region. Refused at apply when not a "
+      + "repository name; DependencyNotFound when the repository or the tag does not exist; AwsAccessDenied when its "
+      + "repository policy does not let lambda.amazonaws.com pull (docs/install.md, step 5).")
   private String repository;
 
   @Size(max = 128)
