@@ -221,6 +221,28 @@ public final class AdoptionCheck {
     return new Finding(kind, tg.targetGroupName(), tg.targetGroupArn(), tags, inPlace, fixed, null);
   }
 
+  /**
+   * An adopted target group whose target is not the chain's own: refused when the target would have to be swapped
+   * inside it, because AWS lets an alb group hold one ALB and a lambda group one function, so the new target could
+   * only come in after the old one left, with a moment without a target. (The chain never swaps a target in place: a
+   * group that is not adopted is made new, and the listener moves to it once it serves.)
+   *
+   * @param registered the group's targets, draining ones left out
+   * @param wanted whether a target is the one the chain puts there
+   * @param wantedSays the chain's target, said for a person
+   * @param adoptIt the spec.adopt field that would adopt the target too
+   */
+  public static Finding withTargets(Finding group, List<String> registered, Predicate<String> wanted, String wantedSays, String adoptIt) {
+    if (registered.isEmpty() || registered.stream().anyMatch(wanted)) {
+      return group;
+    }
+    String one = group.kind() == Kind.ALB_TARGET_GROUP ? "one ALB" : "one function";
+    return new Finding(group.kind(), group.name(), group.arn(), group.tags(), group.inPlace(), group.fixed(), group.resource() + " holds "
+        + String.join(", ", registered) + ", not " + wantedSays + ": AWS lets it hold " + one + ", so the new one could only come in after "
+        + "the old one left, a moment without a target; adopt that one too (" + adoptIt + "), or leave the group out of spec.adopt (a "
+        + "new one is made and traffic moves to it once it serves)");
+  }
+
   /** A function: an image function, or refused (AWS keeps a function's package type); the rest in place. */
   public static Finding function(CreateFunctionRequest desired, FunctionConfiguration c, String imageUri, Map<String, String> tags) {
     List<Difference> fixed = new ArrayList<>();

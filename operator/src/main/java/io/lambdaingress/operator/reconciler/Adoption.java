@@ -21,6 +21,7 @@ import java.util.Set;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthStateEnum;
 import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
 
 /**
@@ -116,8 +117,12 @@ final class Adoption {
     }
     if (adopt.albTargetGroup() != null) {
       TargetGroup tg = targetGroup(Kind.ALB_TARGET_GROUP, adopt.albTargetGroup());
-      findings.add(AdoptionCheck.targetGroup(Kind.ALB_TARGET_GROUP, model.nlb().albTargetGroup(), "port (spec.alb.listener.port)", Map.of(),
-          "", tg, Map.of(), inventory.tags(tg.targetGroupArn())));
+      Finding group = AdoptionCheck.targetGroup(Kind.ALB_TARGET_GROUP, model.nlb().albTargetGroup(), "port (spec.alb.listener.port)", Map.of(),
+          "", tg, Map.of(), inventory.tags(tg.targetGroupArn()));
+      String albName = model.alb().name();
+      // The chain's ALB is the adopted one, or a new one (no ARN yet: never registered here).
+      findings.add(AdoptionCheck.withTargets(group, registered(tg), id -> adopt.alb() != null && id.contains("/" + albName + "/"),
+          adopt.alb() != null ? "ALB " + albName : "the ALB the chain makes", "spec.adopt.alb"));
     }
     LoadBalancer alb = null;
     if (adopt.alb() != null) {
@@ -131,8 +136,12 @@ final class Adoption {
     }
     if (adopt.lambdaTargetGroup() != null) {
       TargetGroup tg = targetGroup(Kind.LAMBDA_TARGET_GROUP, adopt.lambdaTargetGroup());
-      findings.add(AdoptionCheck.targetGroup(Kind.LAMBDA_TARGET_GROUP, model.alb().lambdaTargetGroup(), "port", model.alb().lambdaTargetGroupAttributes(),
-          "spec.lambda.multiValueHeaders", tg, inventory.targetGroupAttributes(tg.targetGroupArn()), inventory.tags(tg.targetGroupArn())));
+      Finding group = AdoptionCheck.targetGroup(Kind.LAMBDA_TARGET_GROUP, model.alb().lambdaTargetGroup(), "port",
+          model.alb().lambdaTargetGroupAttributes(), "spec.lambda.multiValueHeaders", tg, inventory.targetGroupAttributes(tg.targetGroupArn()),
+          inventory.tags(tg.targetGroupArn()));
+      String function = model.function().map(ChainModel.ManagedFunction::name).orElseGet(() -> functionName(model.existingFunctionArn()));
+      findings.add(AdoptionCheck.withTargets(group, registered(tg), id -> function.equals(functionName(id)), "function " + function,
+          "spec.adopt.function"));
     }
     if (adopt.function() != null) {
       GetFunctionResponse fn = lambda.function(adopt.function().name()).orElseThrow(() -> missing(Kind.FUNCTION, adopt.function(), "function"));
@@ -144,6 +153,18 @@ final class Adoption {
           fn.tags() == null ? Map.of() : fn.tags()));
     }
     return findings;
+  }
+
+  /** The group's targets, those draining left out (they are on their way out). */
+  private List<String> registered(TargetGroup tg) {
+    return inventory.client().targetHealth(tg.targetGroupArn()).stream()
+        .filter(d -> d.targetHealth() == null || d.targetHealth().state() != TargetHealthStateEnum.DRAINING).map(d -> d.target().id()).toList();
+  }
+
+  /** A function's name from its name or ARN, qualified or not. */
+  private static String functionName(String nameOrArn) {
+    String[] parts = nameOrArn.split(":");
+    return parts.length >= 7 ? parts[6] : nameOrArn;
   }
 
   private LoadBalancer loadBalancer(Kind kind, AdoptedNames.Ref ref) {

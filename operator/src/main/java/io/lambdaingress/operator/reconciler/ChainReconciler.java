@@ -234,8 +234,8 @@ public final class ChainReconciler {
       return new Outcome(partial(albLb, albListener, albHttps, lambdaTargets, functionArn, digest, desired),
           "NLB " + nlb.name() + " is being replaced", null, false, slot);
     }
-    //    An adopted NLB listener that forwards to a group not adopted (the stack's own ALB side) does the same: it moves
-    //    once the new side serves.
+    //    The listener of an adopted NLB that forwards to a group not adopted (the stack's own ALB side) does the same: it
+    //    moves once the new side serves.
     Optional<String> adoptedFrom = sides.nlbOnTheOtherSide() ? Optional.empty()
         : adoptedListenerForwardsElsewhere(desired, nlbLb.get(), albTargets.targetGroupArn());
     Optional<String> oldAlbTargets = sides.nlbOnTheOtherSide()
@@ -292,15 +292,18 @@ public final class ChainReconciler {
   }
 
   /**
-   * The one group the adopted NLB listener ({@code spec.adopt.nlbListener}) forwards to, when it is not the chain's
-   * alb target group: the adopted stack's path, which serves until the chain's does.
+   * The one group the adopted NLB's listener forwards to, when it is not the chain's alb target group: the adopted
+   * stack's path, which serves until the chain's does. The listener is spec.adopt.nlbListener, or the one ListenerStep
+   * takes over on the spec's port.
    */
   private Optional<String> adoptedListenerForwardsElsewhere(ChainModel desired, LoadBalancer nlb, String albTargetsArn) {
-    if (desired.adopted().nlbListener() == null) {
+    var adopt = desired.adopted();
+    if (adopt.nlb() == null) {
       return Optional.empty();
     }
     return inventory.listeners(nlb.loadBalancerArn()).stream()
-        .filter(l -> l.listenerArn().equals(desired.adopted().nlbListener().given()) && l.defaultActions().size() == 1)
+        .filter(l -> adopt.nlbListener() != null ? l.listenerArn().equals(adopt.nlbListener().given()) : l.port() == desired.nlb().listenerPort())
+        .filter(l -> l.defaultActions().size() == 1)
         .map(l -> ListenerStep.forwardedTo(l.defaultActions().get(0)))
         .filter(groups -> groups.size() == 1 && !groups.contains(albTargetsArn))
         .map(groups -> groups.iterator().next()).findFirst();

@@ -156,6 +156,18 @@ class AdoptionCheckTest {
         .contains("spec.adopt.nlbListener: listener arn:l is on load balancer " + NLB_ARN + ", not on nlb");
   }
 
+  @Test
+  void aTargetTheChainWouldHaveToSwapInsideAnAdoptedGroupIsRefused() {
+    Finding group = AdoptionCheck.targetGroup(Kind.ALB_TARGET_GROUP, model.nlb().albTargetGroup(), "port", Map.of(), "",
+        albGroup("TCP", 80, "vpc-1"), Map.of(), Map.of());
+    String old = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/alb/6d0ecf831eec9f09";
+    assertThat(AdoptionCheck.withTargets(group, List.of(old), id -> id.contains("/alb/"), "ALB alb", "spec.adopt.alb")).isEqualTo(group);
+    assertThat(AdoptionCheck.withTargets(group, List.of(), id -> false, "the ALB the chain makes", "spec.adopt.alb")).isEqualTo(group);
+    Finding swap = AdoptionCheck.withTargets(group, List.of(old), id -> false, "the ALB the chain makes", "spec.adopt.alb");
+    assertThat(AdoptionCheck.refusal(List.of(swap), OWNS).orElseThrow().message()).contains("spec.adopt.albTargetGroup: alb target group "
+        + "nlb-tg holds " + old + ", not the ALB the chain makes: AWS lets it hold one ALB").contains("adopt that one too (spec.adopt.alb)");
+  }
+
   private Finding nlbFinding(LoadBalancer lb, Map<String, String> attributes) {
     Map<String, String> attrs = new HashMap<>(Map.of("load_balancing.cross_zone.enabled", "true"));
     attrs.putAll(attributes);

@@ -180,6 +180,13 @@ class AdoptionIT {
       assertThat(yaml).contains(c[1]);
       operator.apply(yaml);
     });
+    // A target the chain would have to swap inside an adopted group (AWS: one ALB per alb group, one function per lambda
+    // group) would leave a moment without a target: refused too.
+    operator.apply(object("mismatch-alb-group", whole.staticIp(), "    albTargetGroup: nlb-tg\n", "Delete", y -> y));
+    operator.apply(object("mismatch-lambda-group", whole.staticIp(), "    lambdaTargetGroup: alb-tg\n", "Delete",
+        y -> y.replace("    function:\n      image:", "    function:\n      name: another\n      image:")));
+    cases.put("alb-group", new String[] {"", "", "alb target group nlb-tg holds " + whole.albArn() + ", not the ALB the chain makes"});
+    cases.put("lambda-group", new String[] {"", "", "lambda target group alb-tg holds " + whole.functionArn() + ", not function another"});
     cases.forEach((name, c) -> {
       operator.awaitCondition(ns, "mismatch-" + name, "False", "InvalidSpec", WAIT);
       assertThat((String) operator.readyCondition(ns, "mismatch-" + name).get("message")).contains(c[2]).contains("nothing was changed in AWS");
@@ -188,6 +195,8 @@ class AdoptionIT {
     assertThatThrownBy(() -> operator.apply(object("mismatch-alb-scheme", whole.staticIp(), all(partial), "Delete",
         y -> y.replace(cases.get("alb-scheme")[0], cases.get("alb-scheme")[1])))).isInstanceOf(KubernetesClientException.class)
         .hasMessageContaining("spec.adopt is immutable");
+    cases.keySet().forEach(name -> operator.client().genericKubernetesResources(OperatorHarness.LAMBDA_INGRESSES).inNamespace(ns)
+        .withName("mismatch-" + name).delete());
     cases.keySet().forEach(name -> delete("mismatch-" + name));
 
     assertThat(writes()).as("the operator's AWS writes").isEqualTo(writesBefore);
