@@ -24,4 +24,4 @@ fi
 mvn -B -ntp -q -pl operator -am "${goals[@]}" dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt \
   -Dmdep.includeScope=test >/dev/null
 cp=operator/target/test-classes:operator/target/classes:$(cat operator/target/bench-classpath.txt)
-LOG_LEVEL=WARN exec java -Xmx"${HEAP:-256m}" -Dresync="${RESYNC:-20}" -Dseed="${SEED:-42}" -DlostAnswers="${LOST_ANSWERS:-0.5}" -cp "$cp" io.lambdaingress.operator.bench.ScaleBenchmark "$@"
+LOG_LEVEL=WARN exec java -Xmx"${HEAP:-256m}" -Dresync="${RESYNC:-20}" -Dseed="${SEED:-42}" -DlostAnswers="${LOST_ANSWERS:-0.5}" -DoperatorLogLevel="${OPERATOR_LOG_LEVEL:-WARN}" -cp "$cp" io.lambdaingress.operator.bench.ScaleBenchmark "$@"

@@ -25,6 +25,8 @@ public final class AwsCallCounter implements ExecutionInterceptor {
   private static final Map<String, String> AUTHORISED_AS = Map.of("sqs:DeleteMessageBatch", "sqs:DeleteMessage");
 
   private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
+  // The SDK's sync clients run interceptors on the calling thread: a reconcile's own calls, for its log line.
+  private final ThreadLocal<long[]> onThisThread = ThreadLocal.withInitial(() -> new long[1]);
 
   @Override
   public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
@@ -33,6 +35,12 @@ public final class AwsCallCounter implements ExecutionInterceptor {
     String prefix = IAM_PREFIX.getOrDefault(service, service.toLowerCase(java.util.Locale.ROOT));
     String action = prefix + ":" + operation;
     calls.computeIfAbsent(AUTHORISED_AS.getOrDefault(action, action), k -> new LongAdder()).increment();
+    onThisThread.get()[0]++;
+  }
+
+  /** Calls made so far on the current thread (each call once, whatever its retries): the difference of two readings. */
+  public long callsOnThisThread() {
+    return onThisThread.get()[0];
   }
 
   /** A sorted copy of the counts so far, keyed by IAM action. */

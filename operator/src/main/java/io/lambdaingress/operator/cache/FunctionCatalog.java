@@ -6,6 +6,7 @@ import io.lambdaingress.operator.model.ChainModel;
 import io.lambdaingress.operator.model.OwnedResource;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,10 +48,21 @@ public final class FunctionCatalog {
   }
 
   /** Our candidates with their tags; {@code fresh}: from a listing at most {@link #FRESH} old (or maxAge if shorter). */
-  public synchronized List<OwnedResource> candidates(boolean fresh) {
-    Timestamped<List<FunctionConfiguration>> l = listing;
+  public List<OwnedResource> candidates(boolean fresh) {
     Duration age = fresh && FRESH.compareTo(maxAge) < 0 ? FRESH : maxAge;
-    if (l == null || !l.notOlderThan(age, clock.instant())) {
+    return candidates(clock.instant().minus(age));
+  }
+
+  /**
+   * Our candidates from a listing that began at {@code listedSince} or later: it shows every function created
+   * before that instant. A deleted object asks for one begun after its deletion did (nothing of it is created
+   * later), which one listing serves for every object deleted before it began. An age instead made a mass
+   * deletion list again and again: callers wait here while a listing of 500 functions runs, and find it older
+   * than 5 s by the time they get it.
+   */
+  public synchronized List<OwnedResource> candidates(Instant listedSince) {
+    Timestamped<List<FunctionConfiguration>> l = listing;
+    if (l == null || l.at().isBefore(listedSince)) {
       l = new Timestamped<>(clock.instant(), lambda.allFunctions());
       listing = l;
       Set<String> listed = l.value().stream().map(FunctionConfiguration::functionArn).collect(Collectors.toSet());

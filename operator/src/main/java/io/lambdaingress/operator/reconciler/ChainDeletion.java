@@ -38,39 +38,40 @@ final class ChainDeletion {
    * the lambda target group, then the function (or, for an existing function, only our permission).
    * Returns why it must be called again (AWS still holds a target group for a load balancer being
    * deleted), or null when nothing of ours is left. Resources without our owner tags are never touched.
+   * What an earlier attempt for the object finished is not read again ({@link DeletionProgress}); the function
+   * comes last, so only an attempt that waits for nothing reaches it.
    */
-  String delete(ChainModel desired, AwsWrites writes) {
+  String delete(ChainModel desired, AwsWrites writes, DeletionProgress.Attempt attempt) {
     Ownership ownership = Ownership.byTags(desired.ownerTags(), formerClusters);
     LoadBalancerStep loadBalancers = new LoadBalancerStep(inventory, ownership, writes);
     TargetGroupStep targetGroups = new TargetGroupStep(inventory, ownership, writes);
     String why = "object deleted";
-    try {
-      loadBalancers.deleteIfOurs("NLB " + desired.nlb().name(), desired.nlb().name(), why);
-    } catch (AwsFailure f) {
-      if (!"ResourceInUse".equals(f.awsErrorCode())) {
-        throw f;
-      }
-      // Ours were deleted before (EndpointServiceStep): what still uses the NLB is someone else's.
-      String arn = aws.elbV2().loadBalancer(desired.nlb().name()).map(LoadBalancer::loadBalancerArn).orElse("");
-      // A person's to remove: not the transient ResourceInUse of a deletion under way.
-      throw new AwsFailure(Reason.AwsError, "NLB " + desired.nlb().name() + " is used by endpoint service(s) "
-          + EndpointServiceStep.usersOf(aws.endpointServices(), arn) + " without this object's owner tags: AWS deletes the NLB "
-          + "only once no endpoint service uses it; delete that service (or take the NLB out of it)", f.awsErrorCode(), f);
-    }
+    String nlb = desired.nlb().name();
+    attempt.unlessFinished("NLB " + nlb, () -> {
+      deleteNlb(loadBalancers, nlb, why);
+      return null;
+    });
     // Both ALB sides: one of them is normally absent (a replacement that was under way leaves both).
     List<ChainModel> sides = Arrays.stream(AlbSlot.values()).map(desired::inSlot).toList();
     for (ChainModel side : sides) {
       for (String albTargets : side.nlb().albTargetGroupNames(side.names())) {
-        if (!targetGroups.deleteIfOurs("alb target group " + albTargets, albTargets, why)) {
-          return "alb target group " + albTargets + " is still in use by the NLB being deleted";
+        String waiting = deleteGroup(attempt, targetGroups, "alb target group " + albTargets, albTargets, "the NLB");
+        if (waiting != null) {
+          return waiting;
         }
       }
     }
-    sides.forEach(side -> loadBalancers.deleteIfOurs("ALB " + side.alb().name(), side.alb().name(), why));
+    for (ChainModel side : sides) {
+      attempt.unlessFinished("ALB " + side.alb().name(), () -> {
+        loadBalancers.deleteIfOurs("ALB " + side.alb().name(), side.alb().name(), why);
+        return null;
+      });
+    }
     for (ChainModel side : sides) {
       for (String group : List.of(side.alb().lambdaTargetGroup().name(), side.names().lambdaAliasTargetGroup())) {
-        if (!targetGroups.deleteIfOurs("lambda target group " + group, group, why)) {
-          return "lambda target group " + group + " is still in use by the ALB being deleted";
+        String waiting = deleteGroup(attempt, targetGroups, "lambda target group " + group, group, "the ALB");
+        if (waiting != null) {
+          return waiting;
         }
       }
     }
@@ -82,5 +83,27 @@ final class ChainDeletion {
       sides.forEach(side -> functions.removePermission(desired.existingFunctionArn(), null, side.permissionStatementId(), why));
     }
     return null;
+  }
+
+  /** One target group, unless an earlier attempt deleted it; why to come back while {@code holder}, being deleted, holds it. */
+  private static String deleteGroup(DeletionProgress.Attempt attempt, TargetGroupStep targetGroups, String resource, String name, String holder) {
+    return attempt.unlessFinished(resource, () -> targetGroups.deleteIfOurs(resource, name, "object deleted")
+        ? null : resource + " is still in use by " + holder + " being deleted");
+  }
+
+  private void deleteNlb(LoadBalancerStep loadBalancers, String name, String why) {
+    try {
+      loadBalancers.deleteIfOurs("NLB " + name, name, why);
+    } catch (AwsFailure f) {
+      if (!"ResourceInUse".equals(f.awsErrorCode())) {
+        throw f;
+      }
+      // Ours were deleted before (EndpointServiceStep): what still uses the NLB is someone else's.
+      String arn = aws.elbV2().loadBalancer(name).map(LoadBalancer::loadBalancerArn).orElse("");
+      // A person's to remove: not the transient ResourceInUse of a deletion under way.
+      throw new AwsFailure(Reason.AwsError, "NLB " + name + " is used by endpoint service(s) "
+          + EndpointServiceStep.usersOf(aws.endpointServices(), arn) + " without this object's owner tags: AWS deletes the NLB "
+          + "only once no endpoint service uses it; delete that service (or take the NLB out of it)", f.awsErrorCode(), f);
+    }
   }
 }

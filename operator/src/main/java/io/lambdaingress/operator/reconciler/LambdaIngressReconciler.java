@@ -55,10 +55,12 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   private final ElbInventory inventory;
   private final SpecChecks checks;
   private final StaleReadRetry staleReads;
+  private final io.lambdaingress.operator.aws.AwsCallCounter calls;
   private final FailureReport failures;
   private final ChainReconciler chain;
   private final ChainDeletion chainDeletion;
   private final Adoption adoption;
+  private final DeletionProgress deletionProgress = new DeletionProgress();
   private final RouteReconciler routes;
   private final KubernetesEvents events;
   private final OwnerTagCleanup ownerTags;
@@ -82,6 +84,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
         : SharedReadAge.forResync(settings.resyncPeriod()), clock);
     this.checks = new SpecChecks(settings, new NetworkFacts(aws.ec2(), settings.resyncPeriod(), clock));
     this.staleReads = new StaleReadRetry(inventory);
+    this.calls = aws.counter();
     this.chain = new ChainReconciler(aws, inventory, settings.formerClusterNames());
     this.chainDeletion = new ChainDeletion(aws, inventory, settings.formerClusterNames());
     this.adoption = new Adoption(inventory, aws.lambda(), settings.formerClusterNames(), events);
@@ -240,30 +243,38 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
           + "owner tags, adopted ones without)");
       return DeleteControl.defaultDelete();
     }
-    String waiting;
+    String waiting = null;
+    DeletionProgress.Attempt attempt = deletionProgress.of(li.getMetadata().getUid(), Instant.now());
+    long callsBefore = calls.callsOnThisThread();
+    String outcome = "failed";
     try {
       AwsWrites writes = new AwsWrites(events, li);
       // Rules first (they forward to the routes' groups), then the routes' groups and functions, then the chain.
-      waiting = routes.delete(model, RouteModel.of(li, settings.clusterName()), writes);
+      waiting = attempt.unlessFinished("routes", () -> routes.delete(model, RouteModel.of(li, settings.clusterName()), writes));
       if (waiting == null) {
         // AWS deletes an NLB only once no endpoint service uses it, and a service only once its connections are rejected.
-        waiting = privateLink(model, writes).deleteAll("object deleted");
+        waiting = attempt.unlessFinished("endpoint services", () -> privateLink(model, writes).deleteAll("object deleted"));
       }
       if (waiting == null) {
-        waiting = chainDeletion.delete(model, writes);
+        waiting = chainDeletion.delete(model, writes, attempt);
       }
       if (waiting == null) {
-        waiting = ownerTags.remainder(model, writes);
+        waiting = ownerTags.remainder(model, attempt.began(), writes);
       }
+      outcome = waiting == null ? "done" : "waits: " + waiting;
     } catch (RuntimeException e) {
       // JOSDK retries a failed cleanup with backoff but shows nothing: say it on the object, then let it retry.
       FailureReport.of(li, context, e, true).ifPresent(f -> failures.deletionFailed(li, f, context.getControllerConfiguration().fieldManager()));
       throw e;
+    } finally {
+      // One line per attempt, with what it cost: a deletion's time at scale is attempts times calls per attempt.
+      log.atInfo().addKeyValue("object", FailureReport.key(li)).addKeyValue("awsCalls", calls.callsOnThisThread() - callsBefore)
+          .log("deletion {}", outcome);
     }
     if (waiting != null) {
-      log.atInfo().addKeyValue("object", FailureReport.key(li)).log("deletion waits: {}", waiting);
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(PROGRESS_POLL.toMillis());
     }
+    attempt.complete();
     changeIndex.remove(ResourceID.fromResource(li));
     return DeleteControl.defaultDelete();
   }

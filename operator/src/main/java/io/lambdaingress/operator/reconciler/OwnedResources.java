@@ -7,10 +7,12 @@ import io.lambdaingress.operator.model.ChainModel;
 import io.lambdaingress.operator.model.OwnedResource;
 import io.lambdaingress.operator.model.OwnedResource.Kind;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
 
@@ -42,19 +44,28 @@ final class OwnedResources {
 
   /** What carries our cluster tag; {@code freshFunctions}: functions from a listing of the last few seconds (after our own writes). */
   List<OwnedResource> find(boolean freshFunctions) {
+    return find(() -> functions.candidates(freshFunctions));
+  }
+
+  /** The same, the functions from a listing begun at {@code functionsListedSince} or later. */
+  List<OwnedResource> find(Instant functionsListedSince) {
+    return find(() -> functions.candidates(functionsListedSince));
+  }
+
+  private List<OwnedResource> find(Supplier<List<OwnedResource>> functionCandidates) {
     try {
-      return read(freshFunctions);
+      return read(functionCandidates);
     } catch (AwsFailure f) {
       if (!f.isNotFound()) {
         throw f;
       }
       // A listed load balancer or group is gone (its tags cannot be read): list afresh, once.
       elb.listAfresh();
-      return read(freshFunctions);
+      return read(functionCandidates);
     }
   }
 
-  private List<OwnedResource> read(boolean freshFunctions) {
+  private List<OwnedResource> read(Supplier<List<OwnedResource>> functionCandidates) {
     List<OwnedResource> found = new ArrayList<>();
     for (LoadBalancer lb : elb.listedLoadBalancers()) {
       Kind kind = switch (lb.typeAsString()) {
@@ -72,7 +83,7 @@ final class OwnedResources {
       };
       add(found, kind, tg.targetGroupArn(), tg.targetGroupName());
     }
-    functions.candidates(freshFunctions).stream().filter(this::ours).forEach(found::add);
+    functionCandidates.get().stream().filter(this::ours).forEach(found::add);
     return found;
   }
 

@@ -12,6 +12,7 @@ import io.lambdaingress.operator.model.OwnedResource;
 import io.lambdaingress.operator.model.OwnedResource.Kind;
 import io.lambdaingress.operator.model.OwnedResource.Owner;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -93,15 +94,23 @@ public final class OwnerTagCleanup {
     }
   }
 
-  /** After the chain's named resources are deleted: anything else still carrying the object's owner tags. */
-  public String remainder(ChainModel model, AwsWrites writes) {
-    return deleteTagged(model, Set.of(), true, writes, "object deleted");
+  /**
+   * After the chain's named resources are deleted: anything else still carrying the object's owner tags, the
+   * functions from a listing begun after {@code deletionBegan} (the object's first deletion attempt: all it
+   * made exists by then).
+   */
+  public String remainder(ChainModel model, Instant deletionBegan, AwsWrites writes) {
+    return deleteTagged(model, Set.of(), discovery.find(deletionBegan), writes, "object deleted");
   }
 
   private String deleteTagged(ChainModel model, Set<String> wanted, boolean fresh, AwsWrites writes, String why) {
+    return deleteTagged(model, wanted, discovery.find(fresh), writes, why);
+  }
+
+  private String deleteTagged(ChainModel model, Set<String> wanted, List<OwnedResource> found, AwsWrites writes, String why) {
     String namespace = model.ownerTags().get(ChainModel.TAG_NAMESPACE);
     String name = model.ownerTags().get(ChainModel.TAG_NAME);
-    List<OwnedResource> plan = CleanupPlan.leftovers(discovery.find(fresh), settings.ownedClusterNames(), namespace, name, wanted);
+    List<OwnedResource> plan = CleanupPlan.leftovers(found, settings.ownedClusterNames(), namespace, name, wanted);
     return plan.isEmpty() ? null : deletion.delete(plan, ownership(model.ownerTags()), writes::announce, why);
   }
 

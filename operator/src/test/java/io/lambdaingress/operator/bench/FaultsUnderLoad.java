@@ -60,7 +60,7 @@ final class FaultsUnderLoad {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
         try (AwsFaultProxy proxy = new AwsFaultProxy(world.awsEndpoint());
             OperatorProcess operator = OperatorProcess.start(world, cluster, ns, (int) resync.toSeconds(),
-                Map.of("AWS_ENDPOINT_URL", proxy.endpoint().toString(), "LOG_LEVEL", "WARN"))) {
+                Map.of("AWS_ENDPOINT_URL", proxy.endpoint().toString(), "LOG_LEVEL", System.getProperty("operatorLogLevel", "WARN")))) {
           proxy.chaos(new Chaos(seed, THROTTLE, SERVER_ERROR, lostAnswers, SPIKE, SPIKE_MILLIS));
           long start = System.nanoTime();
           for (int i = 0; i < n; i++) {

@@ -1,0 +1,63 @@
+package io.lambdaingress.operator.reconciler;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * What each object's deletion has already finished, kept between its attempts. An attempt that fails (a call
+ * that failed beyond the SDK's retries) or waits (a target group still held by a load balancer AWS is deleting)
+ * starts again from the top; without this, every attempt read again each of the ten or so names an earlier one
+ * had found gone, and one failed read among them failed the attempt. Sound because nothing of a deleted object
+ * is created again: JOSDK no longer reconciles it, and the chain's names are its own. Kept in memory only:
+ * after a restart the first attempt reads everything again.
+ */
+final class DeletionProgress {
+
+  private record Progress(Instant began, Set<String> finished) {}
+
+  private final Map<String, Progress> objects = new ConcurrentHashMap<>();
+
+  /** The progress of one object's deletion, by its uid; {@code now} is when its deletion began if this is the first attempt. */
+  Attempt of(String uid, Instant now) {
+    return new Attempt(uid, objects.computeIfAbsent(uid, k -> new Progress(now, ConcurrentHashMap.newKeySet())));
+  }
+
+  /** One attempt's view of its object's progress. */
+  final class Attempt {
+    private final String uid;
+    private final Progress progress;
+
+    private Attempt(String uid, Progress progress) {
+      this.uid = uid;
+      this.progress = progress;
+    }
+
+    /** When the object's first deletion attempt began: everything the object made exists by then. */
+    Instant began() {
+      return progress.began();
+    }
+
+    /**
+     * Runs {@code stage} unless an earlier attempt finished it. The stage returns why it must be tried again
+     * (null: finished, remembered).
+     */
+    String unlessFinished(String stage, Supplier<String> run) {
+      if (progress.finished().contains(stage)) {
+        return null;
+      }
+      String waiting = run.get();
+      if (waiting == null) {
+        progress.finished().add(stage);
+      }
+      return waiting;
+    }
+
+    /** The object's deletion is complete: nothing to keep. */
+    void complete() {
+      objects.remove(uid);
+    }
+  }
+}
