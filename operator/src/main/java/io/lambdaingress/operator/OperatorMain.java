@@ -186,7 +186,9 @@ public final class OperatorMain {
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(kubernetes).withCloseClientOnStop(false);
       if (registry != null) {
-        o.withMetrics(MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry).build());
+        // Aggregated per controller: JOSDK's per-resource series (a set of meters for each object, tagged with its
+        // name and namespace) would grow with the number of objects, a cardinality no dashboard needs (docs/metrics.md).
+        o.withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
       }
       if (settings.leaderElection()) {
         // One Lease in the operator's namespace; the identity is the pod (HOSTNAME) so a restart is a new candidate.

@@ -81,6 +81,17 @@ class LeaderElectionIT {
 
         // A new image for the first object, and the leader killed as soon as its status says step 2.
         GenericKubernetesResource settled = awaitRollout(client, ns, r -> "Succeeded".equals(r.get("result")));
+        // docs/metrics.md lists each family /metrics has (here: after an object with a rollout became Ready), and no
+        // series of the operator SDK names an object (its series do not grow with the number of objects).
+        String all = get(http, leader.httpPort(5), "/metrics").body();
+        String doc = java.nio.file.Files.readString(LocalWorld.repoRoot().resolve("docs/metrics.md"));
+        List<String> families = all.lines().filter(l -> l.startsWith("# TYPE ")).map(l -> l.split(" ")[2]).sorted().toList();
+        assertThat(families).as("/metrics").contains("lambdaingress_aws_calls_total", "lambdaingress_rollout_weight",
+            "operator_sdk_reconciliations_started_total");
+        assertThat(families).as("families on /metrics missing from docs/metrics.md (all: " + families + ")")
+            .allMatch(f -> doc.contains("`" + f + "`"));
+        assertThat(all.lines().filter(l -> l.startsWith("operator_sdk_"))).as("operator SDK series")
+            .noneMatch(l -> l.contains("\"first\""));
         String stable = (String) AliasWatch.rollout(settled).get("stableVersion");
         String functionName = ((String) ((Map<?, ?>) ((Map<?, ?>) settled.getAdditionalProperties().get("status")).get("lambda"))
             .get("functionArn")).replaceAll(".*:function:", "");
