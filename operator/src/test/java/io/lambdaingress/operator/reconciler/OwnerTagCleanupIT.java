@@ -173,10 +173,9 @@ class OwnerTagCleanupIT {
     // The operator is down; the object is deleted and its finalizer removed by hand.
     first.stopOperator();
     objects.withName("lost").delete();
-    objects.withName("lost").edit(r -> {
-      r.getMetadata().setFinalizers(List.of());
-      return r;
-    });
+    // As a person would (kubectl patch --type merge): no resourceVersion, so nothing written to the object since
+    // its deletion (the stopping operator's last status write) makes the patch conflict.
+    objects.withName("lost").patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"finalizers\":null}}");
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(first.get(ns, "lost")).isNull());
 
     // Up again, orphans off: reported by the gauge, left alone.
