@@ -47,13 +47,19 @@ final class Adoption {
   }
 
   /**
+   * What spec.adopt names, as the status records it; {@code tookNow}: this run added owner tags, so the status is to
+   * record the changes to come before the chain makes them (a run that then failed would lose them).
+   */
+  record Result(List<AdoptedStatus> adopted, boolean tookNow) {}
+
+  /**
    * The adopted resources, checked and taken over; null when spec.adopt names nothing.
    *
    * @param vpcId the spec's VPC (its subnets'), null when not known
    * @param pinnedImageUri the managed function's image by digest, when spec.adopt names the function
    * @param previous what the status recorded: a resource adopted before keeps the changes recorded then
    */
-  List<AdoptedStatus> apply(HasMetadata object, ChainModel model, String vpcId, String pinnedImageUri, List<AdoptedStatus> previous,
+  Result apply(HasMetadata object, ChainModel model, String vpcId, String pinnedImageUri, List<AdoptedStatus> previous,
       Announcer writes) {
     AdoptedNames adopt = model.adopted();
     if (!adopt.any()) {
@@ -66,10 +72,12 @@ final class Adoption {
       throw new AwsFailure(refusal.get().conflict() ? Reason.NameConflict : Reason.InvalidSpec, refusal.get().message());
     }
     List<AdoptedStatus> adopted = new ArrayList<>();
+    boolean tookNow = false;
     for (Finding f : findings) {
       List<String> changes = f.inPlace().stream().map(AdoptionCheck.Difference::describe).toList();
       if (!ownership.owns(f.tags())) {
         take(f, ownership, model.ownerTags(), writes);
+        tookNow = true;
         // Said before the steps change them (each of those writes is said again as it is made).
         f.inPlace().forEach(d -> events.normal(object, "AdoptionChange", f.resource() + ": " + d.describe() + " (changed in place)"));
       } else {
@@ -78,7 +86,7 @@ final class Adoption {
       }
       adopted.add(new AdoptedStatus(f.kind().label(), f.arn(), changes));
     }
-    return adopted;
+    return new Result(adopted, tookNow);
   }
 
   /**

@@ -51,6 +51,8 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   private static final Logger log = LoggerFactory.getLogger(LambdaIngressReconciler.class);
   // How soon to look again while AWS finishes something we started.
   private static final Duration PROGRESS_POLL = Duration.ofSeconds(3);
+  // Right after adoption tagged what spec.adopt names: the chain's run follows at once.
+  private static final Duration ADOPTED_NEXT = Duration.ofMillis(100);
   private final OperatorSettings settings;
   private final ElbInventory inventory;
   private final SpecChecks checks;
@@ -130,8 +132,18 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     changeIndex.put(ResourceID.fromResource(li), CloudTrailEvent.keysOf(model));
     AwsWrites writes = new AwsWrites(events, li);
     // Before any other write: a resource spec.adopt names that cannot be adopted as it is stops the run here.
-    List<AdoptedStatus> adopted = adoption.apply(li, model, vpcId, model.adopted().function() == null ? null
+    Adoption.Result adoptedNow = adoption.apply(li, model, vpcId, model.adopted().function() == null ? null
         : chain.pin(model.function().orElseThrow().image()).uri(), li.getStatus() == null ? null : li.getStatus().getAdopted(), writes);
+    List<AdoptedStatus> adopted = adoptedNow == null ? null : adoptedNow.adopted();
+    if (adoptedNow != null && adoptedNow.tookNow()) {
+      // What adoption found different is recorded before the chain changes it: a later run sees it changed already.
+      LambdaIngressStatus status = ObjectStatus.copyOf(li.getStatus());
+      status.setObservedGeneration(generation);
+      status.setAdopted(adopted);
+      ReadyCondition.set(li.getStatus(), status, false, Reason.Progressing.name(), "adopted " + adopted.size()
+          + " resource(s) named in spec.adopt; the chain is reconciled next", generation);
+      return UpdateControl.patchStatus(ObjectStatus.patch(li, status)).rescheduleAfter(ADOPTED_NEXT);
+    }
     ownerTags.releaseStaticIps(model, writes);
     PrivateLinkStep endpoints = privateLink(model, writes);
     Optional<EndpointServicePlan> endpointPlan = beforeNlb(li, model, endpoints);

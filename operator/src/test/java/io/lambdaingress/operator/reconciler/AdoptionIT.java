@@ -185,6 +185,8 @@ class AdoptionIT {
     operator.apply(object("mismatch-alb-group", whole.staticIp(), "    albTargetGroup: nlb-tg\n", "Delete", y -> y));
     operator.apply(object("mismatch-lambda-group", whole.staticIp(), "    lambdaTargetGroup: alb-tg\n", "Delete",
         y -> y.replace("    function:\n      image:", "    function:\n      name: another\n      image:")));
+    operator.apply(object("mismatch-type", whole.staticIp(), "    nlb: " + whole.albName() + "\n", "Delete", y -> y));
+    cases.put("type", new String[] {"", "", "NLB alb: type is application on the resource but network in the spec"});
     cases.put("alb-group", new String[] {"", "", "alb target group nlb-tg holds " + whole.albArn() + ", not the ALB the chain makes"});
     cases.put("lambda-group", new String[] {"", "", "lambda target group alb-tg holds " + whole.functionArn() + ", not function another"});
     cases.forEach((name, c) -> {
