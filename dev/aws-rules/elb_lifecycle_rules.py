@@ -40,6 +40,10 @@ RULES = [
      "subnet per zone (InvalidConfigurationRequest) (moto creates it in one zone)",
      "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#availability-zones",
      "albTwoZones"),
+    ("elb-deletion-protection", "DeleteLoadBalancer of a load balancer whose deletion_protection.enabled is true answers 400 "
+     "OperationNotPermitted \"Load balancer '<arn>' cannot be deleted because deletion protection is enabled\" (moto "
+     "deletes it)", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html"
+     "#deletion-protection", None),
     ("elb-target-group-one-load-balancer", "a target group is used by one load balancer: a listener or rule of another "
      "load balancer forwarding to it answers TargetGroupAssociationLimit (moto accepts it)",
      "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateListener.html", "targetGroupOneLoadBalancer"),
@@ -112,6 +116,12 @@ def before(call, now, knob):
     if call.service != "elasticloadbalancing":
         return
     backend = _backend(call)
+    if call.action == "DeleteLoadBalancer":
+        # elb-deletion-protection; the message as AWS answered it (aws-cloudformation/rain#187, rebuy-de/aws-nuke#1240).
+        arn = call.form.get("LoadBalancerArn")
+        lb = backend.load_balancers.get(arn)
+        if lb is not None and str(lb.attrs.get("deletion_protection.enabled", "false")).lower() == "true":
+            raise Refused(400, "OperationNotPermitted", f"Load balancer '{arn}' cannot be deleted because deletion protection is enabled")
     if call.action == "DeleteLoadBalancer" and knob("albTargetInUse"):
         arn = call.form.get("LoadBalancerArn")
         lb = backend.load_balancers.get(arn)

@@ -48,6 +48,17 @@ public class AlbSpec {
       + "deletes the HTTPS listeners of the ALB and the NLB, and the NLB's alb target group of that port.")
   private HttpsSpec https;
 
+  @JsonPropertyDescription("Load balancer attributes of the ALB: typed fields and an allow-listed map (docs/api.md).")
+  private AlbAttributesSpec attributes;
+
+  public AlbAttributesSpec getAttributes() {
+    return attributes;
+  }
+
+  public void setAttributes(AlbAttributesSpec attributes) {
+    this.attributes = attributes;
+  }
+
   public HttpsSpec getHttps() {
     return https;
   }

@@ -47,6 +47,18 @@ public class NlbSpec {
       + "deletes only the endpoint service (its connections rejected first).")
   private EndpointServiceSpec endpointService;
 
+  @JsonPropertyDescription("Load balancer attributes of the NLB besides crossZoneLoadBalancing: deletion protection and an "
+      + "allow-listed map.")
+  private NlbAttributesSpec attributes;
+
+  public NlbAttributesSpec getAttributes() {
+    return attributes;
+  }
+
+  public void setAttributes(NlbAttributesSpec attributes) {
+    this.attributes = attributes;
+  }
+
   public EndpointServiceSpec getEndpointService() {
     return endpointService;
   }

@@ -1,5 +1,7 @@
 package io.lambdaingress.operator.kinds;
 
+import io.lambdaingress.operator.aws.Reason;
+import io.lambdaingress.operator.model.ChainModel;
 import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.cache.ElbInventory;
 import io.lambdaingress.operator.cache.ElbInventoryWrites;
@@ -81,6 +83,31 @@ public final class LoadBalancerStep {
     if (found.isPresent() && ownership.owns(inventory.freshTags(found.get().loadBalancerArn()))) {
       delete(resource, found.get().loadBalancerArn(), name, why);
     }
+  }
+
+  /**
+   * The same for the object's own deletion, with AWS's deletion protection (which refuses DeleteLoadBalancer while on):
+   * when the spec asks for it ({@code protectionWanted}) the deletion is refused here with what to do, naming the field;
+   * when it does not (set false since, or never set and turned on out of band), it is turned off first. Read afresh.
+   *
+   * @param protectionField the spec field that asks for it, for the message
+   */
+  public void deleteIfOurs(String resource, String name, String why, String protectionField, boolean protectionWanted) {
+    Optional<LoadBalancer> found = inventory.freshLoadBalancer(name);
+    if (found.isEmpty() || !ownership.owns(inventory.freshTags(found.get().loadBalancerArn()))) {
+      return;
+    }
+    String arn = found.get().loadBalancerArn();
+    if ("true".equals(inventory.client().loadBalancerAttributes(arn).get(ChainModel.DELETION_PROTECTION))) {
+      if (protectionWanted) {
+        throw new AwsFailure(Reason.InvalidSpec, resource + " has deletion protection on (" + protectionField + ": true), so AWS "
+            + "refuses to delete it and the object stays: set " + protectionField + " to false to let the operator delete it, "
+            + "or deletionPolicy: Retain to keep the AWS resources");
+      }
+      writes.made("Updated", resource, "deletion protection turned off to delete it (" + protectionField + " is not true)",
+          () -> inventory.writes().setLoadBalancerAttributes(arn, Map.of(ChainModel.DELETION_PROTECTION, "false")));
+    }
+    delete(resource, arn, name, why);
   }
 
   /**

@@ -1,6 +1,8 @@
 package io.lambdaingress.operator.model;
 
+import io.lambdaingress.operator.api.AlbAttributesSpec;
 import io.lambdaingress.operator.api.AlbSpec;
+import io.lambdaingress.operator.api.NlbAttributesSpec;
 import io.lambdaingress.operator.api.DeletionPolicy;
 import io.lambdaingress.operator.api.FunctionSpec;
 import io.lambdaingress.operator.api.HttpsSpec;
@@ -110,7 +112,7 @@ public record ChainModel(LoadBalancerNames names, Map<String, String> ownerTags,
         CreateLoadBalancerRequest.builder().name(albName).type(LoadBalancerTypeEnum.APPLICATION)
             .scheme(scheme(albSpec.getScheme())).subnets(albSpec.getSubnets())
             .securityGroups(albSpec.getSecurityGroups() == null ? List.of() : albSpec.getSecurityGroups()).tags(elbTags).build(),
-        Map.of(), albPort,
+        albAttributes(albSpec.getAttributes()), albPort,
         CreateTargetGroupRequest.builder().name(AdoptedNames.or(adopted.lambdaTargetGroup(), names.lambdaTargetGroup())).targetType(TargetTypeEnum.LAMBDA).tags(elbTags).build(),
         Map.of("lambda.multi_value_headers.enabled", Boolean.toString(multiValue)), https);
 
@@ -132,7 +134,7 @@ public record ChainModel(LoadBalancerNames names, Map<String, String> ownerTags,
             .subnetMappings(nlbSpec.getSubnetMappings().stream().map(m -> SubnetMapping.builder()
                 .subnetId(m.getSubnetId()).privateIPv4Address(m.getPrivateIPv4Address()).build()).toList())
             .tags(elbTags).build(),
-        Map.of("load_balancing.cross_zone.enabled", Boolean.toString(!Boolean.FALSE.equals(nlbSpec.getCrossZoneLoadBalancing()))),
+        nlbAttributes(nlbSpec),
         nlbSpec.getListener().getPort(), albTargets, httpsAlbTargets);
 
     Optional<ManagedFunction> function = Optional.ofNullable(spec.getLambda().getFunction())
@@ -165,6 +167,43 @@ public record ChainModel(LoadBalancerNames names, Map<String, String> ownerTags,
         nlb.albTargetGroup().toBuilder().name(n.albTargetGroup()).build(),
         nlb.httpsAlbTargetGroup().map(g -> g.toBuilder().name(n.albHttpsTargetGroup()).build()));
     return new ChainModel(n, ownerTags, b, a, function, existingFunctionArn, n.permissionStatementId(), deletionPolicy, adopted);
+  }
+
+  public static final String DELETION_PROTECTION = "deletion_protection.enabled";
+
+  /**
+   * The ALB attributes the spec manages, with spec.alb.attributes: deletion protection (false unless asked), the other
+   * typed fields and the extra keys when set (omitted, AWS's value stays). Without it none: the ALB's attributes are not
+   * read (one call less per resync), and a deletion turns protection off unless the spec asks for it (ChainDeletion).
+   */
+  static Map<String, String> albAttributes(AlbAttributesSpec a) {
+    if (a == null) {
+      return Map.of();
+    }
+    Map<String, String> attrs = new TreeMap<>();
+    if (a.getExtra() != null) {
+      attrs.putAll(a.getExtra());
+    }
+    attrs.put(DELETION_PROTECTION, Boolean.toString(Boolean.TRUE.equals(a.getDeletionProtection())));
+    if (a.getIdleTimeoutSeconds() != null) {
+      attrs.put("idle_timeout.timeout_seconds", a.getIdleTimeoutSeconds().toString());
+    }
+    if (a.getDropInvalidHeaderFields() != null) {
+      attrs.put("routing.http.drop_invalid_header_fields.enabled", a.getDropInvalidHeaderFields().toString());
+    }
+    return Map.copyOf(attrs);
+  }
+
+  /** The NLB's: cross-zone and deletion protection always, the extra keys when set. */
+  static Map<String, String> nlbAttributes(NlbSpec nlb) {
+    NlbAttributesSpec a = nlb.getAttributes();
+    Map<String, String> attrs = new TreeMap<>();
+    if (a != null && a.getExtra() != null) {
+      attrs.putAll(a.getExtra());
+    }
+    attrs.put("load_balancing.cross_zone.enabled", Boolean.toString(!Boolean.FALSE.equals(nlb.getCrossZoneLoadBalancing())));
+    attrs.put(DELETION_PROTECTION, Boolean.toString(a != null && Boolean.TRUE.equals(a.getDeletionProtection())));
+    return Map.copyOf(attrs);
   }
 
   public static String healthPath(LambdaIngressSpec spec) {

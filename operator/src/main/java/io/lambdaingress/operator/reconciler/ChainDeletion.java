@@ -48,7 +48,7 @@ final class ChainDeletion {
     String why = "object deleted";
     String nlb = desired.nlb().name();
     attempt.unlessFinished("NLB " + nlb, () -> {
-      deleteNlb(loadBalancers, nlb, why);
+      deleteNlb(loadBalancers, nlb, why, "true".equals(desired.nlb().attributes().get(ChainModel.DELETION_PROTECTION)));
       return null;
     });
     // Both ALB sides: one of them is normally absent (a replacement that was under way leaves both).
@@ -63,7 +63,8 @@ final class ChainDeletion {
     }
     for (ChainModel side : sides) {
       attempt.unlessFinished("ALB " + side.alb().name(), () -> {
-        loadBalancers.deleteIfOurs("ALB " + side.alb().name(), side.alb().name(), why);
+        loadBalancers.deleteIfOurs("ALB " + side.alb().name(), side.alb().name(), why, "spec.alb.attributes.deletionProtection",
+            "true".equals(side.alb().attributes().get(ChainModel.DELETION_PROTECTION)));
         return null;
       });
     }
@@ -91,9 +92,9 @@ final class ChainDeletion {
         ? null : resource + " is still in use by " + holder + " being deleted");
   }
 
-  private void deleteNlb(LoadBalancerStep loadBalancers, String name, String why) {
+  private void deleteNlb(LoadBalancerStep loadBalancers, String name, String why, boolean protectionWanted) {
     try {
-      loadBalancers.deleteIfOurs("NLB " + name, name, why);
+      loadBalancers.deleteIfOurs("NLB " + name, name, why, "spec.nlb.attributes.deletionProtection", protectionWanted);
     } catch (AwsFailure f) {
       if (!"ResourceInUse".equals(f.awsErrorCode())) {
         throw f;

@@ -151,4 +151,21 @@ class ChainModelTest {
     assertThat(m.inSlot(AlbSlot.SECOND).nlb().httpsAlbTargetGroup().orElseThrow().name()).endsWith("-ah2");
     assertThat(m.nlb().albTargetGroupNames(m.names())).containsExactly(m.names().albTargetGroup(), m.names().albHttpsTargetGroup());
   }
+
+  @Test
+  void attributesAreManagedWhenSetAndDeletionProtectionIsFalseUnlessAsked() {
+    ChainModel plain = ChainModel.of(parse(ARTICLE), "prod", "vpc-1");
+    assertThat(plain.alb().attributes()).as("no spec.alb.attributes: nothing managed, nothing read").isEmpty();
+    assertThat(plain.nlb().attributes()).containsOnly(Map.entry("load_balancing.cross_zone.enabled", "true"),
+        Map.entry("deletion_protection.enabled", "false"));
+
+    ChainModel m = ChainModel.of(parse(ARTICLE.replace("listener: {port: 8080}\n", "listener: {port: 8080}\n"
+        + "    attributes: {idleTimeoutSeconds: 120, extra: {routing.http2.enabled: \"false\"}}\n")
+        .replace("healthCheck: {path: /healthz}\n", "healthCheck: {path: /healthz}\n    attributes: {deletionProtection: true}\n")),
+        "prod", "vpc-1");
+    assertThat(m.alb().attributes()).containsOnly(Map.entry("idle_timeout.timeout_seconds", "120"),
+        Map.entry("routing.http2.enabled", "false"), Map.entry("deletion_protection.enabled", "false"));
+    assertThat(m.nlb().attributes()).containsEntry("deletion_protection.enabled", "true");
+    assertThat(m.inSlot(AlbSlot.SECOND).alb().attributes()).isEqualTo(m.alb().attributes());
+  }
 }

@@ -81,6 +81,10 @@ class BadInputIT {
       an unknown scheme            | 'scheme: internal\\n    crossZone' > 'scheme: private\\n    crossZone'           | spec.nlb.scheme
       a reserved tag prefix        | 'team: payments' > 'lambdaingress.io/name: someone-else'                          | reserved prefixes
       the operator's env variable  | 'ENV: hoge' > 'LAMBDA_INGRESS_HEALTH_PATH: /other'                                | LAMBDA_INGRESS_HEALTH_PATH
+      an ALB attribute off the list| 'listener:\\n      port: 80\\n  lambda' > 'listener:\\n      port: 80\\n    attributes:\\n      extra: {deletion_protection.enabled: "true"}\\n  lambda' | spec.alb.attributes.extra takes only these keys
+      an NLB attribute off the list| 'path: /healthz' > 'path: /healthz\\n    attributes:\\n      extra: {load_balancing.cross_zone.enabled: "false"}' | spec.nlb.attributes.extra takes only these keys
+      an idle timeout over 4000    | 'listener:\\n      port: 80\\n  lambda' > 'listener:\\n      port: 80\\n    attributes: {idleTimeoutSeconds: 4001}\\n  lambda' | spec.alb.attributes.idleTimeoutSeconds
+      HTTPS on the HTTP port       | 'listener:\\n      port: 80\\n  lambda' > 'listener:\\n      port: 80\\n    https: {port: 80, certificateArns: [arn:aws:acm:us-east-1:123456789012:certificate/a]}\\n  lambda' | spec.alb.https.port
       both function and functionArn| '    multiValueHeaders' > '    functionArn: arn:aws:lambda:us-east-1:123456789012:function:other\\n    multiValueHeaders' | exactly one of spec.lambda.function and spec.lambda.functionArn
       """)
   void refusedByTheApiServer(String what, String edit, String field) {

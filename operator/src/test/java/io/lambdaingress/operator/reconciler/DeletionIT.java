@@ -171,6 +171,46 @@ class DeletionIT {
   }
 
   @Test
+  void deletionProtectionKeepsTheObjectWithAClearStatusUntilTheSpecTurnsItOff() {
+    String plain = stack("protected");
+    String on = plain.replace("      path: /healthz\n", "      path: /healthz\n    attributes: {deletionProtection: true}\n")
+        .replace("      port: 80\n  lambda:", "      port: 80\n    attributes: {deletionProtection: true, idleTimeoutSeconds: 120}\n  lambda:");
+    assertThat(on).contains("attributes: {deletionProtection: true}").contains("idleTimeoutSeconds: 120");
+    apply(on);
+    GenericKubernetesResource ready = awaitReady("protected");
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, String>> status = (Map<String, Map<String, String>>) ready.getAdditionalProperties().get("status");
+    String nlbArn = status.get("nlb").get("arn");
+    String albArn = status.get("alb").get("arn");
+    try (ElasticLoadBalancingV2Client elb = ElasticLoadBalancingV2Client.create()) {
+      assertThat(attributes(elb, nlbArn)).containsEntry("deletion_protection.enabled", "true");
+      assertThat(attributes(elb, albArn)).containsEntry("deletion_protection.enabled", "true")
+          .containsEntry("idle_timeout.timeout_seconds", "120");
+
+      delete("protected");
+      Map<String, Object> refused = await().atMost(READY).pollInterval(Duration.ofMillis(200))
+          .until(() -> OperatorHarness.readyCondition(get("protected")), c -> "InvalidSpec".equals(c.get("reason")));
+      assertThat((String) refused.get("message")).startsWith("deletion failed: ").contains("has deletion protection on")
+          .contains("spec.nlb.attributes.deletionProtection: true").contains("deletionPolicy: Retain");
+      assertThat(get("protected").getMetadata().getDeletionTimestamp()).as("still Terminating").isNotNull();
+      assertThat(elb.describeLoadBalancers(q -> q.loadBalancerArns(nlbArn)).loadBalancers()).as("the NLB stays").hasSize(1);
+
+      // The spec turns it off (a Terminating object's spec can still change): the operator turns it off in AWS and deletes.
+      apply(plain);
+      await().atMost(READY).pollInterval(Duration.ofMillis(200)).until(() -> get("protected") == null);
+      assertThat(events("protected", "Updated")).extracting(Event::getMessage)
+          .anySatisfy(m -> assertThat(m).startsWith("NLB ").contains("deletion protection turned off"))
+          .anySatisfy(m -> assertThat(m).startsWith("ALB ").contains("deletion protection turned off"));
+    }
+    assertThat(AwsInventory.ownedBy(cluster, ns, "protected")).as("nothing left in AWS").isEmpty();
+  }
+
+  private static Map<String, String> attributes(ElasticLoadBalancingV2Client elb, String arn) {
+    return elb.describeLoadBalancerAttributes(q -> q.loadBalancerArn(arn)).attributes().stream()
+        .collect(java.util.stream.Collectors.toMap(a -> a.key(), a -> a.value()));
+  }
+
+  @Test
   void aTargetGroupReplacementLeavesAForeignListenerOnOurLoadBalancerAlone() {
     String yaml = stack("replace");
     GenericKubernetesResource before = awaitReady(apply(yaml).getMetadata().getName());

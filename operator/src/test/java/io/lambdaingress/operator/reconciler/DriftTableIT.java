@@ -201,7 +201,10 @@ class DriftTableIT {
       String yaml = pre.articleStack(ns, name).replace("10.20.0.10", "10.20.0." + (ip++));
       if (name.equals("tags")) {
         yaml = yaml.replace("    listener:\n      port: 80\n  lambda:", "    listener:\n      port: 80\n    https:\n"
-            + "      certificateArns: [" + httpsDefault + ", " + httpsSni + "]\n  lambda:");
+            + "      certificateArns: [" + httpsDefault + ", " + httpsSni + "]\n    attributes:\n      idleTimeoutSeconds: 120\n"
+            + "      dropInvalidHeaderFields: true\n      extra: {routing.http.xff_header_processing.mode: append}\n  lambda:")
+            .replace("      path: /healthz\n", "      path: /healthz\n    attributes:\n"
+                + "      extra: {dns_record.client_routing_policy: availability_zone_affinity}\n");
       }
       operator.apply(yaml);
     }
@@ -468,6 +471,19 @@ class DriftTableIT {
     tags.add(row("alb target group of port 443: health check protocol HTTPS -> HTTP", "tags",
         s -> elb.modifyTargetGroup(q -> q.targetGroupArn(s.httpsAlbTargets().targetGroupArn()).healthCheckProtocol("HTTP")),
         s -> assertThat(s.httpsAlbTargets().healthCheckProtocolAsString()).isEqualTo("HTTPS")));
+    // Load balancer attributes (spec.alb.attributes, spec.nlb.attributes on this stack).
+    Map<String, String> albAttrs = Map.of("idle_timeout.timeout_seconds", "120", "routing.http.drop_invalid_header_fields.enabled", "true",
+        "deletion_protection.enabled", "false", "routing.http.xff_header_processing.mode", "append");
+    Map<String, String> albDrift = Map.of("idle_timeout.timeout_seconds", "30", "routing.http.drop_invalid_header_fields.enabled", "false",
+        "deletion_protection.enabled", "true", "routing.http.xff_header_processing.mode", "remove");
+    albAttrs.forEach((key, wanted) -> tags.add(row("ALB attribute " + key + " " + wanted + " -> " + albDrift.get(key), "tags",
+        s -> elb.modifyLoadBalancerAttributes(q -> q.loadBalancerArn(s.alb().loadBalancerArn()).attributes(a -> a.key(key).value(albDrift.get(key)))),
+        s -> assertThat(lbAttributes(s.alb().loadBalancerArn())).containsEntry(key, wanted))));
+    Map<String, String> nlbAttrs = Map.of("deletion_protection.enabled", "false", "dns_record.client_routing_policy", "availability_zone_affinity");
+    Map<String, String> nlbDrift = Map.of("deletion_protection.enabled", "true", "dns_record.client_routing_policy", "any_availability_zone");
+    nlbAttrs.forEach((key, wanted) -> tags.add(row("NLB attribute " + key + " " + wanted + " -> " + nlbDrift.get(key), "tags",
+        s -> elb.modifyLoadBalancerAttributes(q -> q.loadBalancerArn(s.nlb().loadBalancerArn()).attributes(a -> a.key(key).value(nlbDrift.get(key)))),
+        s -> assertThat(lbAttributes(s.nlb().loadBalancerArn())).containsEntry(key, wanted))));
     tags.add(row("function: a stray tag added", "tags", s -> lambda.tagResource(q -> q.resource(s.functionArn()).tags(Map.of("stray", "1"))),
         s -> assertThat(s.function().tags()).doesNotContainKey("stray")));
 
@@ -597,6 +613,11 @@ class DriftTableIT {
     assertThat(f.configuration().vpcConfig()).isNotNull();
     assertThat(f.configuration().vpcConfig().subnetIds()).containsExactlyInAnyOrder(pre.subnets().get("d"), pre.subnets().get("e"));
     assertThat(f.configuration().vpcConfig().securityGroupIds()).containsExactly(pre.lambdaSecurityGroup());
+  }
+
+  private static Map<String, String> lbAttributes(String arn) {
+    return elb.describeLoadBalancerAttributes(q -> q.loadBalancerArn(arn)).attributes().stream()
+        .collect(Collectors.toMap(a -> a.key(), a -> a.value()));
   }
 
   private static List<String> sniCertificates(Listener l) {

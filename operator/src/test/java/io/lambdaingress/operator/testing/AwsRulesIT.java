@@ -218,6 +218,24 @@ class AwsRulesIT {
   }
 
   @Test
+  @DisplayName("elb-deletion-protection: a load balancer with deletion protection on cannot be deleted")
+  void aProtectedLoadBalancerCannotBeDeleted() {
+    String nlb = elb.createLoadBalancer(r -> r.name(LocalWorld.uniqueName("nlb")).type(LoadBalancerTypeEnum.NETWORK)
+        .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a"))).loadBalancers().get(0).loadBalancerArn();
+    String other = elb.createLoadBalancer(r -> r.name(LocalWorld.uniqueName("nlb")).type(LoadBalancerTypeEnum.NETWORK)
+        .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a"))).loadBalancers().get(0).loadBalancerArn();
+    for (String arn : List.of(nlb, other)) {
+      elb.modifyLoadBalancerAttributes(r -> r.loadBalancerArn(arn).attributes(a -> a.key("deletion_protection.enabled").value("true")));
+    }
+    motoElb.deleteLoadBalancer(r -> r.loadBalancerArn(other));
+    assertThatThrownBy(() -> elb.deleteLoadBalancer(r -> r.loadBalancerArn(nlb)))
+        .satisfies(e -> assertAwsError(e, 400, "OperationNotPermitted", "Load balancer '" + nlb
+            + "' cannot be deleted because deletion protection is enabled"));
+    elb.modifyLoadBalancerAttributes(r -> r.loadBalancerArn(nlb).attributes(a -> a.key("deletion_protection.enabled").value("false")));
+    elb.deleteLoadBalancer(r -> r.loadBalancerArn(nlb));
+  }
+
+  @Test
   @DisplayName("elb-static-ip-reported: an NLB reports its mapped private IPv4 addresses")
   void anNlbReportsItsStaticIps() {
     String name = LocalWorld.uniqueName("nlb");
