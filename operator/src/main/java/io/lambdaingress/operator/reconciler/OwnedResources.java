@@ -53,27 +53,25 @@ final class OwnedResources {
   }
 
   private List<OwnedResource> find(Supplier<List<OwnedResource>> functionCandidates) {
-    try {
-      return read(functionCandidates);
-    } catch (AwsFailure f) {
-      if (!f.isNotFound()) {
-        throw f;
-      }
-      // A listed load balancer or group is gone (its tags cannot be read): list afresh, once.
+    List<OwnedResource> found = new ArrayList<>();
+    if (!read(functionCandidates, found)) {
+      // A listed load balancer or group is gone since the listing (deleted for another object: 500 objects deleted at
+      // once do it all the time). It is nobody's to find, not a failure of this discovery; the next one lists afresh.
       elb.listAfresh();
-      return read(functionCandidates);
     }
+    return found;
   }
 
-  private List<OwnedResource> read(Supplier<List<OwnedResource>> functionCandidates) {
-    List<OwnedResource> found = new ArrayList<>();
+  /** Adds what carries our cluster tag to {@code found}; false when a listed resource was gone. */
+  private boolean read(Supplier<List<OwnedResource>> functionCandidates, List<OwnedResource> found) {
+    boolean allThere = true;
     for (LoadBalancer lb : elb.listedLoadBalancers()) {
       Kind kind = switch (lb.typeAsString()) {
         case "network" -> Kind.NLB;
         case "application" -> Kind.ALB;
         default -> null; // gateway load balancers: never ours
       };
-      add(found, kind, lb.loadBalancerArn(), lb.loadBalancerName());
+      allThere &= add(found, kind, lb.loadBalancerArn(), lb.loadBalancerName());
     }
     for (TargetGroup tg : elb.listedTargetGroups()) {
       Kind kind = switch (tg.targetTypeAsString()) {
@@ -81,20 +79,31 @@ final class OwnedResources {
         case "lambda" -> Kind.LAMBDA_TARGET_GROUP;
         default -> null;
       };
-      add(found, kind, tg.targetGroupArn(), tg.targetGroupName());
+      allThere &= add(found, kind, tg.targetGroupArn(), tg.targetGroupName());
     }
     functionCandidates.get().stream().filter(this::ours).forEach(found::add);
-    return found;
+    return allThere;
   }
 
-  private void add(List<OwnedResource> found, Kind kind, String arn, String name) {
+  /** False when the resource is gone since the listing (its tags cannot be read): then it is nobody's to find. */
+  private boolean add(List<OwnedResource> found, Kind kind, String arn, String name) {
     if (kind != null) {
-      Map<String, String> tags = elb.tags(arn, tagAge);
+      Map<String, String> tags;
+      try {
+        tags = elb.tags(arn, tagAge);
+      } catch (AwsFailure f) {
+        if (!f.isNotFound()) {
+          throw f;
+        }
+        return false;
+      }
       if (ofOurClusters(tags)) {
         found.add(new OwnedResource(kind, arn, name, tags));
       }
     }
+    return true;
   }
+
 
   private boolean ours(OwnedResource r) {
     return ofOurClusters(r.tags());
