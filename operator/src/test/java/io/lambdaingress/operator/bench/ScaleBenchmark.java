@@ -61,10 +61,13 @@ public final class ScaleBenchmark {
     HeapAfterGc heap = HeapAfterGc.start();
     System.out.printf("queue: %s, resync %d s, full verification every %s, heap max %d MiB%n", queue ? events.queueUrl() : "none",
         resync.toSeconds(), events.verificationInterval(resync), Runtime.getRuntime().maxMemory() >> 20);
-    System.out.printf("%-6s %-16s %-22s %-14s %-12s %-16s %s%n", "N", "apply->Ready s", "reads per period", "reads/object",
-        "repair s", "heap after GC", "reads per period by call");
+    System.out.printf("%-6s %-16s %-22s %-14s %-12s %-16s %-15s %s%n", "N", "apply->Ready s", "reads per period", "reads/object",
+        "repair s", "heap after GC", "metric series", "reads per period by call");
     for (int n : sizes) {
-      try (OperatorHarness operator = OperatorHarness.startWithEventQueue(world, resync, 1, events)) {
+      // The operator's metrics as /metrics serves them (less lambdaingress_aws_calls, which OperatorEndpoints adds:
+      // one series per AWS action), to count the series at N objects.
+      var metrics = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+      try (OperatorHarness operator = OperatorHarness.startWithEventQueue(world, resync, 1, events, metrics)) {
         String ns = operator.namespace(0);
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
@@ -85,8 +88,9 @@ public final class ScaleBenchmark {
         double reads = AwsCallCounter.reads(delta) / (double) periods;
 
         double repair = OutOfBandChange.secondsToRepair(operator, ns, "s0", events.verificationInterval(resync).multipliedBy(2).plusSeconds(30));
-        System.out.printf("%-6d %-16.1f %-22.1f %-14.2f %-12.1f %-16s %s%n", n, readySeconds, reads, reads / n, repair,
-            heap.peakMiB() + " MiB", top(delta, periods));
+        long series = metrics.scrape().lines().filter(l -> !l.isBlank() && !l.startsWith("#")).count();
+        System.out.printf("%-6d %-16.1f %-22.1f %-14.2f %-12.1f %-16s %-15d %s%n", n, readySeconds, reads, reads / n, repair,
+            heap.peakMiB() + " MiB", series, top(delta, periods));
 
         for (int i = 0; i < n; i++) {
           operator.client().genericKubernetesResources(OperatorHarness.LAMBDA_INGRESSES).inNamespace(ns).withName("s" + i).delete();

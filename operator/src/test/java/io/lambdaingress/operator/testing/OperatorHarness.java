@@ -78,6 +78,12 @@ public final class OperatorHarness implements AutoCloseable {
 
   /** As {@link #start}, with the event queue {@code queue} names (EventsIT). */
   public static OperatorHarness startWithEventQueue(LocalWorld world, Duration resync, int namespaceCount, EventQueueSettings queue) {
+    return startWithEventQueue(world, resync, namespaceCount, queue, null);
+  }
+
+  /** As {@link #startWithEventQueue}, the operator's metrics in {@code registry} (the scale benchmark counts the series). */
+  public static OperatorHarness startWithEventQueue(LocalWorld world, Duration resync, int namespaceCount, EventQueueSettings queue,
+      MeterRegistry registry) {
     KubernetesClient client = world.adminClient();
     installCrds(client);
     List<String> namespaces = Stream.generate(() -> LocalWorld.uniqueName("li")).limit(namespaceCount).toList();
@@ -85,7 +91,7 @@ public final class OperatorHarness implements AutoCloseable {
     String cluster = LocalWorld.uniqueName("it");
     OperatorSettings settings = new OperatorSettings(cluster, resync, Set.copyOf(namespaces))
         .withAllowedFunctionArns(ArnAllowList.parse(EXISTING_FUNCTIONS));
-    return startOperator(client, settings, queue, namespaces, null, world.ownCallerCredentials());
+    return startOperator(client, settings, queue, namespaces, registry, world.ownCallerCredentials());
   }
 
   private static OperatorHarness startOperator(KubernetesClient client, OperatorSettings settings, EventQueueSettings queue,
