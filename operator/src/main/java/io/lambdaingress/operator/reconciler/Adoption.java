@@ -9,6 +9,7 @@ import io.lambdaingress.operator.cache.ElbInventory;
 import io.lambdaingress.operator.kinds.Announcer;
 import io.lambdaingress.operator.kinds.Ownership;
 import io.lambdaingress.operator.model.AdoptedNames;
+import io.lambdaingress.operator.model.AdoptedTargets;
 import io.lambdaingress.operator.model.AdoptionCheck;
 import io.lambdaingress.operator.model.AdoptionCheck.Finding;
 import io.lambdaingress.operator.model.AdoptionCheck.Kind;
@@ -129,7 +130,7 @@ final class Adoption {
           "", tg, Map.of(), inventory.tags(tg.targetGroupArn()));
       String albName = model.alb().name();
       // The chain's ALB is the adopted one, or a new one (no ARN yet: never registered here).
-      findings.add(AdoptionCheck.withTargets(group, registered(tg), id -> adopt.alb() != null && id.contains("/" + albName + "/"),
+      findings.add(AdoptedTargets.withTargets(group, registered(tg), id -> adopt.alb() != null && id.contains("/" + albName + "/"),
           adopt.alb() != null ? "ALB " + albName : "the ALB the chain makes", "spec.adopt.alb"));
     }
     LoadBalancer alb = null;
@@ -148,7 +149,7 @@ final class Adoption {
           model.alb().lambdaTargetGroupAttributes(), "spec.lambda.multiValueHeaders", tg, inventory.targetGroupAttributes(tg.targetGroupArn()),
           inventory.tags(tg.targetGroupArn()));
       String function = model.function().map(ChainModel.ManagedFunction::name).orElseGet(() -> functionName(model.existingFunctionArn()));
-      findings.add(AdoptionCheck.withTargets(group, registered(tg), id -> function.equals(functionName(id)), "function " + function,
+      findings.add(AdoptedTargets.withTargets(group, registered(tg), id -> function.equals(functionName(id)), "function " + function,
           "spec.adopt.function"));
     }
     if (adopt.function() != null) {
@@ -157,7 +158,7 @@ final class Adoption {
         throw missing(Kind.FUNCTION, adopt.function(), "function");
       }
       var desired = model.function().orElseThrow().request(pinnedImageUri);
-      findings.add(AdoptionCheck.function(desired, fn.configuration(), fn.code() == null ? null : fn.code().imageUri(),
+      findings.add(AdoptedTargets.function(desired, fn.configuration(), fn.code() == null ? null : fn.code().imageUri(),
           fn.tags() == null ? Map.of() : fn.tags()));
     }
     return findings;

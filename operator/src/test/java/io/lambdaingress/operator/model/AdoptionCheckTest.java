@@ -80,7 +80,7 @@ class AdoptionCheckTest {
     List<Finding> findings = List.of(nlbFinding(nlb("internal", "vpc-1", "10.20.0.10"), Map.of("load_balancing.cross_zone.enabled", "false")),
         AdoptionCheck.targetGroup(Kind.ALB_TARGET_GROUP, model.nlb().albTargetGroup(), "port", Map.of(), "", albGroup("TCP", 80, "vpc-1"),
             Map.of(), Map.of("Name", "nlb-tg")),
-        AdoptionCheck.function(model.function().orElseThrow().request("repo@sha256:1"), function("Image", 128), "repo:latest",
+        AdoptedTargets.function(model.function().orElseThrow().request("repo@sha256:1"), function("Image", 128), "repo:latest",
             Map.of()));
 
     assertThat(AdoptionCheck.refusal(findings, OWNS)).isEmpty();
@@ -111,7 +111,7 @@ class AdoptionCheckTest {
         AdoptionCheck.targetGroup(Kind.ALB_TARGET_GROUP, model.nlb().albTargetGroup(), "port", Map.of(), "", albGroup("TLS", 80, "vpc-1"),
             Map.of(), Map.of()),
         "package type (spec.lambda.function.image) is Zip on the resource but Image in the spec",
-        AdoptionCheck.function(model.function().orElseThrow().request("repo@sha256:1"), function("Zip", 512), null, Map.of()));
+        AdoptedTargets.function(model.function().orElseThrow().request("repo@sha256:1"), function("Zip", 512), null, Map.of()));
     cases.forEach((message, finding) -> {
       Optional<Refusal> r = AdoptionCheck.refusal(List.of(finding), OWNS);
       assertThat(r).as(message).isPresent();
@@ -161,9 +161,9 @@ class AdoptionCheckTest {
     Finding group = AdoptionCheck.targetGroup(Kind.ALB_TARGET_GROUP, model.nlb().albTargetGroup(), "port", Map.of(), "",
         albGroup("TCP", 80, "vpc-1"), Map.of(), Map.of());
     String old = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/alb/6d0ecf831eec9f09";
-    assertThat(AdoptionCheck.withTargets(group, List.of(old), id -> id.contains("/alb/"), "ALB alb", "spec.adopt.alb")).isEqualTo(group);
-    assertThat(AdoptionCheck.withTargets(group, List.of(), id -> false, "the ALB the chain makes", "spec.adopt.alb")).isEqualTo(group);
-    Finding swap = AdoptionCheck.withTargets(group, List.of(old), id -> false, "the ALB the chain makes", "spec.adopt.alb");
+    assertThat(AdoptedTargets.withTargets(group, List.of(old), id -> id.contains("/alb/"), "ALB alb", "spec.adopt.alb")).isEqualTo(group);
+    assertThat(AdoptedTargets.withTargets(group, List.of(), id -> false, "the ALB the chain makes", "spec.adopt.alb")).isEqualTo(group);
+    Finding swap = AdoptedTargets.withTargets(group, List.of(old), id -> false, "the ALB the chain makes", "spec.adopt.alb");
     assertThat(AdoptionCheck.refusal(List.of(swap), OWNS).orElseThrow().message()).contains("spec.adopt.albTargetGroup: alb target group "
         + "nlb-tg holds " + old + ", not the ALB the chain makes: AWS lets it hold one ALB").contains("adopt that one too (spec.adopt.alb)");
   }
