@@ -57,12 +57,10 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   private final ElbInventory inventory;
   private final SpecChecks checks;
   private final StaleReadRetry staleReads;
-  private final io.lambdaingress.operator.aws.AwsCallCounter calls;
   private final FailureReport failures;
   private final ChainReconciler chain;
-  private final ChainDeletion chainDeletion;
+  private final ObjectDeletion deletion;
   private final Adoption adoption;
-  private final DeletionProgress deletionProgress = new DeletionProgress();
   private final RouteReconciler routes;
   private final KubernetesEvents events;
   private final OwnerTagCleanup ownerTags;
@@ -86,13 +84,13 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
         : SharedReadAge.forResync(settings.resyncPeriod()), clock);
     this.checks = new SpecChecks(settings, new NetworkFacts(aws.ec2(), settings.resyncPeriod(), clock));
     this.staleReads = new StaleReadRetry(inventory);
-    this.calls = aws.counter();
     this.chain = new ChainReconciler(aws, inventory, settings.formerClusterNames());
-    this.chainDeletion = new ChainDeletion(aws, inventory, settings.formerClusterNames());
     this.adoption = new Adoption(inventory, aws.lambda(), settings.formerClusterNames(), events);
     this.routes = new RouteReconciler(aws, inventory, chain, settings.formerClusterNames());
     this.failures = new FailureReport(events, kubernetes);
     this.ownerTags = new OwnerTagCleanup(settings, inventory, aws.lambda(), clock);
+    this.deletion = new ObjectDeletion(routes, this::privateLink, new ChainDeletion(aws, inventory, settings.formerClusterNames()),
+        ownerTags, aws.counter());
     this.endpointServices = aws.endpointServices();
     this.rollouts = new RolloutReport(events);
     this.changeEvents = queue.enabled()
@@ -132,17 +130,9 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     changeIndex.put(ResourceID.fromResource(li), CloudTrailEvent.keysOf(model));
     AwsWrites writes = new AwsWrites(events, li);
     // Before any other write: a resource spec.adopt names that cannot be adopted as it is stops the run here.
-    Adoption.Result adoptedNow = adoption.apply(li, model, vpcId, model.adopted().function() == null ? null
-        : chain.pin(model.function().orElseThrow().image()).uri(), li.getStatus() == null ? null : li.getStatus().getAdopted(), writes);
-    List<AdoptedStatus> adopted = adoptedNow == null ? null : adoptedNow.adopted();
+    Adoption.Result adoptedNow = adopt(li, model, vpcId, writes);
     if (adoptedNow != null && adoptedNow.tookNow()) {
-      // What adoption found different is recorded before the chain changes it: a later run sees it changed already.
-      LambdaIngressStatus status = ObjectStatus.copyOf(li.getStatus());
-      status.setObservedGeneration(generation);
-      status.setAdopted(adopted);
-      ReadyCondition.set(li.getStatus(), status, false, Reason.Progressing.name(), "adopted " + adopted.size()
-          + " resource(s) named in spec.adopt; the chain is reconciled next", generation);
-      return UpdateControl.patchStatus(ObjectStatus.patch(li, status)).rescheduleAfter(ADOPTED_NEXT);
+      return adoptedFirst(li, adoptedNow.adopted(), generation);
     }
     ownerTags.releaseStaticIps(model, writes);
     PrivateLinkStep endpoints = privateLink(model, writes);
@@ -152,26 +142,19 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     List<RouteModel> routeModels = RouteModel.of(li, settings.clusterName());
     ChainReconciler.Outcome outcome = staleReads.run(li, () -> chain.apply(model, routeModels, RecordedChain.of(li.getStatus()), writes, canary));
     LambdaIngressStatus status = ObjectStatus.of(outcome.status(), li.getStatus(), generation);
-    status.setAdopted(adopted);
-    if (endpointPlan.isPresent()) {
-      status.setEndpointService(outcome.status().nlbArn() == null ? previousEndpointService(li)
-          : endpoints.ensure(model, endpointPlan.get(), outcome.status().nlbArn(), previousEndpointService(li), events, li));
-    }
+    status.setAdopted(adoptedNow == null ? null : adoptedNow.adopted());
+    endpointPlan.ifPresent(plan -> status.setEndpointService(outcome.status().nlbArn() == null ? previousEndpointService(li)
+        : endpoints.ensure(model, plan, outcome.status().nlbArn(), previousEndpointService(li), events, li)));
     RouteStep.Outcome routed = outcome.serves()
         ? routes(li, model, routeModels.stream().map(r -> r.inSlot(outcome.slot())).toList(), outcome.status(), status, writes, now)
         : null;
-    Optional<RolloutReport.Verdict> routeRollouts = routed == null ? Optional.empty()
-        : rollouts.recordRoutes(li, routed.rollouts(), status.getRoutes(), now);
     // Recorded before a pending route returns early: a rollout's state is never dropped from the status.
-    Optional<RolloutReport.Verdict> rollout = RolloutReport.moreUrgent(rollouts.record(li, outcome.rollout(), status, now), routeRollouts);
+    Optional<RolloutReport.Verdict> rollout = rollouts.recordAll(li, outcome.rollout(), routed == null ? null : routed.rollouts(), status, now);
     if (routed != null && routed.pending() != null) {
       return progressing(li, status, routed.pending(), generation);
     }
     if (outcome.complete() && rollout.isPresent()) {
-      RolloutReport.Verdict v = rollout.get();
-      ReadyCondition.set(li.getStatus(), status, false, v.reason().name(), v.message(), generation);
-      UpdateControl<LambdaIngress> patch = UpdateControl.patchStatus(ObjectStatus.patch(li, status));
-      return v.requeue() == null ? patch : patch.rescheduleAfter(v.requeue());
+      return rolloutVerdict(li, status, rollout.get(), generation);
     }
     return outcome.complete() ? converged(li, model, outcome.status(), routed, status, writes)
         : progressing(li, status, outcome.pending(), generation);
@@ -216,6 +199,28 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   }
 
   /** The chain serves: only now may what carries our tags but is no longer part of it go. */
+  private Adoption.Result adopt(LambdaIngress li, ChainModel model, String vpcId, AwsWrites writes) {
+    String pinnedImage = model.adopted().function() == null ? null : chain.pin(model.function().orElseThrow().image()).uri();
+    return adoption.apply(li, model, vpcId, pinnedImage, li.getStatus() == null ? null : li.getStatus().getAdopted(), writes);
+  }
+
+  /** What adoption found different is recorded before the chain changes it: a later run sees it changed already. */
+  private UpdateControl<LambdaIngress> adoptedFirst(LambdaIngress li, List<AdoptedStatus> adopted, long generation) {
+    LambdaIngressStatus status = ObjectStatus.copyOf(li.getStatus());
+    status.setObservedGeneration(generation);
+    status.setAdopted(adopted);
+    ReadyCondition.set(li.getStatus(), status, false, Reason.Progressing.name(), "adopted " + adopted.size()
+        + " resource(s) named in spec.adopt; the chain is reconciled next", generation);
+    return UpdateControl.patchStatus(ObjectStatus.patch(li, status)).rescheduleAfter(ADOPTED_NEXT);
+  }
+
+  /** A converged chain whose rollout is under way or ended badly: Ready says so, and when to look again. */
+  private UpdateControl<LambdaIngress> rolloutVerdict(LambdaIngress li, LambdaIngressStatus status, RolloutReport.Verdict v, long generation) {
+    ReadyCondition.set(li.getStatus(), status, false, v.reason().name(), v.message(), generation);
+    UpdateControl<LambdaIngress> patch = UpdateControl.patchStatus(ObjectStatus.patch(li, status));
+    return v.requeue() == null ? patch : patch.rescheduleAfter(v.requeue());
+  }
+
   private UpdateControl<LambdaIngress> converged(LambdaIngress li, ChainModel model, ChainReconciler.ChainStatus chainStatus,
       RouteStep.Outcome routed, LambdaIngressStatus status, AwsWrites writes) {
     String cleaning = ownerTags.leftovers(model, chainStatus, routed == null ? java.util.Set.of() : routed.wantedArns(),
@@ -255,38 +260,17 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
           + "owner tags, adopted ones without)");
       return DeleteControl.defaultDelete();
     }
-    String waiting = null;
-    DeletionProgress.Attempt attempt = deletionProgress.of(li.getMetadata().getUid(), Instant.now());
-    long callsBefore = calls.callsOnThisThread();
-    String outcome = "failed";
+    String waiting;
     try {
-      AwsWrites writes = new AwsWrites(events, li);
-      // Rules first (they forward to the routes' groups), then the routes' groups and functions, then the chain.
-      waiting = attempt.unlessFinished("routes", () -> routes.delete(model, RouteModel.of(li, settings.clusterName()), writes));
-      if (waiting == null) {
-        // AWS deletes an NLB only once no endpoint service uses it, and a service only once its connections are rejected.
-        waiting = attempt.unlessFinished("endpoint services", () -> privateLink(model, writes).deleteAll("object deleted"));
-      }
-      if (waiting == null) {
-        waiting = chainDeletion.delete(model, writes, attempt);
-      }
-      if (waiting == null) {
-        waiting = ownerTags.remainder(model, attempt.began(), writes);
-      }
-      outcome = waiting == null ? "done" : "waits: " + waiting;
+      waiting = deletion.attempt(li, model, RouteModel.of(li, settings.clusterName()), new AwsWrites(events, li));
     } catch (RuntimeException e) {
       // JOSDK retries a failed cleanup with backoff but shows nothing: say it on the object, then let it retry.
       FailureReport.of(li, context, e, true).ifPresent(f -> failures.deletionFailed(li, f, context.getControllerConfiguration().fieldManager()));
       throw e;
-    } finally {
-      // One line per attempt, with what it cost: a deletion's time at scale is attempts times calls per attempt.
-      log.atInfo().addKeyValue("object", FailureReport.key(li)).addKeyValue("awsCalls", calls.callsOnThisThread() - callsBefore)
-          .log("deletion {}", outcome);
     }
     if (waiting != null) {
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(PROGRESS_POLL.toMillis());
     }
-    attempt.complete();
     changeIndex.remove(ResourceID.fromResource(li));
     return DeleteControl.defaultDelete();
   }

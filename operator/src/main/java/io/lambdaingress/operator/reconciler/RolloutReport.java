@@ -116,6 +116,17 @@ final class RolloutReport {
   }
 
   /** What Ready says of two rollouts: an aborted one, else the one whose next look comes first. */
+  /**
+   * The object's rollout and its routes' ({@code routeResults} null when the routes were not reached this run), each
+   * recorded into {@code next}: what Ready must say, the more urgent of them.
+   */
+  Optional<Verdict> recordAll(LambdaIngress li, CanaryStep.Result result, Map<String, CanaryStep.Result> routeResults,
+      LambdaIngressStatus next, Instant now) {
+    Optional<Verdict> routes = routeResults == null ? Optional.empty() : recordRoutes(li, routeResults, next.getRoutes(), now);
+    Optional<Verdict> own = record(li, result, next, now);
+    return moreUrgent(own, routes);
+  }
+
   static Optional<Verdict> moreUrgent(Optional<Verdict> a, Optional<Verdict> b) {
     if (a.isEmpty() || b.isEmpty()) {
       return a.isPresent() ? a : b;
