@@ -45,6 +45,7 @@ public final class AwsClients implements AutoCloseable {
   private final EventQueueClient sqsAdapter;
   private final AcmClient acm;
   private final AcmCertificateClient acmAdapter;
+  private final ElbCertificatesClient elbCertificatesAdapter;
 
   /**
    * The SDK's standard retries (3 attempts, backoff with jitter, from 1 s for throttling) without its circuit
@@ -97,6 +98,7 @@ public final class AwsClients implements AutoCloseable {
     this.sqsAdapter = new EventQueueClient(sqs);
     this.acm = AcmClient.builder().credentialsProvider(credentials).overrideConfiguration(config).build();
     this.acmAdapter = new AcmCertificateClient(acm);
+    this.elbCertificatesAdapter = new ElbCertificatesClient(elbv2);
   }
 
   /** The region the SDK's chain resolved (AWS_REGION, profile, instance metadata). */
@@ -142,6 +144,10 @@ public final class AwsClients implements AutoCloseable {
 
   public EventQueueClient sqs() {
     return sqsAdapter;
+  }
+
+  public ElbCertificatesClient elbCertificates() {
+    return elbCertificatesAdapter;
   }
 
   public AcmCertificateClient acm() {

@@ -9,7 +9,6 @@ import java.util.Optional;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
-import software.amazon.awssdk.services.elasticloadbalancingv2.model.Certificate;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateListenerRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateLoadBalancerRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateTargetGroupRequest;
@@ -219,31 +218,6 @@ public class ElbV2Client {
   /** A listener changed in place as the request says; the listener as AWS reports it after the change (empty if none). */
   public Optional<Listener> modifyListener(ModifyListenerRequest request) {
     return AwsCall.run("modify listener " + request.listenerArn(), () -> elb.modifyListener(request)).listeners().stream().findFirst();
-  }
-
-  /** The certificate list of an HTTPS listener (SNI), its default left out; every page. */
-  public List<String> listenerCertificates(String listenerArn) {
-    List<String> arns = new ArrayList<>();
-    String marker = null;
-    do {
-      String from = marker;
-      var page = AwsCall.run("certificates of " + listenerArn,
-          () -> elb.describeListenerCertificates(r -> r.listenerArn(listenerArn).marker(from).pageSize(PAGE)));
-      page.certificates().stream().filter(c -> !Boolean.TRUE.equals(c.isDefault())).forEach(c -> arns.add(c.certificateArn()));
-      marker = page.nextMarker();
-    } while (marker != null && !marker.isEmpty());
-    return arns;
-  }
-
-  public void addListenerCertificates(String listenerArn, Collection<String> certificateArns) {
-    List<Certificate> certs = certificateArns.stream().map(a -> Certificate.builder().certificateArn(a).build()).toList();
-    AwsCall.run("add certificates to " + listenerArn, () -> elb.addListenerCertificates(r -> r.listenerArn(listenerArn).certificates(certs)));
-  }
-
-  public void removeListenerCertificates(String listenerArn, Collection<String> certificateArns) {
-    List<Certificate> certs = certificateArns.stream().map(a -> Certificate.builder().certificateArn(a).build()).toList();
-    AwsCall.run("remove certificates from " + listenerArn,
-        () -> elb.removeListenerCertificates(r -> r.listenerArn(listenerArn).certificates(certs)));
   }
 
   public void deleteListener(String listenerArn) {

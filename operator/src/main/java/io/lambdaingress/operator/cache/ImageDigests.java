@@ -32,6 +32,19 @@ public final class ImageDigests {
     this.clock = clock;
   }
 
+  /** The image by digest: as given, or the tag's current digest in its registry (Lambda runs images of its own region only). */
+  public PinnedImage pin(io.lambdaingress.operator.model.ImageRef image, String region) {
+    String[] pinned = image.pinnedParts();
+    if (pinned != null) {
+      return new PinnedImage(pinned[0], pinned[1]);
+    }
+    if (image.region() != null && !image.region().equals(region)) {
+      throw new AwsFailure(io.lambdaingress.operator.aws.Reason.InvalidSpec, "spec.lambda.function.image.uri: "
+          + "the image is in " + image.region() + " but the function is in " + region + "; Lambda runs images from its own region only");
+    }
+    return resolve(image.registryId(), image.repository(), image.tag());
+  }
+
   /** {@code repository:tag} pinned to its current digest; a missing repository or tag fails as {@link EcrImageClient#resolve} does. */
   public PinnedImage resolve(String registryId, String repository, String tag) {
     Repository repo = new Repository(registryId, repository);

@@ -2,7 +2,7 @@ package io.lambdaingress.operator.kinds;
 
 import io.lambdaingress.operator.aws.AcmCertificateClient;
 import io.lambdaingress.operator.aws.AwsFailure;
-import io.lambdaingress.operator.aws.ElbV2Client;
+import io.lambdaingress.operator.aws.ElbCertificatesClient;
 import io.lambdaingress.operator.aws.Reason;
 import io.lambdaingress.operator.model.ChainModel;
 import java.util.ArrayList;
@@ -21,11 +21,11 @@ import java.util.Optional;
 public final class ListenerCertificates {
 
   private final AcmCertificateClient acm;
-  private final ElbV2Client elb;
+  private final ElbCertificatesClient elb;
   private final Announcer writes;
   private final String region;
 
-  public ListenerCertificates(AcmCertificateClient acm, ElbV2Client elb, Announcer writes, String region) {
+  public ListenerCertificates(AcmCertificateClient acm, ElbCertificatesClient elb, Announcer writes, String region) {
     this.acm = acm;
     this.elb = elb;
     this.writes = writes;

@@ -159,6 +159,20 @@ public final class ListenerStep {
         && forwardedTo(l.defaultActions().get(0)).equals(Set.of(targetGroupArn));
   }
 
+  /**
+   * The one group a load balancer's listener forwards to, when it is not {@code expectedGroupArn}: an adopted NLB's
+   * listener still on the adopted stack's path, which serves until the chain's does. The listener by ARN, or
+   * (null) the one on {@code port}.
+   */
+  public Optional<String> forwardsElsewhere(String loadBalancerArn, String listenerArn, int port, String expectedGroupArn) {
+    return inventory.listeners(loadBalancerArn).stream()
+        .filter(l -> listenerArn != null ? l.listenerArn().equals(listenerArn) : l.port() == port)
+        .filter(l -> l.defaultActions().size() == 1)
+        .map(l -> forwardedTo(l.defaultActions().get(0)))
+        .filter(groups -> groups.size() == 1 && !groups.contains(expectedGroupArn))
+        .map(groups -> groups.iterator().next()).findFirst();
+  }
+
   /** The groups a forward sends to: its weighted list when it has one (AWS reports both forms), else its one ARN. */
   public static Set<String> forwardedTo(Action a) {
     if (a.forwardConfig() != null && a.forwardConfig().hasTargetGroups() && !a.forwardConfig().targetGroups().isEmpty()) {

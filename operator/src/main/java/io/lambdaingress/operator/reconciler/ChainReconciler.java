@@ -12,7 +12,6 @@ import io.lambdaingress.operator.kinds.LoadBalancerStep;
 import io.lambdaingress.operator.cache.ImageDigests;
 import io.lambdaingress.operator.cache.ElbInventory;
 import io.lambdaingress.operator.aws.AwsClients;
-import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.aws.EcrImageClient.PinnedImage;
 import io.lambdaingress.operator.model.ChainModel;
 import io.lambdaingress.operator.model.ImageRef;
@@ -70,25 +69,6 @@ public final class ChainReconciler {
     }
   }
 
-  /** The ARNs and names a run leaves behind: the object's status pieces. */
-  public record ChainStatus(String nlbArn, String nlbDnsName, String nlbListenerArn, String nlbTargetGroupArn,
-      String albArn, String albDnsName, String albListenerArn, String lambdaTargetGroupArn,
-      String functionArn, String imageDigest, String permissionStatementId,
-      String nlbHttpsListenerArn, String nlbHttpsTargetGroupArn, String albHttpsListenerArn) {
-
-    /** The ALB listeners the routes' rules go on: the HTTP one unless it redirects, and the HTTPS one (spec.alb.https). */
-    public List<String> routedListenerArns(ChainModel model) {
-      List<String> arns = new java.util.ArrayList<>();
-      if (albListenerArn != null && model.alb().httpServes()) {
-        arns.add(albListenerArn);
-      }
-      if (albHttpsListenerArn != null && model.alb().https().isPresent()) {
-        arns.add(albHttpsListenerArn);
-      }
-      return arns;
-    }
-  }
-
   private final AwsClients aws;
   private final ElbInventory inventory;
   private final Set<String> formerClusters;
@@ -128,7 +108,7 @@ public final class ChainReconciler {
     FunctionStep functions = new FunctionStep(aws.lambda(), ownership, writes, updateAttempts);
     AlbRetirement retirement = new AlbRetirement(inventory, ownership, writes);
     HttpsListeners https = new HttpsListeners(inventory, ownership, listeners, targetGroups,
-        new ListenerCertificates(aws.acm(), inventory.client(), writes, aws.region()));
+        new ListenerCertificates(aws.acm(), aws.elbCertificates(), writes, aws.region()));
     https.requireInRegion(model);
 
     // 0. Which of the two ALB sides the spec is built in (AlbSlot): the other one, if it exists, is an ALB
@@ -158,7 +138,7 @@ public final class ChainReconciler {
       FunctionStep.Result result = functions.ensureManaged(fn.request(image.uri()));
       functionArn = result.functionArn();
       if (result.busy()) {
-        return new Outcome(partial(null, null, null, lambdaTargets, functionArn, digest, desired), "function " + fn.name() + " is being updated by AWS",
+        return new Outcome(ChainStatus.partial(null, null, null, lambdaTargets, functionArn, digest, desired), "function " + fn.name() + " is being updated by AWS",
             null, false, slot);
       }
     } else {
@@ -176,7 +156,7 @@ public final class ChainReconciler {
     if (justPermitted && (lambdaSwitch.underWay() || sides.nlbOnTheOtherSide())) {
       // The listener (or, for a new ALB side, the NLB) still forwards to the other group, which serves: register
       // once the permission propagated.
-      return new Outcome(partial(null, null, null, lambdaTargets, functionArn, digest, desired),
+      return new Outcome(ChainStatus.partial(null, null, null, lambdaTargets, functionArn, digest, desired),
           "the invoke permission of " + target + " is propagating", rollout, false, slot);
     }
     targetGroups.ensureOnlyTarget("lambda target group", lambdaTargets, target, null);
@@ -195,7 +175,7 @@ public final class ChainReconciler {
       // Both sides exist and neither fits (an out-of-band re-creation): this one serves nothing, rebuilt in place.
       String gone = retirement.albGone(AlbSides.side(desired, sideRoutes), "its creation-only settings differ from the spec and the NLB does not use it");
       if (gone != null) {
-        return new Outcome(partial(null, null, null, lambdaTargets, functionArn, digest, desired), gone, rollout, false, slot);
+        return new Outcome(ChainStatus.partial(null, null, null, lambdaTargets, functionArn, digest, desired), gone, rollout, false, slot);
       }
     }
     LoadBalancer albLb = loadBalancers.ensure("ALB", alb.loadBalancer(), alb.attributes()).orElseThrow();
@@ -231,13 +211,14 @@ public final class ChainReconciler {
     //    groups cannot). Then one ModifyListener moves it.
     Optional<LoadBalancer> nlbLb = loadBalancers.ensure("NLB", nlb.loadBalancer(), nlb.attributes());
     if (nlbLb.isEmpty()) {
-      return new Outcome(partial(albLb, albListener, albHttps, lambdaTargets, functionArn, digest, desired),
+      return new Outcome(ChainStatus.partial(albLb, albListener, albHttps, lambdaTargets, functionArn, digest, desired),
           "NLB " + nlb.name() + " is being replaced", null, false, slot);
     }
     //    The listener of an adopted NLB that forwards to a group not adopted (the stack's own ALB side) does the same: it
     //    moves once the new side serves.
-    Optional<String> adoptedFrom = sides.nlbOnTheOtherSide() ? Optional.empty()
-        : adoptedListenerForwardsElsewhere(desired, nlbLb.get(), albTargets.targetGroupArn());
+    Optional<String> adoptedFrom = sides.nlbOnTheOtherSide() || desired.adopted().nlb() == null ? Optional.empty()
+        : listeners.forwardsElsewhere(nlbLb.get().loadBalancerArn(), desired.adopted().nlbListener() == null ? null
+            : desired.adopted().nlbListener().given(), nlb.listenerPort(), albTargets.targetGroupArn());
     Optional<String> oldAlbTargets = sides.nlbOnTheOtherSide()
         ? inventory.targetGroup(old.nlb().albTargetGroup().name()).map(TargetGroup::targetGroupArn) : adoptedFrom;
     String takeOver = oldAlbTargets.isPresent() ? ServingSignals.takeOverWaitsFor(albLb, albHealth) : null;
@@ -262,7 +243,7 @@ public final class ChainReconciler {
       String moving = adoptedFrom.isPresent()
           ? "the adopted NLB listener forwards to target group " + adoptedFrom.get() + " until ALB " + alb.name() + " serves: "
           : "ALB " + alb.name() + " replaces ALB " + old.alb().name() + "; the NLB forwards to the old one until the new one serves: ";
-      return new Outcome(partial(albLb, albListener, albHttps, lambdaTargets, functionArn, digest, desired), moving + takeOver, rollout,
+      return new Outcome(ChainStatus.partial(albLb, albListener, albHttps, lambdaTargets, functionArn, digest, desired), moving + takeOver, rollout,
           true, slot);
     }
 
@@ -292,24 +273,6 @@ public final class ChainReconciler {
   }
 
   /**
-   * The one group the adopted NLB's listener forwards to, when it is not the chain's alb target group: the adopted
-   * stack's path, which serves until the chain's does. The listener is spec.adopt.nlbListener, or the one ListenerStep
-   * takes over on the spec's port.
-   */
-  private Optional<String> adoptedListenerForwardsElsewhere(ChainModel desired, LoadBalancer nlb, String albTargetsArn) {
-    var adopt = desired.adopted();
-    if (adopt.nlb() == null) {
-      return Optional.empty();
-    }
-    return inventory.listeners(nlb.loadBalancerArn()).stream()
-        .filter(l -> adopt.nlbListener() != null ? l.listenerArn().equals(adopt.nlbListener().given()) : l.port() == desired.nlb().listenerPort())
-        .filter(l -> l.defaultActions().size() == 1)
-        .map(l -> ListenerStep.forwardedTo(l.defaultActions().get(0)))
-        .filter(groups -> groups.size() == 1 && !groups.contains(albTargetsArn))
-        .map(groups -> groups.iterator().next()).findFirst();
-  }
-
-  /**
    * After a change event naming these resources ({@link io.lambdaingress.operator.model.CloudTrailEvent#keys}):
    * the shared reads of them are dropped, so the reconcile it triggers sees AWS as it is now.
    */
@@ -321,23 +284,7 @@ public final class ChainReconciler {
 
   /** The image by digest: as given, or the tag's current digest in its registry (Lambda needs our region). */
   PinnedImage pin(ImageRef image) {
-    String[] pinned = image.pinnedParts();
-    if (pinned != null) {
-      return new PinnedImage(pinned[0], pinned[1]);
-    }
-    if (image.region() != null && !image.region().equals(aws.region())) {
-      throw new AwsFailure(io.lambdaingress.operator.aws.Reason.InvalidSpec, "spec.lambda.function.image.uri: the image is in "
-          + image.region() + " but the function is in " + aws.region() + "; Lambda runs images from its own region only");
-    }
-    return images.resolve(image.registryId(), image.repository(), image.tag());
+    return images.pin(image, aws.region());
   }
 
-  /** A run that stopped early: the NLB side is not known yet (the caller keeps the previous status for it). */
-  private static ChainStatus partial(LoadBalancer alb, Listener albListener, Listener albHttps, TargetGroup lambdaTargets,
-      String functionArn, String digest, ChainModel desired) {
-    return new ChainStatus(null, null, null, null,
-        alb == null ? null : alb.loadBalancerArn(), alb == null ? null : alb.dnsName(),
-        albListener == null ? null : albListener.listenerArn(), lambdaTargets.targetGroupArn(), functionArn, digest,
-        desired.permissionStatementId(), null, null, albHttps == null ? null : albHttps.listenerArn());
-  }
 }

@@ -182,7 +182,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
    *
    * @param routeModels the routes on the ALB side the chain is built in ({@link RouteModel#inSlot})
    */
-  private RouteStep.Outcome routes(LambdaIngress li, ChainModel model, List<RouteModel> routeModels, ChainReconciler.ChainStatus chainStatus,
+  private RouteStep.Outcome routes(LambdaIngress li, ChainModel model, List<RouteModel> routeModels, ChainStatus chainStatus,
       LambdaIngressStatus status, AwsWrites writes, Instant now) {
     if (routeModels.isEmpty() && status.getRoutes() == null) {
       return null;
@@ -221,7 +221,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
     return v.requeue() == null ? patch : patch.rescheduleAfter(v.requeue());
   }
 
-  private UpdateControl<LambdaIngress> converged(LambdaIngress li, ChainModel model, ChainReconciler.ChainStatus chainStatus,
+  private UpdateControl<LambdaIngress> converged(LambdaIngress li, ChainModel model, ChainStatus chainStatus,
       RouteStep.Outcome routed, LambdaIngressStatus status, AwsWrites writes) {
     String cleaning = ownerTags.leftovers(model, chainStatus, routed == null ? java.util.Set.of() : routed.wantedArns(),
         writes.count() > 0, writes);

@@ -14,7 +14,7 @@ final class ObjectStatus {
    * The status of a run. A run that stopped early (AWS still busy) knows only part of the chain: the
    * pieces it did not reach keep what the previous status said rather than going blank.
    */
-  static LambdaIngressStatus of(ChainReconciler.ChainStatus s, LambdaIngressStatus previous, long generation) {
+  static LambdaIngressStatus of(ChainStatus s, LambdaIngressStatus previous, long generation) {
     LambdaIngressStatus status = new LambdaIngressStatus();
     status.setObservedGeneration(generation);
     status.setNlb(s.nlbArn() != null ? piece(s.nlbArn(), s.nlbDnsName(), s.nlbListenerArn(), s.nlbTargetGroupArn(),

@@ -66,7 +66,7 @@ public final class OwnerTagCleanup {
    *
    * @return why it must come back soon (a group still in use by a load balancer being deleted), or null
    */
-  public String leftovers(ChainModel model, ChainReconciler.ChainStatus chain, Set<String> routeArns, boolean wrote, AwsWrites writes) {
+  public String leftovers(ChainModel model, ChainStatus chain, Set<String> routeArns, boolean wrote, AwsWrites writes) {
     Set<String> wanted = new HashSet<>(routeArns);
     Stream.of(chain.nlbArn(), chain.nlbTargetGroupArn(), chain.nlbHttpsTargetGroupArn(), chain.albArn(), chain.lambdaTargetGroupArn(),
             chain.functionArn())

@@ -36,7 +36,7 @@ public final class RouteReconciler {
   }
 
   /**
-   * @param listenerArns the ALB listeners the rules go on ({@link ChainReconciler.ChainStatus#routedListenerArns})
+   * @param listenerArns the ALB listeners the rules go on ({@link ChainStatus#routedListenerArns})
    * @param unroutedListenerArns listeners of ours that carry no rule (the HTTP one while it redirects to HTTPS)
    * @param rollouts each route's rollout input by route name (routes with a rollout only)
    */

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lambdaingress.operator.aws.AcmCertificateClient;
 import io.lambdaingress.operator.aws.AwsFailure;
-import io.lambdaingress.operator.aws.ElbV2Client;
+import io.lambdaingress.operator.aws.ElbCertificatesClient;
 import io.lambdaingress.operator.aws.Reason;
 import io.lambdaingress.operator.model.ChainModel;
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ class ListenerCertificatesTest {
       return Optional.ofNullable(statuses.get(arn));
     }
   };
-  private final ElbV2Client elb = new ElbV2Client() {
+  private final ElbCertificatesClient elb = new ElbCertificatesClient() {
     @Override
     public List<String> listenerCertificates(String listenerArn) {
       return List.copyOf(list);
