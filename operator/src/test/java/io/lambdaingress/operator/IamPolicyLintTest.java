@@ -110,6 +110,61 @@ class IamPolicyLintTest {
         .isFalse();
   }
 
+  /**
+   * An adopted ALB's listener is not named {@code li-*} (the article's is on an ALB named {@code alb}), yet routes write
+   * rules on it and spec.alb.https its SNI certificates. moto evaluates no IAM, so this reads the policy as IAM would
+   * for those writes: some statement grants each on the adopted listener and its rules, and every statement that does
+   * requires our owner tag, on the resource (adoption tags the listener before anything is written, and our rules are
+   * created with the tag) or, for the tags of a new rule, in the request.
+   */
+  @Test
+  void anAdoptedAlbListenerTakesOurRulesAndCertificatesOnlyWhileItCarriesOurOwnerTag() throws Exception {
+    JsonNode policy = new ObjectMapper().readTree(Files.readString(LocalWorld.repoRoot().resolve("docs/iam-policy.json")));
+    String listener = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/alb/6d0ecf831eec9f09/9f8bd3d5a2b6d1e0";
+    String rule = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/alb/6d0ecf831eec9f09/9f8bd3d5a2b6d1e0/2f3e4d5c6b7a8f90";
+    String onResource = "aws:ResourceTag/lambdaingress.io/cluster";
+    for (String action : List.of("CreateRule", "AddListenerCertificates", "RemoveListenerCertificates", "ModifyListener")) {
+      assertThat(ownerTagConditions(policy, "elasticloadbalancing:" + action, listener)).as(action + " on an adopted listener")
+          .isNotEmpty().allMatch(onResource::equals);
+    }
+    for (String action : List.of("ModifyRule", "DeleteRule", "SetRulePriorities")) {
+      assertThat(ownerTagConditions(policy, "elasticloadbalancing:" + action, rule)).as(action + " on our rule of an adopted listener")
+          .isNotEmpty().allMatch(onResource::equals);
+    }
+    assertThat(ownerTagConditions(policy, "elasticloadbalancing:AddTags", rule)).as("the tags of a new rule on an adopted listener")
+        .isNotEmpty().allMatch(k -> k.equals("aws:RequestTag/lambdaingress.io/cluster") || k.equals(onResource));
+  }
+
+  /**
+   * For each statement allowing {@code action} on {@code arn}: the key its condition requires our cluster tag by
+   * ({@code "Null": {KEY: "false"}}), or "none" when it requires no such tag.
+   */
+  private static List<String> ownerTagConditions(JsonNode policy, String action, String arn) {
+    List<String> keys = new ArrayList<>();
+    for (JsonNode statement : policy.path("Statement")) {
+      if (strings(statement.path("Action")).contains(action) && new ArnAllowList(strings(statement.path("Resource"))).allows(arn)) {
+        List<String> tagKeys = new ArrayList<>();
+        statement.path("Condition").path("Null").fields().forEachRemaining(e -> {
+          if (e.getKey().endsWith("Tag/lambdaingress.io/cluster") && e.getValue().asText().equals("false")) {
+            tagKeys.add(e.getKey());
+          }
+        });
+        keys.add(tagKeys.size() == 1 && statement.path("Condition").size() == 1 ? tagKeys.get(0) : "none");
+      }
+    }
+    return keys;
+  }
+
+  private static List<String> strings(JsonNode node) {
+    List<String> list = new ArrayList<>();
+    if (node.isArray()) {
+      node.forEach(x -> list.add(x.asText()));
+    } else if (!node.isMissingNode()) {
+      list.add(node.asText());
+    }
+    return list;
+  }
+
   private static List<String> resources(JsonNode policy, String sid) {
     for (JsonNode statement : policy.path("Statement")) {
       if (sid.equals(statement.path("Sid").asText())) {
