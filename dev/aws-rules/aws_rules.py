@@ -56,6 +56,7 @@ jsonpath_ng.ext.parse = functools.lru_cache(maxsize=256)(jsonpath_ng.ext.parse)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cbor_cloudwatch  # noqa: E402
 import ecr_pull_rules  # noqa: E402
+import elb_arn_rules  # noqa: E402
 import elb_lifecycle_rules  # noqa: E402
 import lambda_alias_rules  # noqa: E402
 import refused  # noqa: E402
@@ -138,7 +139,8 @@ RULES = [
     ("elb-answers-as-recorded", "error messages as AWS answers them: DeleteTargetGroup of a target group in use: "
      "\"Target group '<arn>' is currently in use by a listener or a rule\" (moto: 'The target group ...')",
      "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DeleteTargetGroup.html", None),
-] + privatelink_rules.RULES + elb_lifecycle_rules.RULES + lambda_alias_rules.RULES + ecr_pull_rules.RULES + tls_rules.RULES
+] + privatelink_rules.RULES + elb_lifecycle_rules.RULES + lambda_alias_rules.RULES + ecr_pull_rules.RULES + tls_rules.RULES \
+    + elb_arn_rules.RULES
 
 DEFAULT_KNOBS = {
     # Short enough to keep the suite fast, long enough that every reconcile meets the in-between state.
@@ -954,11 +956,12 @@ class RulesApp:
             body = urllib.parse.urlencode(form).encode("utf-8")
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
-        if call.service == "elasticloadbalancing" and call.action in ELB_RULE_ACTIONS:
-            with ELB_RULES:
+        with elb_arn_rules.kind_of_created(call):
+            if call.service == "elasticloadbalancing" and call.action in ELB_RULE_ACTIONS:
+                with ELB_RULES:
+                    status, headers, out = self.call_moto(environ)
+            else:
                 status, headers, out = self.call_moto(environ)
-        else:
-            status, headers, out = self.call_moto(environ)
         if renamed_from is not None and status < 300:
             # The existing resource, answered as the create the caller made.
             text = (out.decode("utf-8").replace("DescribeLoadBalancers", renamed_from).replace("DescribeTargetGroups", renamed_from)

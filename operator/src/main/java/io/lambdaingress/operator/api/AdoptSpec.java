@@ -22,27 +22,30 @@ public class AdoptSpec {
   // Load balancer and target group names: 1-32 of [A-Za-z0-9-], no hyphen at either end (AWS's rule).
   private static final String ELB_NAME = "[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?";
   private static final String ELB_ARN = "arn:aws[a-zA-Z-]*:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:";
-  // The kind segment of a load balancer's ARN (net/, app/) is not held to the field: the operator reads the resource's
-  // type and refuses another one naming both (InvalidSpec), which says more than a pattern. (Not every AWS-compatible
-  // endpoint spells it as AWS does: moto names every load balancer app/.)
-  private static final String LB_KIND = "(net|app)/";
-  public static final String LOAD_BALANCER = "^(" + ELB_NAME + "|" + ELB_ARN + "loadbalancer/" + LB_KIND + ELB_NAME + "/[0-9a-f]+)$";
-  public static final String LISTENER = "^" + ELB_ARN + "listener/" + LB_KIND + ELB_NAME + "/[0-9a-f]+/[0-9a-f]+$";
+  // An ARN's kind segment is the load balancer's type: net/ for a network one, app/ for an application one (Service
+  // Authorization Reference for ELB v2, its resource types). A name says nothing of the type: the operator reads the
+  // resource's and refuses another one (InvalidSpec).
+  // (Annotation values: constant expressions, so concatenations rather than a method per kind.)
+  public static final String NLB = "^(" + ELB_NAME + "|" + ELB_ARN + "loadbalancer/net/" + ELB_NAME + "/[0-9a-f]+)$";
+  public static final String ALB = "^(" + ELB_NAME + "|" + ELB_ARN + "loadbalancer/app/" + ELB_NAME + "/[0-9a-f]+)$";
+  public static final String NLB_LISTENER = "^" + ELB_ARN + "listener/net/" + ELB_NAME + "/[0-9a-f]+/[0-9a-f]+$";
+  public static final String ALB_LISTENER = "^" + ELB_ARN + "listener/app/" + ELB_NAME + "/[0-9a-f]+/[0-9a-f]+$";
   public static final String TARGET_GROUP = "^(" + ELB_NAME + "|" + ELB_ARN + "targetgroup/" + ELB_NAME + "/[0-9a-f]+)$";
   /** A function's name or unqualified ARN: the function itself is adopted, never one version or alias of it. */
   public static final String FUNCTION = "^([A-Za-z0-9_-]{1,64}|arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]{1,64})$";
   // The ARNs' lengths: CEL rules over these strings are costed by maxLength, a pattern does not count.
   private static final int ARN_MAX = 200;
 
-  @Pattern(LOAD_BALANCER)
+  @Pattern(NLB)
   @Size(max = ARN_MAX)
-  @JsonPropertyDescription("An existing network load balancer (ARN or name) to serve as the NLB: its ARN, DNS name and IPs stay. "
+  @JsonPropertyDescription("An existing network load balancer (name, or ARN ...:loadbalancer/net/NAME/ID) to serve as the NLB: its ARN, DNS name and "
+      + "IPs stay. "
       + "Its type, scheme, subnets, static IPs and VPC must be those of spec.nlb (AWS sets them only at creation).")
   private String nlb;
 
-  @Pattern(LISTENER)
+  @Pattern(NLB_LISTENER)
   @Size(max = ARN_MAX)
-  @JsonPropertyDescription("The adopted NLB's listener (ARN) to serve as spec.nlb.listener; needs spec.adopt.nlb. When it forwards "
+  @JsonPropertyDescription("The adopted NLB's listener (ARN ...:listener/net/NAME/ID/ID) to serve as spec.nlb.listener; needs spec.adopt.nlb. When it forwards "
       + "to a target group that is not adopted, it keeps doing so until the new ALB serves, then moves in one call.")
   private String nlbListener;
 
@@ -52,15 +55,16 @@ public class AdoptSpec {
       + "protocol (TCP), port (spec.alb.listener.port) and VPC must match; its health check is changed in place.")
   private String albTargetGroup;
 
-  @Pattern(LOAD_BALANCER)
+  @Pattern(ALB)
   @Size(max = ARN_MAX)
-  @JsonPropertyDescription("An existing application load balancer (ARN or name) to serve as the ALB. Its type, scheme and VPC must "
+  @JsonPropertyDescription("An existing application load balancer (name, or ARN ...:loadbalancer/app/NAME/ID) to serve as the ALB. Its type, scheme and VPC must "
       + "be those of spec.alb; subnets and security groups are changed in place.")
   private String alb;
 
-  @Pattern(LISTENER)
+  @Pattern(ALB_LISTENER)
   @Size(max = ARN_MAX)
-  @JsonPropertyDescription("The adopted ALB's listener (ARN) to serve as spec.alb.listener; needs spec.adopt.alb.")
+  @JsonPropertyDescription("The adopted ALB's listener (ARN ...:listener/app/NAME/ID/ID) to serve as spec.alb.listener; needs "
+      + "spec.adopt.alb.")
   private String albListener;
 
   @Pattern(TARGET_GROUP)

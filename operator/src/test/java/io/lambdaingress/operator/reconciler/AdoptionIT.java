@@ -142,6 +142,9 @@ class AdoptionIT {
         {"    nlb: " + whole.nlbArn() + "\n", "", "name the NLB in spec.adopt.nlb too"},
         {"    alb: alb\n", "", "name the ALB in spec.adopt.alb too"},
         {"    nlb: " + whole.nlbArn() + "\n", "    nlb: " + whole.albTargetGroupArn() + "\n", "spec.adopt.nlb"},
+        // An ARN says the load balancer's type (net/, app/): the other type's is refused at once.
+        {"    nlb: " + whole.nlbArn() + "\n", "    nlb: " + whole.albArn() + "\n", "spec.adopt.nlb"},
+        {"    albListener: " + whole.albListenerArn() + "\n", "    albListener: " + whole.nlbListenerArn() + "\n", "spec.adopt.albListener"},
         {"    albTargetGroup: nlb-tg\n", "    albTargetGroup: nlb_tg\n", "spec.adopt.albTargetGroup"},
         {"    function: sample\n", "    function: " + whole.functionArn() + ":live\n", "spec.adopt.function"}}) {
       String edited = good.replace(bad[0], bad[1]);

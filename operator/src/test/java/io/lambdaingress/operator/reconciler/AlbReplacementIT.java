@@ -168,7 +168,7 @@ class AlbReplacementIT {
     return status(operator.get(ns, "rescheme"), "alb", "arn");
   }
 
-  /** Our load balancers but the NLB (moto's NLB ARNs read loadbalancer/app/ too, so the ARN cannot tell). */
+  /** Our load balancers but the NLB. */
   private static List<String> albs(String ns, String name, String nlbArn) {
     return AwsInventory.ownedBy(operator.clusterName(), ns, name).stream()
         .filter(a -> a.contains(":loadbalancer/") && !a.equals(nlbArn)).toList();

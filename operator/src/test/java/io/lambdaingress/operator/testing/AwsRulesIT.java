@@ -249,6 +249,32 @@ class AwsRulesIT {
   }
 
   @Test
+  @DisplayName("elb-arn-kind: an NLB's ARN says net/, and so do its listeners'; moto alone says app/")
+  void anNlbsArnsSayNet() {
+    String name = LocalWorld.uniqueName("kind");
+    String nlb = elb.createLoadBalancer(r -> r.name(name).type(LoadBalancerTypeEnum.NETWORK).scheme(LoadBalancerSchemeEnum.INTERNAL)
+        .subnetMappings(m -> m.subnetId(net.subnets().get("a")))).loadBalancers().get(0).loadBalancerArn();
+    String motoNlb = motoElb.createLoadBalancer(r -> r.name(name + "-m").type(LoadBalancerTypeEnum.NETWORK)
+        .scheme(LoadBalancerSchemeEnum.INTERNAL).subnetMappings(m -> m.subnetId(net.subnets().get("a")))).loadBalancers().get(0)
+        .loadBalancerArn();
+    String tg = albTargetGroup();
+    String listener = elb.createListener(r -> r.loadBalancerArn(nlb).protocol(ProtocolEnum.TCP).port(80)
+        .defaultActions(a -> a.type(ActionTypeEnum.FORWARD).targetGroupArn(tg))).listeners().get(0).listenerArn();
+
+    assertThat(nlb).matches("arn:aws:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:loadbalancer/net/" + name + "/[0-9a-f]{16}");
+    assertThat(motoNlb).contains(":loadbalancer/app/" + name + "-m/");
+    assertThat(listener).matches(java.util.regex.Pattern.quote(nlb.replace(":loadbalancer/", ":listener/")) + "/[0-9a-f]{16}");
+    // The ARN is the resource's own, through either port: read, listed and tagged by it.
+    assertThat(motoElb.describeLoadBalancers(r -> r.loadBalancerArns(nlb)).loadBalancers()).singleElement()
+        .satisfies(lb -> assertThat(lb.type()).isEqualTo(LoadBalancerTypeEnum.NETWORK));
+    assertThat(elb.describeListeners(r -> r.loadBalancerArn(nlb)).listeners()).singleElement()
+        .satisfies(l -> assertThat(l.listenerArn()).isEqualTo(listener));
+    assertThat(elb.describeTargetGroups(r -> r.targetGroupArns(tg)).targetGroups().get(0).loadBalancerArns()).containsExactly(nlb);
+    elb.addTags(r -> r.resourceArns(listener).tags(t -> t.key("k").value("v")));
+    assertThat(elb.describeTags(r -> r.resourceArns(listener)).tagDescriptions().get(0).tags()).extracting(t -> t.key()).contains("k");
+  }
+
+  @Test
   @DisplayName("elb-create-idempotent: creating an existing name again returns it, or is a duplicate if settings differ")
   void createIsIdempotentByName() {
     String name = LocalWorld.uniqueName("idem");
