@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # The project's images, one build target each:
 #   docker build --target operator -t lambda-ingress-operator .   the operator (helm/lambda-ingress-operator runs it)
-#   docker build --target handler -t sample-function .     the sample Lambda function (docs/handler.md)
+#   docker build --target handler -t sample-function .     the sample Lambda function (docs/handler.md), linux/amd64
 #   docker build --target handler-on-jre -t sample-function .   the same function on any JRE image (AWS's
 #                                                          "alternative base image": a JRE + the runtime interface client)
 # The base images are build arguments whose defaults are the public images; dev/images.sh builds both targets
@@ -9,6 +9,11 @@
 ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-17
 ARG JRE_IMAGE=eclipse-temurin:17-jre
 ARG LAMBDA_IMAGE=public.ecr.aws/lambda/java:17
+# The function image's one platform, that of the function's architecture: x86_64 (linux/amd64), which the operator's
+# functions have (it sets no Architectures: Lambda's default). Lambda runs a single-architecture image only (no image
+# index): pinned here, the handler target is that platform whatever the build host's is, an arm64 laptop's included
+# (docs/handler.md). An adopted arm64 function: --build-arg FUNCTION_PLATFORM=linux/arm64.
+ARG FUNCTION_PLATFORM=linux/amd64
 
 # ---- handler: the reference article's sample function, as a Lambda container image -------------------
 
@@ -30,7 +35,7 @@ RUN mvn -B -ntp -q -pl handler dependency:copy-dependencies -DincludeScope=compi
 
 # Only the function's (shaded) jar goes into the final image; the Lambda base image puts
 # ${LAMBDA_TASK_ROOT}/lib/*.jar on the classpath and runs the handler named by CMD.
-FROM ${LAMBDA_IMAGE} AS handler
+FROM --platform=${FUNCTION_PLATFORM} ${LAMBDA_IMAGE} AS handler
 COPY --from=handler-build /src/handler/target/sample-function.jar ${LAMBDA_TASK_ROOT}/lib/
 CMD ["io.lambdaingress.handler.sample.SampleFunction::handleRequest"]
 

@@ -27,8 +27,11 @@ class DockerfileTest {
     private static final Path DOCKERFILE = Path.of("..", "Dockerfile");
     private static final Path DOCKERIGNORE = Path.of("..", ".dockerignore");
 
-    /** One build stage: its FROM line's image and the instructions after it (continuation lines joined). */
-    private record Stage(String image, List<String> instructions) {
+    /**
+     * One build stage: its FROM line's image and platform ({@code --platform=}, with the global ARGs' defaults; null
+     * when the stage takes the build's), and the instructions after it (continuation lines joined).
+     */
+    private record Stage(String image, String platform, List<String> instructions) {
         List<String> named(String keyword) {
             return instructions.stream().filter(line -> line.startsWith(keyword + " ")).toList();
         }
@@ -62,9 +65,11 @@ class DockerfileTest {
             if (instruction.toUpperCase().startsWith("FROM ")) {
                 // FROM [--platform=...] IMAGE [AS NAME]; other targets (the operator's) may use any form.
                 List<String> words = java.util.Arrays.stream(instruction.split(" ")).filter(w -> !w.startsWith("--")).toList();
+                String platform = java.util.Arrays.stream(instruction.split(" ")).filter(w -> w.startsWith("--platform="))
+                        .map(w -> w.substring("--platform=".length())).findFirst().orElse(null);
                 String name = words.size() == 4 && words.get(2).equalsIgnoreCase("AS") ? words.get(3) : "stage " + stages.size();
                 current = new ArrayList<>();
-                stages.put(name, new Stage(words.get(1), current));
+                stages.put(name, new Stage(words.get(1), platform, current));
             } else if (current != null) {
                 current.add(instruction);
             }
@@ -92,6 +97,17 @@ class DockerfileTest {
         assertEquals(List.of(), handler.named("RUN"), "nothing is installed or built in the final stage");
         assertEquals(List.of(), handler.named("ADD"));
         assertEquals(2, handler.instructions().size(), handler.instructions().toString());
+    }
+
+    /**
+     * Lambda runs one architecture's image, never an index, and the operator's functions are x86_64 (it sets no
+     * Architectures, Lambda's default): the handler target is linux/amd64 by default, whatever the build host is.
+     */
+    @Test
+    void theHandlerTargetIsOneLinuxAmd64ImageByDefault() throws IOException {
+        assertEquals("linux/amd64", stages().get("handler").platform());
+        // The build stage and the JRE target follow the build: only the image Lambda pulls is pinned.
+        assertEquals(null, stages().get("handler-build").platform());
     }
 
     @Test
