@@ -25,6 +25,7 @@ public final class OperatorEndpoints implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final AwsCallCounter awsCalls;
   private final Set<String> registeredActions = ConcurrentHashMap.newKeySet();
+  private final Set<AwsCallCounter.FailedAttempts> registeredFailures = ConcurrentHashMap.newKeySet();
 
   public OperatorEndpoints(int port, PrometheusMeterRegistry registry, AwsCallCounter awsCalls, Operator operator) throws IOException {
     this.registry = registry;
@@ -56,6 +57,14 @@ public final class OperatorEndpoints implements AutoCloseable {
         FunctionCounter.builder("lambdaingress.aws.calls", awsCalls, c -> c.snapshot().getOrDefault(action, 0L))
             .description("AWS API calls made by the operator, per IAM action")
             .tag("service", action.substring(0, colon)).tag("operation", action.substring(colon + 1))
+            .register(registry);
+      }
+    });
+    awsCalls.failedAttempts().keySet().forEach(key -> {
+      if (registeredFailures.add(key)) {
+        FunctionCounter.builder("lambdaingress.aws.failed.attempts", awsCalls, c -> c.failedAttempts().getOrDefault(key, 0L))
+            .description("Attempts of AWS API calls that failed, per IAM action and the SDK's error type (retried ones included)")
+            .tag("service", key.service()).tag("operation", key.operation()).tag("error_type", key.errorType())
             .register(registry);
       }
     });

@@ -20,6 +20,7 @@ import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.aws.StsIdentityClient;
 import io.lambdaingress.operator.reconciler.LambdaIngressReconciler;
 import io.lambdaingress.operator.reconciler.OrphanSweep;
+import io.lambdaingress.operator.reconciler.ReadinessMetrics;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -178,6 +179,9 @@ public final class OperatorMain {
       KubernetesClient kubernetes, MeterRegistry registry) {
     OrphanSweep orphans = new OrphanSweep(reconciler.ownerTagCleanup(), kubernetes, registry);
     reconciler.rolloutMetricsIn(registry);
+    if (registry != null) {
+      ReadinessMetrics.register(registry, reconciler::cachedObjects, java.time.Clock.systemUTC());
+    }
     AtomicReference<Operator> started = new AtomicReference<>();
     // The sweep runs where the reconciler runs (the leader) and ends with the operator.
     // Orphans are looked for with the full verification: every period, or with the event queue every k-th.

@@ -8,13 +8,17 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.core.metrics.CoreMetric;
+import software.amazon.awssdk.metrics.MetricCollection;
+import software.amazon.awssdk.metrics.MetricPublisher;
 
 /**
  * Counts AWS API calls per IAM action, {@code service:Operation} such as {@code elasticloadbalancing:DescribeTags}
  * (one per call, not per retry attempt): for metrics, for the scale benchmark (read calls per resync) and
- * for checking the IAM policy against what is really called.
+ * for checking the IAM policy against what is really called. And, as the SDK's metric publisher, the attempts AWS
+ * failed per action and the SDK's error type ({@link #failedAttempts()}): throttling the retries absorbed included.
  */
-public final class AwsCallCounter implements ExecutionInterceptor {
+public final class AwsCallCounter implements ExecutionInterceptor, MetricPublisher {
 
   // The SDK's service names -> the IAM action prefixes of the services we call.
   private static final Map<String, String> IAM_PREFIX = Map.of(
@@ -24,7 +28,11 @@ public final class AwsCallCounter implements ExecutionInterceptor {
   // (Amazon SQS developer guide, "Amazon SQS API permissions: Actions and resource reference").
   private static final Map<String, String> AUTHORISED_AS = Map.of("sqs:DeleteMessageBatch", "sqs:DeleteMessage");
 
+  // The SDK's service ids (its metrics name a service so) whose IAM prefix is not the id in lower case.
+  private static final Map<String, String> IAM_PREFIX_OF_ID = Map.of("Elastic Load Balancing v2", "elasticloadbalancing");
+
   private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
+  private final Map<FailedAttempts, LongAdder> failed = new ConcurrentHashMap<>();
   // The SDK's sync clients run interceptors on the calling thread: a reconcile's own calls, for its log line.
   private final ThreadLocal<long[]> onThisThread = ThreadLocal.withInitial(() -> new long[1]);
 
@@ -36,6 +44,33 @@ public final class AwsCallCounter implements ExecutionInterceptor {
     String action = prefix + ":" + operation;
     calls.computeIfAbsent(AUTHORISED_AS.getOrDefault(action, action), k -> new LongAdder()).increment();
     onThisThread.get()[0]++;
+  }
+
+  /**
+   * One API call's metrics, after its last attempt: each attempt that failed counts once under the SDK's error type
+   * of it (CoreMetric.ERROR_TYPE: Throttling, ServerError, ConfiguredTimeout, IO, Other; AWS SDK for Java 2.x
+   * developer guide, "Comprehensive metrics reference", the metrics of each attempt).
+   */
+  @Override
+  public void publish(MetricCollection call) {
+    String id = call.metricValues(CoreMetric.SERVICE_ID).stream().findFirst().orElse("unknown");
+    String operation = call.metricValues(CoreMetric.OPERATION_NAME).stream().findFirst().orElse("unknown");
+    String service = IAM_PREFIX_OF_ID.getOrDefault(id, id.toLowerCase(java.util.Locale.ROOT).replace(" ", ""));
+    call.childrenWithName("ApiCallAttempt").forEach(attempt -> attempt.metricValues(CoreMetric.ERROR_TYPE).forEach(type ->
+        failed.computeIfAbsent(new FailedAttempts(service, operation, type), k -> new LongAdder()).increment()));
+  }
+
+  @Override
+  public void close() {}
+
+  /** Failed attempts of one action with one of the SDK's error types. */
+  public record FailedAttempts(String service, String operation, String errorType) {}
+
+  /** Failed attempts so far, per action and error type (a key appears with its first failure). */
+  public Map<FailedAttempts, Long> failedAttempts() {
+    Map<FailedAttempts, Long> copy = new java.util.HashMap<>();
+    failed.forEach((k, v) -> copy.put(k, v.sum()));
+    return copy;
   }
 
   /** Calls made so far on the current thread (each call once, whatever its retries): the difference of two readings. */

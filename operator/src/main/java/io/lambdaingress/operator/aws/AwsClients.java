@@ -76,6 +76,7 @@ public final class AwsClients implements AutoCloseable {
     ClientOverrideConfiguration config = ClientOverrideConfiguration.builder()
         .retryStrategy(retryStrategy())
         .addExecutionInterceptor(counter)
+        .addMetricPublisher(counter)
         .build();
     this.elbv2 = ElasticLoadBalancingV2Client.builder().credentialsProvider(credentials).overrideConfiguration(config).build();
     this.lambda = LambdaClient.builder().credentialsProvider(credentials).overrideConfiguration(config).build();

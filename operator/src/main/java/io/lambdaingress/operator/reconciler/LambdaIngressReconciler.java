@@ -16,6 +16,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.lambdaingress.operator.EventQueueSettings;
 import io.lambdaingress.operator.OperatorSettings;
 import io.lambdaingress.operator.api.AdoptedStatus;
@@ -68,6 +69,8 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   private final RolloutReport rollouts;
   private final ChangeIndex changeIndex = new ChangeIndex();
   private final AwsChangeEvents changeEvents;
+  // The controller's cache of the objects, once JOSDK has registered the controller.
+  private volatile IndexerResourceCache<LambdaIngress> primaries;
 
   public LambdaIngressReconciler(OperatorSettings settings, AwsClients aws, KubernetesClient kubernetes) {
     this(settings, EventQueueSettings.NONE, aws, kubernetes);
@@ -110,7 +113,14 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
 
   @Override
   public List<EventSource<?, LambdaIngress>> prepareEventSources(EventSourceContext<LambdaIngress> context) {
+    primaries = context.getPrimaryCache();
     return changeEvents == null ? List.of() : List.of(changeEvents);
+  }
+
+  /** The objects in the controller's cache now (for {@link ReadinessMetrics}); none before the controller is registered. */
+  public List<LambdaIngress> cachedObjects() {
+    var cache = primaries;
+    return cache == null ? List.of() : cache.list().toList();
   }
 
   /** Discovery and clean-up by owner tags, shared with the periodic {@link OrphanSweep}. */

@@ -87,7 +87,7 @@ class LeaderElectionIT {
         String doc = java.nio.file.Files.readString(LocalWorld.repoRoot().resolve("docs/metrics.md"));
         List<String> families = all.lines().filter(l -> l.startsWith("# TYPE ")).map(l -> l.split(" ")[2]).sorted().toList();
         assertThat(families).as("/metrics").contains("lambdaingress_aws_calls_total", "lambdaingress_rollout_weight",
-            "operator_sdk_reconciliations_started_total");
+            "operator_sdk_reconciliations_started_total", "lambdaingress_objects_not_ready", "lambdaingress_objects_not_ready_longest_seconds");
         assertThat(families).as("families on /metrics missing from docs/metrics.md (all: " + families + ")")
             .allMatch(f -> doc.contains("`" + f + "`"));
         assertThat(all.lines().filter(l -> l.startsWith("operator_sdk_"))).as("operator SDK series")
