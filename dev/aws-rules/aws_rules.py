@@ -62,6 +62,7 @@ import lambda_alias_rules  # noqa: E402
 import refused  # noqa: E402
 import privatelink_rules  # noqa: E402  (after the environment above: it imports moto)
 import tls_rules  # noqa: E402
+import waf_rules  # noqa: E402
 
 ELB_NS = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"
 ET.register_namespace("", ELB_NS)
@@ -140,7 +141,7 @@ RULES = [
      "\"Target group '<arn>' is currently in use by a listener or a rule\" (moto: 'The target group ...')",
      "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DeleteTargetGroup.html", None),
 ] + privatelink_rules.RULES + elb_lifecycle_rules.RULES + lambda_alias_rules.RULES + ecr_pull_rules.RULES + tls_rules.RULES \
-    + elb_arn_rules.RULES
+    + elb_arn_rules.RULES + waf_rules.RULES
 
 DEFAULT_KNOBS = {
     # Short enough to keep the suite fast, long enough that every reconcile meets the in-between state.
@@ -156,6 +157,7 @@ DEFAULT_KNOBS = {
     "eventLossRate": float(os.environ.get("AWS_RULES_EVENT_LOSS_RATE", "0")),
     **elb_lifecycle_rules.KNOBS,
     **lambda_alias_rules.KNOBS,
+    **waf_rules.KNOBS,
     **ecr_pull_rules.KNOBS,
 }
 
@@ -224,6 +226,8 @@ class Call:
         if self.service in ("elasticloadbalancing", "ec2") and body:
             self.form = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode("utf-8")).items()}
         self.action = self.form.get("Action")
+        # JSON protocols (AWS WAF): the operation is named by the X-Amz-Target header.
+        self.target = environ.get("HTTP_X_AMZ_TARGET", "").split(".")[-1]
 
     def members(self, prefix):
         """Query-protocol list: prefix.member.N[.Field] values in order."""
@@ -291,6 +295,7 @@ def before(call):
     try:
         elb_lifecycle_rules.before(call, now, WORLD.knob)
         tls_rules.before(call)
+        waf_rules.before(call, now, WORLD.knob, created_at)
         lambda_alias_rules.before(call, call.function(), qualifier_of(call), WORLD.knob)
         ecr_pull_rules.before(call, WORLD.knob)
     except refused.Refused as r:
@@ -913,6 +918,9 @@ def refusal_response(call, r):
     if call.service == "lambda":
         body = json.dumps({"Type": "User", "Message": r.message, "message": r.message}).encode("utf-8")
         headers = [("Content-Type", "application/json"), ("x-amzn-ErrorType", r.code), ("x-amzn-RequestId", "aws-rules")]
+    elif call.service == "wafv2":
+        body = json.dumps({"__type": r.code, "Message": r.message}).encode("utf-8")
+        headers = [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", "aws-rules")]
     else:
         body = (f'<ErrorResponse xmlns="{ELB_NS}"><Error><Type>Sender</Type><Code>{r.code}</Code>'
                 f"<Message>{xml_escape(r.message)}</Message></Error><RequestId>aws-rules</RequestId></ErrorResponse>").encode("utf-8")

@@ -35,8 +35,11 @@ class IamPolicyIT {
   // CreateFunction from an ECR repository whose policy does not let Lambda pull adds that policy itself for a caller
   // allowed ecr:GetRepositoryPolicy and ecr:SetRepositoryPolicy (Lambda developer guide, "Amazon ECR permissions";
   // the rules layer's lambda-ecr-pull-permission).
+  // wafv2:AssociateWebACL/DisassociateWebACL of an ALB also check elasticloadbalancing:SetWebAcl (WAF developer guide,
+  // "Permissions for AssociateWebACL"; the AWS Load Balancer Controller's published policy grants it for the same calls);
+  // wafv2:GetWebACLForResource checks wafv2:GetWebACL on the web ACL it answers (WAF API reference, GetWebACLForResource).
   private static final Set<String> IMPLIED = Set.of("iam:PassRole", "lambda:ListTags", "ecr:GetRepositoryPolicy",
-      "ecr:SetRepositoryPolicy");
+      "ecr:SetRepositoryPolicy", "elasticloadbalancing:SetWebAcl", "wafv2:GetWebACL");
   // The lifecycle (create, update in place, replace, drift, image roll, delete) and the bad-input cases.
   // The classes whose calls only they make: routes' rules, rollouts' versions and alarms, endpoint services, the
   // event queue. A run without one of them skips this test rather than failing on actions it never exercised.

@@ -51,12 +51,31 @@ public class AlbSpec {
   @JsonPropertyDescription("Load balancer attributes of the ALB: typed fields and an allow-listed map (docs/api.md).")
   private AlbAttributesSpec attributes;
 
+  @Pattern(AwsIdPatterns.WEB_ACL_ARN)
+  @Size(max = AwsIdPatterns.WEB_ACL_ARN_MAX)
+  // A CloudFront (global) web ACL has an ARN of the same shape: refused with a message saying what to use instead.
+  @ValidationRule(value = "!self.contains(':global/webacl/')", message = "a CloudFront (global) web ACL cannot protect an ALB: "
+      + "use a REGIONAL web ACL of the ALB's region (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>)")
+  @JsonPropertyDescription("A regional AWS WAF web ACL (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>) in the "
+      + "ALB's region, associated with the ALB; another web ACL associated out of band is replaced, a disassociation put back. "
+      + "Removing it disassociates the web ACL the operator associated (one associated by someone else, while this field was "
+      + "never set, is left alone). A CloudFront (global) web ACL is refused at apply, one of another region with InvalidSpec.")
+  private String webAclArn;
+
   public AlbAttributesSpec getAttributes() {
     return attributes;
   }
 
   public void setAttributes(AlbAttributesSpec attributes) {
     this.attributes = attributes;
+  }
+
+  public String getWebAclArn() {
+    return webAclArn;
+  }
+
+  public void setWebAclArn(String webAclArn) {
+    this.webAclArn = webAclArn;
   }
 
   public HttpsSpec getHttps() {

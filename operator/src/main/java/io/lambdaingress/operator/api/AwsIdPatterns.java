@@ -38,6 +38,13 @@ public final class AwsIdPatterns {
   public static final String ACM_CERTIFICATE_ARN = "^arn:aws[a-zA-Z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]{1,128}$";
   public static final int ACM_CERTIFICATE_ARN_MAX = 200;
 
+  /**
+   * A WAFv2 web ACL. An ALB takes a regional one of its own region: a CloudFront (global) one is refused by a rule of
+   * the field with its own message, another region by the model.
+   */
+  public static final String WEB_ACL_ARN = "^arn:aws[a-zA-Z-]*:wafv2:[a-z0-9-]+:[0-9]{12}:(regional|global)/webacl/[A-Za-z0-9_-]{1,128}/[a-f0-9-]{36}$";
+  public static final int WEB_ACL_ARN_MAX = 250;
+
   /** An AWS account id. */
   public static final String ACCOUNT_ID = "^[0-9]{12}$";
 

@@ -27,6 +27,17 @@ public class LoadBalancerStatus {
   @JsonPropertyDescription("NLB: ARN of the alb target group of the HTTPS port.")
   private String httpsTargetGroupArn;
 
+  @JsonPropertyDescription("ALB: ARN of the WAF web ACL the operator associated with it (spec.alb.webAclArn).")
+  private String webAclArn;
+
+  public String getWebAclArn() {
+    return webAclArn;
+  }
+
+  public void setWebAclArn(String webAclArn) {
+    this.webAclArn = webAclArn;
+  }
+
   public String getHttpsListenerArn() {
     return httpsListenerArn;
   }

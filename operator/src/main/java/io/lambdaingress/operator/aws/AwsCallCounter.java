@@ -22,7 +22,7 @@ public final class AwsCallCounter implements ExecutionInterceptor, MetricPublish
 
   // The SDK's service names -> the IAM action prefixes of the services we call.
   private static final Map<String, String> IAM_PREFIX = Map.of(
-      "ElasticLoadBalancingV2", "elasticloadbalancing", "Lambda", "lambda", "ECR", "ecr", "EC2", "ec2", "SQS", "sqs");
+      "ElasticLoadBalancingV2", "elasticloadbalancing", "Lambda", "lambda", "ECR", "ecr", "EC2", "ec2", "SQS", "sqs", "WAFV2", "wafv2");
 
   // Operations that IAM authorises as another action: SQS's batch calls have no actions of their own
   // (Amazon SQS developer guide, "Amazon SQS API permissions: Actions and resource reference").

@@ -7,6 +7,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.acm.AcmClient;
+import software.amazon.awssdk.services.wafv2.Wafv2Client;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecr.EcrClient;
@@ -46,6 +47,8 @@ public final class AwsClients implements AutoCloseable {
   private final AcmClient acm;
   private final AcmCertificateClient acmAdapter;
   private final ElbCertificatesClient elbCertificatesAdapter;
+  private final Wafv2Client waf;
+  private final WebAclClient wafAdapter;
 
   /**
    * The SDK's standard retries (3 attempts, backoff with jitter, from 1 s for throttling) without its circuit
@@ -100,6 +103,8 @@ public final class AwsClients implements AutoCloseable {
     this.acm = AcmClient.builder().credentialsProvider(credentials).overrideConfiguration(config).build();
     this.acmAdapter = new AcmCertificateClient(acm);
     this.elbCertificatesAdapter = new ElbCertificatesClient(elbv2);
+    this.waf = Wafv2Client.builder().credentialsProvider(credentials).overrideConfiguration(config).build();
+    this.wafAdapter = new WebAclClient(waf);
   }
 
   /** The region the SDK's chain resolved (AWS_REGION, profile, instance metadata). */
@@ -155,6 +160,10 @@ public final class AwsClients implements AutoCloseable {
     return acmAdapter;
   }
 
+  public WebAclClient webAcls() {
+    return wafAdapter;
+  }
+
   /** The access key id the operator's calls are signed with now: CloudTrail names it in userIdentity. */
   public String accessKeyId() {
     return credentials.resolveCredentials().accessKeyId();
@@ -170,6 +179,7 @@ public final class AwsClients implements AutoCloseable {
     sts.close();
     cloudWatch.close();
     acm.close();
+    waf.close();
     if (credentials instanceof SdkAutoCloseable closeable) {
       closeable.close();
     }

@@ -17,7 +17,7 @@ public final class AwsFailure extends RuntimeException {
       "InvalidSubnetID.NotFound", "InvalidSubnet", "SubnetNotFound", "InvalidGroup.NotFound",
       "InvalidSecurityGroup", "InvalidSecurityGroupID.NotFound", "InvalidVpcID.NotFound",
       "RepositoryNotFoundException", "ImageNotFoundException", "ResourceNotFoundException",
-      "LoadBalancerNotFound", "TargetGroupNotFound", "ListenerNotFound", "NoSuchEntity", "CertificateNotFound");
+      "LoadBalancerNotFound", "TargetGroupNotFound", "ListenerNotFound", "NoSuchEntity", "CertificateNotFound", "WAFNonexistentItemException");
   private static final Set<String> CONFLICT = Set.of("DuplicateLoadBalancerName", "DuplicateTargetGroupName",
       "DuplicateListener");
   private static final Set<String> INVALID = Set.of("ValidationError", "InvalidConfigurationRequest",
@@ -117,6 +117,11 @@ public final class AwsFailure extends RuntimeException {
         && (message.contains("cannot be assumed by Lambda") || message.contains("execution role does not have permissions"))) {
       return Reason.Propagating;
     }
+    // AWS WAF: a resource just created (an ALB) is not seen by WAF for a while; AssociateWebACL says it cannot retrieve
+    // it (WAF API reference, errors; terraform-provider-aws retries its association on it for minutes).
+    if (code.equals("WAFUnavailableEntityException")) {
+      return Reason.Propagating;
+    }
     // Lambda: an update or publish while the function is Pending or an update is InProgress.
     if (code.equals("ResourceConflictException")) {
       return Reason.Progressing;
@@ -143,7 +148,9 @@ public final class AwsFailure extends RuntimeException {
     if (reason == Reason.Progressing && awsErrorCode.equals("ResourceInUse")) {
       return Reason.AwsError;
     }
-    if (reason != Reason.Propagating) {
+    // WAF not seeing an ALB yet always clears (terraform-provider-aws retries its association on it for minutes):
+    // nothing in the spec to change.
+    if (reason != Reason.Propagating || awsErrorCode.equals("WAFUnavailableEntityException")) {
       return null;
     }
     return awsErrorCode.equals("AccessDenied") ? Reason.AwsAccessDenied : Reason.InvalidSpec;

@@ -56,7 +56,12 @@ public record ChainModel(LoadBalancerNames names, Map<String, String> ownerTags,
   /** The ALB, its HTTP listener's port and its target group of type lambda; its HTTPS listener when asked. */
   public record AlbSide(String name, CreateLoadBalancerRequest loadBalancer, Map<String, String> attributes,
       int listenerPort, CreateTargetGroupRequest lambdaTargetGroup, Map<String, String> lambdaTargetGroupAttributes,
-      Optional<Https> https) {
+      Optional<Https> https, Optional<String> webAclArn) {
+
+    /** The web ACL's region, when it is not {@code region}: a load balancer takes a web ACL of its own region only. */
+    public Optional<String> webAclOutside(String region) {
+      return webAclArn.map(arn -> arn.split(":")[3]).filter(r -> !r.equals(region));
+    }
 
     /** Whether the HTTP listener forwards (to the function, with the routes' rules) rather than redirect to HTTPS. */
     public boolean httpServes() {
@@ -114,7 +119,7 @@ public record ChainModel(LoadBalancerNames names, Map<String, String> ownerTags,
             .securityGroups(albSpec.getSecurityGroups() == null ? List.of() : albSpec.getSecurityGroups()).tags(elbTags).build(),
         albAttributes(albSpec.getAttributes()), albPort,
         CreateTargetGroupRequest.builder().name(AdoptedNames.or(adopted.lambdaTargetGroup(), names.lambdaTargetGroup())).targetType(TargetTypeEnum.LAMBDA).tags(elbTags).build(),
-        Map.of("lambda.multi_value_headers.enabled", Boolean.toString(multiValue)), https);
+        Map.of("lambda.multi_value_headers.enabled", Boolean.toString(multiValue)), https, Optional.ofNullable(albSpec.getWebAclArn()));
 
     NlbSpec nlbSpec = spec.getNlb();
     String healthPath = healthPath(spec);
@@ -162,7 +167,8 @@ public record ChainModel(LoadBalancerNames names, Map<String, String> ownerTags,
     }
     LoadBalancerNames n = names.second();
     AlbSide a = new AlbSide(n.alb(), alb.loadBalancer().toBuilder().name(n.alb()).build(), alb.attributes(), alb.listenerPort(),
-        alb.lambdaTargetGroup().toBuilder().name(n.lambdaTargetGroup()).build(), alb.lambdaTargetGroupAttributes(), alb.https());
+        alb.lambdaTargetGroup().toBuilder().name(n.lambdaTargetGroup()).build(), alb.lambdaTargetGroupAttributes(), alb.https(),
+        alb.webAclArn());
     NlbSide b = new NlbSide(nlb.name(), nlb.loadBalancer(), nlb.attributes(), nlb.listenerPort(),
         nlb.albTargetGroup().toBuilder().name(n.albTargetGroup()).build(),
         nlb.httpsAlbTargetGroup().map(g -> g.toBuilder().name(n.albHttpsTargetGroup()).build()));

@@ -8,6 +8,7 @@ import io.lambdaingress.operator.kinds.ListenerCertificates;
 import io.lambdaingress.operator.kinds.ListenerStep;
 import io.lambdaingress.operator.kinds.TargetGroupStep;
 import io.lambdaingress.operator.kinds.UpdateAttempts;
+import io.lambdaingress.operator.kinds.WebAclStep;
 import io.lambdaingress.operator.kinds.LoadBalancerStep;
 import io.lambdaingress.operator.cache.ImageDigests;
 import io.lambdaingress.operator.cache.ElbInventory;
@@ -34,7 +35,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
  * <ol>
  *   <li>lambda target group, function, invoke permission, function registered in the group;
  *   <li>ALB and its HTTP listener forwarding to the lambda target group (or redirecting to HTTPS), and its HTTPS
- *       listener with its certificates (spec.alb.https);
+ *       listener with its certificates (spec.alb.https), and its WAF web ACL (spec.alb.webAclArn);
  *   <li>the NLB's {@code alb} target group, and the ALB registered in it (AWS refuses that registration
  *       until the ALB has a listener on the port, hence after 2); with HTTPS a second one on the HTTPS port;
  *   <li>NLB and its TCP listener forwarding to the alb target group (one per port; after an ALB replacement, once the new
@@ -110,6 +111,8 @@ public final class ChainReconciler {
     HttpsListeners https = new HttpsListeners(inventory, ownership, listeners, targetGroups,
         new ListenerCertificates(aws.acm(), aws.elbCertificates(), writes, aws.region()));
     https.requireInRegion(model);
+    WebAclStep webAcls = new WebAclStep(aws.webAcls(), writes, aws.region());
+    webAcls.requireInRegion(model.alb());
 
     // 0. Which of the two ALB sides the spec is built in (AlbSlot): the other one, if it exists, is an ALB
     //    being replaced, and serves until the NLB listener moves.
@@ -138,7 +141,7 @@ public final class ChainReconciler {
       FunctionStep.Result result = functions.ensureManaged(fn.request(image.uri()));
       functionArn = result.functionArn();
       if (result.busy()) {
-        return new Outcome(ChainStatus.partial(null, null, null, lambdaTargets, functionArn, digest, desired), "function " + fn.name() + " is being updated by AWS",
+        return new Outcome(ChainStatus.partial(null, null, null, null, lambdaTargets, functionArn, digest, desired), "function " + fn.name() + " is being updated by AWS",
             null, false, slot);
       }
     } else {
@@ -156,7 +159,7 @@ public final class ChainReconciler {
     if (justPermitted && (lambdaSwitch.underWay() || sides.nlbOnTheOtherSide())) {
       // The listener (or, for a new ALB side, the NLB) still forwards to the other group, which serves: register
       // once the permission propagated.
-      return new Outcome(ChainStatus.partial(null, null, null, lambdaTargets, functionArn, digest, desired),
+      return new Outcome(ChainStatus.partial(null, null, null, null, lambdaTargets, functionArn, digest, desired),
           "the invoke permission of " + target + " is propagating", rollout, false, slot);
     }
     targetGroups.ensureOnlyTarget("lambda target group", lambdaTargets, target, null);
@@ -175,7 +178,7 @@ public final class ChainReconciler {
       // Both sides exist and neither fits (an out-of-band re-creation): this one serves nothing, rebuilt in place.
       String gone = retirement.albGone(AlbSides.side(desired, sideRoutes), "its creation-only settings differ from the spec and the NLB does not use it");
       if (gone != null) {
-        return new Outcome(ChainStatus.partial(null, null, null, lambdaTargets, functionArn, digest, desired), gone, rollout, false, slot);
+        return new Outcome(ChainStatus.partial(null, null, null, null, lambdaTargets, functionArn, digest, desired), gone, rollout, false, slot);
       }
     }
     LoadBalancer albLb = loadBalancers.ensure("ALB", alb.loadBalancer(), alb.attributes()).orElseThrow();
@@ -184,6 +187,7 @@ public final class ChainReconciler {
         : ListenerShape.redirect(alb.listenerPort(), alb.https().get().port(), lambdaTargets.targetGroupArn()));
     // The HTTPS listener forwards to the same group: moved with the HTTP one, before the other group may go.
     Listener albHttps = https.onAlb(alb, albLb, lambdaTargets);
+    String webAcl = webAcls.ensure(alb.name(), albLb.loadBalancerArn(), alb.webAclArn(), recorded.webAclArn());
     // The listener forwards to the new group now: the other group goes once drained, then the old target's
     // permission; the NLB side is converged meanwhile.
     String draining = lambdaSwitch.retireOtherGroup(java.time.Instant.now());
@@ -211,7 +215,7 @@ public final class ChainReconciler {
     //    groups cannot). Then one ModifyListener moves it.
     Optional<LoadBalancer> nlbLb = loadBalancers.ensure("NLB", nlb.loadBalancer(), nlb.attributes());
     if (nlbLb.isEmpty()) {
-      return new Outcome(ChainStatus.partial(albLb, albListener, albHttps, lambdaTargets, functionArn, digest, desired),
+      return new Outcome(ChainStatus.partial(albLb, albListener, albHttps, webAcl, lambdaTargets, functionArn, digest, desired),
           "NLB " + nlb.name() + " is being replaced", null, false, slot);
     }
     //    The listener of an adopted NLB that forwards to a group not adopted (the stack's own ALB side) does the same: it
@@ -243,7 +247,7 @@ public final class ChainReconciler {
       String moving = adoptedFrom.isPresent()
           ? "the adopted NLB listener forwards to target group " + adoptedFrom.get() + " until ALB " + alb.name() + " serves: "
           : "ALB " + alb.name() + " replaces ALB " + old.alb().name() + "; the NLB forwards to the old one until the new one serves: ";
-      return new Outcome(ChainStatus.partial(albLb, albListener, albHttps, lambdaTargets, functionArn, digest, desired), moving + takeOver, rollout,
+      return new Outcome(ChainStatus.partial(albLb, albListener, albHttps, webAcl, lambdaTargets, functionArn, digest, desired), moving + takeOver, rollout,
           true, slot);
     }
 
@@ -269,7 +273,7 @@ public final class ChainReconciler {
         albTargets.targetGroupArn(), albLb.loadBalancerArn(), albLb.dnsName(), albListener.listenerArn(),
         lambdaTargets.targetGroupArn(), functionArn, digest, desired.permissionStatementId(),
         nlbHttps == null ? null : nlbHttps.listenerArn(), httpsAlbTargets.map(TargetGroup::targetGroupArn).orElse(null),
-        albHttps == null ? null : albHttps.listenerArn()), pending, rollout, true, slot);
+        albHttps == null ? null : albHttps.listenerArn(), webAcl), pending, rollout, true, slot);
   }
 
   /**

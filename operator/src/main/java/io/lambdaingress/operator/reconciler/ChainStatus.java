@@ -10,7 +10,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
 public record ChainStatus(String nlbArn, String nlbDnsName, String nlbListenerArn, String nlbTargetGroupArn,
     String albArn, String albDnsName, String albListenerArn, String lambdaTargetGroupArn,
     String functionArn, String imageDigest, String permissionStatementId,
-    String nlbHttpsListenerArn, String nlbHttpsTargetGroupArn, String albHttpsListenerArn) {
+    String nlbHttpsListenerArn, String nlbHttpsTargetGroupArn, String albHttpsListenerArn, String albWebAclArn) {
 
   /** The ALB listeners the routes' rules go on: the HTTP one unless it redirects, and the HTTPS one (spec.alb.https). */
   public List<String> routedListenerArns(ChainModel model) {
@@ -25,11 +25,11 @@ public record ChainStatus(String nlbArn, String nlbDnsName, String nlbListenerAr
   }
 
   /** A run that stopped early: the NLB side is not known yet (the caller keeps the previous status for it). */
-  static ChainStatus partial(LoadBalancer alb, Listener albListener, Listener albHttps, TargetGroup lambdaTargets,
+  static ChainStatus partial(LoadBalancer alb, Listener albListener, Listener albHttps, String webAcl, TargetGroup lambdaTargets,
       String functionArn, String digest, ChainModel desired) {
     return new ChainStatus(null, null, null, null,
         alb == null ? null : alb.loadBalancerArn(), alb == null ? null : alb.dnsName(),
         albListener == null ? null : albListener.listenerArn(), lambdaTargets.targetGroupArn(), functionArn, digest,
-        desired.permissionStatementId(), null, null, albHttps == null ? null : albHttps.listenerArn());
+        desired.permissionStatementId(), null, null, albHttps == null ? null : albHttps.listenerArn(), webAcl);
   }
 }

@@ -21,6 +21,9 @@ final class ObjectStatus {
         s.nlbHttpsListenerArn(), s.nlbHttpsTargetGroupArn()) : previous == null ? null : previous.getNlb());
     status.setAlb(s.albArn() != null ? piece(s.albArn(), s.albDnsName(), s.albListenerArn(), s.lambdaTargetGroupArn(),
         s.albHttpsListenerArn(), null) : previous == null ? null : previous.getAlb());
+    if (s.albArn() != null) {
+      status.getAlb().setWebAclArn(s.albWebAclArn());
+    }
     status.setEndpoint(status.getNlb() == null ? null : status.getNlb().getDnsName());
     LambdaStatus lambda = new LambdaStatus();
     lambda.setFunctionArn(s.functionArn());

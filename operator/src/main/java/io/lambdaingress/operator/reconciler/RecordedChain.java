@@ -17,12 +17,12 @@ import java.util.stream.Stream;
  *       function is recognised by its ARN together with the image digest we pinned ({@link #functionIdentity}).
  * </ul>
  */
-public record RecordedChain(String previousFunctionArn, Set<String> identities, boolean rolloutWasOn) {
+public record RecordedChain(String previousFunctionArn, Set<String> identities, boolean rolloutWasOn, String webAclArn) {
 
-  public static final RecordedChain NONE = new RecordedChain(null, Set.of(), false);
+  public static final RecordedChain NONE = new RecordedChain(null, Set.of(), false, null);
 
   public RecordedChain(String previousFunctionArn, Set<String> identities) {
-    this(previousFunctionArn, identities, false);
+    this(previousFunctionArn, identities, false, null);
   }
 
   public static RecordedChain of(LambdaIngressStatus status) {
@@ -41,7 +41,9 @@ public record RecordedChain(String previousFunctionArn, Set<String> identities, 
     }
     // The status still has a rollout: the alias, its permission and our versions are to be removed.
     boolean rollout = status.getLambda() != null && status.getLambda().getRollout() != null;
-    return new RecordedChain(function, Set.copyOf(ids), rollout);
+    // The web ACL we associated: removed from the spec, it is disassociated (and only it).
+    String webAcl = status.getAlb() == null ? null : status.getAlb().getWebAclArn();
+    return new RecordedChain(function, Set.copyOf(ids), rollout, webAcl);
   }
 
   /** A function as the status records it: its ARN and the digest of the image it runs. */

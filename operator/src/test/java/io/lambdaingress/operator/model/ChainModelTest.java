@@ -121,6 +121,19 @@ class ChainModelTest {
   }
 
   @Test
+  void aWebAclOfAnotherRegionIsNamedByItsRegion() {
+    String acl = "arn:aws:wafv2:%s:123456789012:regional/webacl/api/0f6a1c3e-1d2b-4c5a-9e8f-7a6b5c4d3e2f";
+    assertThat(ChainModel.of(parse(ARTICLE), "prod", "vpc-1").alb().webAclArn()).isEmpty();
+    ChainModel here = ChainModel.of(parse(ARTICLE.replace("listener: {port: 8080}\n", "listener: {port: 8080}\n    webAclArn: "
+        + acl.formatted("us-east-1") + "\n")), "prod", "vpc-1");
+    assertThat(here.alb().webAclArn()).contains(acl.formatted("us-east-1"));
+    assertThat(here.alb().webAclOutside("us-east-1")).isEmpty();
+    assertThat(here.alb().webAclOutside("eu-west-1")).contains("us-east-1");
+    // The second ALB side (a replacement) keeps it.
+    assertThat(here.inSlot(AlbSlot.SECOND).alb().webAclArn()).isEqualTo(here.alb().webAclArn());
+  }
+
+  @Test
   void httpsAddsAnAlbTargetGroupOnItsPortAndRedirectChecksThroughHttps() {
     String certs = "[arn:aws:acm:us-east-1:123456789012:certificate/a, arn:aws:acm:us-west-2:123456789012:certificate/b]";
     ChainModel plain = ChainModel.of(parse(ARTICLE), "prod", "vpc-1");

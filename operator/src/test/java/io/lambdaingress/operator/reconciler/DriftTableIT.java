@@ -34,6 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.acm.AcmClient;
+import software.amazon.awssdk.services.wafv2.Wafv2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
@@ -101,6 +102,9 @@ class DriftTableIT {
   // The "tags" stack has spec.alb.https with these two ACM certificates (issued: a private CA's), default first.
   private static String httpsDefault;
   private static String httpsSni;
+  // The "tags" stack's web ACL (spec.alb.webAclArn), and another one rows associate out of band.
+  private static String webAcl;
+  private static String otherWebAcl;
 
   /** One converged article stack: names derived as the operator derives them, read back by name. */
   record Stack(String ns, String name, LoadBalancerNames names) {
@@ -196,13 +200,17 @@ class DriftTableIT {
       httpsDefault = acm.requestCertificate(q -> q.domainName("drift.example.com").certificateAuthorityArn(ca)).certificateArn();
       httpsSni = acm.requestCertificate(q -> q.domainName("drift.example.org").certificateAuthorityArn(ca)).certificateArn();
     }
+    try (Wafv2Client waf = Wafv2Client.create()) {
+      webAcl = ArticlePrerequisites.webAcl(waf, "drift-" + suffix);
+      otherWebAcl = ArticlePrerequisites.webAcl(waf, "drift-other-" + suffix);
+    }
     for (String name : List.of("lb", "fn", "tags")) {
       stacks.put(name, new Stack(ns, name, LoadBalancerNames.of(operator.clusterName(), ns, name)));
       String yaml = pre.articleStack(ns, name).replace("10.20.0.10", "10.20.0." + (ip++));
       if (name.equals("tags")) {
         yaml = yaml.replace("    listener:\n      port: 80\n  lambda:", "    listener:\n      port: 80\n    https:\n"
             + "      certificateArns: [" + httpsDefault + ", " + httpsSni + "]\n    attributes:\n      idleTimeoutSeconds: 120\n"
-            + "      dropInvalidHeaderFields: true\n      extra: {routing.http.xff_header_processing.mode: append}\n  lambda:")
+            + "      dropInvalidHeaderFields: true\n      extra: {routing.http.xff_header_processing.mode: append}\n    webAclArn: " + webAcl + "\n  lambda:")
             .replace("      path: /healthz\n", "      path: /healthz\n    attributes:\n"
                 + "      extra: {dns_record.client_routing_policy: availability_zone_affinity}\n");
       }
@@ -484,6 +492,13 @@ class DriftTableIT {
     nlbAttrs.forEach((key, wanted) -> tags.add(row("NLB attribute " + key + " " + wanted + " -> " + nlbDrift.get(key), "tags",
         s -> elb.modifyLoadBalancerAttributes(q -> q.loadBalancerArn(s.nlb().loadBalancerArn()).attributes(a -> a.key(key).value(nlbDrift.get(key)))),
         s -> assertThat(lbAttributes(s.nlb().loadBalancerArn())).containsEntry(key, wanted))));
+    // WAF (spec.alb.webAclArn on this stack).
+    tags.add(row("ALB web ACL disassociated", "tags",
+        s -> wafDo(waf -> waf.disassociateWebACL(q -> q.resourceArn(s.alb().loadBalancerArn()))),
+        s -> assertThat(webAclOf(s.alb().loadBalancerArn())).isEqualTo(webAcl)));
+    tags.add(row("ALB web ACL replaced by another one", "tags",
+        s -> wafDo(waf -> waf.associateWebACL(q -> q.webACLArn(otherWebAcl).resourceArn(s.alb().loadBalancerArn()))),
+        s -> assertThat(webAclOf(s.alb().loadBalancerArn())).isEqualTo(webAcl)));
     tags.add(row("function: a stray tag added", "tags", s -> lambda.tagResource(q -> q.resource(s.functionArn()).tags(Map.of("stray", "1"))),
         s -> assertThat(s.function().tags()).doesNotContainKey("stray")));
 
@@ -618,6 +633,19 @@ class DriftTableIT {
   private static Map<String, String> lbAttributes(String arn) {
     return elb.describeLoadBalancerAttributes(q -> q.loadBalancerArn(arn)).attributes().stream()
         .collect(Collectors.toMap(a -> a.key(), a -> a.value()));
+  }
+
+  private static void wafDo(Consumer<Wafv2Client> call) {
+    try (Wafv2Client waf = Wafv2Client.create()) {
+      call.accept(waf);
+    }
+  }
+
+  private static String webAclOf(String albArn) {
+    try (Wafv2Client waf = Wafv2Client.create()) {
+      var acl = waf.getWebACLForResource(q -> q.resourceArn(albArn)).webACL();
+      return acl == null ? null : acl.arn();
+    }
   }
 
   private static List<String> sniCertificates(Listener l) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.acm.AcmClient;
+import software.amazon.awssdk.services.wafv2.Wafv2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
@@ -295,14 +296,20 @@ class LambdaIngressIT {
   }
 
   @Test
-  void httpsOn443WithTheCertificatesAndPolicyAskedRedirectAndSniChangedInPlaceThenRemoved() {
+  void httpsOn443AndAWebAclAsAskedRedirectSniAndWebAclChangedInPlaceThenRemoved() {
     String ns = operator.namespace(1);
     String first = issuedCertificate("api.example.com");
     String second = issuedCertificate("api.example.org");
     String third = issuedCertificate("api.example.net");
+    String acl;
+    String otherAcl;
+    try (Wafv2Client waf = Wafv2Client.create()) {
+      acl = ArticlePrerequisites.webAcl(waf, LocalWorld.uniqueName("api-acl"));
+      otherAcl = ArticlePrerequisites.webAcl(waf, LocalWorld.uniqueName("api-acl"));
+    }
     String plain = stack(ns, "https");
     String https = plain.replace("    listener:\n      port: 80\n  lambda:", "    listener:\n      port: 80\n    https:\n"
-        + "      certificateArns: [" + first + ", " + second + "]\n      redirectHttp: true\n  lambda:");
+        + "      certificateArns: [" + first + ", " + second + "]\n      redirectHttp: true\n    webAclArn: " + acl + "\n  lambda:");
     assertThat(https).isNotEqualTo(plain);
     operator.apply(https);
     GenericKubernetesResource li = operator.awaitReady(ns, "https", READY);
@@ -344,6 +351,9 @@ class LambdaIngressIT {
     assertThat(albHttps.certificates().get(0).certificateArn()).isEqualTo(first);
     assertThat(albHttps.defaultActions().get(0).targetGroupArn()).isEqualTo(statusField(li, "alb", "targetGroupArn"));
     assertThat(sniCertificates(albHttps.listenerArn())).containsExactly(second);
+    // AWS WAF: the web ACL asked, associated with the ALB once WAF saw it (wafv2-unavailable-after-create).
+    assertThat(webAclOf(albArn)).isEqualTo(acl);
+    assertThat(statusField(li, "alb", "webAclArn")).isEqualTo(acl);
 
     // Another SNI certificate alone: the old one removed (RemoveListenerCertificates), the new one added. Alone,
     // because moto's ModifyListener drops every SNI certificate when it sets the default one (AWS keeps them:
@@ -354,9 +364,9 @@ class LambdaIngressIT {
     await().atMost(READY).untilAsserted(() -> assertThat(sniCertificates(albHttps.listenerArn())).containsExactly(third));
     operator.awaitReady(ns, "https", READY);
 
-    // Changed in place: another policy, no redirect; the same listeners and groups.
+    // Changed in place: another policy, no redirect, another web ACL; the same listeners and groups.
     String changed = https.replace(first + ", " + second + "]\n      redirectHttp: true",
-        first + ", " + third + "]\n      sslPolicy: ELBSecurityPolicy-TLS13-1-3-2021-06");
+        first + ", " + third + "]\n      sslPolicy: ELBSecurityPolicy-TLS13-1-3-2021-06").replace(acl, otherAcl);
     assertThat(changed).isNotEqualTo(https);
     operator.apply(changed);
     GenericKubernetesResource after = operator.awaitReady(ns, "https", READY);
@@ -366,8 +376,10 @@ class LambdaIngressIT {
     assertThat(targetGroup(httpGroup.targetGroupArn()).healthCheckProtocolAsString()).isEqualTo("HTTP");
     assertThat(statusField(after, "alb", "httpsListenerArn")).isEqualTo(albHttps.listenerArn());
     assertThat(statusField(after, "nlb", "httpsTargetGroupArn")).isEqualTo(httpsGroup.targetGroupArn());
+    assertThat(webAclOf(albArn)).isEqualTo(otherAcl);
+    assertThat(statusField(after, "alb", "webAclArn")).isEqualTo(otherAcl);
 
-    // Removed: the NLB's listener of 443 and its group go, then the ALB's HTTPS listener.
+    // Removed: the NLB's listener of 443 and its group go, then the ALB's HTTPS listener; the web ACL is disassociated.
     operator.apply(plain);
     GenericKubernetesResource removed = operator.awaitReady(ns, "https", READY);
     assertThat(listeners(nlbArn)).extracting(Listener::port).containsExactly(80);
@@ -376,6 +388,15 @@ class LambdaIngressIT {
         .doesNotContain(httpsGroup.targetGroupArn());
     assertThat(status(removed).get("nlb")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
         .doesNotContainKeys("httpsListenerArn", "httpsTargetGroupArn");
+    assertThat(webAclOf(albArn)).as("disassociated").isNull();
+    assertThat(statusField(removed, "alb", "webAclArn")).isNull();
+  }
+
+  private static String webAclOf(String albArn) {
+    try (Wafv2Client waf = Wafv2Client.create()) {
+      var acl = waf.getWebACLForResource(q -> q.resourceArn(albArn)).webACL();
+      return acl == null ? null : acl.arn();
+    }
   }
 
   @Test

@@ -98,4 +98,11 @@ public record ArticlePrerequisites(String vpcId, Map<String, String> subnets, St
       throw new java.io.UncheckedIOException(e);
     }
   }
+
+  /** A regional web ACL in the test world's AWS WAF (no rules: none would be evaluated here). */
+  public static String webAcl(software.amazon.awssdk.services.wafv2.Wafv2Client waf, String name) {
+    return waf.createWebACL(r -> r.name(name).scope(software.amazon.awssdk.services.wafv2.model.Scope.REGIONAL)
+        .defaultAction(a -> a.allow(x -> {}))
+        .visibilityConfig(v -> v.sampledRequestsEnabled(false).cloudWatchMetricsEnabled(false).metricName(name))).summary().arn();
+  }
 }

@@ -34,6 +34,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.wafv2.Wafv2Client;
 
 /**
  * Replays the parity corpus (dev/aws-parity/: what AWS itself answered, each case citing its recording or page)
@@ -77,7 +78,8 @@ class AwsParityIT {
     world = w.asCaller("AKIDAWSPARITY");
     net = ArticlePrerequisites.create(w.awsRegion());
     clients = Map.of("elbv2", world.aws(ElasticLoadBalancingV2Client.builder()).build(), "lambda", world.aws(LambdaClient.builder()).build(),
-        "ec2", world.aws(Ec2Client.builder()).build(), "ecr", world.aws(EcrClient.builder()).build());
+        "ec2", world.aws(Ec2Client.builder()).build(), "ecr", world.aws(EcrClient.builder()).build(),
+        "wafv2", world.aws(Wafv2Client.builder()).build());
     String repositoryUri = ((EcrClient) clients.get("ecr")).describeRepositories(r -> r.repositoryNames(net.repository()))
         .repositories().get(0).repositoryUri();
     given = new HashMap<>();

@@ -29,6 +29,8 @@ import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
 import software.amazon.awssdk.services.lambda.model.PackageType;
 import software.amazon.awssdk.services.lambda.model.State;
 import software.amazon.awssdk.services.acm.AcmClient;
+import software.amazon.awssdk.services.wafv2.Wafv2Client;
+import software.amazon.awssdk.services.wafv2.model.Scope;
 
 /**
  * One test per rule of the AWS rules layer (dev/aws-rules/aws_rules.py, docs/testing.md): moto alone
@@ -233,6 +235,59 @@ class AwsRulesIT {
             + "' cannot be deleted because deletion protection is enabled"));
     elb.modifyLoadBalancerAttributes(r -> r.loadBalancerArn(nlb).attributes(a -> a.key("deletion_protection.enabled").value("false")));
     elb.deleteLoadBalancer(r -> r.loadBalancerArn(nlb));
+  }
+
+  @Test
+  @DisplayName("wafv2-one-web-acl-per-resource, wafv2-resource-exists, wafv2-unavailable-after-create, wafv2-regional-same-region: "
+      + "one web ACL an ALB, which must exist, be seen by WAF, and be of the web ACL's region, a regional one")
+  void anAlbHasOneWebAclAndMustExistAndBeSeen() {
+    try (Wafv2Client waf = world.aws(Wafv2Client.builder()).build();
+        Wafv2Client motoWaf = Wafv2Client.builder().endpointOverride(world.motoEndpoint()).build()) {
+      String first = ArticlePrerequisites.webAcl(waf, LocalWorld.uniqueName("acl"));
+      String second = ArticlePrerequisites.webAcl(waf, LocalWorld.uniqueName("acl"));
+      String gone = "arn:aws:elasticloadbalancing:" + world.awsRegion() + ":123456789012:loadbalancer/app/gone/0123456789abcdef";
+      motoWaf.associateWebACL(r -> r.webACLArn(first).resourceArn(gone));
+      motoWaf.disassociateWebACL(r -> r.resourceArn(gone));
+      assertThatThrownBy(() -> waf.associateWebACL(r -> r.webACLArn(first).resourceArn(gone)))
+          .satisfies(e -> assertAwsError(e, 400, "WAFNonexistentItemException", "your resource doesn"));
+
+      LoadBalancer alb = elb.createLoadBalancer(r -> r.name(LocalWorld.uniqueName("alb")).type(LoadBalancerTypeEnum.APPLICATION)
+          .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a"), net.subnets().get("b"))).loadBalancers().get(0);
+      assertThatThrownBy(() -> waf.associateWebACL(r -> r.webACLArn(first).resourceArn(alb.loadBalancerArn())))
+          .as("just created: WAF does not see it yet").satisfies(e -> assertAwsError(e, 400, "WAFUnavailableEntityException", "retrieve"));
+      waitFor(() -> {
+        try {
+          waf.associateWebACL(r -> r.webACLArn(first).resourceArn(alb.loadBalancerArn()));
+          return true;
+        } catch (AwsServiceException e) {
+          return false;
+        }
+      });
+
+      // A web ACL of another region, a CloudFront (global) one: the ARN is not valid here (moto: not found).
+      String elsewhere = first.replace(":" + world.awsRegion() + ":", ":eu-west-3:");
+      String cloudFront = motoWaf.createWebACL(r -> r.name(LocalWorld.uniqueName("cf")).scope(Scope.CLOUDFRONT).defaultAction(a -> a.allow(x -> { }))
+          .visibilityConfig(v -> v.sampledRequestsEnabled(false).cloudWatchMetricsEnabled(false).metricName("cf"))).summary().arn();
+      for (String acl : List.of(elsewhere, cloudFront)) {
+        assertThatThrownBy(() -> waf.associateWebACL(r -> r.webACLArn(acl).resourceArn(alb.loadBalancerArn())))
+            .satisfies(e -> assertAwsError(e, 400, "WAFInvalidParameterException", "The ARN isn't valid. A valid ARN begins with arn: "
+                + "and includes other information separated by colons or slashes., field: RESOURCE_ARN, parameter: " + acl));
+        assertThatThrownBy(() -> motoWaf.associateWebACL(r -> r.webACLArn(acl).resourceArn(alb.loadBalancerArn())))
+            .satisfies(e -> assertAwsError(e, 400, "WAFNonexistentItemException", ""));
+      }
+      assertThat(waf.getWebACLForResource(r -> r.resourceArn(alb.loadBalancerArn())).webACL().arn()).isEqualTo(first);
+
+      waf.associateWebACL(r -> r.webACLArn(second).resourceArn(alb.loadBalancerArn()));
+      assertThat(waf.getWebACLForResource(r -> r.resourceArn(alb.loadBalancerArn())).webACL().arn()).isEqualTo(second);
+      waf.disassociateWebACL(r -> r.resourceArn(alb.loadBalancerArn()));
+      assertThat(waf.getWebACLForResource(r -> r.resourceArn(alb.loadBalancerArn())).webACL()).as("replaced: one to remove").isNull();
+
+      motoWaf.associateWebACL(r -> r.webACLArn(first).resourceArn(alb.loadBalancerArn()));
+      motoWaf.associateWebACL(r -> r.webACLArn(second).resourceArn(alb.loadBalancerArn()));
+      motoWaf.disassociateWebACL(r -> r.resourceArn(alb.loadBalancerArn()));
+      assertThat(motoWaf.getWebACLForResource(r -> r.resourceArn(alb.loadBalancerArn())).webACL()).as("moto alone kept both").isNotNull();
+      motoWaf.disassociateWebACL(r -> r.resourceArn(alb.loadBalancerArn()));
+    }
   }
 
   @Test
