@@ -63,6 +63,7 @@ import refused  # noqa: E402
 import privatelink_rules  # noqa: E402  (after the environment above: it imports moto)
 import tls_rules  # noqa: E402
 import waf_rules  # noqa: E402
+import lambda_concurrency_rules  # noqa: E402
 
 ELB_NS = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"
 ET.register_namespace("", ELB_NS)
@@ -141,7 +142,7 @@ RULES = [
      "\"Target group '<arn>' is currently in use by a listener or a rule\" (moto: 'The target group ...')",
      "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DeleteTargetGroup.html", None),
 ] + privatelink_rules.RULES + elb_lifecycle_rules.RULES + lambda_alias_rules.RULES + ecr_pull_rules.RULES + tls_rules.RULES \
-    + elb_arn_rules.RULES + waf_rules.RULES
+    + elb_arn_rules.RULES + waf_rules.RULES + lambda_concurrency_rules.RULES
 
 DEFAULT_KNOBS = {
     # Short enough to keep the suite fast, long enough that every reconcile meets the in-between state.
@@ -158,6 +159,7 @@ DEFAULT_KNOBS = {
     **elb_lifecycle_rules.KNOBS,
     **lambda_alias_rules.KNOBS,
     **waf_rules.KNOBS,
+    **lambda_concurrency_rules.KNOBS,
     **ecr_pull_rules.KNOBS,
 }
 
@@ -297,6 +299,7 @@ def before(call):
         tls_rules.before(call)
         waf_rules.before(call, now, WORLD.knob, created_at)
         lambda_alias_rules.before(call, call.function(), qualifier_of(call), WORLD.knob)
+        lambda_concurrency_rules.before(call, now, WORLD.knob)
         ecr_pull_rules.before(call, WORLD.knob)
     except refused.Refused as r:
         raise Refusal(r.status, r.code, r.message) from None
@@ -659,6 +662,8 @@ def after_lambda(call, body, now):
                 WORLD.version_images[(name, doc.get("Version"))] = image
     if not isinstance(doc, dict):
         return body
+    if lambda_concurrency_rules.reserved_reported(call, doc) is not None:
+        body = json.dumps(doc).encode("utf-8")
     if name is not None and call.method == "GET" and rest == "/policy":
         # lambda-policy-per-qualifier
         policy = json.loads(doc.get("Policy", "{}"))
@@ -958,6 +963,9 @@ class RulesApp:
             return self.respond(start_response, status, headers, out)
         except privatelink_rules.Answer as a:
             return self.respond(start_response, a.status, [("Content-Type", a.content_type)], a.body)
+        except lambda_concurrency_rules.Answer as a:
+            out = b"" if a.doc is None else json.dumps(a.doc).encode("utf-8")
+            return self.respond(start_response, a.status, [("Content-Type", "application/json"), ("x-amzn-RequestId", "aws-rules")], out)
         renamed_from = None
         if rewritten is not None:
             form, renamed_from = rewritten

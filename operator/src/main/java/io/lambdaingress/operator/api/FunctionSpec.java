@@ -15,6 +15,8 @@ import java.util.Map;
 /** A Lambda function that the operator creates and keeps in sync. */
 // Absent, not null: the API server refuses null for an object or list field.
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "!has(self.provisionedConcurrency) || has(self.rollout)", message = "provisionedConcurrency needs rollout: "
+    + "Lambda provisions a version or an alias, never $LATEST, and only with rollout does the ALB invoke one (the alias live)")
 public class FunctionSpec {
 
   /** Keys Lambda sets itself and refuses in a function's configuration (those starting with _ fail the key rule). */
@@ -72,6 +74,36 @@ public class FunctionSpec {
   @JsonPropertyDescription("Canary rollout of each new image through the alias live, with automatic rollback on CloudWatch alarms "
       + "(docs/rollouts.md). Omit to update the function in place.")
   private RolloutSpec rollout;
+
+  @Min(0)
+  @JsonPropertyDescription("Reserved concurrency of the function (PutFunctionConcurrency): at most this many instances at once, "
+      + "and this many kept for it out of the account's pool; 0 stops every invocation. Omit for none (a reservation made "
+      + "out of band is removed). Changed in place; AWS refuses one that would leave the account less than 100 unreserved "
+      + "(InvalidSpec).")
+  private Integer reservedConcurrency;
+
+  @Min(1)
+  @JsonPropertyDescription("Provisioned concurrency on what the ALB invokes, the alias live (so rollout is required: Lambda "
+      + "provisions a version or alias, never $LATEST). Kept through a canary rollout: Lambda refuses provisioned concurrency "
+      + "put on an alias with weighted routing, so a change asked during a rollout waits for its end. status.lambda.rollout."
+      + "provisionedConcurrency says where it is allocated and whether it is READY; Ready waits for READY. Omit to remove it.")
+  private Integer provisionedConcurrency;
+
+  public Integer getReservedConcurrency() {
+    return reservedConcurrency;
+  }
+
+  public void setReservedConcurrency(Integer reservedConcurrency) {
+    this.reservedConcurrency = reservedConcurrency;
+  }
+
+  public Integer getProvisionedConcurrency() {
+    return provisionedConcurrency;
+  }
+
+  public void setProvisionedConcurrency(Integer provisionedConcurrency) {
+    this.provisionedConcurrency = provisionedConcurrency;
+  }
 
   public String getName() {
     return name;

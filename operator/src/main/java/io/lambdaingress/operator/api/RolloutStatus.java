@@ -49,6 +49,17 @@ public class RolloutStatus {
   @JsonPropertyDescription("Value of the annotation lambdaingress.io/retry-rollout when the rollout was aborted; a different value retries.")
   private String retryToken;
 
+  @JsonPropertyDescription("Provisioned concurrency (spec...function.provisionedConcurrency) on the alias live: where, how much, READY or not.")
+  private ProvisionedConcurrencyStatus provisionedConcurrency;
+
+  public ProvisionedConcurrencyStatus getProvisionedConcurrency() {
+    return provisionedConcurrency;
+  }
+
+  public void setProvisionedConcurrency(ProvisionedConcurrencyStatus provisionedConcurrency) {
+    this.provisionedConcurrency = provisionedConcurrency;
+  }
+
   public String getResult() {
     return result;
   }

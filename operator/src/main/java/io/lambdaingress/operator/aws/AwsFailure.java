@@ -17,7 +17,8 @@ public final class AwsFailure extends RuntimeException {
       "InvalidSubnetID.NotFound", "InvalidSubnet", "SubnetNotFound", "InvalidGroup.NotFound",
       "InvalidSecurityGroup", "InvalidSecurityGroupID.NotFound", "InvalidVpcID.NotFound",
       "RepositoryNotFoundException", "ImageNotFoundException", "ResourceNotFoundException",
-      "LoadBalancerNotFound", "TargetGroupNotFound", "ListenerNotFound", "NoSuchEntity", "CertificateNotFound", "WAFNonexistentItemException");
+      "LoadBalancerNotFound", "TargetGroupNotFound", "ListenerNotFound", "NoSuchEntity", "CertificateNotFound", "WAFNonexistentItemException",
+      "ProvisionedConcurrencyConfigNotFoundException");
   private static final Set<String> CONFLICT = Set.of("DuplicateLoadBalancerName", "DuplicateTargetGroupName",
       "DuplicateListener");
   private static final Set<String> INVALID = Set.of("ValidationError", "InvalidConfigurationRequest",

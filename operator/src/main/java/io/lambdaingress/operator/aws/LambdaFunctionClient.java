@@ -72,6 +72,16 @@ public class LambdaFunctionClient {
     }
   }
 
+  /** Reserved concurrency (PutFunctionConcurrency). */
+  public void reserveConcurrency(String name, int executions) {
+    AwsCall.run("reserve concurrency of function " + name,
+        () -> lambda.putFunctionConcurrency(r -> r.functionName(name).reservedConcurrentExecutions(executions)));
+  }
+
+  public void unreserveConcurrency(String name) {
+    AwsCall.run("remove the reserved concurrency of function " + name, () -> lambda.deleteFunctionConcurrency(r -> r.functionName(name)));
+  }
+
   public void delete(String name) {
     AwsCall.run("delete function " + name, () -> lambda.deleteFunction(r -> r.functionName(name)));
   }

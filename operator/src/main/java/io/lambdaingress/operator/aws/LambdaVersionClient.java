@@ -7,6 +7,7 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.AliasConfiguration;
 import software.amazon.awssdk.services.lambda.model.AliasRoutingConfiguration;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+import software.amazon.awssdk.services.lambda.model.GetProvisionedConcurrencyConfigResponse;
 
 /** Lambda versions and aliases of a managed function: what a canary rollout publishes and shifts. */
 public final class LambdaVersionClient implements LambdaVersions {
@@ -60,5 +61,23 @@ public final class LambdaVersionClient implements LambdaVersions {
   public void deleteAlias(String functionName, String alias) {
     AwsCall.run("delete alias " + alias + " of function " + functionName,
         () -> lambda.deleteAlias(r -> r.functionName(functionName).name(alias)));
+  }
+
+  @Override
+  public Optional<GetProvisionedConcurrencyConfigResponse> provisionedConcurrency(String functionName, String qualifier) {
+    return AwsCall.find("provisioned concurrency of " + functionName + ":" + qualifier,
+        () -> lambda.getProvisionedConcurrencyConfig(r -> r.functionName(functionName).qualifier(qualifier)));
+  }
+
+  @Override
+  public void provisionConcurrency(String functionName, String qualifier, int executions) {
+    AwsCall.run("provision concurrency of " + functionName + ":" + qualifier, () -> lambda.putProvisionedConcurrencyConfig(r -> r
+        .functionName(functionName).qualifier(qualifier).provisionedConcurrentExecutions(executions)));
+  }
+
+  @Override
+  public void removeProvisionedConcurrency(String functionName, String qualifier) {
+    AwsCall.run("remove the provisioned concurrency of " + functionName + ":" + qualifier,
+        () -> lambda.deleteProvisionedConcurrencyConfig(r -> r.functionName(functionName).qualifier(qualifier)));
   }
 }

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.lambda.model.AliasConfiguration;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+import software.amazon.awssdk.services.lambda.model.GetProvisionedConcurrencyConfigResponse;
 
 /**
  * What the alias and versions of a function need of Lambda ({@link LambdaVersionClient}): an interface so
@@ -27,4 +28,11 @@ public interface LambdaVersions {
   String putAlias(String functionName, String alias, String version, Map<String, Double> weights, boolean exists);
 
   void deleteAlias(String functionName, String alias);
+
+  /** The provisioned concurrency configuration of a version or alias; empty when it has none. */
+  Optional<GetProvisionedConcurrencyConfigResponse> provisionedConcurrency(String functionName, String qualifier);
+
+  void provisionConcurrency(String functionName, String qualifier, int executions);
+
+  void removeProvisionedConcurrency(String functionName, String qualifier);
 }

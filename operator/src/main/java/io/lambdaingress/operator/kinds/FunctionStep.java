@@ -68,6 +68,11 @@ public final class FunctionStep {
   }
 
   public Result ensureManaged(CreateFunctionRequest desired) {
+    return ensureManaged(desired, null);
+  }
+
+  /** @param reserved the function's reserved concurrency, null for none (one made out of band is removed) */
+  public Result ensureManaged(CreateFunctionRequest desired, Integer reserved) {
     String name = desired.functionName();
     GetFunctionResponse found = lambda.function(name).orElse(null);
     if (found == null) {
@@ -109,6 +114,12 @@ public final class FunctionStep {
       return new Result(c.functionArn(), true);
     }
     syncTags(c.functionArn(), found.tags() == null ? Map.of() : found.tags(), desired.tags());
+    Integer current = found.concurrency() == null ? null : found.concurrency().reservedConcurrentExecutions();
+    if (!Objects.equals(current, reserved)) {
+      String why = "reserved concurrency " + Objects.toString(current, "none") + " -> " + Objects.toString(reserved, "none");
+      writes.made("Updated", "function " + name, why, reserved == null ? () -> lambda.unreserveConcurrency(name)
+          : () -> lambda.reserveConcurrency(name, reserved));
+    }
     return new Result(c.functionArn(), false);
   }
 

@@ -87,7 +87,8 @@ public record ChainModel(LoadBalancerNames names, Map<String, String> ownerTags,
   }
 
   /** A function the operator manages; its create request needs the image pinned at reconcile time. */
-  public record ManagedFunction(String name, ImageRef image, CreateFunctionRequest template) {
+  /** @param reservedConcurrency null: none */
+  public record ManagedFunction(String name, ImageRef image, CreateFunctionRequest template, Integer reservedConcurrency) {
     public CreateFunctionRequest request(String pinnedImageUri) {
       return template.toBuilder().code(c -> c.imageUri(pinnedImageUri)).build();
     }
@@ -239,7 +240,7 @@ public record ChainModel(LoadBalancerNames names, Map<String, String> ownerTags,
     }
     var image = f.getImage();
     ImageRef ref = image.getUri() != null ? ImageRef.fromUri(image.getUri()) : ImageRef.tagged(image.getRepository(), image.getTag());
-    return new ManagedFunction(name, ref, b.build());
+    return new ManagedFunction(name, ref, b.build(), f.getReservedConcurrency());
   }
 
   private static String scheme(Scheme s) {

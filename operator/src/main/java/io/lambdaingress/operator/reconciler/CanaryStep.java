@@ -1,9 +1,11 @@
 package io.lambdaingress.operator.reconciler;
 
+import io.lambdaingress.operator.api.ProvisionedConcurrencyStatus;
 import io.lambdaingress.operator.api.RolloutSpec;
 import io.lambdaingress.operator.aws.AlarmClient;
 import io.lambdaingress.operator.aws.LambdaVersions;
 import io.lambdaingress.operator.kinds.AliasStep;
+import io.lambdaingress.operator.kinds.ProvisionedConcurrencyStep;
 import io.lambdaingress.operator.model.RolloutMachine;
 import io.lambdaingress.operator.model.RolloutMachine.Decision;
 import io.lambdaingress.operator.model.RolloutMachine.State;
@@ -25,21 +27,26 @@ final class CanaryStep {
 
   static final String ALIAS = AliasStep.ALIAS;
 
-  /** What the reconciler knows of the rollout before this run: spec, status, the retry annotation, now. */
-  record Input(RolloutSpec spec, State state, String retryToken, Instant now) {}
+  /**
+   * What the reconciler knows of the rollout before this run: spec, status, the retry annotation, now; the function's
+   * provisioned concurrency (null: none).
+   */
+  record Input(RolloutSpec spec, State state, String retryToken, Instant now, Integer provisionedConcurrency) {}
 
-  /** The alias's ARN (the target ELB invokes), the rollout's next state and what changed. */
-  record Result(String aliasArn, Decision decision) {
+  /** The alias's ARN (the target ELB invokes), the rollout's next state and what changed, its provisioned concurrency. */
+  record Result(String aliasArn, Decision decision, ProvisionedConcurrencyStatus provisioned) {
     /** The rollout was switched off and its alias, permission and versions are gone. */
-    static final Result REMOVED = new Result(null, null);
+    static final Result REMOVED = new Result(null, null, null);
   }
 
   private final AliasStep aliases;
   private final AlarmClient alarms;
+  private final ProvisionedConcurrencyStep provisioned;
 
   CanaryStep(LambdaVersions versions, AlarmClient alarms, AwsWrites writes) {
     this.aliases = new AliasStep(versions, writes);
     this.alarms = alarms;
+    this.provisioned = new ProvisionedConcurrencyStep(versions, writes);
   }
 
   /** @param digest the digest $LATEST runs now (the function is not busy) */
@@ -54,11 +61,13 @@ final class CanaryStep {
         : aliases.versionRunning(functionName, published, d.traffic().canaryDigest(), digest);
     State next = d.next().withVersions(stable, canary);
     String aliasArn = shift(functionName, stable, canary, d.traffic().weight());
+    ProvisionedConcurrencyStatus pc = provisioned.ensure(functionName, in.provisionedConcurrency(), stable, weighted(stable, canary,
+        d.traffic().weight()));
     Set<String> keep = new HashSet<>();
     keep.add(stable);
     keep.add(Objects.requireNonNullElse(canary, stable));
     aliases.prune(functionName, aliases.versions(functionName), keep, "neither stable nor canary");
-    return new Result(aliasArn, new Decision(next, d.traffic(), d.change(), d.wakeAt()));
+    return new Result(aliasArn, new Decision(next, d.traffic(), d.change(), d.wakeAt()), pc);
   }
 
   /** The alias: {@code stable}, and {@code weight} % to {@code canary}. */
@@ -66,11 +75,15 @@ final class CanaryStep {
     Map<String, Double> weights = new HashMap<>();
     // AWS refuses an alias whose routing names its own version ("Function version N is already included in
     // routing configuration"): when the canary runs the stable version, all traffic goes to it anyway.
-    if (canary != null && !canary.equals(stable) && weight > 0) {
+    if (weighted(stable, canary, weight)) {
       weights.put(canary, weight / 100.0);
     }
     return aliases.ensure(functionName, stable, weights,
         "version " + stable + (weights.isEmpty() ? "" : ", " + weight + " % to version " + canary));
+  }
+
+  private static boolean weighted(String stable, String canary, int weight) {
+    return canary != null && !canary.equals(stable) && weight > 0;
   }
 
   /** Rollout switched off: the alias goes, then every version the operator published. */

@@ -138,7 +138,7 @@ public final class ChainReconciler {
       ChainModel.ManagedFunction fn = desired.function().get();
       PinnedImage image = pin(fn.image());
       digest = image.digest();
-      FunctionStep.Result result = functions.ensureManaged(fn.request(image.uri()));
+      FunctionStep.Result result = functions.ensureManaged(fn.request(image.uri()), fn.reservedConcurrency());
       functionArn = result.functionArn();
       if (result.busy()) {
         return new Outcome(ChainStatus.partial(null, null, null, null, lambdaTargets, functionArn, digest, desired), "function " + fn.name() + " is being updated by AWS",

@@ -3,6 +3,7 @@ package io.lambdaingress.operator.reconciler;
 import io.lambdaingress.operator.api.FunctionSpec;
 import io.lambdaingress.operator.api.LambdaIngress;
 import io.lambdaingress.operator.api.LambdaIngressStatus;
+import io.lambdaingress.operator.api.ProvisionedConcurrencyStatus;
 import io.lambdaingress.operator.api.RolloutStatus;
 import io.lambdaingress.operator.api.RouteSpec;
 import io.lambdaingress.operator.api.RouteStatus;
@@ -72,7 +73,7 @@ final class RolloutReport {
       return null;
     }
     String retry = li.getMetadata().getAnnotations() == null ? null : li.getMetadata().getAnnotations().get(RETRY_ANNOTATION);
-    return new CanaryStep.Input(f.getRollout(), State.of(recorded), retry, now);
+    return new CanaryStep.Input(f.getRollout(), State.of(recorded), retry, now, f.getProvisionedConcurrency());
   }
 
   private static Map<String, RouteStatus> routesByName(List<RouteStatus> routes) {
@@ -154,7 +155,9 @@ final class RolloutReport {
     }
     Decision d = result.decision();
     State s = d.next();
-    set.accept(s.toStatus());
+    RolloutStatus status = s.toStatus();
+    status.setProvisionedConcurrency(result.provisioned());
+    set.accept(status);
     metrics.record(li.getMetadata().getNamespace(), metricName, s.progressing() ? s.weight() : 0, d.change());
     switch (d.change()) {
       case STARTED, RESTARTED -> events.normal(li, "RolloutStarted", what + s.canaryDigest() + " (version " + s.canaryVersion() + "): "
@@ -170,6 +173,10 @@ final class RolloutReport {
     if (RolloutMachine.ABORTED.equals(s.result())) {
       return Optional.of(new Verdict(Reason.RolloutAborted, what + abortMessage(s), null));
     }
+    Optional<Verdict> provisioning = provisioning(what, fn, result.provisioned());
+    if (provisioning.isPresent() && !s.progressing()) {
+      return provisioning;
+    }
     if (s.progressing()) {
       Duration wait = Duration.between(now, s.nextStepAt());
       // Alarms are read at every run during a rollout: never wait longer than this to notice one.
@@ -178,6 +185,22 @@ final class RolloutReport {
           + ", " + s.weight() + " % to version " + s.canaryVersion() + ", next step at " + s.nextStepAt(), requeue));
     }
     return Optional.empty();
+  }
+
+  /**
+   * Ready waits for provisioned concurrency to be READY (Lambda: IN_PROGRESS, then READY), looking again every
+   * second; FAILED needs a person (Lambda's reason, such as the account's concurrency, is in the message).
+   */
+  private static Optional<Verdict> provisioning(String what, String fn, ProvisionedConcurrencyStatus pc) {
+    if (pc == null || "READY".equals(pc.getStatus())) {
+      return Optional.empty();
+    }
+    String where = what + "provisioned concurrency of " + fn + ":" + pc.getQualifier() + " (version " + pc.getFunctionVersion() + ")";
+    if ("FAILED".equals(pc.getStatus())) {
+      return Optional.of(new Verdict(Reason.AwsError, where + " FAILED: " + pc.getStatusReason(), null));
+    }
+    return Optional.of(new Verdict(Reason.Progressing, where + ": " + pc.getStatus() + ", " + pc.getAllocated() + " of "
+        + pc.getRequested() + " allocated", Duration.ofSeconds(1)));
   }
 
   /** How often alarms are read during a rollout, at most. */

@@ -102,7 +102,7 @@ final class RouteStep {
         ChainModel.ManagedFunction fn = route.function().get();
         PinnedImage image = pin.apply(fn.image());
         s.setImageDigest(image.digest());
-        FunctionStep.Result result = functions.ensureManaged(fn.request(image.uri()));
+        FunctionStep.Result result = functions.ensureManaged(fn.request(image.uri()), fn.reservedConcurrency());
         functionArn = result.functionArn();
         s.setFunctionArn(functionArn);
         wanted.add(functionArn);

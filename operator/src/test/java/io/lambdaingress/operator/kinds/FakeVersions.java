@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.HashSet;
 import software.amazon.awssdk.services.lambda.model.AliasConfiguration;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+import software.amazon.awssdk.services.lambda.model.GetProvisionedConcurrencyConfigResponse;
 
 /**
  * A fake of Lambda's versions and aliases for unit tests of {@link AliasStep}: one function's versions and
@@ -25,6 +26,7 @@ final class FakeVersions implements LambdaVersions {
   private final List<FunctionConfiguration> versions = new ArrayList<>();
   private final Map<String, AliasConfiguration> aliases = new HashMap<>();
   private final Set<String> inUse = new HashSet<>();
+  private final Map<String, GetProvisionedConcurrencyConfigResponse> provisioned = new HashMap<>();
   private String latestSha;
   private AwsFailure refusal;
 
@@ -102,6 +104,29 @@ final class FakeVersions implements LambdaVersions {
   public void deleteAlias(String functionName, String alias) {
     write("DeleteAlias " + alias);
     aliases.remove(alias);
+  }
+
+  @Override
+  public Optional<GetProvisionedConcurrencyConfigResponse> provisionedConcurrency(String functionName, String qualifier) {
+    return Optional.ofNullable(provisioned.get(qualifier));
+  }
+
+  /** Lambda's report of a qualifier's provisioned concurrency, as if it had allocated {@code allocated} of it so far. */
+  void reportProvisioned(String qualifier, int requested, int allocated, String status) {
+    provisioned.put(qualifier, GetProvisionedConcurrencyConfigResponse.builder().requestedProvisionedConcurrentExecutions(requested)
+        .allocatedProvisionedConcurrentExecutions(allocated).status(status).build());
+  }
+
+  @Override
+  public void provisionConcurrency(String functionName, String qualifier, int executions) {
+    write("PutProvisionedConcurrencyConfig " + qualifier + " " + executions);
+    reportProvisioned(qualifier, executions, 0, "IN_PROGRESS");
+  }
+
+  @Override
+  public void removeProvisionedConcurrency(String functionName, String qualifier) {
+    write("DeleteProvisionedConcurrencyConfig " + qualifier);
+    provisioned.remove(qualifier);
   }
 
   private void write(String call) {

@@ -111,6 +111,10 @@ class RolloutIT {
       assertThat(edited).isNotEqualTo(yaml);
       assertThatThrownBy(() -> operator.apply(edited)).isInstanceOf(KubernetesClientException.class).hasMessageContaining(bad[2]);
     }
+    String provisionedWithoutRollout = stack(false).replace("    multiValueHeaders: false", "      provisionedConcurrency: 2\n    multiValueHeaders: false");
+    assertThat(provisionedWithoutRollout).isNotEqualTo(stack(false));
+    assertThatThrownBy(() -> operator.apply(provisionedWithoutRollout)).isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("provisionedConcurrency needs rollout");
   }
 
   @Test
@@ -129,14 +133,53 @@ class RolloutIT {
 
   @Test
   @Order(2)
-  void aNewImageGoesThroughEveryStep() {
+  void aNewImageGoesThroughEveryStepWithItsConcurrencyKept() {
+    // Reserved concurrency on the function, provisioned concurrency on the alias: set, READY before Ready.
+    String concurrent = withConcurrency(stack(true), 2, 20);
+    operator.apply(concurrent);
+    GenericKubernetesResource set = awaitRollout(r -> "READY".equals(provisioned(r).get("status")));
+    assertThat(provisioned(rollout(set))).containsEntry("qualifier", "live").containsEntry("functionVersion", "1")
+        .containsEntry("requested", 2).containsEntry("allocated", 2);
+    assertThat(lambda.getFunction(r -> r.functionName(functionName)).concurrency().reservedConcurrentExecutions()).isEqualTo(20);
+
     AliasWatch watch = AliasWatch.start(lambda, functionName);
     String digest = pre.pushImage("latest");
+    // During the canary the alias is weighted: Lambda would refuse a Put, and the one made before stays in force.
+    awaitRollout(r -> Integer.valueOf(1).equals(r.get("step")) && digest.equals(r.get("canaryDigest")));
+    assertThat(lambda.getProvisionedConcurrencyConfig(r -> r.functionName(functionName).qualifier("live"))
+        .requestedProvisionedConcurrentExecutions()).isEqualTo(2);
     GenericKubernetesResource done = awaitStable(digest);
     watch.stop();
     String v = (String) rollout(done).get("stableVersion");
     assertThat(watch.seen()).containsSubsequence("1", "1 +" + v + "@0.1", "1 +" + v + "@0.5", v);
     assertThat(lambda.getFunction(r -> r.functionName(functionName).qualifier(v)).code().imageUri()).endsWith("@" + digest);
+    // The alias moved to the new version: Lambda provisions it (IN_PROGRESS, then READY), on the same configuration.
+    GenericKubernetesResource after = awaitRollout(r -> "READY".equals(provisioned(r).get("status")) && v.equals(provisioned(r).get("functionVersion")));
+    assertThat(provisioned(rollout(after))).containsEntry("requested", 2);
+
+    // Changed in place, then removed.
+    operator.apply(withConcurrency(stack(true), 3, 10));
+    awaitRollout(r -> Integer.valueOf(3).equals(provisioned(r).get("requested")) && "READY".equals(provisioned(r).get("status")));
+    assertThat(lambda.getFunction(r -> r.functionName(functionName)).concurrency().reservedConcurrentExecutions()).isEqualTo(10);
+    operator.apply(stack(true));
+    awaitRollout(r -> !r.containsKey("provisionedConcurrency"));
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> lambda.getFunction(r -> r.functionName(functionName)).concurrency() == null);
+    assertThatThrownBy(() -> lambda.getProvisionedConcurrencyConfig(r -> r.functionName(functionName).qualifier("live")))
+        .isInstanceOf(software.amazon.awssdk.services.lambda.model.ProvisionedConcurrencyConfigNotFoundException.class);
+  }
+
+  /** The function with provisioned concurrency (on the alias) and reserved concurrency. */
+  private static String withConcurrency(String yaml, int provisioned, int reserved) {
+    String with = yaml.replace("      rollout:\n", "      provisionedConcurrency: " + provisioned + "\n      reservedConcurrency: " + reserved
+        + "\n      rollout:\n");
+    assertThat(with).isNotEqualTo(yaml);
+    return with;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> provisioned(Map<String, Object> rollout) {
+    Object pc = rollout.get("provisionedConcurrency");
+    return pc == null ? Map.of() : (Map<String, Object>) pc;
   }
 
   @Test

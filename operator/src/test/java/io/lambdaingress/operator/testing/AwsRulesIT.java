@@ -28,6 +28,7 @@ import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
 import software.amazon.awssdk.services.lambda.model.PackageType;
 import software.amazon.awssdk.services.lambda.model.State;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.acm.AcmClient;
 import software.amazon.awssdk.services.wafv2.Wafv2Client;
 import software.amazon.awssdk.services.wafv2.model.Scope;
@@ -811,6 +812,50 @@ class AwsRulesIT {
         lambda.deleteAlias(r -> r.functionName(fn.functionName()).name("live"));
         motoLambda.deleteFunction(r -> r.functionName(fn.functionName()).qualifier("1"));
     });
+  }
+
+  @Test
+  @DisplayName("lambda-provisioned-concurrency, lambda-provisioned-concurrency-not-on-weighted-alias, lambda-reserved-concurrency-reported: "
+      + "provisioned concurrency on an alias without weights, IN_PROGRESS then READY; a reservation of 0 is reported")
+  void provisionedConcurrencyGoesOnAnAliasWithoutWeights() {
+    FunctionConfiguration fn = createFunction(LocalWorld.uniqueName("pc"));
+    String name = fn.functionName();
+    awaitState(name, State.ACTIVE);
+    lambda.publishVersion(r -> r.functionName(name));
+    lambda.updateFunctionConfiguration(r -> r.functionName(name).description("two"));
+    waitFor(() -> lambda.getFunctionConfiguration(r -> r.functionName(name)).lastUpdateStatus() == LastUpdateStatus.SUCCESSFUL);
+    lambda.publishVersion(r -> r.functionName(name));
+    lambda.createAlias(r -> r.functionName(name).name("live").functionVersion("1"));
+    assertThatThrownBy(() -> motoLambda.putProvisionedConcurrencyConfig(r -> r.functionName(name).qualifier("live")
+        .provisionedConcurrentExecutions(2))).as("moto alone has no provisioned concurrency").isInstanceOf(SdkException.class);
+
+    withRules(Map.of("provisionedConcurrencyReadySeconds", 600), () -> {
+      var put = lambda.putProvisionedConcurrencyConfig(r -> r.functionName(name).qualifier("live").provisionedConcurrentExecutions(2));
+      assertThat(put.sdkHttpResponse().statusCode()).isEqualTo(202);
+      assertThat(put.statusAsString()).isEqualTo("IN_PROGRESS");
+      assertThat(put.allocatedProvisionedConcurrentExecutions()).isZero();
+      // Weighted: refused, and what was asked stays.
+      lambda.updateAlias(r -> r.functionName(name).name("live").functionVersion("1").routingConfig(c -> c.additionalVersionWeights(Map.of("2", 0.1))));
+      assertThatThrownBy(() -> lambda.putProvisionedConcurrencyConfig(r -> r.functionName(name).qualifier("live").provisionedConcurrentExecutions(3)))
+          .satisfies(e -> assertAwsError(e, 400, "InvalidParameterValueException", "Alias with weights can not be used with Provisioned Concurrency"));
+      assertThat(lambda.getProvisionedConcurrencyConfig(r -> r.functionName(name).qualifier("live")).requestedProvisionedConcurrentExecutions())
+          .isEqualTo(2);
+      assertThatThrownBy(() -> lambda.putProvisionedConcurrencyConfig(r -> r.functionName(name).qualifier("none").provisionedConcurrentExecutions(1)))
+          .satisfies(e -> assertAwsError(e, 404, "ResourceNotFoundException", ":" + name + ":none"));
+    });
+    withRules(Map.of("provisionedConcurrencyReadySeconds", 0), () -> {
+      var got = lambda.getProvisionedConcurrencyConfig(r -> r.functionName(name).qualifier("live"));
+      assertThat(got.statusAsString()).isEqualTo("READY");
+      assertThat(got.allocatedProvisionedConcurrentExecutions()).isEqualTo(2);
+    });
+    lambda.deleteProvisionedConcurrencyConfig(r -> r.functionName(name).qualifier("live"));
+    assertThatThrownBy(() -> lambda.getProvisionedConcurrencyConfig(r -> r.functionName(name).qualifier("live")))
+        .satisfies(e -> assertAwsError(e, 404, "ProvisionedConcurrencyConfigNotFoundException", "No Provisioned Concurrency Config"));
+
+    lambda.putFunctionConcurrency(r -> r.functionName(name).reservedConcurrentExecutions(0));
+    assertThat(lambda.getFunction(r -> r.functionName(name)).concurrency().reservedConcurrentExecutions()).isZero();
+    assertThat(motoLambda.getFunction(r -> r.functionName(name)).concurrency()).as("moto alone omits a reservation of 0").isNull();
+    lambda.deleteAlias(r -> r.functionName(name).name("live"));
   }
 
   @Test
