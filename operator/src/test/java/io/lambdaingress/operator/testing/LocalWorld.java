@@ -136,6 +136,28 @@ public final class LocalWorld {
     }
   }
 
+  /**
+   * The rules layer's count and server seconds per kind of AWS call since the world started, as a table, most
+   * seconds first: where the suite's AWS time went.
+   */
+  public String awsCallStats() {
+    try {
+      var response = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(awsEndpoint().resolve("/_rules/stats")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      StringBuilder table = new StringBuilder(String.format("%10s %8s  %s%n", "seconds", "calls", "call"));
+      for (var row : new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body())) {
+        table.append(String.format("%10.1f %8d  %s%n", row.get("seconds").asDouble(), row.get("count").asLong(), row.get("call").asText()));
+      }
+      return table.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The current values of these knobs: what a test that changes them sets back. */
   public Map<String, Number> awsRuleKnobs(java.util.Collection<String> names) {
     var knobs = awsRules().get("knobs");

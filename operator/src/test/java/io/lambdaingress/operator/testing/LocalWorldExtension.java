@@ -1,5 +1,7 @@
 package io.lambdaingress.operator.testing;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -72,10 +74,18 @@ public final class LocalWorldExtension implements BeforeAllCallback, ParameterRe
 
     @Override
     public void close() {
+      writeAwsCallStats();
       if (owned) {
         LocalEnvScript.run(world.directory(), 2, "down");
       }
     }
 
+    private void writeAwsCallStats() {
+      try {
+        Files.writeString(repo.resolve("operator/target/aws-call-stats.txt"), world.awsCallStats());
+      } catch (RuntimeException | IOException e) {
+        // A statistic: the world going down matters more than its table.
+      }
+    }
   }
 }
