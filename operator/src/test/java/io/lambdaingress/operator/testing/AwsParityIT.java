@@ -113,62 +113,12 @@ class AwsParityIT {
 
   /**
    * The cases' load balancers, target groups, functions and endpoint services, deleted so that the classes after
-   * this one do not list them (every operator lists the account's load balancers and target groups: 150-odd more
-   * items in each such answer otherwise). Best effort: what AWS refuses stays, and is counted in the line printed.
+   * this one do not list them (150-odd more items in each listing otherwise: {@link AwsSweep}).
    */
   private static void deleteWhatTheCasesMade() {
-    var elb = (ElasticLoadBalancingV2Client) clients.get("elbv2");
-    var lambda = (LambdaClient) clients.get("lambda");
-    var ec2 = (Ec2Client) clients.get("ec2");
-    java.util.function.Predicate<String> ours = n -> n != null && names.stream().anyMatch(n::startsWith);
-    var lbs = elb.describeLoadBalancersPaginator(r -> {}).loadBalancers().stream().filter(lb -> ours.test(lb.loadBalancerName())).toList();
-    var tgs = elb.describeTargetGroupsPaginator(r -> {}).targetGroups().stream().filter(tg -> ours.test(tg.targetGroupName())).toList();
-    Set<String> lbArns = new TreeSet<>(lbs.stream().map(lb -> lb.loadBalancerArn()).toList());
-    List<Runnable> deletions = new ArrayList<>();
-    ec2.describeVpcEndpointServiceConfigurations().serviceConfigurations().stream()
-        .filter(sc -> sc.networkLoadBalancerArns().stream().anyMatch(lbArns::contains))
-        .forEach(sc -> deletions.add(() -> {
-          // AWS deletes a service only once its endpoint connections are rejected.
-          List<String> endpoints = ec2.describeVpcEndpointConnections(r -> r.filters(f -> f.name("service-id").values(sc.serviceId())))
-              .vpcEndpointConnections().stream().map(c -> c.vpcEndpointId()).toList();
-          if (!endpoints.isEmpty()) {
-            ec2.rejectVpcEndpointConnections(r -> r.serviceId(sc.serviceId()).vpcEndpointIds(endpoints));
-          }
-          ec2.deleteVpcEndpointServiceConfigurations(r -> r.serviceIds(sc.serviceId()));
-        }));
-    // NLBs first (their listeners use the alb groups), then the alb groups (ALBs registered in them), the ALBs,
-    // the other groups (listeners gone with the ALBs), the functions.
-    lbs.stream().filter(lb -> lb.typeAsString().equals("network"))
-        .forEach(lb -> deletions.add(() -> elb.deleteLoadBalancer(r -> r.loadBalancerArn(lb.loadBalancerArn()))));
-    tgs.stream().filter(tg -> "alb".equals(tg.targetTypeAsString()))
-        .forEach(tg -> deletions.add(() -> elb.deleteTargetGroup(r -> r.targetGroupArn(tg.targetGroupArn()))));
-    lbs.stream().filter(lb -> !lb.typeAsString().equals("network"))
-        .forEach(lb -> deletions.add(() -> elb.deleteLoadBalancer(r -> r.loadBalancerArn(lb.loadBalancerArn()))));
-    tgs.stream().filter(tg -> !"alb".equals(tg.targetTypeAsString()))
-        .forEach(tg -> deletions.add(() -> elb.deleteTargetGroup(r -> r.targetGroupArn(tg.targetGroupArn()))));
-    lambda.listFunctionsPaginator(r -> {}).functions().stream().filter(f -> ours.test(f.functionName()))
-        .forEach(f -> deletions.add(() -> lambda.deleteFunction(r -> r.functionName(f.functionName()))));
-    // A service being deleted still holds its NLB for a moment: what AWS refused is tried again, twice.
-    List<Runnable> left = deletions;
-    List<String> refused = new ArrayList<>();
-    for (int pass = 0; pass < 3 && !left.isEmpty(); pass++) {
-      if (pass > 0) {
-        OperatorHarness.sleep(3000);
-      }
-      List<Runnable> again = new ArrayList<>();
-      refused.clear();
-      for (Runnable d : left) {
-        try {
-          d.run();
-        } catch (software.amazon.awssdk.core.exception.SdkException e) {
-          again.add(d);
-          refused.add(e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException a ? a.awsErrorDetails().errorCode() : e.getMessage());
-        }
-      }
-      left = again;
-    }
-    System.out.printf("parity corpus: %d of the cases' resources deleted, %d refused %s%n", deletions.size() - refused.size(),
-        refused.size(), refused);
+    String outcome = AwsSweep.deleteNamed((ElasticLoadBalancingV2Client) clients.get("elbv2"), (LambdaClient) clients.get("lambda"),
+        (Ec2Client) clients.get("ec2"), n -> names.stream().anyMatch(n::startsWith));
+    System.out.println("parity corpus: the cases' resources: " + outcome);
   }
 
   /**

@@ -64,8 +64,18 @@ class AwsRulesIT {
     motoEc2 = Ec2Client.builder().endpointOverride(w.motoEndpoint()).build();
   }
 
+  /** The fresh names the tests used: what carries one of them is theirs, deleted once they ran ({@link AwsSweep}). */
+  private static final java.util.Set<String> names = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private static String name(String prefix) {
+    String name = LocalWorld.uniqueName(prefix);
+    names.add(name);
+    return name;
+  }
+
   @AfterAll
   static void close() {
+    System.out.println("AwsRulesIT: what the tests made: " + AwsSweep.deleteNamed(elb, lambda, ec2, n -> names.stream().anyMatch(n::startsWith)));
     lambda.close();
     elb.close();
     motoLambda.close();
@@ -77,7 +87,7 @@ class AwsRulesIT {
   @Test
   @DisplayName("lambda-pending and lambda-busy-conflict: a new function is Pending; a change meanwhile is a conflict")
   void newFunctionIsPendingAndRefusesUpdates() {
-    FunctionConfiguration created = createFunction(LocalWorld.uniqueName("pending"));
+    FunctionConfiguration created = createFunction(name("pending"));
 
     assertThat(created.state()).isEqualTo(State.PENDING);
     assertThat(lambda.getFunction(r -> r.functionName(created.functionName())).configuration().state()).isEqualTo(State.PENDING);
@@ -92,7 +102,7 @@ class AwsRulesIT {
   @Test
   @DisplayName("lambda-update-in-progress: an update is InProgress, then Successful; a second one meanwhile is a conflict")
   void anUpdateIsInProgressThenSuccessful() {
-    FunctionConfiguration created = createFunction(LocalWorld.uniqueName("update"));
+    FunctionConfiguration created = createFunction(name("update"));
     awaitState(created.functionName(), State.ACTIVE);
 
     lambda.updateFunctionConfiguration(r -> r.functionName(created.functionName()).timeout(11));
@@ -110,7 +120,7 @@ class AwsRulesIT {
   @Test
   @DisplayName("elb-lambda-permission: a function joins its target group only once ELB may invoke it, after propagation")
   void registrationWaitsForTheInvokePermission() {
-    FunctionConfiguration fn = createFunction(LocalWorld.uniqueName("perm"));
+    FunctionConfiguration fn = createFunction(name("perm"));
     String tg = lambdaTargetGroup();
     TargetDescription target = TargetDescription.builder().id(fn.functionArn()).build();
 
@@ -137,7 +147,7 @@ class AwsRulesIT {
   @Test
   @DisplayName("elb-lambda-permission: a permission for another target group does not count")
   void aPermissionForAnotherTargetGroupDoesNotCount() {
-    FunctionConfiguration fn = createFunction(LocalWorld.uniqueName("other"));
+    FunctionConfiguration fn = createFunction(name("other"));
     String tg = lambdaTargetGroup();
     String other = lambdaTargetGroup();
     motoLambda.addPermission(r -> r.functionName(fn.functionName()).statementId("elb").action("lambda:InvokeFunction")
@@ -150,8 +160,8 @@ class AwsRulesIT {
   @Test
   @DisplayName("elb-one-function: a lambda target group holds one function")
   void aLambdaTargetGroupHoldsOneFunction() {
-    FunctionConfiguration first = createFunction(LocalWorld.uniqueName("one"));
-    FunctionConfiguration second = createFunction(LocalWorld.uniqueName("two"));
+    FunctionConfiguration first = createFunction(name("one"));
+    FunctionConfiguration second = createFunction(name("two"));
     String tg = lambdaTargetGroup();
     for (FunctionConfiguration fn : new FunctionConfiguration[] {first, second}) {
       motoLambda.addPermission(r -> r.functionName(fn.functionName()).statementId("elb").action("lambda:InvokeFunction")
@@ -169,9 +179,9 @@ class AwsRulesIT {
   @Test
   @DisplayName("elb-alb-needs-listener: an ALB joins an alb target group only with a listener on its port")
   void anAlbJoinsOnlyWithAListenerOnThePort() {
-    LoadBalancer alb = elb.createLoadBalancer(r -> r.name(LocalWorld.uniqueName("alb")).type(LoadBalancerTypeEnum.APPLICATION)
+    LoadBalancer alb = elb.createLoadBalancer(r -> r.name(name("alb")).type(LoadBalancerTypeEnum.APPLICATION)
         .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a"), net.subnets().get("b"))).loadBalancers().get(0);
-    String albTargets = elb.createTargetGroup(r -> r.name(LocalWorld.uniqueName("tg")).targetType(TargetTypeEnum.ALB)
+    String albTargets = elb.createTargetGroup(r -> r.name(name("tg")).targetType(TargetTypeEnum.ALB)
         .protocol(ProtocolEnum.TCP).port(80).vpcId(net.vpcId())).targetGroups().get(0).targetGroupArn();
     TargetDescription target = TargetDescription.builder().id(alb.loadBalancerArn()).port(80).build();
 
@@ -188,7 +198,7 @@ class AwsRulesIT {
   @Test
   @DisplayName("elb-certificate-issued and acm-pending-until-validated: a listener takes an ISSUED certificate of its region only")
   void aListenerTakesOnlyAnIssuedCertificateOfItsRegion() {
-    LoadBalancer alb = elb.createLoadBalancer(r -> r.name(LocalWorld.uniqueName("alb")).type(LoadBalancerTypeEnum.APPLICATION)
+    LoadBalancer alb = elb.createLoadBalancer(r -> r.name(name("alb")).type(LoadBalancerTypeEnum.APPLICATION)
         .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a"), net.subnets().get("b"))).loadBalancers().get(0);
     String ca = "arn:aws:acm-pca:" + world.awsRegion() + ":123456789012:certificate-authority/rules";
     try (AcmClient acm = world.aws(AcmClient.builder()).build();
@@ -223,9 +233,9 @@ class AwsRulesIT {
   @Test
   @DisplayName("elb-deletion-protection: a load balancer with deletion protection on cannot be deleted")
   void aProtectedLoadBalancerCannotBeDeleted() {
-    String nlb = elb.createLoadBalancer(r -> r.name(LocalWorld.uniqueName("nlb")).type(LoadBalancerTypeEnum.NETWORK)
+    String nlb = elb.createLoadBalancer(r -> r.name(name("nlb")).type(LoadBalancerTypeEnum.NETWORK)
         .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a"))).loadBalancers().get(0).loadBalancerArn();
-    String other = elb.createLoadBalancer(r -> r.name(LocalWorld.uniqueName("nlb")).type(LoadBalancerTypeEnum.NETWORK)
+    String other = elb.createLoadBalancer(r -> r.name(name("nlb")).type(LoadBalancerTypeEnum.NETWORK)
         .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a"))).loadBalancers().get(0).loadBalancerArn();
     for (String arn : List.of(nlb, other)) {
       elb.modifyLoadBalancerAttributes(r -> r.loadBalancerArn(arn).attributes(a -> a.key("deletion_protection.enabled").value("true")));
@@ -294,7 +304,7 @@ class AwsRulesIT {
   @Test
   @DisplayName("elb-static-ip-reported: an NLB reports its mapped private IPv4 addresses")
   void anNlbReportsItsStaticIps() {
-    String name = LocalWorld.uniqueName("nlb");
+    String name = name("nlb");
     elb.createLoadBalancer(r -> r.name(name).type(LoadBalancerTypeEnum.NETWORK).scheme(LoadBalancerSchemeEnum.INTERNAL)
         .subnetMappings(m -> m.subnetId(net.subnets().get("a")).privateIPv4Address("10.20.0.10")));
 
@@ -333,7 +343,7 @@ class AwsRulesIT {
   @Test
   @DisplayName("elb-create-idempotent: creating an existing name again returns it, or is a duplicate if settings differ")
   void createIsIdempotentByName() {
-    String name = LocalWorld.uniqueName("idem");
+    String name = name("idem");
     String subnet = net.subnets().get("a");
     String first = elb.createLoadBalancer(r -> r.name(name).type(LoadBalancerTypeEnum.NETWORK).scheme(LoadBalancerSchemeEnum.INTERNAL)
         .subnetMappings(m -> m.subnetId(subnet))).loadBalancers().get(0).loadBalancerArn();
@@ -348,7 +358,7 @@ class AwsRulesIT {
     assertThat(motoSecond).as("moto alone makes a second load balancer with the same name").isNotEqualTo(first);
     motoElb.deleteLoadBalancer(r -> r.loadBalancerArn(motoSecond));
 
-    String tgName = LocalWorld.uniqueName("idem");
+    String tgName = name("idem");
     String tg = elb.createTargetGroup(r -> r.name(tgName).targetType(TargetTypeEnum.LAMBDA)).targetGroups().get(0).targetGroupArn();
     assertThat(elb.createTargetGroup(r -> r.name(tgName).targetType(TargetTypeEnum.LAMBDA)).targetGroups().get(0).targetGroupArn())
         .isEqualTo(tg);
@@ -377,7 +387,7 @@ class AwsRulesIT {
   @Test
   @DisplayName("elb-listener-idempotent: one listener per port; the same create again returns it")
   void oneListenerPerPort() {
-    LoadBalancer alb = elb.createLoadBalancer(r -> r.name(LocalWorld.uniqueName("lst")).type(LoadBalancerTypeEnum.APPLICATION)
+    LoadBalancer alb = elb.createLoadBalancer(r -> r.name(name("lst")).type(LoadBalancerTypeEnum.APPLICATION)
         .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a"), net.subnets().get("b"))).loadBalancers().get(0);
     String tg = lambdaTargetGroup();
     String other = lambdaTargetGroup();
@@ -398,7 +408,7 @@ class AwsRulesIT {
   @Test
   @DisplayName("elb-rule-priorities-batch: SetRulePriorities swaps two rules in one call; priorities are 1-50000")
   void rulePrioritiesAreOneBatch() {
-    LoadBalancer alb = elb.createLoadBalancer(r -> r.name(LocalWorld.uniqueName("prio")).type(LoadBalancerTypeEnum.APPLICATION)
+    LoadBalancer alb = elb.createLoadBalancer(r -> r.name(name("prio")).type(LoadBalancerTypeEnum.APPLICATION)
         .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a"), net.subnets().get("b"))).loadBalancers().get(0);
     String tg = lambdaTargetGroup();
     String listener = elb.createListener(r -> r.loadBalancerArn(alb.loadBalancerArn()).protocol(ProtocolEnum.HTTP).port(80)
@@ -431,7 +441,7 @@ class AwsRulesIT {
   @Test
   @DisplayName("lambda-statement-id-unique: AddPermission with a taken statement id is a conflict")
   void aStatementIdIsUniqueInAPolicy() {
-    FunctionConfiguration fn = createFunction(LocalWorld.uniqueName("sid"));
+    FunctionConfiguration fn = createFunction(name("sid"));
     String tg = lambdaTargetGroup();
     lambda.addPermission(r -> r.functionName(fn.functionName()).statementId("elb").action("lambda:InvokeFunction")
         .principal("elasticloadbalancing.amazonaws.com").sourceArn(tg));
@@ -451,9 +461,9 @@ class AwsRulesIT {
     // Long enough for a busy 2-core machine to make all the reads below inside the window.
     world.setAwsRules(Map.of("consistencySeconds", 8));
     try {
-      String name = LocalWorld.uniqueName("late");
+      String name = name("late");
       String arn = elb.createTargetGroup(r -> r.name(name).targetType(TargetTypeEnum.LAMBDA)).targetGroups().get(0).targetGroupArn();
-      FunctionConfiguration fn = createFunction(LocalWorld.uniqueName("late"));
+      FunctionConfiguration fn = createFunction(name("late"));
 
       assertThat(motoElb.describeTargetGroups(r -> r.names(name)).targetGroups()).hasSize(1);
       assertThatThrownBy(() -> elb.describeTargetGroups(r -> r.names(name)))
@@ -479,14 +489,14 @@ class AwsRulesIT {
   void imageFunctionsResolveTheirImageInEcr() {
     String digest = net.pushImage("v1");
     // moto_server's own switch (MOTO_LAMBDA_STUB_ECR=false), process-wide: both ports resolve the digest alike.
-    var fn = lambda.createFunction(r -> r.functionName(LocalWorld.uniqueName("img")).packageType(PackageType.IMAGE)
+    var fn = lambda.createFunction(r -> r.functionName(name("img")).packageType(PackageType.IMAGE)
         .role(net.roleArn()).code(c -> c.imageUri(repositoryUri() + ":v1")));
     assertThat("sha256:" + fn.codeSha256()).isEqualTo(digest);
-    assertThatThrownBy(() -> motoLambda.createFunction(r -> r.functionName(LocalWorld.uniqueName("img")).packageType(PackageType.IMAGE)
+    assertThatThrownBy(() -> motoLambda.createFunction(r -> r.functionName(name("img")).packageType(PackageType.IMAGE)
         .role(net.roleArn()).code(c -> c.imageUri(repositoryUri() + ":no-such-tag"))))
         .satisfies(e -> assertAwsError(e, 400, "ImageNotFoundException", "no-such-tag"));
     // Through the layer, as AWS words it (lambda-image-not-found-is-invalid-parameter, on by default).
-    assertThatThrownBy(() -> lambda.createFunction(r -> r.functionName(LocalWorld.uniqueName("img")).packageType(PackageType.IMAGE)
+    assertThatThrownBy(() -> lambda.createFunction(r -> r.functionName(name("img")).packageType(PackageType.IMAGE)
         .role(net.roleArn()).code(c -> c.imageUri(repositoryUri() + ":no-such-tag"))))
         .satisfies(e -> assertAwsError(e, 400, "InvalidParameterValueException", "Source image " + repositoryUri() + ":no-such-tag does not exist"));
   }
@@ -501,18 +511,18 @@ class AwsRulesIT {
       String image = ecr.describeRepositories(r -> r.repositoryNames(fresh.repository())).repositories().get(0).repositoryUri()
           + ":latest";
       withRules(Map.of("callerMaySetRepositoryPolicy", 0), () -> {
-        assertThatThrownBy(() -> lambda.createFunction(r -> r.functionName(LocalWorld.uniqueName("pull")).packageType(PackageType.IMAGE)
+        assertThatThrownBy(() -> lambda.createFunction(r -> r.functionName(name("pull")).packageType(PackageType.IMAGE)
             .role(fresh.roleArn()).code(c -> c.imageUri(image))))
             .satisfies(e -> assertAwsError(e, 403, "AccessDeniedException",
                 "Lambda does not have permission to access the ECR image. Check the ECR permissions."));
-        assertThat(motoLambda.createFunction(r -> r.functionName(LocalWorld.uniqueName("pull")).packageType(PackageType.IMAGE)
+        assertThat(motoLambda.createFunction(r -> r.functionName(name("pull")).packageType(PackageType.IMAGE)
             .role(fresh.roleArn()).code(c -> c.imageUri(image))).functionArn()).as("moto alone creates it").isNotBlank();
       });
       assertThatThrownBy(() -> ecr.getRepositoryPolicy(r -> r.repositoryName(fresh.repository())))
           .as("nothing set the repository policy").isInstanceOf(software.amazon.awssdk.services.ecr.model.RepositoryPolicyNotFoundException.class);
       // A caller allowed ecr:GetRepositoryPolicy and ecr:SetRepositoryPolicy (the knob's default): Lambda adds its
       // statement to the repository policy, and the function is created.
-      assertThat(lambda.createFunction(r -> r.functionName(LocalWorld.uniqueName("pull")).packageType(PackageType.IMAGE)
+      assertThat(lambda.createFunction(r -> r.functionName(name("pull")).packageType(PackageType.IMAGE)
           .role(fresh.roleArn()).code(c -> c.imageUri(image))).functionArn()).isNotBlank();
       assertThat(ecr.getRepositoryPolicy(r -> r.repositoryName(fresh.repository())).policyText())
           .contains("lambda.amazonaws.com").contains("ecr:BatchGetImage").contains("ecr:GetDownloadUrlForLayer");
@@ -524,7 +534,7 @@ class AwsRulesIT {
   void aVersionKeepsItsImage() {
     String first = net.pushImage("ver-a");
     String second = net.pushImage("ver-b");
-    String name = LocalWorld.uniqueName("ver");
+    String name = name("ver");
     lambda.createFunction(r -> r.functionName(name).packageType(PackageType.IMAGE).role(net.roleArn())
         .code(c -> c.imageUri(repositoryUri() + "@" + first)));
     awaitState(name, State.ACTIVE);
@@ -540,7 +550,7 @@ class AwsRulesIT {
   @Test
   @DisplayName("lambda-policy-per-qualifier: a permission on an alias is that alias's alone, and ELB needs it on the ARN it registers")
   void aPermissionBelongsToItsQualifier() {
-    FunctionConfiguration fn = createFunction(LocalWorld.uniqueName("qual"));
+    FunctionConfiguration fn = createFunction(name("qual"));
     awaitState(fn.functionName(), State.ACTIVE);
     String version = lambda.publishVersion(r -> r.functionName(fn.functionName())).version();
     String alias = lambda.createAlias(r -> r.functionName(fn.functionName()).name("live").functionVersion(version)).aliasArn();
@@ -574,7 +584,7 @@ class AwsRulesIT {
   @DisplayName("lambda-version-numbers-increase: a version number is not given again after a deletion")
   void versionNumbersAreNotReused() {
     for (LambdaClient client : new LambdaClient[] {motoLambda, lambda}) {
-      String name = LocalWorld.uniqueName("num");
+      String name = name("num");
       lambda.createFunction(r -> r.functionName(name).packageType(PackageType.IMAGE).role(net.roleArn())
           .code(c -> c.imageUri(repositoryUri() + "@" + net.pushImage("num-a"))));
       awaitState(name, State.ACTIVE);
@@ -611,20 +621,20 @@ class AwsRulesIT {
     world.setAwsRules(Map.of("eventDelaySeconds", 0, "eventLossRate", 0));
     try (var sqs = world.aws(software.amazon.awssdk.services.sqs.SqsClient.builder()).build();
         var events = world.aws(software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder()).build()) {
-      String queue = sqs.createQueue(q -> q.queueName(LocalWorld.uniqueName("lambda-ingress-rules"))).queueUrl();
+      String queue = sqs.createQueue(q -> q.queueName(name("lambda-ingress-rules"))).queueUrl();
       String queueArn = sqs.getQueueAttributes(q -> q.queueUrl(queue).attributeNamesWithStrings("QueueArn")).attributesAsStrings().get("QueueArn");
-      String rule = LocalWorld.uniqueName("rules");
+      String rule = name("rules");
       events.putRule(r -> r.name(rule).eventPattern("{\"source\":[\"aws.elasticloadbalancing\"],\"detail-type\":[\"AWS API Call via CloudTrail\"]}"));
       events.putTargets(r -> r.rule(rule).targets(t -> t.id("q").arn(queueArn)));
       try {
         // The rule sees every ELB write on the default bus, earlier tests' late events included: only the events
         // that name this test's own target groups count.
-        String motoName = LocalWorld.uniqueName("tg");
+        String motoName = name("tg");
         String viaMoto = motoElb.createTargetGroup(r -> r.name(motoName).targetType(TargetTypeEnum.LAMBDA))
             .targetGroups().get(0).targetGroupArn();
         motoElb.deleteTargetGroup(r -> r.targetGroupArn(viaMoto));
 
-        String name = LocalWorld.uniqueName("tg");
+        String name = name("tg");
         String arn = elb.createTargetGroup(r -> r.name(name).targetType(TargetTypeEnum.LAMBDA)).targetGroups().get(0).targetGroupArn();
         elb.deleteTargetGroup(r -> r.targetGroupArn(arn));
         List<com.fasterxml.jackson.databind.JsonNode> details = new java.util.ArrayList<>();
@@ -676,7 +686,7 @@ class AwsRulesIT {
   @DisplayName("elb-provisioning: a new load balancer is provisioning, then active")
   void aNewLoadBalancerIsProvisioningThenActive() {
     withRules(Map.of("loadBalancerProvisioningSeconds", 3), () -> {
-        String name = LocalWorld.uniqueName("prov");
+        String name = name("prov");
         elb.createLoadBalancer(r -> r.name(name).type(LoadBalancerTypeEnum.APPLICATION).scheme(LoadBalancerSchemeEnum.INTERNAL)
             .subnets(net.subnets().get("a"), net.subnets().get("b")));
         assertThat(motoElb.describeLoadBalancers(r -> r.names(name)).loadBalancers().get(0).state().codeAsString()).isEqualTo("active");
@@ -720,12 +730,12 @@ class AwsRulesIT {
   @DisplayName("elb-alb-target-health: an ALB target is initial, then healthy only with a function behind its listener")
   void anAlbTargetIsHealthyOnlyWithAFunctionBehindIt() {
     withRules(Map.of("targetHealthCheckSeconds", 2), () -> {
-        FunctionConfiguration fn = createFunction(LocalWorld.uniqueName("health"));
+        FunctionConfiguration fn = createFunction(name("health"));
         String lambdaGroup = lambdaTargetGroup();
         lambda.addPermission(r -> r.functionName(fn.functionName()).statementId("elb").action("lambda:InvokeFunction")
             .principal("elasticloadbalancing.amazonaws.com").sourceArn(lambdaGroup));
         waitFor(() -> registers(lambdaGroup, fn.functionArn()));
-        String served = elb.createLoadBalancer(r -> r.name(LocalWorld.uniqueName("health")).type(LoadBalancerTypeEnum.APPLICATION)
+        String served = elb.createLoadBalancer(r -> r.name(name("health")).type(LoadBalancerTypeEnum.APPLICATION)
             .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a"), net.subnets().get("b"))).loadBalancers().get(0)
             .loadBalancerArn();
         elb.createListener(r -> r.loadBalancerArn(served).protocol(ProtocolEnum.HTTP).port(80)
@@ -775,13 +785,13 @@ class AwsRulesIT {
   @DisplayName("elb-alb-two-zones: an ALB needs two zones, one subnet each")
   void anAlbNeedsTwoZones() {
     withRules(Map.of("albTwoZones", 1), () -> {
-        motoElb.createLoadBalancer(r -> r.name(LocalWorld.uniqueName("zones")).type(LoadBalancerTypeEnum.APPLICATION)
+        motoElb.createLoadBalancer(r -> r.name(name("zones")).type(LoadBalancerTypeEnum.APPLICATION)
             .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a")));
-        assertThatThrownBy(() -> elb.createLoadBalancer(r -> r.name(LocalWorld.uniqueName("zones")).type(LoadBalancerTypeEnum.APPLICATION)
+        assertThatThrownBy(() -> elb.createLoadBalancer(r -> r.name(name("zones")).type(LoadBalancerTypeEnum.APPLICATION)
             .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a"))))
             .satisfies(e -> assertAwsError(e, 400, "ValidationError", "At least two subnets in two different Availability Zones"));
         // Subnets a and d are in the same zone (ArticlePrerequisites).
-        assertThatThrownBy(() -> elb.createLoadBalancer(r -> r.name(LocalWorld.uniqueName("zones")).type(LoadBalancerTypeEnum.APPLICATION)
+        assertThatThrownBy(() -> elb.createLoadBalancer(r -> r.name(name("zones")).type(LoadBalancerTypeEnum.APPLICATION)
             .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a"), net.subnets().get("d"))))
             .satisfies(e -> assertAwsError(e, 400, "InvalidConfigurationRequest", "multiple subnets in the same Availability Zone"));
     });
@@ -791,7 +801,7 @@ class AwsRulesIT {
   @DisplayName("lambda-alias-routing and lambda-alias-version-in-use: two published versions at most; a version in use stays")
   void aliasesRouteToTwoPublishedVersionsThatStay() {
     withRules(Map.of("aliasRules", 1, "aliasVersionInUse", 1), () -> {
-        FunctionConfiguration fn = createFunction(LocalWorld.uniqueName("alias"));
+        FunctionConfiguration fn = createFunction(name("alias"));
         awaitState(fn.functionName(), State.ACTIVE);
         lambda.publishVersion(r -> r.functionName(fn.functionName()));
         lambda.updateFunctionConfiguration(r -> r.functionName(fn.functionName()).description("two"));
@@ -861,8 +871,8 @@ class AwsRulesIT {
   @Test
   @DisplayName("lambda-policy-size: a resource policy is at most 20 KB")
   void aResourcePolicyIsAtMost20Kb() {
-    FunctionConfiguration viaMoto = createFunction(LocalWorld.uniqueName("policy"));
-    FunctionConfiguration fn = createFunction(LocalWorld.uniqueName("policy"));
+    FunctionConfiguration viaMoto = createFunction(name("policy"));
+    FunctionConfiguration fn = createFunction(name("policy"));
     String source = "arn:aws:elasticloadbalancing:" + world.awsRegion() + ":123456789012:targetgroup/" + "x".repeat(32) + "/";
     for (int i = 0; i < 100; i++) {
       int n = i;
@@ -882,11 +892,11 @@ class AwsRulesIT {
   @DisplayName("lambda-image-not-found-is-invalid-parameter: an image ECR does not have is an invalid parameter")
   void anImageEcrDoesNotHaveIsAnInvalidParameter() {
     withRules(Map.of("imageNotFoundAsInvalidParameter", 1), () -> {
-        String uri = repositoryUri() + ":" + LocalWorld.uniqueName("missing");
-        assertThatThrownBy(() -> motoLambda.createFunction(r -> r.functionName(LocalWorld.uniqueName("img")).packageType(PackageType.IMAGE)
+        String uri = repositoryUri() + ":" + name("missing");
+        assertThatThrownBy(() -> motoLambda.createFunction(r -> r.functionName(name("img")).packageType(PackageType.IMAGE)
             .role(net.roleArn()).code(c -> c.imageUri(uri))))
             .satisfies(e -> assertThat(((AwsServiceException) e).awsErrorDetails().errorCode()).isEqualTo("ImageNotFoundException"));
-        assertThatThrownBy(() -> lambda.createFunction(r -> r.functionName(LocalWorld.uniqueName("img")).packageType(PackageType.IMAGE)
+        assertThatThrownBy(() -> lambda.createFunction(r -> r.functionName(name("img")).packageType(PackageType.IMAGE)
             .role(net.roleArn()).code(c -> c.imageUri(uri))))
             .satisfies(e -> assertAwsError(e, 400, "InvalidParameterValueException", "Source image " + uri + " does not exist"));
     });
@@ -895,8 +905,8 @@ class AwsRulesIT {
   @Test
   @DisplayName("lambda-update-failed-image-deleted: an update of a function whose image left ECR ends Failed, the configuration kept")
   void anUpdateOfAFunctionWhoseImageLeftEcrFails() {
-    String digest = net.pushImage(LocalWorld.uniqueName("gone"));
-    String name = LocalWorld.uniqueName("imagegone");
+    String digest = net.pushImage(name("gone"));
+    String name = name("imagegone");
     lambda.createFunction(r -> r.functionName(name).packageType(PackageType.IMAGE).role(net.roleArn())
         .code(c -> c.imageUri(repositoryUri() + "@" + digest)).timeout(3));
     awaitState(name, State.ACTIVE);
@@ -917,7 +927,7 @@ class AwsRulesIT {
   @Test
   @DisplayName("lambda-answers-as-recorded and lambda-list-has-no-state: AWS's codes and messages; no state in lists")
   void lambdaAnswersAsRecorded() {
-    FunctionConfiguration fn = createFunction(LocalWorld.uniqueName("recorded"));
+    FunctionConfiguration fn = createFunction(name("recorded"));
     motoLambda.addPermission(r -> r.functionName(fn.functionName()).qualifier("$LATEST").statementId("moto").action("lambda:InvokeFunction")
         .principal("elasticloadbalancing.amazonaws.com"));
     assertThatThrownBy(() -> lambda.addPermission(r -> r.functionName(fn.functionName()).qualifier("$LATEST").statementId("s")
@@ -955,7 +965,7 @@ class AwsRulesIT {
   @DisplayName("lambda-publish-code-sha: PublishVersion publishes only the CodeSha256 it was given")
   void publishVersionPublishesOnlyTheCodeItWasGiven() {
     withRules(Map.of("publishCodeShaGuard", 1), () -> {
-      FunctionConfiguration fn = createFunction(LocalWorld.uniqueName("sha"));
+      FunctionConfiguration fn = createFunction(name("sha"));
       awaitState(fn.functionName(), State.ACTIVE);
       String stale = "0".repeat(64);
       motoLambda.publishVersion(r -> r.functionName(fn.functionName()).codeSha256(stale));
@@ -973,7 +983,7 @@ class AwsRulesIT {
   }
 
   private static String albWithListener(String prefix) {
-    String alb = elb.createLoadBalancer(r -> r.name(LocalWorld.uniqueName(prefix)).type(LoadBalancerTypeEnum.APPLICATION)
+    String alb = elb.createLoadBalancer(r -> r.name(name(prefix)).type(LoadBalancerTypeEnum.APPLICATION)
         .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a"), net.subnets().get("b"))).loadBalancers().get(0)
         .loadBalancerArn();
     elb.createListener(r -> r.loadBalancerArn(alb).protocol(ProtocolEnum.HTTP).port(80)
@@ -982,7 +992,7 @@ class AwsRulesIT {
   }
 
   private static String albTargetGroup() {
-    return elb.createTargetGroup(r -> r.name(LocalWorld.uniqueName("tg")).targetType(TargetTypeEnum.ALB).protocol(ProtocolEnum.TCP)
+    return elb.createTargetGroup(r -> r.name(name("tg")).targetType(TargetTypeEnum.ALB).protocol(ProtocolEnum.TCP)
         .port(80).vpcId(net.vpcId())).targetGroups().get(0).targetGroupArn();
   }
 
@@ -1108,7 +1118,7 @@ class AwsRulesIT {
   }
 
   private static String nlb(String prefix) {
-    return elb.createLoadBalancer(r -> r.name(LocalWorld.uniqueName(prefix)).type(LoadBalancerTypeEnum.NETWORK)
+    return elb.createLoadBalancer(r -> r.name(name(prefix)).type(LoadBalancerTypeEnum.NETWORK)
         .scheme(LoadBalancerSchemeEnum.INTERNAL).subnetMappings(m -> m.subnetId(net.subnets().get("a"))))
         .loadBalancers().get(0).loadBalancerArn();
   }
@@ -1133,7 +1143,7 @@ class AwsRulesIT {
   }
 
   private static String lambdaTargetGroup() {
-    return elb.createTargetGroup(r -> r.name(LocalWorld.uniqueName("tg")).targetType(TargetTypeEnum.LAMBDA))
+    return elb.createTargetGroup(r -> r.name(name("tg")).targetType(TargetTypeEnum.LAMBDA))
         .targetGroups().get(0).targetGroupArn();
   }
 

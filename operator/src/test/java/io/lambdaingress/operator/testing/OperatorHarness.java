@@ -16,6 +16,7 @@ import io.lambdaingress.operator.reconciler.LambdaIngressReconciler;
 import io.lambdaingress.operator.aws.AwsCallCounter;
 import io.lambdaingress.operator.aws.AwsClients;
 import io.lambdaingress.operator.model.ArnAllowList;
+import io.lambdaingress.operator.model.ChainModel;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +33,10 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
  * The operator running in-process against the local world, the way {@link OperatorMain} runs it, watching
@@ -276,6 +281,25 @@ public final class OperatorHarness implements AutoCloseable {
   @Override
   public void close() {
     stopOperator();
+    deleteWhatItsNamespacesLeft();
     client.close();
+  }
+
+  /**
+   * What the objects of this harness's namespaces left in AWS (Retain, a test that ended before deletion), deleted
+   * so that the classes after this one do not list it ({@link AwsSweep}): by owner tag, and by name for what a
+   * Retain untagged (every name the operator derives starts with "li-" and the namespace, but a route's group's).
+   */
+  private void deleteWhatItsNamespacesLeft() {
+    AwsCredentialsProvider signer = credentials != null ? credentials : DefaultCredentialsProvider.builder().build();
+    try (var elb = ElasticLoadBalancingV2Client.builder().credentialsProvider(signer).build();
+        var lambda = LambdaClient.builder().credentialsProvider(signer).build();
+        var ec2 = Ec2Client.builder().credentialsProvider(signer).build()) {
+      AwsSweep.delete(elb, lambda, ec2, n -> namespaces.stream().anyMatch(ns -> n.startsWith("li-" + ns + "-")),
+          tags -> namespaces.contains(tags.get(ChainModel.TAG_NAMESPACE)));
+    } catch (RuntimeException e) {
+      // Best effort: what stays is listed by the classes after this one, nothing more.
+      System.out.println("OperatorHarness: AWS leftovers of " + namespaces + " not deleted: " + e);
+    }
   }
 }
