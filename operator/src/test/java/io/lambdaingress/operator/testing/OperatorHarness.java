@@ -295,8 +295,8 @@ public final class OperatorHarness implements AutoCloseable {
     try (var elb = ElasticLoadBalancingV2Client.builder().credentialsProvider(signer).build();
         var lambda = LambdaClient.builder().credentialsProvider(signer).build();
         var ec2 = Ec2Client.builder().credentialsProvider(signer).build()) {
-      AwsSweep.delete(elb, lambda, ec2, n -> namespaces.stream().anyMatch(ns -> n.startsWith("li-" + ns + "-")),
-          tags -> namespaces.contains(tags.get(ChainModel.TAG_NAMESPACE)));
+      System.out.println("OperatorHarness: AWS leftovers of " + namespaces + ": " + AwsSweep.delete(elb, lambda, ec2,
+          n -> namespaces.stream().anyMatch(ns -> n.startsWith("li-" + ns + "-")), tags -> namespaces.contains(tags.get(ChainModel.TAG_NAMESPACE))));
     } catch (RuntimeException e) {
       // Best effort: what stays is listed by the classes after this one, nothing more.
       System.out.println("OperatorHarness: AWS leftovers of " + namespaces + " not deleted: " + e);
