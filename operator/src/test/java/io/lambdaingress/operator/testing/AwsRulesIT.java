@@ -254,15 +254,15 @@ class AwsRulesIT {
   void anAlbHasOneWebAclAndMustExistAndBeSeen() {
     try (Wafv2Client waf = world.aws(Wafv2Client.builder()).build();
         Wafv2Client motoWaf = Wafv2Client.builder().endpointOverride(world.motoEndpoint()).build()) {
-      String first = ArticlePrerequisites.webAcl(waf, LocalWorld.uniqueName("acl"));
-      String second = ArticlePrerequisites.webAcl(waf, LocalWorld.uniqueName("acl"));
+      String first = ArticlePrerequisites.webAcl(waf, name("acl"));
+      String second = ArticlePrerequisites.webAcl(waf, name("acl"));
       String gone = "arn:aws:elasticloadbalancing:" + world.awsRegion() + ":123456789012:loadbalancer/app/gone/0123456789abcdef";
       motoWaf.associateWebACL(r -> r.webACLArn(first).resourceArn(gone));
       motoWaf.disassociateWebACL(r -> r.resourceArn(gone));
       assertThatThrownBy(() -> waf.associateWebACL(r -> r.webACLArn(first).resourceArn(gone)))
           .satisfies(e -> assertAwsError(e, 400, "WAFNonexistentItemException", "your resource doesn"));
 
-      LoadBalancer alb = elb.createLoadBalancer(r -> r.name(LocalWorld.uniqueName("alb")).type(LoadBalancerTypeEnum.APPLICATION)
+      LoadBalancer alb = elb.createLoadBalancer(r -> r.name(name("alb")).type(LoadBalancerTypeEnum.APPLICATION)
           .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a"), net.subnets().get("b"))).loadBalancers().get(0);
       assertThatThrownBy(() -> waf.associateWebACL(r -> r.webACLArn(first).resourceArn(alb.loadBalancerArn())))
           .as("just created: WAF does not see it yet").satisfies(e -> assertAwsError(e, 400, "WAFUnavailableEntityException", "retrieve"));
@@ -277,7 +277,7 @@ class AwsRulesIT {
 
       // A web ACL of another region, a CloudFront (global) one: the ARN is not valid here (moto: not found).
       String elsewhere = first.replace(":" + world.awsRegion() + ":", ":eu-west-3:");
-      String cloudFront = motoWaf.createWebACL(r -> r.name(LocalWorld.uniqueName("cf")).scope(Scope.CLOUDFRONT).defaultAction(a -> a.allow(x -> { }))
+      String cloudFront = motoWaf.createWebACL(r -> r.name(name("cf")).scope(Scope.CLOUDFRONT).defaultAction(a -> a.allow(x -> { }))
           .visibilityConfig(v -> v.sampledRequestsEnabled(false).cloudWatchMetricsEnabled(false).metricName("cf"))).summary().arn();
       for (String acl : List.of(elsewhere, cloudFront)) {
         assertThatThrownBy(() -> waf.associateWebACL(r -> r.webACLArn(acl).resourceArn(alb.loadBalancerArn())))
@@ -317,7 +317,7 @@ class AwsRulesIT {
   @Test
   @DisplayName("elb-arn-kind: an NLB's ARN says net/, and so do its listeners'; moto alone says app/")
   void anNlbsArnsSayNet() {
-    String name = LocalWorld.uniqueName("kind");
+    String name = name("kind");
     String nlb = elb.createLoadBalancer(r -> r.name(name).type(LoadBalancerTypeEnum.NETWORK).scheme(LoadBalancerSchemeEnum.INTERNAL)
         .subnetMappings(m -> m.subnetId(net.subnets().get("a")))).loadBalancers().get(0).loadBalancerArn();
     String motoNlb = motoElb.createLoadBalancer(r -> r.name(name + "-m").type(LoadBalancerTypeEnum.NETWORK)
@@ -828,7 +828,7 @@ class AwsRulesIT {
   @DisplayName("lambda-provisioned-concurrency, lambda-provisioned-concurrency-not-on-weighted-alias, lambda-reserved-concurrency-reported: "
       + "provisioned concurrency on an alias without weights, IN_PROGRESS then READY; a reservation of 0 is reported")
   void provisionedConcurrencyGoesOnAnAliasWithoutWeights() {
-    FunctionConfiguration fn = createFunction(LocalWorld.uniqueName("pc"));
+    FunctionConfiguration fn = createFunction(name("pc"));
     String name = fn.functionName();
     awaitState(name, State.ACTIVE);
     lambda.publishVersion(r -> r.functionName(name));
