@@ -33,6 +33,9 @@ final class ChainDeletion {
     this.formerClusters = Set.copyOf(formerClusters);
   }
 
+  /** The reason each write of a deletion logs and reports. */
+  private static final String WHY = "object deleted";
+
   /**
    * Deletes what this object owns, in the reverse of the creation order: NLB, its alb target groups, ALB,
    * the lambda target group, then the function (or, for an existing function, only our permission).
@@ -45,10 +48,9 @@ final class ChainDeletion {
     Ownership ownership = Ownership.byTags(desired.ownerTags(), formerClusters);
     LoadBalancerStep loadBalancers = new LoadBalancerStep(inventory, ownership, writes);
     TargetGroupStep targetGroups = new TargetGroupStep(inventory, ownership, writes);
-    String why = "object deleted";
     String nlb = desired.nlb().name();
     attempt.unlessFinished("NLB " + nlb, () -> {
-      deleteNlb(loadBalancers, nlb, why, "true".equals(desired.nlb().attributes().get(ChainModel.DELETION_PROTECTION)));
+      deleteNlb(loadBalancers, nlb, WHY, "true".equals(desired.nlb().attributes().get(ChainModel.DELETION_PROTECTION)));
       return null;
     });
     // Both ALB sides: one of them is normally absent (a replacement that was under way leaves both).
@@ -63,7 +65,7 @@ final class ChainDeletion {
     }
     for (ChainModel side : sides) {
       attempt.unlessFinished("ALB " + side.alb().name(), () -> {
-        loadBalancers.deleteIfOurs("ALB " + side.alb().name(), side.alb().name(), why, "spec.alb.attributes.deletionProtection",
+        loadBalancers.deleteIfOurs("ALB " + side.alb().name(), side.alb().name(), WHY, "spec.alb.attributes.deletionProtection",
             "true".equals(side.alb().attributes().get(ChainModel.DELETION_PROTECTION)));
         return null;
       });
@@ -79,16 +81,16 @@ final class ChainDeletion {
     FunctionStep functions = new FunctionStep(aws.lambda(), ownership, writes);
     if (desired.function().isPresent()) {
       String name = desired.function().get().name();
-      functions.deleteIfOurs("function " + name, name, why);
+      functions.deleteIfOurs("function " + name, name, WHY);
     } else {
-      sides.forEach(side -> functions.removePermission(desired.existingFunctionArn(), null, side.permissionStatementId(), why));
+      sides.forEach(side -> functions.removePermission(desired.existingFunctionArn(), null, side.permissionStatementId(), WHY));
     }
     return null;
   }
 
   /** One target group, unless an earlier attempt deleted it; why to come back while {@code holder}, being deleted, holds it. */
   private static String deleteGroup(DeletionProgress.Attempt attempt, TargetGroupStep targetGroups, String resource, String name, String holder) {
-    return attempt.unlessFinished(resource, () -> targetGroups.deleteIfOurs(resource, name, "object deleted")
+    return attempt.unlessFinished(resource, () -> targetGroups.deleteIfOurs(resource, name, WHY)
         ? null : resource + " is still in use by " + holder + " being deleted");
   }
 
