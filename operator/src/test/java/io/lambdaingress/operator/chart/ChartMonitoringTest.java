@@ -81,19 +81,34 @@ class ChartMonitoringTest {
         .contains("lambdaingress_objects_not_ready", "lambdaingress_aws_failed_attempts_total", "lambdaingress_orphans");
   }
 
-  /** promtool check rules on the rendered groups: set PROMTOOL to its binary (docs/metrics.md: how it was built). */
+  /**
+   * promtool on the rendered groups: {@code check rules}, then {@code test rules} with series that make some alerts fire
+   * and others not (src/test/resources/prometheus/alerts-test.yaml). Set PROMTOOL to its binary (docs/metrics.md: how
+   * it was built; not in CI).
+   */
   @Test
-  void promtoolChecksTheRenderedRules(@TempDir Path dir) throws Exception {
+  void promtoolChecksTheRenderedRulesAndTheirAlertsFireAsIntended(@TempDir Path dir) throws Exception {
     String promtool = System.getenv("PROMTOOL");
     assumeTrue(promtool != null && Files.isExecutable(Path.of(promtool)), "PROMTOOL names no promtool binary");
     Path file = dir.resolve("rules.yaml");
     Files.writeString(file, Serialization.asYaml(prometheusRule(ChartRender.withRequiredValues()).getAdditionalProperties().get("spec")));
-    Process p = new ProcessBuilder(promtool, "check", "rules", file.toString()).redirectErrorStream(true).start();
+    assertThat(promtool(promtool, "check", "rules", file.toString())).contains("SUCCESS: " + ALERTS.size() + " rules found");
+    Path tests = dir.resolve("alerts-test.yaml");
+    try (var in = ChartMonitoringTest.class.getResourceAsStream("/prometheus/alerts-test.yaml")) {
+      Files.write(tests, in.readAllBytes());
+    }
+    assertThat(promtool(promtool, "test", "rules", tests.toString())).contains("SUCCESS");
+  }
+
+  private static String promtool(String binary, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(binary));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    System.out.println("promtool check rules: " + out.strip());
+    System.out.println("promtool " + String.join(" ", args) + ": " + out.strip());
     assertThat(p.exitValue()).as(out).isZero();
-    assertThat(out).contains("SUCCESS: " + ALERTS.size() + " rules found");
+    return out;
   }
 
   private static GenericKubernetesResource prometheusRule(ChartRender render) {
