@@ -214,6 +214,11 @@ class DriftTableIT {
             .replace("      path: /healthz\n", "      path: /healthz\n    attributes:\n"
                 + "      extra: {dns_record.client_routing_policy: availability_zone_affinity}\n");
       }
+      if (name.equals("fn")) {
+        String reserved = yaml.replaceFirst("(\n      roleArn: [^\n]*\n)", "$1      reservedConcurrency: 20\n");
+        assertThat(reserved).isNotEqualTo(yaml);
+        yaml = reserved;
+      }
       operator.apply(yaml);
     }
     strayTargetGroup = elb.createTargetGroup(q -> q.name("stray-" + suffix).targetType("lambda")).targetGroups().get(0).targetGroupArn();
@@ -386,6 +391,13 @@ class DriftTableIT {
     fn.add(row("function role swapped for another role", "fn",
         s -> lambda.updateFunctionConfiguration(q -> q.functionName(s.functionName()).role(otherRole)),
         s -> assertThat(s.function().configuration().role()).isEqualTo(pre.roleArn())));
+    // Reserved concurrency (spec.lambda.function.reservedConcurrency: 20 on this stack).
+    fn.add(row("function reserved concurrency 20 -> 5", "fn",
+        s -> lambda.putFunctionConcurrency(q -> q.functionName(s.functionName()).reservedConcurrentExecutions(5)),
+        s -> assertThat(reservedConcurrency(s)).contains(20)));
+    fn.add(row("function reserved concurrency removed", "fn",
+        s -> lambda.deleteFunctionConcurrency(q -> q.functionName(s.functionName())),
+        s -> assertThat(reservedConcurrency(s)).contains(20)));
     fn.add(row("function timeout 30 s -> 60 s", "fn",
         s -> lambda.updateFunctionConfiguration(q -> q.functionName(s.functionName()).timeout(60)),
         s -> assertThat(s.function().configuration().timeout()).isEqualTo(30)));
@@ -628,6 +640,11 @@ class DriftTableIT {
     assertThat(f.configuration().vpcConfig()).isNotNull();
     assertThat(f.configuration().vpcConfig().subnetIds()).containsExactlyInAnyOrder(pre.subnets().get("d"), pre.subnets().get("e"));
     assertThat(f.configuration().vpcConfig().securityGroupIds()).containsExactly(pre.lambdaSecurityGroup());
+  }
+
+  /** The function's reserved concurrency; empty when it has none (GetFunction then answers no Concurrency). */
+  private static java.util.Optional<Integer> reservedConcurrency(Stack s) {
+    return java.util.Optional.ofNullable(s.function().concurrency()).map(c -> c.reservedConcurrentExecutions());
   }
 
   private static Map<String, String> lbAttributes(String arn) {
