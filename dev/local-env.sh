@@ -6,6 +6,10 @@
 #   dev/local-env.sh up       start everything (or do nothing when it is already up); prints how to use it
 #   dev/local-env.sh up --node  the same plus a node (kubelet + containerd, dev/node.sh) on which pods run;
 #                             needs root; the API server and AWS listen on the node's bridge address 10.244.0.1
+#   dev/local-env.sh up --argocd  the same plus Argo CD (application controller, repo server, dev/argocd.sh)
+#                             with our health check in argocd-cm; flags combine (up --node --argocd)
+#   dev/local-env.sh argocd   (re)start Argo CD in a world that is up, with the environment's ARGOCD_* knobs
+#   dev/local-env.sh argocd-down  stop Argo CD only (its CRDs and Applications stay in the API server)
 #   dev/local-env.sh import ARCHIVE...  load OCI image archives (dev/images.sh save) into the node's containerd
 #   dev/local-env.sh down     stop exactly what `up` started (recorded pids) and remove its state
 #   dev/local-env.sh status   say what runs; exit 0 when all is up, 3 when nothing is, 1 when partly
@@ -24,6 +28,9 @@ components=(etcd kube-apiserver moto)
 # shellcheck source=dev/node.sh
 . "$repo/dev/node.sh"
 [ -d "$dir/node" ] && components+=("${node_components[@]}")
+# shellcheck source=dev/argocd.sh
+. "$repo/dev/argocd.sh"
+[ -d "$dir/argocd" ] && components+=("${argocd_components[@]}")
 
 say() { echo "local-env: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -159,7 +166,14 @@ up() {
     rm -rf "$dir"
   fi
 
-  local node=${1:-} host=127.0.0.1
+  local node='' argocd='' flag host=127.0.0.1
+  for flag in "$@"; do
+    case "$flag" in
+      --node) node=--node ;;
+      --argocd) argocd=--argocd ;;
+      *) die "up: unknown flag $flag (--node, --argocd)" ;;
+    esac
+  done
   [ "$node" = --node ] && { node_need; mkdir -p "$dir"; node_net_up; host=$node_ip; components+=("${node_components[@]}"); }
   ensure_moto
   local bin
@@ -215,6 +229,10 @@ export AWS_ACCESS_KEY_ID="testing"
 export AWS_SECRET_ACCESS_KEY="testing"
 EOF
   [ "$node" = --node ] && printf '# pods run on this node (dev/node.sh)\nexport LOCAL_ENV_NODE="%s"\n' "$node_name" >> "$dir/env.sh"
+  if [ "$argocd" = --argocd ]; then
+    [ "$node" = --node ] && argocd_components=("${argocd_components[@]/argocd-kube-controller-manager}")
+    components+=(${argocd_components[@]}); argocd_up
+  fi
   say "up: kube-apiserver https://$host:$api_port, etcd http://127.0.0.1:$etcd_port, AWS (rules layer) http://$host:$aws_port, moto alone http://$host:$moto_port"
   print_usage
 }
@@ -246,13 +264,30 @@ status() {
   return 1
 }
 
+# Argo CD alone, in a world that is up: stopped first if it runs, so that it starts with this environment's knobs.
+argocd() {
+  local name
+  for name in etcd kube-apiserver moto; do alive "$name" || die "no world is up in $dir (dev/local-env.sh up)"; done
+  argocd_down
+  argocd_up
+}
+
+argocd_down() {
+  stop_components "${argocd_components[@]}"
+  rm -rf "$dir/argocd"
+  [ -f "$dir/env.sh" ] && sed -i '/^# Argo CD (dev\/argocd.sh)/,+1d' "$dir/env.sh"
+  return 0
+}
+
 case "${1:-}" in
-  up) up "${2:-}" ;;
+  up) shift; up "$@" ;;
+  argocd) argocd ;;
+  argocd-down) argocd_down ;;
   import)
     shift
     [ -d "$dir/node" ] && alive containerd || die "no node is up in $dir (dev/local-env.sh up --node)"
     node_import "$@" ;;
   down) down ;;
   status) status ;;
-  *) echo "usage: $0 up [--node]|import ARCHIVE...|down|status" >&2; exit 2 ;;
+  *) echo "usage: $0 up [--node] [--argocd]|argocd|argocd-down|import ARCHIVE...|down|status" >&2; exit 2 ;;
 esac

@@ -14,9 +14,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * examples/argocd-application.yaml, as far as it can be checked without Argo CD: the chart it deploys
- * renders with exactly its Helm values (values.schema.json included), and the folders and files it points
- * at exist in this repository.
+ * examples/argocd-application.yaml, as far as it can be checked without Argo CD (ArgoCdIT syncs it with a
+ * real one): the chart it deploys renders with exactly its Helm values (values.schema.json included), and the
+ * folders and files it points at exist in this repository.
  */
 class ExamplesTest {
 
@@ -25,8 +25,8 @@ class ExamplesTest {
   @Test
   @SuppressWarnings("unchecked")
   void theOperatorApplicationRendersTheChartWithItsValues() throws IOException {
-    GenericKubernetesResource app = application("lambda-ingress-operator");
-    Map<String, Object> source = map(spec(app), "source");
+    GenericKubernetesResource app = application("lambda-ingress");
+    Map<String, Object> source = source(app, 0);
     Path chart = REPO.resolve((String) source.get("path"));
     assertThat(chart.resolve("Chart.yaml")).as("source.path is the chart").exists();
     Map<String, Object> helm = map(source, "helm");
@@ -45,13 +45,14 @@ class ExamplesTest {
     } finally {
       Files.delete(values);
     }
-    assertThat((List<Object>) map(spec(app), "syncPolicy").get("syncOptions")).contains("ServerSideApply=true", "CreateNamespace=true");
+    assertThat((List<Object>) map(spec(app), "syncPolicy").get("syncOptions"))
+        .contains("ServerSideApply=true", "CreateNamespace=true", "SkipDryRunOnMissingResource=true");
   }
 
   @Test
   void theObjectsApplicationPointsAtExistingExamples() throws IOException {
-    GenericKubernetesResource app = application("lambda-ingresses");
-    Map<String, Object> source = map(spec(app), "source");
+    GenericKubernetesResource app = application("lambda-ingress");
+    Map<String, Object> source = source(app, 1);
     Path dir = REPO.resolve((String) source.get("path"));
     String include = (String) map(source, "directory").get("include");
     List<String> files = List.of(include.replaceAll("[{}]", "").split(","));
@@ -66,6 +67,14 @@ class ExamplesTest {
         .filter(o -> "Application".equals(o.getKind()) && "argoproj.io/v1alpha1".equals(o.getApiVersion())
             && name.equals(o.getMetadata().getName()) && "argocd".equals(o.getMetadata().getNamespace()))
         .findFirst().orElseThrow(() -> new AssertionError("no Argo CD Application " + name));
+  }
+
+  /** The Application's n-th source (spec.sources: the chart, then the objects' folder). */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> source(GenericKubernetesResource app, int n) {
+    Object sources = spec(app).get("sources");
+    assertThat(sources).as("spec.sources").isInstanceOf(List.class);
+    return (Map<String, Object>) ((List<Object>) sources).get(n);
   }
 
   private static Map<String, Object> spec(GenericKubernetesResource r) {

@@ -13,6 +13,11 @@ final class LocalEnvScript {
 
   /** The script's exit code; {@code status} runs quietly. */
   static int run(Path envDir, long timeoutMinutes, String... verbAndArgs) {
+    return run(envDir, timeoutMinutes, java.util.Map.of(), verbAndArgs);
+  }
+
+  /** The same with more environment (knobs the script passes on to what it starts, e.g. ARGOCD_*). */
+  static int run(Path envDir, long timeoutMinutes, java.util.Map<String, String> env, String... verbAndArgs) {
     Path repo = LocalWorld.repoRoot();
     List<String> command = new ArrayList<>(List.of("bash", repo.resolve("dev/local-env.sh").toString()));
     command.addAll(List.of(verbAndArgs));
@@ -21,6 +26,7 @@ final class LocalEnvScript {
         .directory(repo.toFile())
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.INHERIT);
+    pb.environment().putAll(env);
     pb.environment().put("LOCAL_ENV_DIR", envDir.toAbsolutePath().toString());
     if ("status".equals(verbAndArgs[0])) {
       pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
