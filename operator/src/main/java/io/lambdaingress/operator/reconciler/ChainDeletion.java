@@ -57,7 +57,7 @@ final class ChainDeletion {
     List<ChainModel> sides = Arrays.stream(AlbSlot.values()).map(desired::inSlot).toList();
     for (ChainModel side : sides) {
       for (String albTargets : side.nlb().albTargetGroupNames(side.names())) {
-        String waiting = deleteGroup(attempt, targetGroups, "alb target group " + albTargets, albTargets, "the NLB");
+        String waiting = deleteGroup(attempt, targetGroups, "alb target group " + albTargets, albTargets, "the NLB", "NLB ");
         if (waiting != null) {
           return waiting;
         }
@@ -72,7 +72,7 @@ final class ChainDeletion {
     }
     for (ChainModel side : sides) {
       for (String group : List.of(side.alb().lambdaTargetGroup().name(), side.names().lambdaAliasTargetGroup())) {
-        String waiting = deleteGroup(attempt, targetGroups, "lambda target group " + group, group, "the ALB");
+        String waiting = deleteGroup(attempt, targetGroups, "lambda target group " + group, group, "the ALB", "ALB ");
         if (waiting != null) {
           return waiting;
         }
@@ -89,9 +89,15 @@ final class ChainDeletion {
   }
 
   /** One target group, unless an earlier attempt deleted it; why to come back while {@code holder}, being deleted, holds it. */
-  private static String deleteGroup(DeletionProgress.Attempt attempt, TargetGroupStep targetGroups, String resource, String name, String holder) {
-    return attempt.unlessFinished(resource, () -> targetGroups.deleteIfOurs(resource, name, WHY)
+  private static String deleteGroup(DeletionProgress.Attempt attempt, TargetGroupStep targetGroups, String resource, String name, String holder,
+      String holderStages) {
+    String waiting = attempt.unlessFinished(resource, () -> targetGroups.deleteIfOurs(resource, name, WHY)
         ? null : resource + " is still in use by " + holder + " being deleted");
+    if (waiting != null) {
+      // The holder exists, even if the stage that deletes it found nothing (a listing that did not show it yet).
+      attempt.readAgain(holderStages);
+    }
+    return waiting;
   }
 
   private void deleteNlb(LoadBalancerStep loadBalancers, String name, String why, boolean protectionWanted) {

@@ -55,6 +55,16 @@ final class DeletionProgress {
       return waiting;
     }
 
+    /**
+     * Forgets the finished stages whose name starts with {@code prefix}, so that the next attempt runs them again.
+     * A stage that found nothing to delete counts as finished, but a listing may not show a resource created a
+     * moment before (AWS's eventual consistency: the rule eventual-consistency of the test world): when a target
+     * group is still in use, the load balancer holding it exists, whatever an earlier stage found.
+     */
+    void readAgain(String prefix) {
+      progress.finished().removeIf(stage -> stage.startsWith(prefix));
+    }
+
     /** The object's deletion is complete: nothing to keep. */
     void complete() {
       objects.remove(uid);

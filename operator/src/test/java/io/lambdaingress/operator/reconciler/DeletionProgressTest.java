@@ -29,6 +29,20 @@ class DeletionProgressTest {
   }
 
   @Test
+  void readingAgainForgetsTheStagesOfThatKindOnly() {
+    AtomicInteger runs = new AtomicInteger();
+    DeletionProgress.Attempt a = progress.of("uid-1", first);
+    a.unlessFinished("ALB a", () -> ran(runs, null));
+    a.unlessFinished("NLB a", () -> ran(runs, null));
+    // A group still in use: its ALB exists, though the ALB stage found none (a listing that did not show it yet).
+    a.readAgain("ALB ");
+    DeletionProgress.Attempt next = progress.of("uid-1", first.plusSeconds(3));
+    next.unlessFinished("ALB a", () -> ran(runs, null));
+    next.unlessFinished("NLB a", () -> ran(runs, null));
+    assertEquals(3, runs.get());
+  }
+
+  @Test
   void aStageThatThrowsRunsAgain() {
     AtomicInteger runs = new AtomicInteger();
     try {
