@@ -18,21 +18,30 @@ final class DeletionProgress {
 
   private record Progress(Instant began, Set<String> finished) {}
 
+  /**
+   * How long after the deletion began a stage that found nothing is believed: a listing or a read may not show a
+   * resource created a moment before (AWS's eventual consistency, seconds; the test world's rule
+   * eventual-consistency), and everything the object made was created before its deletion began.
+   */
+  static final java.time.Duration ABSENCE_BELIEVED_AFTER = java.time.Duration.ofSeconds(10);
+
   private final Map<String, Progress> objects = new ConcurrentHashMap<>();
 
   /** The progress of one object's deletion, by its uid; {@code now} is when its deletion began if this is the first attempt. */
   Attempt of(String uid, Instant now) {
-    return new Attempt(uid, objects.computeIfAbsent(uid, k -> new Progress(now, ConcurrentHashMap.newKeySet())));
+    return new Attempt(uid, objects.computeIfAbsent(uid, k -> new Progress(now, ConcurrentHashMap.newKeySet())), now);
   }
 
   /** One attempt's view of its object's progress. */
   final class Attempt {
     private final String uid;
     private final Progress progress;
+    private final Instant now;
 
-    private Attempt(String uid, Progress progress) {
+    private Attempt(String uid, Progress progress, Instant now) {
       this.uid = uid;
       this.progress = progress;
+      this.now = now;
     }
 
     /** When the object's first deletion attempt began: everything the object made exists by then. */
@@ -42,14 +51,15 @@ final class DeletionProgress {
 
     /**
      * Runs {@code stage} unless an earlier attempt finished it. The stage returns why it must be tried again
-     * (null: finished, remembered).
+     * (null: finished, remembered once the deletion is {@link #ABSENCE_BELIEVED_AFTER} old: before, a stage that
+     * found nothing may have missed what a listing did not show yet, and runs again).
      */
     String unlessFinished(String stage, Supplier<String> run) {
       if (progress.finished().contains(stage)) {
         return null;
       }
       String waiting = run.get();
-      if (waiting == null) {
+      if (waiting == null && !now.isBefore(progress.began().plus(ABSENCE_BELIEVED_AFTER))) {
         progress.finished().add(stage);
       }
       return waiting;
