@@ -53,6 +53,19 @@ public final class RuleStep {
     List<String> order = routes.stream().map(RouteModel::name).filter(n -> targetGroupOf.containsKey(n) || withRule.contains(n)).toList();
     RulePriorityPlan plan = RulePriorityPlan.plan(observed, order);
 
+    Map<String, RouteModel> byName = new HashMap<>();
+    routes.forEach(r -> byName.put(r.name(), r));
+    // Tags first: a rule known by our status alone (its tags removed out of band) is moved or changed only once it
+    // carries them again, since on an adopted listener the IAM policy lets SetRulePriorities and ModifyRule through by
+    // our owner tag only.
+    plan.kept().forEach((name, arn) -> {
+      Map<String, String> has = tags.getOrDefault(arn, Map.of());
+      Map<String, String> wanted = byName.get(name).ruleTags();
+      if (!has.entrySet().containsAll(wanted.entrySet())) {
+        MapDiff diff = MapDiff.tags(has, wanted);
+        writes.made("Updated", "listener rule " + arn, "tags: " + diff.describe(), () -> elb.addTags(arn, diff.set()));
+      }
+    });
     for (String arn : plan.deletions()) {
       delete(arn, "listener rule " + arn, "its route is no longer in spec.routes");
     }
@@ -60,8 +73,6 @@ public final class RuleStep {
       writes.made("Updated", "listener rule priorities " + plan.moves(), "spec.routes order", () -> elb.setRulePriorities(plan.moves()));
     }
     Map<String, Rule> ours = new HashMap<>();
-    Map<String, RouteModel> byName = new HashMap<>();
-    routes.forEach(r -> byName.put(r.name(), r));
     plan.kept().forEach((name, arn) -> {
       Rule rule = byArn.get(arn);
       RouteModel route = byName.get(name);
@@ -70,11 +81,6 @@ public final class RuleStep {
           || rule.actions().size() != 1 || !ListenerStep.forwardedTo(rule.actions().get(0)).equals(Set.of(tg)))) {
         writes.made("Updated", "listener rule " + arn, "route " + name + ": conditions or forward differ from the spec",
             () -> elb.modifyRule(arn, route.conditions(), tg));
-      }
-      Map<String, String> has = tags.getOrDefault(arn, Map.of());
-      if (!has.entrySet().containsAll(route.ruleTags().entrySet())) {
-        MapDiff diff = MapDiff.tags(has, route.ruleTags());
-        writes.made("Updated", "listener rule " + arn, "tags: " + diff.describe(), () -> elb.addTags(arn, diff.set()));
       }
       ours.put(name, rule);
     });

@@ -8,17 +8,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateListenerRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateTargetGroupRequest;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Rule;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleCondition;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthDescription;
 
 /**
  * A fake of the ELB adapter for unit tests of the kind classes: load balancers and target groups by name
- * with their tags, and the answer AWS gives to deletions ({@link #refuseDeletions}). Each deletion it is
- * asked for is written to the shared {@code log}, where the test's announcer writes the announcements, so
- * a test sees their order. Calls it does not answer fail (the adapter's SDK client is absent).
+ * with their tags, listeners and their rules, and the answer AWS gives to deletions ({@link #refuseDeletions}).
+ * Each deletion, and each write to a listener or rule, it is asked for is written to the shared {@code log},
+ * where the test's announcer writes the announcements, so a test sees their order. Calls it does not answer
+ * fail (the adapter's SDK client is absent).
  */
 final class FakeElb extends ElbV2Client {
 
@@ -29,6 +34,9 @@ final class FakeElb extends ElbV2Client {
   private AwsFailure refusal;
   private AwsFailure creationRefusal;
   private final Map<String, List<TargetHealthDescription>> registrations = new HashMap<>();
+  private final Map<String, List<Listener>> listeners = new HashMap<>();
+  private final Map<String, List<Rule>> rules = new HashMap<>();
+  private int created;
 
   FakeElb(List<String> log) {
     this.log = log;
@@ -149,5 +157,73 @@ final class FakeElb extends ElbV2Client {
     loadBalancers.remove(name);
     targetGroups.remove(name);
     tags.remove(arn);
+  }
+
+  /** A rule on the listener, at that priority, forwarding to the group, with these tags; returns its ARN. */
+  String addRule(String listenerArn, int priority, List<RuleCondition> conditions, String targetGroupArn, Map<String, String> withTags) {
+    Rule r = Rule.builder().ruleArn(listenerArn.replace(":listener/", ":listener-rule/") + "/" + (++created)).priority(Integer.toString(priority))
+        .conditions(conditions).actions(forwardTo(targetGroupArn)).isDefault(false).build();
+    rules.computeIfAbsent(listenerArn, k -> new ArrayList<>()).add(r);
+    tags.put(r.ruleArn(), Map.copyOf(withTags));
+    return r.ruleArn();
+  }
+
+  @Override
+  public List<Listener> listeners(String loadBalancerArn) {
+    return List.copyOf(listeners.getOrDefault(loadBalancerArn, List.of()));
+  }
+
+  @Override
+  public Listener createListener(CreateListenerRequest request) {
+    Map<String, String> given = tagMap(request.tags());
+    log.add("CreateListener " + request.protocolAsString() + ":" + request.port() + " tags " + new java.util.TreeMap<>(given));
+    Listener l = Listener.builder().listenerArn(request.loadBalancerArn().replace(":loadbalancer/", ":listener/") + "/" + (++created))
+        .loadBalancerArn(request.loadBalancerArn()).protocol(request.protocol()).port(request.port())
+        .defaultActions(request.defaultActions()).build();
+    listeners.computeIfAbsent(request.loadBalancerArn(), k -> new ArrayList<>()).add(l);
+    tags.put(l.listenerArn(), Map.copyOf(given));
+    return l;
+  }
+
+  @Override
+  public List<Rule> rules(String listenerArn) {
+    return List.copyOf(rules.getOrDefault(listenerArn, List.of()));
+  }
+
+  @Override
+  public Rule createRule(String listenerArn, int priority, List<RuleCondition> conditions, String targetGroupArn, Map<String, String> withTags) {
+    log.add("CreateRule " + priority + " tags " + new java.util.TreeMap<>(withTags));
+    String arn = addRule(listenerArn, priority, conditions, targetGroupArn, withTags);
+    return rules.get(listenerArn).stream().filter(r -> r.ruleArn().equals(arn)).findFirst().orElseThrow();
+  }
+
+  @Override
+  public void modifyRule(String ruleArn, List<RuleCondition> conditions, String targetGroupArn) {
+    log.add("ModifyRule " + ruleArn + " carrying " + new java.util.TreeMap<>(tags.getOrDefault(ruleArn, Map.of())));
+    rules.values().forEach(list -> list.replaceAll(r -> r.ruleArn().equals(ruleArn)
+        ? r.toBuilder().conditions(conditions).actions(forwardTo(targetGroupArn)).build() : r));
+  }
+
+  @Override
+  public void setRulePriorities(Map<String, Integer> priorities) {
+    log.add("SetRulePriorities " + priorities + " carrying " + priorities.keySet().stream()
+        .map(arn -> new java.util.TreeMap<>(tags.getOrDefault(arn, Map.of()))).toList());
+    rules.values().forEach(list -> list.replaceAll(r -> priorities.containsKey(r.ruleArn())
+        ? r.toBuilder().priority(Integer.toString(priorities.get(r.ruleArn()))).build() : r));
+  }
+
+  @Override
+  public void deleteRule(String ruleArn) {
+    log.add("DeleteRule " + ruleArn);
+    rules.values().forEach(list -> list.removeIf(r -> r.ruleArn().equals(ruleArn)));
+    tags.remove(ruleArn);
+  }
+
+  @Override
+  public void addTags(String arn, Map<String, String> add) {
+    log.add("AddTags " + arn + " " + new java.util.TreeMap<>(add));
+    Map<String, String> now = new HashMap<>(tags.getOrDefault(arn, Map.of()));
+    now.putAll(add);
+    tags.put(arn, Map.copyOf(now));
   }
 }
