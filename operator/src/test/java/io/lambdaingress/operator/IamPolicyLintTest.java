@@ -41,7 +41,8 @@ class IamPolicyLintTest {
   private static final List<Suppression> SUPPRESSED = List.of(new Suppression("docs/iam-policy.json",
       "UNKNOWN_CONDITION_FOR_ACTION", "Unknown condition elasticloadbalancing:CreateAction for action elasticloadbalancing:AddTags",
       // ELB user guide, "ELB API permissions to tag resources during creation": AddTags is authorized for the
-      // tags of CreateLoadBalancer/CreateTargetGroup, and elasticloadbalancing:CreateAction names that action.
+      // tags of a resource-creating action (ours: CreateLoadBalancer, CreateTargetGroup, CreateListener, CreateRule),
+      // and elasticloadbalancing:CreateAction names that action.
       // Parliament's database lacks the key; removing the condition would let the operator tag anything.
       "https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/tagging-resources-during-creation.html"));
 
@@ -132,12 +133,39 @@ class IamPolicyLintTest {
           .isNotEmpty().allMatch(onResource::equals);
     }
     assertThat(ownerTagConditions(policy, "elasticloadbalancing:AddTags", rule)).as("the tags of a new rule on an adopted listener")
-        .isNotEmpty().allMatch(k -> k.equals("aws:RequestTag/lambdaingress.io/cluster") || k.equals(onResource));
+        .contains(AT_CREATION).allMatch(k -> k.equals(AT_CREATION) || k.equals(IN_REQUEST) || k.equals(onResource));
   }
 
   /**
+   * A listener the operator creates on an adopted load balancer (spec.adopt names the NLB but its listener is on another
+   * port, or spec.alb.https's on the adopted ALB) is not on a {@code li-*} load balancer: it is created with our owner
+   * tags, which CreateListener authorizes as AddTags with elasticloadbalancing:CreateAction (ELB user guide, "ELB API
+   * permissions to tag resources during creation"), and from then on it is changed by that tag alone.
+   */
+  @Test
+  void aListenerCreatedOnAnAdoptedLoadBalancerIsTaggedAtCreationAndChangedByItsTag() throws Exception {
+    JsonNode policy = new ObjectMapper().readTree(Files.readString(LocalWorld.repoRoot().resolve("docs/iam-policy.json")));
+    String nlb = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/nlb/50dc6c495c0c9188";
+    String created = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/net/nlb/50dc6c495c0c9188/0467ef3c8400ae65";
+    String onResource = "aws:ResourceTag/lambdaingress.io/cluster";
+    assertThat(ownerTagConditions(policy, "elasticloadbalancing:CreateListener", nlb)).as("CreateListener on the adopted NLB")
+        .isNotEmpty().allMatch(onResource::equals);
+    assertThat(ownerTagConditions(policy, "elasticloadbalancing:AddTags", created)).as("the tags of the new listener")
+        .contains(AT_CREATION).allMatch(k -> k.equals(AT_CREATION) || k.equals(IN_REQUEST) || k.equals(onResource));
+    for (String action : List.of("ModifyListener", "DeleteListener", "RemoveTags", "CreateRule")) {
+      assertThat(ownerTagConditions(policy, "elasticloadbalancing:" + action, created)).as(action + " on the new listener")
+          .isNotEmpty().allMatch(onResource::equals);
+    }
+  }
+
+  private static final String IN_REQUEST = "aws:RequestTag/lambdaingress.io/cluster";
+  /** A statement allowing AddTags only as part of the creations we make with tags (CreateListener and CreateRule among them). */
+  private static final String AT_CREATION = "elasticloadbalancing:CreateAction";
+
+  /**
    * For each statement allowing {@code action} on {@code arn}: the key its condition requires our cluster tag by
-   * ({@code "Null": {KEY: "false"}}), or "none" when it requires no such tag.
+   * ({@code "Null": {KEY: "false"}}), {@link #AT_CREATION} when its one condition limits it to our creations with tags
+   * (CreateListener and CreateRule among them), or "none" when it requires neither.
    */
   private static List<String> ownerTagConditions(JsonNode policy, String action, String arn) {
     List<String> keys = new ArrayList<>();
@@ -149,7 +177,10 @@ class IamPolicyLintTest {
             tagKeys.add(e.getKey());
           }
         });
-        keys.add(tagKeys.size() == 1 && statement.path("Condition").size() == 1 ? tagKeys.get(0) : "none");
+        JsonNode createAction = statement.path("Condition").path("StringEquals").path(AT_CREATION);
+        boolean atCreation = statement.path("Condition").size() == 1 && statement.path("Condition").path("StringEquals").size() == 1
+            && strings(createAction).containsAll(List.of("CreateListener", "CreateRule"));
+        keys.add(tagKeys.size() == 1 && statement.path("Condition").size() == 1 ? tagKeys.get(0) : atCreation ? AT_CREATION : "none");
       }
     }
     return keys;

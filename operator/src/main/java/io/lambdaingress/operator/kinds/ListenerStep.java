@@ -19,15 +19,18 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupT
  * The listeners of our load balancers: each the given protocol and port ({@link ListenerShape}), its default action
  * one forward to our target group (or the HTTP listener's redirect to HTTPS), an HTTPS one with its policy and default
  * certificate. A port change modifies the listener in place; listeners someone added on other ports are left alone.
- * Every deletion of a listener is here.
+ * A listener is created with our owner tags. Every deletion of a listener is here.
  */
 public final class ListenerStep {
 
   private final ElbInventory inventory;
+  private final Map<String, String> ownerTags;
   private final Announcer writes;
 
-  public ListenerStep(ElbInventory inventory, Announcer writes) {
+  /** @param ownerTags what every listener we create carries from its creation on */
+  public ListenerStep(ElbInventory inventory, Map<String, String> ownerTags, Announcer writes) {
     this.inventory = inventory;
+    this.ownerTags = Map.copyOf(ownerTags);
     this.writes = writes;
   }
 
@@ -49,7 +52,7 @@ public final class ListenerStep {
     if (ours.isEmpty()) {
       beforeWrite.run();
       return writes.made("Created", kind + " listener " + desired.protocol() + ":" + desired.port(), "missing",
-          () -> inventory.writes().createListener(desired.create(loadBalancerArn)));
+          () -> inventory.writes().createListener(desired.create(loadBalancerArn, ownerTags)));
     }
     Listener l = ours.get();
     if (differs(desired, l)) {

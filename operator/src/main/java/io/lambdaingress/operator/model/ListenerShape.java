@@ -1,5 +1,7 @@
 package io.lambdaingress.operator.model;
 
+import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Certificate;
@@ -7,6 +9,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateListen
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ModifyListenerRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.RedirectActionStatusCodeEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
 
 /**
  * One listener of ours as the spec wants it: protocol and port, its default action (a forward to our target
@@ -45,9 +48,15 @@ public record ListenerShape(ProtocolEnum protocol, int port, String targetGroupA
     return Action.builder().type(ActionTypeEnum.FORWARD).targetGroupArn(targetGroupArn).build();
   }
 
-  public CreateListenerRequest create(String loadBalancerArn) {
+  /**
+   * @param tags given in the same call (our owner tags): a listener on an adopted load balancer is neither named
+   *     {@code li-*} nor tagged by adoption, and the IAM policy lets the operator change a listener only by one or the
+   *     other; a tag added later would leave it untagged after a crash in between
+   */
+  public CreateListenerRequest create(String loadBalancerArn, Map<String, String> tags) {
     CreateListenerRequest.Builder b = CreateListenerRequest.builder().loadBalancerArn(loadBalancerArn).protocol(protocol).port(port)
-        .defaultActions(defaultAction());
+        .defaultActions(defaultAction()).tags(new TreeMap<>(tags).entrySet().stream()
+            .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList());
     if (defaultCertificate != null) {
       b.sslPolicy(sslPolicy).certificates(Certificate.builder().certificateArn(defaultCertificate).build());
     }

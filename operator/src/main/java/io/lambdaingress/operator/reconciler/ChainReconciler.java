@@ -105,7 +105,7 @@ public final class ChainReconciler {
     String previousFunctionArn = recorded.previousFunctionArn();
     TargetGroupStep targetGroups = new TargetGroupStep(inventory, ownership, writes);
     LoadBalancerStep loadBalancers = new LoadBalancerStep(inventory, ownership, writes);
-    ListenerStep listeners = new ListenerStep(inventory, writes);
+    ListenerStep listeners = new ListenerStep(inventory, model.ownerTags(), writes);
     FunctionStep functions = new FunctionStep(aws.lambda(), ownership, writes, updateAttempts);
     AlbRetirement retirement = new AlbRetirement(inventory, ownership, writes);
     HttpsListeners https = new HttpsListeners(inventory, ownership, listeners, targetGroups,

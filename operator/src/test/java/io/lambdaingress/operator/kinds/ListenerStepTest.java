@@ -2,18 +2,25 @@ package io.lambdaingress.operator.kinds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lambdaingress.operator.cache.ElbInventory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ForwardActionConfig;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupTuple;
 
 /**
- * Which listeners a target group replacement may delete (ours that forward to the group, nothing else), and
- * when a listener's default action is as we set it (one forward to our target group alone).
+ * Which listeners a target group replacement may delete (ours that forward to the group, nothing else), when a
+ * listener's default action is as we set it (one forward to our target group alone), and that a listener we create
+ * carries our owner tags from its CreateListener on.
  */
 class ListenerStepTest {
 
@@ -101,8 +108,8 @@ class ListenerStepTest {
     assertThat(ListenerStep.differs(desired, https("ELBSecurityPolicy-TLS13-1-2-2021-06", OTHER_CERT))).isTrue();
     assertThat(ListenerStep.differs(desired, https("ELBSecurityPolicy-2016-08", CERT))).isTrue();
     assertThat(ListenerStep.differs(desired, https("ELBSecurityPolicy-TLS13-1-2-2021-06"))).as("no certificate").isTrue();
-    assertThat(desired.create("lb").certificates()).extracting(c -> c.certificateArn()).containsExactly(CERT);
-    assertThat(desired.create("lb").sslPolicy()).isEqualTo("ELBSecurityPolicy-TLS13-1-2-2021-06");
+    assertThat(desired.create("lb", OWNER).certificates()).extracting(c -> c.certificateArn()).containsExactly(CERT);
+    assertThat(desired.create("lb", OWNER).sslPolicy()).isEqualTo("ELBSecurityPolicy-TLS13-1-2-2021-06");
   }
 
   @Test
@@ -119,5 +126,23 @@ class ListenerStepTest {
     assertThat(ListenerStep.differs(io.lambdaingress.operator.model.ListenerShape.forward(
         software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum.HTTP, 80, OLD_GROUP), with(redirect)))
         .as("a redirect where a forward is wanted").isTrue();
+  }
+
+  @Test
+  void aListenerWeCreateCarriesOurOwnerTagsFromItsCreationOn() {
+    // A load balancer adopted with no listener on the spec's port (not named li-*: only the tag lets later writes through).
+    List<String> log = new ArrayList<>();
+    FakeElb elb = new FakeElb(log);
+    String lb = elb.addLoadBalancer("nlb", OWNER).loadBalancerArn();
+    ListenerStep step = new ListenerStep(new ElbInventory(elb, Duration.ofSeconds(5), Clock.systemUTC()), OWNER,
+        (action, resource, why) -> log.add(action + " " + resource));
+
+    Listener created = step.ensure("NLB", lb, ProtocolEnum.TCP, 8080, OLD_GROUP);
+    assertThat(log).containsExactly("CreateListener TCP:8080 tags " + new TreeMap<>(OWNER), "Created NLB listener TCP:8080");
+    assertThat(elb.tags(List.of(created.listenerArn()))).containsEntry(created.listenerArn(), OWNER);
+
+    log.clear();
+    assertThat(step.ensure("NLB", lb, ProtocolEnum.TCP, 8080, OLD_GROUP).listenerArn()).isEqualTo(created.listenerArn());
+    assertThat(log).as("found again, nothing written").isEmpty();
   }
 }
