@@ -13,11 +13,9 @@ import io.lambdaingress.operator.testing.ArticleStack;
 import io.lambdaingress.operator.testing.AwsInventory;
 import io.lambdaingress.operator.testing.LocalWorld;
 import io.lambdaingress.operator.testing.OperatorHarness;
-import io.lambdaingress.operator.testing.Sampler;
+import io.lambdaingress.operator.testing.ServingPathSampler;
 import io.lambdaingress.operator.testing.WithLocalWorld;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,11 +28,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
-import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerNotFoundException;
-import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthDescription;
-import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthStateEnum;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
@@ -44,7 +39,8 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
  * tagged as the object's and converged in place: the NLB keeps its ARN and its static IP, nothing is created or
  * deleted, and a sampler following the wiring (NLB listener -> healthy ALB in its group -> the ALB's listener -> the
  * function registered in its group, with a permission from that group) finds a serving path at every sample. Adopting
- * only the NLB and its listener builds the rest and moves the listener once, when the new path serves. Letting go:
+ * only the NLB and its listener builds the rest (its listener created with the owner tags) and moves the listener once,
+ * when the new path serves ({@link ServingPathSampler}). Letting go:
  * Retain leaves every resource, without the owner tags; Delete deletes what was adopted. One world, two stacks made in
  * parallel; the methods share them in order.
  */
@@ -214,7 +210,7 @@ class AdoptionIT {
   void theArticleStackIsAdoptedWholeWithItsIpsAndNothingCreatedOrDeleted() {
     Map<String, Long> writesBefore = writes();
     Map<String, Integer> countsBefore = counts("article");
-    ChainWatch watch = ChainWatch.start(whole.nlbListenerArn());
+    ServingPathSampler watch = watch(whole.nlbListenerArn());
 
     operator.apply(object("article", whole.staticIp(), all(whole), "Delete", y -> y));
     GenericKubernetesResource li = operator.awaitReady(ns, "article", WAIT);
@@ -222,7 +218,7 @@ class AdoptionIT {
 
     assertThat(watch.problems()).as("a serving path at every sample").isEmpty();
     assertThat(watch.samples()).isGreaterThan(5);
-    assertThat(watch.seen()).as("the NLB listener forwarded to nlb-tg throughout").containsExactly(whole.albTargetGroupArn());
+    assertThat(watch.forwardsSeen()).as("the NLB listener forwarded to nlb-tg throughout").containsExactly(whole.albTargetGroupArn());
     LoadBalancer nlb = loadBalancer("nlb");
     assertThat(nlb.loadBalancerArn()).isEqualTo(whole.nlbArn()).isEqualTo(status(li, "nlb", "arn"));
     assertThat(nlb.availabilityZones()).flatExtracting(az -> az.loadBalancerAddresses()).extracting(a -> a.privateIPv4Address())
@@ -267,7 +263,7 @@ class AdoptionIT {
   @Test
   @Order(4)
   void adoptingOnlyTheNlbBuildsTheRestAndMovesTheListenerOnceTheNewPathServes() {
-    ChainWatch watch = ChainWatch.start(partial.nlbListenerArn());
+    ServingPathSampler watch = watch(partial.nlbListenerArn());
     operator.apply(object("partial", partial.staticIp(), "    nlb: " + partial.nlbName() + "\n    nlbListener: " + partial.nlbListenerArn()
         + "\n", "Delete", y -> y.replace("    function:\n      image:", "    function:\n      name: partial-new\n      image:")));
     GenericKubernetesResource li = operator.awaitReady(ns, "partial", WAIT);
@@ -276,7 +272,7 @@ class AdoptionIT {
     assertThat(watch.problems()).as("a serving path at every sample").isEmpty();
     String created = status(li, "nlb", "targetGroupArn");
     assertThat(created).contains("-atg/");
-    assertThat(watch.seen()).as("moved once, from the stack's group to the new one").containsExactly(partial.albTargetGroupArn(), created);
+    assertThat(watch.forwardsSeen()).as("moved once, from the stack's group to the new one").containsExactly(partial.albTargetGroupArn(), created);
     assertThat(status(li, "nlb", "arn")).isEqualTo(partial.nlbArn());
     assertThat(status(li, "nlb", "listenerArn")).isEqualTo(partial.nlbListenerArn());
     assertThat(loadBalancer(partial.nlbName()).availabilityZones()).flatExtracting(az -> az.loadBalancerAddresses())
@@ -289,6 +285,11 @@ class AdoptionIT {
       assertThat(tags.get(other)).as(other).doesNotContainKey("lambdaingress.io/name");
     }
     assertThat(adopted(li)).extracting(a -> a.get("arn")).containsExactly(partial.nlbArn(), partial.nlbListenerArn());
+    // The listener the operator created carries the owner tags from its CreateListener on: the IAM policy lets the
+    // operator change a listener that is not on a li-* load balancer (an adopted one's) by that tag only.
+    assertThat(AwsInventory.tagsOf(elb, status(li, "alb", "listenerArn"))).as("the created ALB listener")
+        .containsEntry("lambdaingress.io/name", "partial").containsEntry("lambdaingress.io/namespace", ns)
+        .containsEntry("lambdaingress.io/cluster", operator.clusterName());
   }
 
   @Test
@@ -386,92 +387,8 @@ class AdoptionIT {
     return adopted.get("changedFields") == null ? List.of() : (List<String>) adopted.get("changedFields");
   }
 
-  /**
-   * Samples every 100 ms the chain's wiring from the NLB listener: the groups it forwards to must each hold a healthy
-   * ALB (the NLB routes to healthy targets), whose listener on the registered port forwards to lambda groups each
-   * holding a function (not draining) whose policy lets ELB invoke it from that group. A sample during which the NLB
-   * listener moved (read before and after) is a race of the reads, not a state AWS was in, and is not counted.
-   */
-  private static final class ChainWatch extends Sampler {
-    private final String listener;
-    private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
-    private final List<String> seen = Collections.synchronizedList(new ArrayList<>());
-    private volatile int samples;
-
-    private ChainWatch(String listener) {
-      super(100);
-      this.listener = listener;
-    }
-
-    static ChainWatch start(String nlbListenerArn) {
-      ChainWatch w = new ChainWatch(nlbListenerArn);
-      w.begin();
-      return w;
-    }
-
-    private static List<String> forwardedTo(Listener l) {
-      return l.defaultActions().stream().flatMap(a -> ListenerStep.forwardedTo(a).stream()).sorted().toList();
-    }
-
-    private List<String> nlbGroups() {
-      return forwardedTo(elb.describeListeners(r -> r.listenerArns(listener)).listeners().get(0));
-    }
-
-    @Override
-    protected void sample() {
-      List<String> groups = nlbGroups();
-      List<String> found = new ArrayList<>();
-      if (groups.isEmpty()) {
-        found.add("the NLB listener forwards nowhere");
-      }
-      for (String tg : groups) {
-        List<TargetHealthDescription> albs = elb.describeTargetHealth(r -> r.targetGroupArn(tg)).targetHealthDescriptions().stream()
-            .filter(d -> d.targetHealth().state() == TargetHealthStateEnum.HEALTHY).toList();
-        if (albs.isEmpty()) {
-          found.add(tg + " holds no healthy ALB");
-        }
-        for (TargetHealthDescription alb : albs) {
-          List<Listener> onPort = elb.describeListeners(r -> r.loadBalancerArn(alb.target().id())).listeners().stream()
-              .filter(l -> l.port().equals(alb.target().port())).toList();
-          if (onPort.isEmpty()) {
-            found.add(alb.target().id() + " has no listener on " + alb.target().port());
-          }
-          for (String lambdaGroup : onPort.stream().flatMap(l -> forwardedTo(l).stream()).toList()) {
-            List<String> functions = elb.describeTargetHealth(r -> r.targetGroupArn(lambdaGroup)).targetHealthDescriptions().stream()
-                .filter(d -> d.targetHealth() == null || d.targetHealth().state() != TargetHealthStateEnum.DRAINING).map(d -> d.target().id())
-                .toList();
-            if (functions.isEmpty()) {
-              found.add(lambdaGroup + " holds no function");
-            }
-            for (String fn : functions) {
-              if (!lambda.getPolicy(r -> r.functionName(fn)).policy().contains(lambdaGroup)) {
-                found.add(fn + " in " + lambdaGroup + " without a permission from it");
-              }
-            }
-          }
-        }
-      }
-      if (!groups.equals(nlbGroups())) {
-        return;
-      }
-      samples++;
-      problems.addAll(found);
-      String state = String.join(",", groups);
-      if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(state)) {
-        seen.add(state);
-      }
-    }
-
-    List<String> problems() {
-      return List.copyOf(problems);
-    }
-
-    List<String> seen() {
-      return List.copyOf(seen);
-    }
-
-    int samples() {
-      return samples;
-    }
+  /** A serving path from the NLB listener, sampled until stopped; the grace of a group it left is RolloutIT's. */
+  private static ServingPathSampler watch(String nlbListenerArn) {
+    return ServingPathSampler.start(elb, lambda, nlbListenerArn, LambdaSwitch.DRAIN.dividedBy(2));
   }
 }

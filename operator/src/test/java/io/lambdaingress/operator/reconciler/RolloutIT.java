@@ -11,11 +11,9 @@ import io.lambdaingress.operator.testing.ArticlePrerequisites;
 import io.lambdaingress.operator.testing.AwsInventory;
 import io.lambdaingress.operator.testing.LocalWorld;
 import io.lambdaingress.operator.testing.OperatorHarness;
-import io.lambdaingress.operator.testing.Sampler;
+import io.lambdaingress.operator.testing.ServingPathSampler;
 import io.lambdaingress.operator.testing.WithLocalWorld;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -39,8 +37,8 @@ import software.amazon.awssdk.services.lambda.model.GetAliasResponse;
  * digest mid-rollout starting again from step 1; an alarm rolling back, the bad digest left alone until
  * the retry annotation changes; rollout switched off and on, the listener moving between the alias's and
  * the function's target groups (and a route's rule between its two), never forwarding to a group without a
- * target ELB may invoke; a route's function rolling out through its own steps; the object deleted with
- * both alias groups in use, nothing of it left. Pauses of 2 s keep the class short.
+ * target ELB may invoke ({@link io.lambdaingress.operator.testing.ServingPathSampler}); a route's function rolling out
+ * through its own steps; the object deleted with both alias groups in use, nothing of it left. Pauses of 2 s keep the class short.
  */
 // Among the longest classes: started early, after the crash table (see ChartOnNodeIT).
 @Order(2)
@@ -280,7 +278,9 @@ class RolloutIT {
     Map<String, Object> routeBefore = awaitRoute(r -> true);
     String routeFunctionArn = (String) routeBefore.get("functionArn");
     String routeAliasGroup = (String) routeBefore.get("targetGroupArn");
-    TargetWatch watch = TargetWatch.start(listener);
+    // A group the listener left stays checked for half the operator's drain (LambdaSwitch.DRAIN): a sample sees a move up
+    // to a read late.
+    ServingPathSampler watch = ServingPathSampler.start(elb, lambda, listener, LambdaSwitch.DRAIN.dividedBy(2));
 
     // Off, for spec.lambda's function and the route's at once: each moves to its function's own group.
     operator.apply(withRoute(stack(false), false));
@@ -317,7 +317,7 @@ class RolloutIT {
     // function or the alias, each with its own permission in place before the listener moved to it), and
     // the group it left stayed so while ELB may still route by the previous configuration.
     assertThat(watch.problems()).isEmpty();
-    assertThat(watch.seen()).containsSubsequence(aliasGroup + " -> " + functionArn + ":live", functionGroup + " -> " + functionArn,
+    assertThat(watch.targetsSeen()).containsSubsequence(aliasGroup + " -> " + functionArn + ":live", functionGroup + " -> " + functionArn,
         field(on, "alb", "targetGroupArn") + " -> " + functionArn + ":live");
     assertThat(watch.samples()).isGreaterThan(10);
   }
@@ -383,7 +383,7 @@ class RolloutIT {
     await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
       found[0] = operator.awaitReady(ns, NAME, WAIT);
       String tg = field(found[0], "alb", "targetGroupArn");
-      assertThat(TargetWatch.forwardedTo(field(found[0], "alb", "listenerArn"))).containsExactly(tg);
+      assertThat(ServingPathSampler.forwardedTo(elb, field(found[0], "alb", "listenerArn"))).containsExactly(tg);
       assertThat(targets(tg)).containsExactly(target);
       assertThat(rollout(found[0]).isEmpty()).isEqualTo(!target.endsWith(":live"));
     });
@@ -438,90 +438,5 @@ class RolloutIT {
   @SuppressWarnings("unchecked")
   private static String field(GenericKubernetesResource li, String piece, String name) {
     return (String) ((Map<String, Object>) ((Map<String, Object>) li.getAdditionalProperties().get("status")).get(piece)).get(name);
-  }
-
-  /**
-   * Samples every 50 ms what the ALB listener forwards to and that group's targets: each sample must show a
-   * group holding at least one target, each of which ELB may invoke from that group (its policy names the
-   * group). ELB applies a listener update after a short while, routing by the previous configuration
-   * meanwhile: a group the listener left stays checked for {@link #ROUTED_AFTER_MOVE} after the move was
-   * seen, and must not be deleted or emptied before. A sample during which the listener moved (read before
-   * and after) is a race of the reads, not a state AWS was in, and is not counted.
-   */
-  private static final class TargetWatch extends Sampler {
-    /** Below the operator's drain (LambdaSwitch.DRAIN): the sample sees a move up to a read late. */
-    static final Duration ROUTED_AFTER_MOVE = LambdaSwitch.DRAIN.dividedBy(2);
-    private final String listener;
-    private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
-    private final List<String> seen = Collections.synchronizedList(new ArrayList<>());
-    private final Map<String, Long> leftAt = new java.util.concurrent.ConcurrentHashMap<>();
-    private volatile List<String> last = List.of();
-    private volatile int samples;
-
-    private TargetWatch(String listener) {
-      super(50);
-      this.listener = listener;
-    }
-
-    static List<String> forwardedTo(String listenerArn) {
-      return elb.describeListeners(r -> r.listenerArns(listenerArn)).listeners().get(0).defaultActions().stream()
-          .map(a -> a.targetGroupArn()).toList();
-    }
-
-    @Override
-    protected void sample() {
-      List<String> groups = forwardedTo(listener);
-      long now = System.currentTimeMillis();
-      last.stream().filter(g -> !groups.contains(g)).forEach(g -> leftAt.putIfAbsent(g, now));
-      last = groups;
-      leftAt.entrySet().removeIf(e -> groups.contains(e.getKey()) || now - e.getValue() > ROUTED_AFTER_MOVE.toMillis());
-      List<String> found = new ArrayList<>();
-      List<String> routed = new ArrayList<>(groups);
-      routed.addAll(leftAt.keySet());
-      for (String tg : routed) {
-        List<String> ids;
-        try {
-          ids = targets(tg);
-        } catch (software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupNotFoundException e) {
-          found.add(tg + " deleted while ELB may still route requests to it");
-          continue;
-        }
-        if (ids.isEmpty()) {
-          found.add(tg + " holds no target");
-        }
-        for (String id : ids) {
-          if (!policy(id).contains(tg)) {
-            found.add(id + " in " + tg + " without a permission from it");
-          }
-        }
-        String state = tg + " -> " + String.join(",", ids);
-        if (groups.contains(tg) && (seen.isEmpty() || !seen.get(seen.size() - 1).equals(state))) {
-          seen.add(state);
-        }
-      }
-      if (!groups.equals(forwardedTo(listener))) {
-        return;
-      }
-      samples++;
-      problems.addAll(found);
-    }
-
-    static TargetWatch start(String listener) {
-      TargetWatch w = new TargetWatch(listener);
-      w.begin();
-      return w;
-    }
-
-    List<String> problems() {
-      return List.copyOf(problems);
-    }
-
-    List<String> seen() {
-      return List.copyOf(seen);
-    }
-
-    int samples() {
-      return samples;
-    }
   }
 }
