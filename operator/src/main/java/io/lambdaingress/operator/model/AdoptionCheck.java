@@ -187,6 +187,28 @@ public final class AdoptionCheck {
     return new Finding(kind, null, l.listenerArn(), tags, inPlace, List.of(), null);
   }
 
+  /**
+   * A listener of an adopted load balancer on a port the chain serves on, when spec.adopt names no listener of it: AWS
+   * allows one listener per port, so the chain could not create its own there, only change this one, and what spec.adopt
+   * does not name is never changed (nor could it be: the IAM policy lets the operator change a listener of a load balancer
+   * it did not name {@code li-*} only by our owner tag). Refused unless it is already this object's (one the operator
+   * created there, which carries the owner tags from its creation on); another object's is a NameConflict.
+   *
+   * @param portField the spec field asking for a listener on that port
+   * @param nameable whether spec.adopt could name it ({@code kind}'s field is free and this is the port it serves as);
+   *     else it is to be deleted, or the spec to take another port
+   */
+  public static Optional<Finding> unnamedListener(Kind kind, Listener l, String loadBalancerName, String portField, boolean nameable,
+      Map<String, String> tags, Predicate<Map<String, String>> owns) {
+    if (owns.test(tags)) {
+      return Optional.empty();
+    }
+    String remedy = nameable ? "name it in " + kind.field() + " to adopt it" : "delete it, or set " + portField + " to a port it does not use";
+    return Optional.of(new Finding(kind, null, l.listenerArn(), tags, List.of(), List.of(), "listener " + l.listenerArn() + " of "
+        + loadBalancerName + " is on port " + l.port() + " (" + portField + ") but spec.adopt does not name it: " + remedy
+        + " (a load balancer has one listener per port, so the chain cannot create its own beside it)"));
+  }
+
   /** A target group: type, protocol, port and VPC as the model's, or refused; the health check and attributes in place. */
   public static Finding targetGroup(Kind kind, software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateTargetGroupRequest desired,
       String portField, Map<String, String> wantedAttributes, String attributeField, TargetGroup tg, Map<String, String> attributes,

@@ -15,10 +15,12 @@ import io.lambdaingress.operator.model.AdoptionCheck.Finding;
 import io.lambdaingress.operator.model.AdoptionCheck.Kind;
 import io.lambdaingress.operator.model.ChainModel;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
@@ -66,8 +68,8 @@ final class Adoption {
     if (!adopt.any()) {
       return null;
     }
-    List<Finding> findings = read(model, vpcId, pinnedImageUri);
     Ownership ownership = Ownership.byTags(model.ownerTags(), formerClusters);
+    List<Finding> findings = read(model, vpcId, pinnedImageUri, ownership);
     Optional<AdoptionCheck.Refusal> refusal = AdoptionCheck.refusal(findings, ownership::owns);
     if (refusal.isPresent()) {
       throw new AwsFailure(refusal.get().conflict() ? Reason.NameConflict : Reason.InvalidSpec, refusal.get().message());
@@ -110,7 +112,7 @@ final class Adoption {
     });
   }
 
-  private List<Finding> read(ChainModel model, String vpcId, String pinnedImageUri) {
+  private List<Finding> read(ChainModel model, String vpcId, String pinnedImageUri, Ownership ownership) {
     AdoptedNames adopt = model.adopted();
     List<Finding> findings = new ArrayList<>();
     LoadBalancer nlb = null;
@@ -123,6 +125,10 @@ final class Adoption {
       Listener l = listener(Kind.NLB_LISTENER, adopt.nlbListener(), nlb);
       findings.add(AdoptionCheck.listener(Kind.NLB_LISTENER, l, nlb.loadBalancerArn(), nlb.loadBalancerName(), "TCP",
           model.nlb().listenerPort(), "spec.nlb.listener.port", model.nlb().albTargetGroup().name(), listenerTags(l)));
+    }
+    if (nlb != null) {
+      findings.addAll(unnamedListeners(Kind.NLB_LISTENER, nlb, adopt.nlbListener(), model.nlb().listenerPort(), "spec.nlb.listener.port",
+          model, ownership));
     }
     if (adopt.albTargetGroup() != null) {
       TargetGroup tg = targetGroup(Kind.ALB_TARGET_GROUP, adopt.albTargetGroup());
@@ -142,6 +148,10 @@ final class Adoption {
       Listener l = listener(Kind.ALB_LISTENER, adopt.albListener(), alb);
       findings.add(AdoptionCheck.listener(Kind.ALB_LISTENER, l, alb.loadBalancerArn(), alb.loadBalancerName(), "HTTP",
           model.alb().listenerPort(), "spec.alb.listener.port", model.alb().lambdaTargetGroup().name(), listenerTags(l)));
+    }
+    if (alb != null) {
+      findings.addAll(unnamedListeners(Kind.ALB_LISTENER, alb, adopt.albListener(), model.alb().listenerPort(), "spec.alb.listener.port",
+          model, ownership));
     }
     if (adopt.lambdaTargetGroup() != null) {
       TargetGroup tg = targetGroup(Kind.LAMBDA_TARGET_GROUP, adopt.lambdaTargetGroup());
@@ -205,6 +215,25 @@ final class Adoption {
     }
   }
 
+  /**
+   * The listeners of an adopted load balancer on the ports the chain serves on (its listener's, and spec.alb.https's:
+   * the ALB's HTTPS listener, the NLB's of that port) that spec.adopt does not name and that are not this object's.
+   */
+  private List<Finding> unnamedListeners(Kind kind, LoadBalancer lb, AdoptedNames.Ref named, int port, String portField, ChainModel model,
+      Ownership ownership) {
+    Map<Integer, String> ports = new TreeMap<>(Map.of(port, portField));
+    model.alb().https().ifPresent(h -> ports.putIfAbsent(h.port(), "spec.alb.https.port"));
+    List<Finding> found = new ArrayList<>();
+    for (Listener l : inventory.listeners(lb.loadBalancerArn())) {
+      if (ports.containsKey(l.port()) && (named == null || !named.given().equals(l.listenerArn()))) {
+        AdoptionCheck.unnamedListener(kind, l, lb.loadBalancerName(), ports.get(l.port()), named == null && l.port() == port,
+            listenerTags(l), ownership::owns)
+            .ifPresent(found::add);
+      }
+    }
+    return found;
+  }
+
   private Map<String, String> listenerTags(Listener l) {
     return inventory.client().tags(List.of(l.listenerArn())).getOrDefault(l.listenerArn(), Map.of());
   }
@@ -216,18 +245,22 @@ final class Adoption {
 
   /**
    * deletionPolicy Retain: the adopted resources lose the owner tags (each read afresh, only where they are this
-   * object's), so that Terraform or a person can take them back; nothing else of them changes.
+   * object's), so that Terraform or a person can take them back; nothing else of them changes. So do the listeners the
+   * object created on an adopted load balancer (they carry the owner tags from their creation on): they stay with their
+   * load balancer, and another object adopting it later would find them another object's.
    */
   void letGo(ChainModel model, Announcer writes) {
     AdoptedNames adopt = model.adopted();
     Ownership ownership = Ownership.byTags(model.ownerTags(), formerClusters);
     List<String> keys = List.copyOf(model.ownerTags().keySet());
-    List<String> arns = new ArrayList<>();
-    if (adopt.nlb() != null) {
-      inventory.freshLoadBalancer(adopt.nlb().name()).ifPresent(lb -> arns.add(lb.loadBalancerArn()));
-    }
-    if (adopt.alb() != null) {
-      inventory.freshLoadBalancer(adopt.alb().name()).ifPresent(lb -> arns.add(lb.loadBalancerArn()));
+    Set<String> arns = new LinkedHashSet<>();
+    for (AdoptedNames.Ref lbRef : new AdoptedNames.Ref[] {adopt.nlb(), adopt.alb()}) {
+      if (lbRef != null) {
+        inventory.freshLoadBalancer(lbRef.name()).ifPresent(lb -> {
+          arns.add(lb.loadBalancerArn());
+          inventory.client().listeners(lb.loadBalancerArn()).forEach(l -> arns.add(l.listenerArn()));
+        });
+      }
     }
     for (AdoptedNames.Ref group : new AdoptedNames.Ref[] {adopt.albTargetGroup(), adopt.lambdaTargetGroup()}) {
       if (group != null) {

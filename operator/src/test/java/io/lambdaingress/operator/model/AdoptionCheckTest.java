@@ -157,6 +157,27 @@ class AdoptionCheckTest {
   }
 
   @Test
+  void aListenerOnTheChainsPortThatSpecAdoptDoesNotNameIsRefusedUnlessItIsOurs() {
+    Listener l = Listener.builder().listenerArn("arn:l").loadBalancerArn(NLB_ARN).protocol("TCP").port(80)
+        .defaultActions(Action.builder().type(ActionTypeEnum.FORWARD).targetGroupArn(NLB_TG_ARN).build()).build();
+    Finding unnamed = AdoptionCheck.unnamedListener(Kind.NLB_LISTENER, l, "nlb", "spec.nlb.listener.port", true, Map.of(), OWNS).orElseThrow();
+    Refusal refusal = AdoptionCheck.refusal(List.of(unnamed), OWNS).orElseThrow();
+    assertThat(refusal.conflict()).isFalse();
+    assertThat(refusal.message()).contains("spec.adopt.nlbListener: listener arn:l of nlb is on port 80 (spec.nlb.listener.port) but spec.adopt "
+        + "does not name it: name it in spec.adopt.nlbListener to adopt it").contains("nothing was changed in AWS");
+    // On a port spec.adopt cannot name it for (spec.alb.https's, or its field names another listener): deleted, or another port.
+    assertThat(AdoptionCheck.unnamedListener(Kind.ALB_LISTENER, l, "alb", "spec.alb.https.port", false, Map.of(), OWNS).orElseThrow().problem())
+        .contains("delete it, or set spec.alb.https.port to a port it does not use");
+    // One the operator created there carries our owner tags from its creation on: ours, nothing to refuse.
+    assertThat(AdoptionCheck.unnamedListener(Kind.NLB_LISTENER, l, "nlb", "spec.nlb.listener.port", true, OURS, OWNS)).isEmpty();
+    // Another object's: a NameConflict.
+    Map<String, String> theirs = new HashMap<>(OURS);
+    theirs.put(ChainModel.TAG_NAME, "other");
+    Finding others = AdoptionCheck.unnamedListener(Kind.NLB_LISTENER, l, "nlb", "spec.nlb.listener.port", true, theirs, OWNS).orElseThrow();
+    assertThat(AdoptionCheck.refusal(List.of(others), OWNS).orElseThrow().conflict()).isTrue();
+  }
+
+  @Test
   void aTargetTheChainWouldHaveToSwapInsideAnAdoptedGroupIsRefused() {
     Finding group = AdoptionCheck.targetGroup(Kind.ALB_TARGET_GROUP, model.nlb().albTargetGroup(), "port", Map.of(), "",
         albGroup("TCP", 80, "vpc-1"), Map.of(), Map.of());

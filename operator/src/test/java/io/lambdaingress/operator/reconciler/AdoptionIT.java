@@ -185,7 +185,12 @@ class AdoptionIT {
     operator.apply(object("mismatch-lambda-group", whole.staticIp(), "    lambdaTargetGroup: alb-tg\n", "Delete",
         y -> y.replace("    function:\n      image:", "    function:\n      name: another\n      image:")));
     operator.apply(object("mismatch-type", whole.staticIp(), "    nlb: " + whole.albName() + "\n", "Delete", y -> y));
+    // The NLB's listener on the spec's port, not named: the chain could only change it, and what is not named is not touched.
+    operator.apply(object("mismatch-unnamed-listener", whole.staticIp(), all(whole).replace("    nlbListener: " + whole.nlbListenerArn() + "\n", ""),
+        "Delete", y -> y));
     cases.put("type", new String[] {"", "", "NLB alb: type is application on the resource but network in the spec"});
+    cases.put("unnamed-listener", new String[] {"", "", "spec.adopt.nlbListener: listener " + whole.nlbListenerArn() + " of nlb is on port 80 "
+        + "(spec.nlb.listener.port) but spec.adopt does not name it: name it in spec.adopt.nlbListener to adopt it"});
     cases.put("alb-group", new String[] {"", "", "alb target group nlb-tg holds " + whole.albArn() + ", not the ALB the chain makes"});
     cases.put("lambda-group", new String[] {"", "", "lambda target group alb-tg holds " + whole.functionArn() + ", not function another"});
     cases.forEach((name, c) -> {
