@@ -40,7 +40,9 @@ public class AdoptSpec {
   @Size(max = ARN_MAX)
   @JsonPropertyDescription("An existing network load balancer (name, or ARN ...:loadbalancer/net/NAME/ID) to serve as the NLB: its ARN, DNS name and "
       + "IPs stay. "
-      + "Its type, scheme, subnets, static IPs and VPC must be those of spec.nlb (AWS sets them only at creation).")
+      + "Its type, scheme, subnets, static IPs and VPC must be those of spec.nlb (AWS sets them only at creation). Its listener on "
+      + "spec.nlb.listener.port, if any, must be named in nlbListener (one listener per port: the chain cannot create its own "
+      + "beside it).")
   private String nlb;
 
   @Pattern(NLB_LISTENER)
@@ -58,7 +60,8 @@ public class AdoptSpec {
   @Pattern(ALB)
   @Size(max = ARN_MAX)
   @JsonPropertyDescription("An existing application load balancer (name, or ARN ...:loadbalancer/app/NAME/ID) to serve as the ALB. Its type, scheme and VPC must "
-      + "be those of spec.alb; subnets and security groups are changed in place.")
+      + "be those of spec.alb; subnets and security groups are changed in place. Its listener on spec.alb.listener.port, if any, "
+      + "must be named in albListener.")
   private String alb;
 
   @Pattern(ALB_LISTENER)
