@@ -115,47 +115,49 @@ class IamPolicyLintTest {
    * An adopted ALB's listener is not named {@code li-*} (the article's is on an ALB named {@code alb}), yet routes write
    * rules on it and spec.alb.https its SNI certificates. moto evaluates no IAM, so this reads the policy as IAM would
    * for those writes: some statement grants each on the adopted listener and its rules, and every statement that does
-   * requires our owner tag, on the resource (adoption tags the listener before anything is written, and our rules are
-   * created with the tag) or, for the tags of a new rule, in the request.
+   * requires our owner tag on the resource (adoption tags the listener before anything is written, and our rules are
+   * created with the tag); the tags of a new rule are granted at its creation.
    */
   @Test
   void anAdoptedAlbListenerTakesOurRulesAndCertificatesOnlyWhileItCarriesOurOwnerTag() throws Exception {
     JsonNode policy = new ObjectMapper().readTree(Files.readString(LocalWorld.repoRoot().resolve("docs/iam-policy.json")));
     String listener = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/alb/6d0ecf831eec9f09/9f8bd3d5a2b6d1e0";
     String rule = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/alb/6d0ecf831eec9f09/9f8bd3d5a2b6d1e0/2f3e4d5c6b7a8f90";
-    String onResource = "aws:ResourceTag/lambdaingress.io/cluster";
-    for (String action : List.of("CreateRule", "AddListenerCertificates", "RemoveListenerCertificates", "ModifyListener")) {
-      assertThat(ownerTagConditions(policy, "elasticloadbalancing:" + action, listener)).as(action + " on an adopted listener")
-          .isNotEmpty().allMatch(onResource::equals);
-    }
-    for (String action : List.of("ModifyRule", "DeleteRule", "SetRulePriorities")) {
-      assertThat(ownerTagConditions(policy, "elasticloadbalancing:" + action, rule)).as(action + " on our rule of an adopted listener")
-          .isNotEmpty().allMatch(onResource::equals);
-    }
-    assertThat(ownerTagConditions(policy, "elasticloadbalancing:AddTags", rule)).as("the tags of a new rule on an adopted listener")
-        .contains(AT_CREATION).allMatch(k -> k.equals(AT_CREATION) || k.equals(IN_REQUEST) || k.equals(onResource));
+    onlyByOurTag(policy, listener, "an adopted listener", "CreateRule", "AddListenerCertificates", "RemoveListenerCertificates", "ModifyListener");
+    onlyByOurTag(policy, rule, "our rule of an adopted listener", "ModifyRule", "DeleteRule", "SetRulePriorities");
+    taggedAtCreation(policy, rule, "the tags of a new rule on an adopted listener");
   }
 
   /**
-   * A listener the operator creates on an adopted load balancer (spec.adopt names the NLB but its listener is on another
-   * port, or spec.alb.https's on the adopted ALB) is not on a {@code li-*} load balancer: it is created with our owner
-   * tags, which CreateListener authorizes as AddTags with elasticloadbalancing:CreateAction (ELB user guide, "ELB API
-   * permissions to tag resources during creation"), and from then on it is changed by that tag alone.
+   * A listener the operator creates on an adopted load balancer (one with no listener on the spec's port, or spec.alb.https's
+   * on the adopted ALB) is not on a {@code li-*} load balancer: it is created with our owner tags, which CreateListener
+   * authorizes as AddTags with elasticloadbalancing:CreateAction (ELB user guide, "ELB API permissions to tag resources
+   * during creation"), and from then on it is changed by that tag alone.
    */
   @Test
   void aListenerCreatedOnAnAdoptedLoadBalancerIsTaggedAtCreationAndChangedByItsTag() throws Exception {
     JsonNode policy = new ObjectMapper().readTree(Files.readString(LocalWorld.repoRoot().resolve("docs/iam-policy.json")));
     String nlb = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/nlb/50dc6c495c0c9188";
     String created = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/net/nlb/50dc6c495c0c9188/0467ef3c8400ae65";
-    String onResource = "aws:ResourceTag/lambdaingress.io/cluster";
-    assertThat(ownerTagConditions(policy, "elasticloadbalancing:CreateListener", nlb)).as("CreateListener on the adopted NLB")
-        .isNotEmpty().allMatch(onResource::equals);
-    assertThat(ownerTagConditions(policy, "elasticloadbalancing:AddTags", created)).as("the tags of the new listener")
-        .contains(AT_CREATION).allMatch(k -> k.equals(AT_CREATION) || k.equals(IN_REQUEST) || k.equals(onResource));
-    for (String action : List.of("ModifyListener", "DeleteListener", "RemoveTags", "CreateRule")) {
-      assertThat(ownerTagConditions(policy, "elasticloadbalancing:" + action, created)).as(action + " on the new listener")
-          .isNotEmpty().allMatch(onResource::equals);
+    onlyByOurTag(policy, nlb, "the adopted NLB", "CreateListener");
+    taggedAtCreation(policy, created, "the tags of the new listener");
+    onlyByOurTag(policy, created, "the new listener", "ModifyListener", "DeleteListener", "RemoveTags", "CreateRule");
+  }
+
+  private static final String ON_RESOURCE = "aws:ResourceTag/lambdaingress.io/cluster";
+
+  /** Some statement grants each action on {@code arn}, and every one that does requires our owner tag on the resource. */
+  private static void onlyByOurTag(JsonNode policy, String arn, String what, String... actions) {
+    for (String action : actions) {
+      assertThat(ownerTagConditions(policy, "elasticloadbalancing:" + action, arn)).as(action + " on " + what)
+          .isNotEmpty().allMatch(ON_RESOURCE::equals);
     }
+  }
+
+  /** AddTags on {@code arn} is granted at its creation, and never without our owner tag (in the request or on the resource) otherwise. */
+  private static void taggedAtCreation(JsonNode policy, String arn, String what) {
+    assertThat(ownerTagConditions(policy, "elasticloadbalancing:AddTags", arn)).as(what)
+        .contains(AT_CREATION).allMatch(k -> k.equals(AT_CREATION) || k.equals(IN_REQUEST) || k.equals(ON_RESOURCE));
   }
 
   private static final String IN_REQUEST = "aws:RequestTag/lambdaingress.io/cluster";
