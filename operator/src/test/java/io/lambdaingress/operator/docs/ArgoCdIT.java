@@ -103,6 +103,7 @@ class ArgoCdIT {
             .until(() -> lambdaIngress(admin, ns) != null);
         operator.start();
         awaitState(admin, "Synced", "Healthy", Duration.ofSeconds(150));
+        System.out.printf("ArgoCdIT: states until Healthy: %s%n", states);
         assertThat(states).as("Application states seen, in order").contains("Synced/Progressing");
         assertThat(states.indexOf("Synced/Progressing")).as("Progressing before Healthy: " + states)
             .isLessThan(states.indexOf("Synced/Healthy"));
@@ -241,8 +242,10 @@ class ArgoCdIT {
       @Override
       public void eventReceived(Action action, GenericKubernetesResource app) {
         String state = state(app);
-        if (states.isEmpty() || !states.get(states.size() - 1).equals(state)) {
-          states.add(state);
+        // A Degraded state names what is degraded (the docs say what a first install shows for a moment).
+        String seen = state.endsWith("/Degraded") ? state + " " + degraded(app) : state;
+        if (states.isEmpty() || !states.get(states.size() - 1).equals(seen)) {
+          states.add(seen);
         }
         if (firstSync.isEmpty() && "Succeeded".equals(map(map(app.getAdditionalProperties(), "status"), "operationState").get("phase"))) {
           firstSync.addAll(appliedKinds(app));
@@ -303,6 +306,13 @@ class ArgoCdIT {
       }
     }
     throw new AssertionError("the Application has no " + kind + " resource: " + app.getAdditionalProperties().get("status"));
+  }
+
+  /** "Kind name: message" of each resource Argo CD calls Degraded. */
+  private static List<String> degraded(GenericKubernetesResource app) {
+    return list(map(app.getAdditionalProperties(), "status"), "resources").stream()
+        .filter(r -> "Degraded".equals(map(r, "health").get("status")))
+        .map(r -> r.get("kind") + " " + r.get("name") + ": " + map(r, "health").get("message")).toList();
   }
 
   private static List<String> managedKinds(GenericKubernetesResource app) {
