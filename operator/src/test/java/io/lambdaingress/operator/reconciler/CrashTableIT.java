@@ -419,7 +419,8 @@ class CrashTableIT {
         at = killed.get(KILL_WAIT_SECONDS, TimeUnit.SECONDS);
       } catch (TimeoutException e) {
         throw new AssertionError("the operator never reached write " + row.write() + " within " + KILL_WAIT_SECONDS
-            + " s; its writes: " + proxy.writes());
+            + " s; its writes: " + proxy.writes() + "; the object's Ready condition: " + OperatorHarness.readyCondition(get())
+            + "; " + operatorDiagnosis());
       }
       List<String> seen = proxy.writes();
       proxy.resetWrites();
@@ -437,6 +438,11 @@ class CrashTableIT {
       if (operator == null || !operator.alive()) {
         startOperator();
       }
+    }
+
+    String operatorDiagnosis() {
+      OperatorProcess o = operator;
+      return o == null ? "no operator started" : o.diagnosis();
     }
 
     void startOperator() {
@@ -505,13 +511,16 @@ class CrashTableIT {
       }, CONVERGE);
       if (!w.satisfied()) {
         throw new AssertionError("not Ready at its generation within " + CONVERGE + "; last Ready condition: "
-            + OperatorHarness.readyCondition(w.object()));
+            + OperatorHarness.readyCondition(w.object()) + "; " + operatorDiagnosis());
       }
     }
 
     void awaitGone() {
       if (!OperatorHarness.watchUntil(resource(), java.util.Objects::isNull, CONVERGE).satisfied()) {
-        throw new AssertionError("still there " + CONVERGE + " after its deletion: " + get().getMetadata());
+        GenericKubernetesResource left = get();
+        throw new AssertionError("still there " + CONVERGE + " after its deletion (deletionTimestamp "
+            + (left == null ? null : left.getMetadata().getDeletionTimestamp()) + "); its Ready condition: "
+            + OperatorHarness.readyCondition(left) + "; " + operatorDiagnosis());
       }
       exists = false;
     }

@@ -243,6 +243,48 @@ public final class OperatorProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /**
+   * For a test's failure message, when the operator did not do what the test waited for: its last log lines and,
+   * if it still runs, what its reconciler threads are doing (a thread dump: SIGQUIT, which the JVM answers on
+   * stdout, so the dump is in the log file too). A CI run shows the failure messages, not target/.
+   */
+  public String diagnosis() {
+    int before = lines.size();
+    StringBuilder out = new StringBuilder();
+    out.append(process.isAlive() ? "the operator process runs" : "the operator process has exited (" + process.exitValue() + ")");
+    out.append("; its last log lines:");
+    lines.subList(Math.max(0, before - 12), before).forEach(l -> out.append("\n  | ").append(l));
+    if (process.isAlive()) {
+      try {
+        new ProcessBuilder("kill", "-QUIT", Long.toString(process.pid())).inheritIO().start().waitFor(5, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline && lines.stream().skip(before).noneMatch(l -> l.startsWith("JNI global refs"))) {
+          Thread.sleep(100);
+        }
+      } catch (IOException e) {
+        return out.append("\n(no thread dump: ").append(e.getMessage()).append(')').toString();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return out.toString();
+      }
+      out.append("\nits reconciler threads:");
+      boolean inReconciler = false;
+      int frames = 0;
+      for (String l : lines.subList(before, lines.size())) {
+        if (l.startsWith("\"")) {
+          inReconciler = l.contains("ReconcilerExecutor");
+          frames = 0;
+          if (inReconciler) {
+            out.append("\n  | ").append(l, 0, Math.min(l.length(), 80));
+          }
+        } else if (inReconciler && l.strip().startsWith("at ") && frames++ < 14) {
+          out.append("\n  |   ").append(l.strip());
+        }
+      }
+    }
+    return out.toString();
+  }
+
   /** The exit code once the process ended by itself within the time (its output all in the log), or empty while it runs. */
   public java.util.OptionalInt awaitExit(long timeoutSeconds) throws InterruptedException {
     if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
