@@ -130,7 +130,9 @@ final class BatchedReads<V> {
         f.complete(Optional.ofNullable(v));
       });
       return mine.join();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // Every claimed key's waiters are released, whatever ended the call: a future left open is a reconcile
+      // blocked for good (JOSDK runs no other reconcile of that object meanwhile).
       claimed.values().forEach(f -> f.completeExceptionally(e));
       throw e;
     } finally {
