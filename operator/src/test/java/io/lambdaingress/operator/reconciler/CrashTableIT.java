@@ -383,11 +383,12 @@ class CrashTableIT {
 
     /**
      * The scenario without a crash: its writes, in order, as the proxy saw them. A scenario that flips the
-     * object between two states runs both ways, which must be the same writes (its rows run both ways).
+     * object between two states runs both ways in the first lane, which must be the same writes (its rows run
+     * both ways); the other lanes then only check that they count the same writes one way.
      */
     private List<String> dryRun(Scenario s) {
       List<String> writes = dryRunOnce(s);
-      if (s.flips) {
+      if (s.flips && shard == 0) {
         assertThat(dryRunOnce(s)).as(s.label + " back: the same writes as forth").isEqualTo(writes);
       }
       // The lanes of a scenario share its k's between them: they must count the same writes, or some k
