@@ -1,5 +1,6 @@
 package io.lambdaingress.operator.reconciler;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -11,8 +12,11 @@ import java.util.function.Supplier;
  * that failed beyond the SDK's retries) or waits (a target group still held by a load balancer AWS is deleting)
  * starts again from the top; without this, every attempt read again each of the ten or so names an earlier one
  * had found gone, and one failed read among them failed the attempt. Sound because nothing of a deleted object
- * is created again: JOSDK no longer reconciles it, and the chain's names are its own. Kept in memory only:
- * after a restart the first attempt reads everything again.
+ * is created again (JOSDK no longer reconciles it, and the chain's names are its own) — with one caveat: a stage
+ * that found nothing may have read a listing that did not show yet what the object created a moment before
+ * (AWS's eventual consistency), so "nothing found" is believed only once the deletion is
+ * {@link #ABSENCE_BELIEVED_AFTER} old, and a target group still held makes its holder's stages run again
+ * ({@link Attempt#readAgain}). Kept in memory only: after a restart the first attempt reads everything again.
  */
 final class DeletionProgress {
 
@@ -23,7 +27,7 @@ final class DeletionProgress {
    * resource created a moment before (AWS's eventual consistency, seconds; the test world's rule
    * eventual-consistency), and everything the object made was created before its deletion began.
    */
-  static final java.time.Duration ABSENCE_BELIEVED_AFTER = java.time.Duration.ofSeconds(10);
+  static final Duration ABSENCE_BELIEVED_AFTER = Duration.ofSeconds(10);
 
   private final Map<String, Progress> objects = new ConcurrentHashMap<>();
 
