@@ -106,8 +106,12 @@ public final class AwsFaultProxy implements AutoCloseable {
   private volatile boolean recording;
   // Writes in the order they arrived since the last resetWrites(); the crash point counts the same way.
   private final List<String> writes = new ArrayList<>();
+  // The number of writes before the last first attempt of a write (a write AWS refuses is tried again: its
+  // later attempts are not "the next write arriving").
+  private int arrivedAfter;
   private CrashPoint crash;
   private volatile boolean severed;
+  private volatile Boundaries boundaries;
   private volatile Chaos chaos;
   private Random random;
   private final AtomicInteger chaosFaults = new AtomicInteger();
@@ -161,6 +165,7 @@ public final class AwsFaultProxy implements AutoCloseable {
   /** Starts counting writes from zero, forgets any crash point, and lets calls through again. */
   public synchronized void resetWrites() {
     writes.clear();
+    arrivedAfter = 0;
     crash = null;
     severed = false;
   }
@@ -178,6 +183,23 @@ public final class AwsFaultProxy implements AutoCloseable {
   public synchronized CompletableFuture<AwsRequest> crashAt(int write, Crash when, Runnable kill) {
     crash = new CrashPoint(write, when, kill, new CompletableFuture<>());
     return crash.done();
+  }
+
+  /**
+   * Told, between two writes, the two moments a crash row kills at: {@code answered(k)} when AWS has accepted the
+   * k-th write (counting from the last {@link #resetWrites()}) and its answer is about to go back (AFTER k), and
+   * {@code nextArrived(k)} when the first attempt of the next write arrives after k writes (BEFORE k + 1). Called
+   * on the proxy's thread, before the call goes on.
+   */
+  public interface Boundaries {
+    void answered(int k);
+
+    void nextArrived(int k);
+  }
+
+  /** From now on (null: no longer), tells {@code b} of each write's two crash moments; see {@link Boundaries}. */
+  public void observeBoundaries(Boundaries b) {
+    this.boundaries = b;
   }
 
   /** Faults on every call from now on (null: none); see {@link Chaos}. */
@@ -206,9 +228,14 @@ public final class AwsFaultProxy implements AutoCloseable {
       AwsRequest request = AwsRequest.of(ex.getRequestMethod(), ex.getRequestURI().toString(),
           ex.getRequestHeaders().getFirst("Authorization"), ex.getRequestHeaders().getFirst("X-Amz-Target"), body);
       CrashPoint killHere = null;
+      int firstAttemptAfter = -1;
       synchronized (this) {
         if (severed) {
           return; // the operator is being killed: nothing more of it reaches AWS (the connection just closes)
+        }
+        if (request.write() && arrivedAfter < writes.size()) {
+          arrivedAfter = writes.size();
+          firstAttemptAfter = arrivedAfter;
         }
         // Writes count once AWS accepted them: the AWS rules layer refuses some for a while (a registration
         // until the invoke permission has propagated), which the operator retries; the accepted sequence is
@@ -221,6 +248,10 @@ public final class AwsFaultProxy implements AutoCloseable {
       if (killHere != null && killHere.when() == Crash.BEFORE) {
         kill(killHere, request);
         return;
+      }
+      Boundaries b = boundaries;
+      if (b != null && firstAttemptAfter > 0) {
+        b.nextArrived(firstAttemptAfter);
       }
       Fault f = fault;
       if (f != null && request.protocol() == AwsRequest.Protocol.QUERY && request.action().equals(action)
@@ -243,14 +274,19 @@ public final class AwsFaultProxy implements AutoCloseable {
         ex.sendResponseHeaders(502, -1);
         return;
       }
+      int accepted = -1;
       if (request.write() && response.statusCode() < 300) {
         synchronized (this) {
           writes.add(request.name());
+          accepted = writes.size();
           if (crash != null && crash.when() == Crash.AFTER && writes.size() == crash.write()) {
             killHere = crash;
             severed = true;
           }
         }
+      }
+      if (b != null && accepted > 0 && killHere == null) {
+        b.answered(accepted);
       }
       if (killHere != null) {
         kill(killHere, request); // AFTER: AWS has answered; the answer dies with the connection
