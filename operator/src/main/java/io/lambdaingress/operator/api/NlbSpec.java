@@ -3,6 +3,7 @@ package io.lambdaingress.operator.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -15,6 +16,10 @@ import java.util.List;
 @ValidationRule(value = "!has(self.scheme) || self.scheme != 'internet-facing' || self.subnetMappings.all(m, !has(m.privateIPv4Address))",
     fieldPath = ".subnetMappings",
     message = "privateIPv4Address is only for an internal NLB; an internet-facing NLB gets public IPs from AWS")
+// AWS evaluates the setting only for an NLB with security groups (SetSecurityGroups, which carries it, needs some).
+@ValidationRule(value = "!has(self.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic) || (has(self.securityGroups) && size(self.securityGroups) > 0)",
+    fieldPath = ".enforceSecurityGroupInboundRulesOnPrivateLinkTraffic",
+    message = "enforceSecurityGroupInboundRulesOnPrivateLinkTraffic needs spec.nlb.securityGroups: AWS applies it only to an NLB with security groups")
 public class NlbSpec {
 
   @Default("internal")
@@ -35,6 +40,19 @@ public class NlbSpec {
       + "all subnets of a LambdaIngress must be in one VPC. Changing them replaces the NLB: its DNS name changes.")
   private List<SubnetMapping> subnetMappings;
 
+  @Size(max = 5)
+  @ValidationRule(value = "self.all(g, self.exists_one(h, h == g))", message = "a security group is listed twice")
+  @JsonPropertyDescription("Security groups (sg-...) of the NLB, in the subnets' VPC, at most 5. AWS gives an NLB security "
+      + "groups only at its creation: a change of groups is made in place while the NLB has some, but adding groups to an "
+      + "NLB created without any, or removing them all, replaces the NLB (its DNS name changes; static IPs of "
+      + "subnetMappings are kept). Omitted: an NLB without security groups, as AWS creates it.")
+  private List<@Pattern(AwsIdPatterns.SECURITY_GROUP_ID) @Size(max = AwsIdPatterns.SECURITY_GROUP_ID_MAX) String> securityGroups;
+
+  @JsonPropertyDescription("Whether the NLB's security groups' inbound rules apply to traffic that comes through AWS "
+      + "PrivateLink (the endpoint service). Needs securityGroups. Omitted: left as AWS has it (on by default); set, kept "
+      + "as set (SetSecurityGroups).")
+  private Boolean enforceSecurityGroupInboundRulesOnPrivateLinkTraffic;
+
   @Required
   @JsonPropertyDescription("The TCP listener clients connect to at status.endpoint. Refused at apply without a port of "
       + "1-65535. A new port changes the listener in place: clients must use it.")
@@ -50,6 +68,22 @@ public class NlbSpec {
   @JsonPropertyDescription("Load balancer attributes of the NLB besides crossZoneLoadBalancing: deletion protection and an "
       + "allow-listed map.")
   private NlbAttributesSpec attributes;
+
+  public List<String> getSecurityGroups() {
+    return securityGroups;
+  }
+
+  public void setSecurityGroups(List<String> securityGroups) {
+    this.securityGroups = securityGroups;
+  }
+
+  public Boolean getEnforceSecurityGroupInboundRulesOnPrivateLinkTraffic() {
+    return enforceSecurityGroupInboundRulesOnPrivateLinkTraffic;
+  }
+
+  public void setEnforceSecurityGroupInboundRulesOnPrivateLinkTraffic(Boolean enforce) {
+    this.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic = enforce;
+  }
 
   public NlbAttributesSpec getAttributes() {
     return attributes;

@@ -196,8 +196,10 @@ public class ElbV2Client {
     AwsCall.run("set attributes of " + arn, () -> elb.modifyLoadBalancerAttributes(r -> r.loadBalancerArn(arn).attributes(attrs)));
   }
 
-  public void setSecurityGroups(String loadBalancerArn, Collection<String> groups) {
-    AwsCall.run("set security groups of " + loadBalancerArn, () -> elb.setSecurityGroups(r -> r.loadBalancerArn(loadBalancerArn).securityGroups(groups)));
+  /** @param enforcePrivateLink on/off for an NLB (EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic), null: not sent */
+  public void setSecurityGroups(String loadBalancerArn, Collection<String> groups, String enforcePrivateLink) {
+    AwsCall.run("set security groups of " + loadBalancerArn, () -> elb.setSecurityGroups(r -> r.loadBalancerArn(loadBalancerArn)
+        .securityGroups(groups).enforceSecurityGroupInboundRulesOnPrivateLinkTraffic(enforcePrivateLink)));
   }
 
   public void setSubnets(String loadBalancerArn, Collection<String> subnets) {

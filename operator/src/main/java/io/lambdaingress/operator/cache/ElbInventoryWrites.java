@@ -50,9 +50,11 @@ public final class ElbInventoryWrites {
     }
   }
 
-  public void setSecurityGroups(LoadBalancer lb, List<String> groups) {
-    elb.setSecurityGroups(lb.loadBalancerArn(), groups);
-    inventory.remember(lb.toBuilder().securityGroups(groups).build());
+  /** @param enforcePrivateLink an NLB's on/off, or null: not sent, AWS keeps what it has */
+  public void setSecurityGroups(LoadBalancer lb, List<String> groups, String enforcePrivateLink) {
+    elb.setSecurityGroups(lb.loadBalancerArn(), groups, enforcePrivateLink);
+    inventory.remember(lb.toBuilder().securityGroups(groups).enforceSecurityGroupInboundRulesOnPrivateLinkTraffic(
+        enforcePrivateLink == null ? lb.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic() : enforcePrivateLink).build());
   }
 
   /** The zones the load balancer reports change with its subnets: it is read afresh next time. */

@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateLoadBalancerRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerStateEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerTypeEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.SubnetMapping;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
 
@@ -42,6 +43,16 @@ public final class LoadBalancerStep {
    * must wait (AWS holds the name and the static IPs until the old one is gone): the caller requeues.
    */
   public Optional<LoadBalancer> ensure(String kind, CreateLoadBalancerRequest desired, Map<String, String> attributes) {
+    return ensure(kind, desired, attributes, Optional.empty());
+  }
+
+  /**
+   * The same, for an NLB with its EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic ({@code privateLinkInboundRules},
+   * on/off; empty: what AWS has is kept). CreateLoadBalancer takes no such parameter: SetSecurityGroups sets it, also
+   * right after the creation.
+   */
+  public Optional<LoadBalancer> ensure(String kind, CreateLoadBalancerRequest desired, Map<String, String> attributes,
+      Optional<String> privateLinkInboundRules) {
     Optional<LoadBalancer> found = inventory.loadBalancer(desired.name());
     if (found.isPresent() && provisioning(found.get())) {
       // AWS moves it to active by itself, with no event: the shared listing (kept up to a minute with the
@@ -50,6 +61,7 @@ public final class LoadBalancerStep {
     }
     if (found.isEmpty()) {
       LoadBalancer created = writes.made("Created", kind + " " + desired.name(), "missing", () -> inventory.writes().createLoadBalancer(desired));
+      applySecurityGroups(kind, desired, created, privateLinkInboundRules);
       applyAttributes(kind, created, attributes);
       return Optional.of(created);
     }
@@ -64,10 +76,7 @@ public final class LoadBalancerStep {
           () -> inventory.writes().deleteLoadBalancer(lb.loadBalancerArn(), desired.name()));
       return Optional.empty();
     }
-    if (!desired.securityGroups().isEmpty() && !Set.copyOf(desired.securityGroups()).equals(Set.copyOf(lb.securityGroups()))) {
-      writes.made("Updated", kind + " " + desired.name(), "security groups " + lb.securityGroups() + " -> " + desired.securityGroups(),
-          () -> inventory.writes().setSecurityGroups(lb, desired.securityGroups()));
-    }
+    applySecurityGroups(kind, desired, lb, privateLinkInboundRules);
     if (!desired.subnets().isEmpty() && !Set.copyOf(desired.subnets()).equals(observedSubnets(lb))) {
       writes.made("Updated", kind + " " + desired.name(), "subnets " + observedSubnets(lb) + " -> " + desired.subnets(),
           () -> inventory.writes().setSubnets(lb, desired.subnets()));
@@ -125,6 +134,27 @@ public final class LoadBalancerStep {
     }
   }
 
+  /**
+   * Security groups in place (SetSecurityGroups), with an NLB's PrivateLink setting. None wanted: not managed (an ALB keeps
+   * the VPC's default group AWS gave it; for an NLB, none where it has some is a replacement, {@link #compareImmutable}).
+   */
+  private void applySecurityGroups(String kind, CreateLoadBalancerRequest desired, LoadBalancer lb, Optional<String> privateLinkInboundRules) {
+    if (desired.securityGroups().isEmpty()) {
+      return;
+    }
+    List<String> changes = new java.util.ArrayList<>();
+    if (!Set.copyOf(desired.securityGroups()).equals(Set.copyOf(lb.securityGroups()))) {
+      changes.add("security groups " + lb.securityGroups() + " -> " + desired.securityGroups());
+    }
+    String observedRules = lb.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic();
+    privateLinkInboundRules.filter(wanted -> !wanted.equals(observedRules))
+        .ifPresent(wanted -> changes.add("security group inbound rules on PrivateLink traffic " + observedRules + " -> " + wanted));
+    if (!changes.isEmpty()) {
+      writes.made("Updated", kind + " " + desired.name(), String.join(", ", changes),
+          () -> inventory.writes().setSecurityGroups(lb, desired.securityGroups(), privateLinkInboundRules.orElse(null)));
+    }
+  }
+
   private static boolean provisioning(LoadBalancer lb) {
     return lb.state() != null && lb.state().code() == LoadBalancerStateEnum.PROVISIONING;
   }
@@ -135,6 +165,12 @@ public final class LoadBalancerStep {
     }
     if (!desired.schemeAsString().equals(lb.schemeAsString())) {
       return new Verdict(true, "scheme " + lb.schemeAsString() + " -> " + desired.schemeAsString());
+    }
+    // AWS gives an NLB its first security groups only at creation, and refuses to take them all away (SetSecurityGroups:
+    // InvalidConfigurationRequest); groups changed while it has some are changed in place.
+    if (LoadBalancerTypeEnum.NETWORK.toString().equals(desired.typeAsString())
+        && desired.securityGroups().isEmpty() != lb.securityGroups().isEmpty()) {
+      return new Verdict(true, "security groups " + lb.securityGroups() + " -> " + desired.securityGroups());
     }
     if (!desired.subnetMappings().isEmpty()) {
       Set<String> wanted = desired.subnetMappings().stream().map(SubnetMapping::subnetId).collect(Collectors.toSet());

@@ -137,7 +137,16 @@ public final class AdoptionCheck {
             m.privateIPv4Address()));
       }
     }
+    // AWS gives an NLB security groups only at its creation and never takes them all away: with or without is fixed.
+    Set<String> groups = new TreeSet<>(lb.securityGroups());
+    Set<String> wantedGroups = new TreeSet<>(desired.loadBalancer().securityGroups());
+    if (groups.isEmpty() != wantedGroups.isEmpty()) {
+      fixed.add(new Difference("spec.nlb.securityGroups", groups.toString(), wantedGroups.toString()));
+    }
     List<Difference> inPlace = new ArrayList<>();
+    if (!groups.isEmpty() && !wantedGroups.isEmpty() && !groups.equals(wantedGroups)) {
+      inPlace.add(new Difference("spec.nlb.securityGroups", groups.toString(), wantedGroups.toString()));
+    }
     attributes(desired.attributes(), attributes, "spec.nlb.crossZoneLoadBalancing", inPlace);
     tagDifference(desired.loadBalancer().tags().stream().collect(Collectors.toMap(t -> t.key(), t -> t.value())), tags).ifPresent(inPlace::add);
     return new Finding(Kind.NLB, lb.loadBalancerName(), lb.loadBalancerArn(), tags, inPlace, fixed, null);

@@ -45,7 +45,8 @@ public record ChainModel(LoadBalancerNames names, Map<String, String> ownerTags,
    * the HTTPS port and its own alb target group of that port (an alb target group has one port).
    */
   public record NlbSide(String name, CreateLoadBalancerRequest loadBalancer, Map<String, String> attributes,
-      int listenerPort, CreateTargetGroupRequest albTargetGroup, Optional<CreateTargetGroupRequest> httpsAlbTargetGroup) {
+      int listenerPort, CreateTargetGroupRequest albTargetGroup, Optional<CreateTargetGroupRequest> httpsAlbTargetGroup,
+      Optional<String> privateLinkInboundRules) {
 
     /** Every alb target group name of this side, the HTTPS one whether wanted or not (a removed https leaves one to delete). */
     public List<String> albTargetGroupNames(LoadBalancerNames names) {
@@ -139,9 +140,12 @@ public record ChainModel(LoadBalancerNames names, Map<String, String> ownerTags,
             .scheme(scheme(nlbSpec.getScheme()))
             .subnetMappings(nlbSpec.getSubnetMappings().stream().map(m -> SubnetMapping.builder()
                 .subnetId(m.getSubnetId()).privateIPv4Address(m.getPrivateIPv4Address()).build()).toList())
+            .securityGroups(nlbSpec.getSecurityGroups() == null ? List.of() : nlbSpec.getSecurityGroups())
             .tags(elbTags).build(),
         nlbAttributes(nlbSpec),
-        nlbSpec.getListener().getPort(), albTargets, httpsAlbTargets);
+        nlbSpec.getListener().getPort(), albTargets, httpsAlbTargets,
+        // SetSecurityGroups' EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic takes on/off; omitted, AWS's is kept.
+        Optional.ofNullable(nlbSpec.getEnforceSecurityGroupInboundRulesOnPrivateLinkTraffic()).map(on -> on ? "on" : "off"));
 
     Optional<ManagedFunction> function = Optional.ofNullable(spec.getLambda().getFunction())
         .map(f -> managedFunction(f, AdoptedNames.or(adopted.function(), names.function()), healthPath, allTags));
@@ -172,7 +176,7 @@ public record ChainModel(LoadBalancerNames names, Map<String, String> ownerTags,
         alb.webAclArn());
     NlbSide b = new NlbSide(nlb.name(), nlb.loadBalancer(), nlb.attributes(), nlb.listenerPort(),
         nlb.albTargetGroup().toBuilder().name(n.albTargetGroup()).build(),
-        nlb.httpsAlbTargetGroup().map(g -> g.toBuilder().name(n.albHttpsTargetGroup()).build()));
+        nlb.httpsAlbTargetGroup().map(g -> g.toBuilder().name(n.albHttpsTargetGroup()).build()), nlb.privateLinkInboundRules());
     return new ChainModel(n, ownerTags, b, a, function, existingFunctionArn, n.permissionStatementId(), deletionPolicy, adopted);
   }
 

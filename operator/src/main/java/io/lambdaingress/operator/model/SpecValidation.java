@@ -123,6 +123,10 @@ public final class SpecValidation {
     for (int i = 0; i < alb.size(); i++) {
       fields.putIfAbsent(alb.get(i), "spec.alb.securityGroups[" + i + "]");
     }
+    List<String> nlb = spec.getNlb().getSecurityGroups() == null ? List.of() : spec.getNlb().getSecurityGroups();
+    for (int i = 0; i < nlb.size(); i++) {
+      fields.putIfAbsent(nlb.get(i), "spec.nlb.securityGroups[" + i + "]");
+    }
     var fn = spec.getLambda().getFunction();
     if (fn != null && fn.getVpc() != null) {
       List<String> g = fn.getVpc().getSecurityGroupIds();

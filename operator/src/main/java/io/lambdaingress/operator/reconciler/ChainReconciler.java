@@ -213,7 +213,7 @@ public final class ChainReconciler {
     //    forwarding to the route's group of this side with its function registered (RouteStep puts them there
     //    after the chain, in these same runs; AWS lets a group serve one load balancer, so the old side's
     //    groups cannot). Then one ModifyListener moves it.
-    Optional<LoadBalancer> nlbLb = loadBalancers.ensure("NLB", nlb.loadBalancer(), nlb.attributes());
+    Optional<LoadBalancer> nlbLb = loadBalancers.ensure("NLB", nlb.loadBalancer(), nlb.attributes(), nlb.privateLinkInboundRules());
     if (nlbLb.isEmpty()) {
       return new Outcome(ChainStatus.partial(albLb, albListener, albHttps, webAcl, lambdaTargets, functionArn, digest, desired),
           "NLB " + nlb.name() + " is being replaced", null, false, slot);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateListenerRequest;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateLoadBalancerRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateTargetGroupRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
@@ -81,6 +82,37 @@ final class FakeElb extends ElbV2Client {
 
   boolean has(String name) {
     return loadBalancers.containsKey(name) || targetGroups.containsKey(name);
+  }
+
+  @Override
+  public LoadBalancer createLoadBalancer(CreateLoadBalancerRequest request) {
+    log.add("CreateLoadBalancer " + request.name() + " " + request.securityGroups());
+    // As AWS answers an NLB created with security groups: the PrivateLink setting on (SetSecurityGroups, its default).
+    LoadBalancer lb = addLoadBalancer(request.name(), tagMap(request.tags())).toBuilder().type(request.typeAsString())
+        .scheme(request.schemeAsString()).securityGroups(request.securityGroups())
+        .availabilityZones(request.subnetMappings().stream().map(m -> software.amazon.awssdk.services.elasticloadbalancingv2.model
+            .AvailabilityZone.builder().subnetId(m.subnetId()).build()).toList())
+        .enforceSecurityGroupInboundRulesOnPrivateLinkTraffic(request.securityGroups().isEmpty() ? null : "on").build();
+    loadBalancers.put(lb.loadBalancerName(), lb);
+    return lb;
+  }
+
+  @Override
+  public void setSecurityGroups(String loadBalancerArn, Collection<String> groups, String enforcePrivateLink) {
+    log.add("SetSecurityGroups " + groups + (enforcePrivateLink == null ? "" : " " + enforcePrivateLink));
+    loadBalancers.replaceAll((name, lb) -> !lb.loadBalancerArn().equals(loadBalancerArn) ? lb : lb.toBuilder().securityGroups(groups)
+        .enforceSecurityGroupInboundRulesOnPrivateLinkTraffic(enforcePrivateLink == null
+            ? lb.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic() : enforcePrivateLink).build());
+  }
+
+  /** The load balancer as this fake has it now. */
+  LoadBalancer loadBalancerNamed(String name) {
+    return loadBalancers.get(name);
+  }
+
+  /** Replaces what the fake has for that name (an out-of-band change, or a load balancer as another tool made it). */
+  void putLoadBalancer(LoadBalancer lb) {
+    loadBalancers.put(lb.loadBalancerName(), lb);
   }
 
   @Override

@@ -108,6 +108,67 @@ class LoadBalancerStepTest {
         observed("application", "internal", "subnet-b", "subnet-c")).why()).isEqualTo("scheme internal -> internet-facing");
   }
 
+  // --- NLB security groups: AWS sets an NLB's first ones only at creation, and never takes them all away ---
+
+  @Test
+  void nlbSecurityGroupsAddedToAnNlbWithoutAnyOrAllRemovedReplaceIt() {
+    var added = LoadBalancerStep.compareImmutable(nlb("internal", mapping("subnet-a", null)).toBuilder().securityGroups("sg-1").build(),
+        observed("network", "internal", "subnet-a"));
+    assertThat(added.replace()).isTrue();
+    assertThat(added.why()).isEqualTo("security groups [] -> [sg-1]");
+
+    var removed = LoadBalancerStep.compareImmutable(nlb("internal", mapping("subnet-a", null)),
+        observed("network", "internal", "subnet-a").toBuilder().securityGroups("sg-1").build());
+    assertThat(removed.replace()).isTrue();
+    assertThat(removed.why()).isEqualTo("security groups [sg-1] -> []");
+  }
+
+  @Test
+  void nlbSecurityGroupsChangedWhileItHasSomeAndAlbGroupsAreNotAReplacement() {
+    assertThat(LoadBalancerStep.compareImmutable(nlb("internal", mapping("subnet-a", null)).toBuilder().securityGroups("sg-2").build(),
+        observed("network", "internal", "subnet-a").toBuilder().securityGroups("sg-1").build()).replace()).isFalse();
+    // An ALB always has groups (AWS gives it the VPC's default one): none in the spec leaves them alone.
+    var alb = CreateLoadBalancerRequest.builder().name("li-default-sample-12345678-alb").type("application").scheme("internal")
+        .subnets("subnet-b", "subnet-c").build();
+    assertThat(LoadBalancerStep.compareImmutable(alb, observed("application", "internal", "subnet-b", "subnet-c").toBuilder()
+        .securityGroups("sg-default").build()).replace()).isFalse();
+  }
+
+  @Test
+  void anNlbIsCreatedWithItsGroupsAndThenGetsItsPrivateLinkSetting() {
+    var desired = nlb("internal", mapping("subnet-a", null)).toBuilder().securityGroups("sg-1", "sg-2").tags(tags(OURS)).build();
+    step().ensure("NLB", desired, Map.of(), java.util.Optional.of("off"));
+    // CreateLoadBalancer takes no PrivateLink setting: SetSecurityGroups sets it, with the groups the NLB was made with.
+    assertThat(log).containsExactly("CreateLoadBalancer " + desired.name() + " [sg-1, sg-2]", "Created NLB " + desired.name(),
+        "SetSecurityGroups [sg-1, sg-2] off", "Updated NLB " + desired.name());
+    log.clear();
+    step().ensure("NLB", desired, Map.of(), java.util.Optional.of("off"));
+    assertThat(log).as("nothing to change the second time").isEmpty();
+  }
+
+  @Test
+  void nlbGroupsAndThePrivateLinkSettingChangedOutOfBandArePutBackInPlace() {
+    var desired = nlb("internal", mapping("subnet-a", null)).toBuilder().securityGroups("sg-1").tags(tags(OURS)).build();
+    step().ensure("NLB", desired, Map.of(), java.util.Optional.empty());
+    assertThat(log).containsExactly("CreateLoadBalancer " + desired.name() + " [sg-1]", "Created NLB " + desired.name());
+    log.clear();
+    LoadBalancer made = elb.loadBalancerNamed(desired.name());
+    elb.putLoadBalancer(made.toBuilder().securityGroups("sg-9").enforceSecurityGroupInboundRulesOnPrivateLinkTraffic("off").build());
+    step().ensure("NLB", desired, Map.of(), java.util.Optional.of("on"));
+    assertThat(log).containsExactly("SetSecurityGroups [sg-1] on", "Updated NLB " + desired.name());
+    assertThat(elb.loadBalancerNamed(desired.name()).securityGroups()).containsExactly("sg-1");
+    // Not in the spec: AWS's setting is kept.
+    log.clear();
+    elb.putLoadBalancer(elb.loadBalancerNamed(desired.name()).toBuilder().enforceSecurityGroupInboundRulesOnPrivateLinkTraffic("off").build());
+    step().ensure("NLB", desired, Map.of(), java.util.Optional.empty());
+    assertThat(log).isEmpty();
+  }
+
+  private static List<software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag> tags(Map<String, String> tags) {
+    return tags.entrySet().stream().map(e -> software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag.builder()
+        .key(e.getKey()).value(e.getValue()).build()).toList();
+  }
+
   // --- deletion: the one place a load balancer is deleted, against a fake of the ELB adapter ---
 
   private static final Map<String, String> OURS = Map.of(ChainModel.TAG_CLUSTER, "c", ChainModel.TAG_NAMESPACE, "ns", ChainModel.TAG_NAME, "sample");

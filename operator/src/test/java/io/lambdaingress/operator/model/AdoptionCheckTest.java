@@ -122,6 +122,10 @@ class AdoptionCheckTest {
         .availabilityZones(AvailabilityZone.builder().subnetId("subnet-0f").build()).build();
     assertThat(AdoptionCheck.refusal(List.of(nlbFinding(otherSubnets, Map.of())), OWNS).orElseThrow().message())
         .contains("spec.nlb.subnetMappings[].subnetId is [subnet-0f] on the resource but [subnet-0a1b2c3d4e5f60718] in the spec");
+    // The spec asks for no NLB security groups: an NLB that has some keeps them (AWS never takes them all away).
+    LoadBalancer withGroups = nlb("internal", "vpc-1", null).toBuilder().securityGroups("sg-0123456789abcdef0").build();
+    assertThat(AdoptionCheck.refusal(List.of(nlbFinding(withGroups, Map.of())), OWNS).orElseThrow().message())
+        .contains("spec.nlb.securityGroups is [sg-0123456789abcdef0] on the resource but [] in the spec");
     LoadBalancer application = nlb("internal", "vpc-1", null).toBuilder().type("application").build();
     assertThat(AdoptionCheck.refusal(List.of(nlbFinding(application, Map.of())), OWNS).orElseThrow().message())
         .contains("NLB nlb: type is application on the resource but network in the spec");

@@ -421,6 +421,29 @@ class LambdaIngressIT {
     assertThat(onlyListener(newNlb).defaultActions().get(0).targetGroupArn()).isEqualTo(statusField(after, "nlb", "targetGroupArn"));
     // Nothing old left carrying the object's owner tags: the new chain, and only it.
     assertThat(AwsInventory.ownedBy(operator.clusterName(), ns, "replace")).hasSize(5).contains(newNlb).doesNotContain(oldNlb);
+
+    // Security groups for this NLB, created without any: AWS refuses SetSecurityGroups on it (the layer's
+    // elb-nlb-security-groups-at-creation), so the NLB is replaced, created with them; its static IP stays.
+    String staticIp = moved.replaceAll("(?s).*privateIPv4Address: (10\\.20\\.1\\.\\d+).*", "$1");
+    String guarded = moved.replace("    crossZoneLoadBalancing: true\n", "    crossZoneLoadBalancing: true\n    securityGroups: ["
+        + pre.albSecurityGroup() + "]\n    enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: false\n");
+    assertThat(guarded).isNotEqualTo(moved);
+    operator.apply(guarded);
+    GenericKubernetesResource withGroups = operator.awaitReady(ns, "replace", READY);
+    String groupedNlb = statusField(withGroups, "nlb", "arn");
+    assertThat(groupedNlb).isNotEqualTo(newNlb);
+    LoadBalancer grouped = loadBalancer(groupedNlb);
+    assertThat(grouped.securityGroups()).containsExactly(pre.albSecurityGroup());
+    assertThat(grouped.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic()).isEqualTo("off");
+    assertThat(grouped.availabilityZones()).singleElement().satisfies(az -> assertThat(az.loadBalancerAddresses())
+        .extracting(a -> a.privateIPv4Address()).containsExactly(staticIp));
+    assertThat(elb.describeLoadBalancers(q -> q.pageSize(400)).loadBalancers()).extracting(LoadBalancer::loadBalancerArn)
+        .doesNotContain(newNlb);
+
+    // Another group while it has some: changed in place, the same NLB.
+    operator.apply(guarded.replace("securityGroups: [" + pre.albSecurityGroup() + "]", "securityGroups: [" + pre.lambdaSecurityGroup() + "]"));
+    await().atMost(READY).untilAsserted(() -> assertThat(loadBalancer(groupedNlb).securityGroups()).containsExactly(pre.lambdaSecurityGroup()));
+    assertThat(statusField(operator.awaitReady(ns, "replace", READY), "nlb", "arn")).isEqualTo(groupedNlb);
   }
 
   @Test

@@ -315,6 +315,35 @@ class AwsRulesIT {
   }
 
   @Test
+  @DisplayName("elb-nlb-security-groups-at-creation, elb-nlb-private-link-inbound-rules: an NLB gets security groups only at "
+      + "creation and keeps at least one; its PrivateLink setting is kept and reported")
+  void anNlbGetsSecurityGroupsOnlyAtCreation() {
+    String sg = net.albSecurityGroup();
+    String other = net.lambdaSecurityGroup();
+    String bare = elb.createLoadBalancer(r -> r.name(name("nlb")).type(LoadBalancerTypeEnum.NETWORK).scheme(LoadBalancerSchemeEnum.INTERNAL)
+        .subnets(net.subnets().get("a"))).loadBalancers().get(0).loadBalancerArn();
+    assertThatThrownBy(() -> elb.setSecurityGroups(r -> r.loadBalancerArn(bare).securityGroups(sg)))
+        .satisfies(e -> assertAwsError(e, 400, "InvalidConfigurationRequest",
+            "You cannot set security groups on a Network Load Balancer which was created without any security groups."));
+    motoElb.setSecurityGroups(r -> r.loadBalancerArn(bare).securityGroups(sg));
+    assertThat(motoElb.describeLoadBalancers(r -> r.loadBalancerArns(bare)).loadBalancers().get(0).securityGroups())
+        .as("moto alone sets them").containsExactly(sg);
+
+    LoadBalancer guarded = elb.createLoadBalancer(r -> r.name(name("nlb")).type(LoadBalancerTypeEnum.NETWORK)
+        .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a")).securityGroups(sg)).loadBalancers().get(0);
+    assertThat(guarded.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic()).isEqualTo("on");
+    assertThatThrownBy(() -> elb.setSecurityGroups(r -> r.loadBalancerArn(guarded.loadBalancerArn()).securityGroups(List.of())))
+        .satisfies(e -> assertAwsError(e, 400, "ValidationError", "You cannot remove all security groups"));
+    elb.setSecurityGroups(r -> r.loadBalancerArn(guarded.loadBalancerArn()).securityGroups(other)
+        .enforceSecurityGroupInboundRulesOnPrivateLinkTraffic("off"));
+    LoadBalancer changed = elb.describeLoadBalancers(r -> r.loadBalancerArns(guarded.loadBalancerArn())).loadBalancers().get(0);
+    assertThat(changed.securityGroups()).containsExactly(other);
+    assertThat(changed.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic()).isEqualTo("off");
+    assertThat(motoElb.describeLoadBalancers(r -> r.loadBalancerArns(guarded.loadBalancerArn())).loadBalancers().get(0)
+        .enforceSecurityGroupInboundRulesOnPrivateLinkTraffic()).as("moto reports none").isNull();
+  }
+
+  @Test
   @DisplayName("elb-arn-kind: an NLB's ARN says net/, and so do its listeners'; moto alone says app/")
   void anNlbsArnsSayNet() {
     String name = name("kind");
