@@ -218,7 +218,10 @@ class DriftTableIT {
             + "      certificateArns: [" + httpsDefault + ", " + httpsSni + "]\n    attributes:\n      idleTimeoutSeconds: 120\n"
             + "      dropInvalidHeaderFields: true\n      extra: {routing.http.xff_header_processing.mode: append}\n    webAclArn: " + webAcl + "\n  lambda:")
             .replace("      path: /healthz\n", "      path: /healthz\n    attributes:\n"
-                + "      extra: {dns_record.client_routing_policy: availability_zone_affinity}\n");
+                + "      extra: {dns_record.client_routing_policy: availability_zone_affinity}\n")
+            // NLB security groups at creation, and the PrivateLink setting off (AWS's default is on).
+            .replace("    crossZoneLoadBalancing: true\n", "    crossZoneLoadBalancing: true\n    securityGroups: ["
+                + pre.albSecurityGroup() + "]\n    enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: false\n");
       }
       if (name.equals("fn")) {
         String reserved = yaml.replaceFirst("(\n      roleArn: [^\n]*\n)", "$1      reservedConcurrency: 20\n");
@@ -510,6 +513,13 @@ class DriftTableIT {
         s -> elb.modifyLoadBalancerAttributes(q -> q.loadBalancerArn(s.nlb().loadBalancerArn()).attributes(a -> a.key(key).value(nlbDrift.get(key)))),
         s -> assertThat(lbAttributes(s.nlb().loadBalancerArn())).containsEntry(key, wanted))));
     // WAF (spec.alb.webAclArn on this stack).
+    tags.add(row("NLB security groups swapped for another group", "tags",
+        s -> elb.setSecurityGroups(q -> q.loadBalancerArn(s.nlb().loadBalancerArn()).securityGroups(pre.lambdaSecurityGroup())),
+        s -> assertThat(s.nlb().securityGroups()).containsExactly(pre.albSecurityGroup())));
+    tags.add(row("NLB security group inbound rules on PrivateLink traffic off -> on", "tags",
+        s -> elb.setSecurityGroups(q -> q.loadBalancerArn(s.nlb().loadBalancerArn()).securityGroups(pre.albSecurityGroup())
+            .enforceSecurityGroupInboundRulesOnPrivateLinkTraffic("on")),
+        s -> assertThat(s.nlb().enforceSecurityGroupInboundRulesOnPrivateLinkTraffic()).isEqualTo("off")));
     tags.add(row("ALB web ACL disassociated", "tags",
         s -> wafDo(waf -> waf.disassociateWebACL(q -> q.resourceArn(s.alb().loadBalancerArn()))),
         s -> assertThat(webAclOf(s.alb().loadBalancerArn())).isEqualTo(webAcl)));
