@@ -440,10 +440,15 @@ class LambdaIngressIT {
     assertThat(elb.describeLoadBalancers(q -> q.pageSize(400)).loadBalancers()).extracting(LoadBalancer::loadBalancerArn)
         .doesNotContain(newNlb);
 
-    // Another group while it has some: changed in place, the same NLB.
-    operator.apply(guarded.replace("securityGroups: [" + pre.albSecurityGroup() + "]", "securityGroups: [" + pre.lambdaSecurityGroup() + "]"));
+    // Another group while it has some: changed in place, the same NLB (the ALB's own groups untouched).
+    String regrouped = guarded.replace("securityGroups: [" + pre.albSecurityGroup() + "]\n    enforceSecurityGroup",
+        "securityGroups: [" + pre.lambdaSecurityGroup() + "]\n    enforceSecurityGroup");
+    assertThat(regrouped).isNotEqualTo(guarded);
+    operator.apply(regrouped);
     await().atMost(READY).untilAsserted(() -> assertThat(loadBalancer(groupedNlb).securityGroups()).containsExactly(pre.lambdaSecurityGroup()));
-    assertThat(statusField(operator.awaitReady(ns, "replace", READY), "nlb", "arn")).isEqualTo(groupedNlb);
+    GenericKubernetesResource regroupedReady = operator.awaitReady(ns, "replace", READY);
+    assertThat(statusField(regroupedReady, "nlb", "arn")).isEqualTo(groupedNlb);
+    assertThat(loadBalancer(statusField(regroupedReady, "alb", "arn")).securityGroups()).containsExactly(pre.albSecurityGroup());
   }
 
   @Test
