@@ -107,6 +107,8 @@ class ArgoCdIT {
         assertThat(states).as("Application states seen, in order").contains("Synced/Progressing");
         assertThat(states.indexOf("Synced/Progressing")).as("Progressing before Healthy: " + states)
             .isLessThan(states.indexOf("Synced/Healthy"));
+        // The watch records the object's Ready on its own thread when it sees Healthy; this thread may see Healthy first.
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> !readyWhenFirstHealthy.isEmpty());
         assertThat(readyWhenFirstHealthy).as("the object's Ready when Argo CD first said Healthy")
             .containsExactly("True at generation 1 of 1");
         GenericKubernetesResource live = lambdaIngress(admin, ns);
