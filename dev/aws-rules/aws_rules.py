@@ -60,6 +60,7 @@ import elb_arn_rules  # noqa: E402
 import elb_lifecycle_rules  # noqa: E402
 import lambda_alias_rules  # noqa: E402
 import nlb_security_group_rules  # noqa: E402
+import target_group_attribute_rules  # noqa: E402
 import refused  # noqa: E402
 import privatelink_rules  # noqa: E402  (after the environment above: it imports moto)
 import tls_rules  # noqa: E402
@@ -143,7 +144,8 @@ RULES = [
      "\"Target group '<arn>' is currently in use by a listener or a rule\" (moto: 'The target group ...')",
      "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DeleteTargetGroup.html", None),
 ] + privatelink_rules.RULES + elb_lifecycle_rules.RULES + lambda_alias_rules.RULES + ecr_pull_rules.RULES + tls_rules.RULES \
-    + elb_arn_rules.RULES + waf_rules.RULES + lambda_concurrency_rules.RULES + nlb_security_group_rules.RULES
+    + elb_arn_rules.RULES + waf_rules.RULES + lambda_concurrency_rules.RULES + nlb_security_group_rules.RULES \
+    + target_group_attribute_rules.RULES
 
 DEFAULT_KNOBS = {
     # Short enough to keep the suite fast, long enough that every reconcile meets the in-between state.
@@ -299,6 +301,7 @@ def before(call):
         elb_lifecycle_rules.before(call, now, WORLD.knob)
         tls_rules.before(call)
         nlb_security_group_rules.before(call)
+        target_group_attribute_rules.before(call)
         waf_rules.before(call, now, WORLD.knob, created_at)
         lambda_alias_rules.before(call, call.function(), qualifier_of(call), WORLD.knob)
         lambda_concurrency_rules.before(call, now, WORLD.knob)

@@ -344,6 +344,30 @@ class AwsRulesIT {
   }
 
   @Test
+  @DisplayName("elb-alb-target-group-attributes, elb-lambda-target-group-attributes: an alb group takes no attribute, a lambda "
+      + "group only lambda.multi_value_headers.enabled")
+  void theChainsTargetGroupsTakeOnlyTheirAttributes() {
+    String albTg = albTargetGroup();
+    assertThatThrownBy(() -> elb.modifyTargetGroupAttributes(r -> r.targetGroupArn(albTg)
+        .attributes(a -> a.key("deregistration_delay.timeout_seconds").value("30"))))
+        .satisfies(e -> assertAwsError(e, 400, "InvalidConfigurationRequest", "The provided target group attribute is not supported"));
+    motoElb.modifyTargetGroupAttributes(r -> r.targetGroupArn(albTg).attributes(a -> a.key("deregistration_delay.timeout_seconds").value("30")));
+    assertThat(motoElb.describeTargetGroupAttributes(r -> r.targetGroupArn(albTg)).attributes())
+        .as("moto alone sets it").anySatisfy(a -> assertThat(a.key() + "=" + a.value()).isEqualTo("deregistration_delay.timeout_seconds=30"));
+
+    String lambdaTg = elb.createTargetGroup(r -> r.name(name("tg")).targetType(TargetTypeEnum.LAMBDA)).targetGroups().get(0)
+        .targetGroupArn();
+    assertThatThrownBy(() -> elb.modifyTargetGroupAttributes(r -> r.targetGroupArn(lambdaTg)
+        .attributes(a -> a.key("stickiness.enabled").value("true"))))
+        .satisfies(e -> assertAwsError(e, 400, "InvalidConfigurationRequest", "The provided target group attribute is not supported"));
+    motoElb.modifyTargetGroupAttributes(r -> r.targetGroupArn(lambdaTg).attributes(a -> a.key("stickiness.enabled").value("true")));
+    elb.modifyTargetGroupAttributes(r -> r.targetGroupArn(lambdaTg).attributes(a -> a.key("lambda.multi_value_headers.enabled").value("true")));
+    assertThat(elb.describeTargetGroupAttributes(r -> r.targetGroupArn(lambdaTg)).attributes())
+        .anySatisfy(a -> assertThat(a.key() + "=" + a.value()).isEqualTo("lambda.multi_value_headers.enabled=true"))
+        .as("moto alone set it").anySatisfy(a -> assertThat(a.key() + "=" + a.value()).isEqualTo("stickiness.enabled=true"));
+  }
+
+  @Test
   @DisplayName("elb-arn-kind: an NLB's ARN says net/, and so do its listeners'; moto alone says app/")
   void anNlbsArnsSayNet() {
     String name = name("kind");
