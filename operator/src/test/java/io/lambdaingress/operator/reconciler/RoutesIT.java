@@ -220,25 +220,29 @@ class RoutesIT {
     // Reorder: watched while it happens.
     List<String> before = List.of("orders", "users", "legacy");
     List<String> reordered = List.of("legacy", "orders", "users", "catalog");
-    watchWhile(listener, tgOf, before, reordered, () -> ready(withRoutes(name, legacy + orders + users + managed("catalog",
-        "        pathPatterns: [\"/catalog/*\"]\n"))));
+    // catalog's group is made with multi-value headers; the others keep the default (false).
+    String catalog = managed("catalog", "        pathPatterns: [\"/catalog/*\"]\n") + "      multiValueHeaders: true\n";
+    watchWhile(listener, tgOf, before, reordered, () -> ready(withRoutes(name, legacy + orders + users + catalog)));
     assertThat(order(listener)).containsExactly("legacy", "orders", "users", "foreign@4", "catalog");
     GenericKubernetesResource after = operator.get(ns(), name);
     routeStatus(after).forEach(r -> tgOf.put((String) r.get("name"), (String) r.get("targetGroupArn")));
+    assertThat(multiValueHeaders(tgOf.get("catalog"))).isEqualTo("true");
+    assertThat(multiValueHeaders(tgOf.get("users"))).isEqualTo("false");
     assertThat(rules(listener)).filteredOn(r -> r.ruleArn().equals(foreign)).singleElement()
         .satisfies(r -> assertThat(r.priority()).isEqualTo("4"));
 
-    // Remove one route: exactly its rule, group and function go.
+    // Remove one route: exactly its rule, group and function go. users asks for multi-value headers: its group changes in place.
     String ordersTg = tgOf.get("orders");
     String ordersFn = (String) routeStatus(after).get(1).get("functionArn");
     watchWhile(listener, tgOf, reordered, List.of("legacy", "users", "catalog"),
-        () -> ready(withRoutes(name, legacy + users + managed("catalog", "        pathPatterns: [\"/catalog/*\"]\n"))));
+        () -> ready(withRoutes(name, legacy + users + "      multiValueHeaders: true\n" + catalog)));
     assertThat(order(listener)).containsExactly("legacy", "users", "catalog", "foreign@4");
     await().atMost(READY).untilAsserted(() -> {
       assertThat(elb.describeTargetGroupsPaginator().targetGroups().stream().toList()).extracting(t -> t.targetGroupArn()).doesNotContain(ordersTg);
       assertThat(lambda.listFunctionsPaginator().functions().stream().map(f -> f.functionArn())).doesNotContain(ordersFn);
     });
     assertThat(elb.describeTargetGroups(q -> q.targetGroupArns(tgOf.get("users"))).targetGroups()).hasSize(1);
+    assertThat(multiValueHeaders(tgOf.get("users"))).isEqualTo("true");
 
     // Drift of each route piece: back within a resync or two.
     GenericKubernetesResource now = operator.get(ns(), name);
@@ -248,6 +252,7 @@ class RoutesIT {
     String usersFn = (String) usersStatus.get("functionArn");
     elb.modifyRule(q -> q.ruleArn(usersRule).conditions(c -> c.field("path-pattern").values("/hijacked")));
     elb.deregisterTargets(q -> q.targetGroupArn(usersTg).targets(TargetDescription.builder().id(usersFn).build()));
+    elb.modifyTargetGroupAttributes(q -> q.targetGroupArn(usersTg).attributes(a -> a.key(MULTI_VALUE_HEADERS).value("false")));
     lambda.removePermission(q -> q.functionName(usersFn).statementId(permissionOf(usersFn, usersTg)));
     String legacyRule = (String) routeStatus(now).get(0).get("ruleArn");
     elb.deleteRule(q -> q.ruleArn(legacyRule));
@@ -261,6 +266,7 @@ class RoutesIT {
       assertThat(elb.describeTargetHealth(q -> q.targetGroupArn(usersTg)).targetHealthDescriptions()).extracting(d -> d.target().id())
           .containsExactly(usersFn);
       assertThat(lambda.getPolicy(q -> q.functionName(usersFn)).policy()).contains(usersTg);
+      assertThat(multiValueHeaders(usersTg)).isEqualTo("true");
     });
     // The deleted group came back under its name, with the function registered and the rule forwarding to it.
     await().atMost(READY).untilAsserted(() -> {
@@ -269,6 +275,7 @@ class RoutesIT {
       assertThat(tg).isNotEqualTo(catalogStatus.get("targetGroupArn"));
       assertThat(elb.describeTargetHealth(q -> q.targetGroupArn(tg)).targetHealthDescriptions())
           .extracting(d -> d.target().id()).containsExactly((String) catalogAfter.get("functionArn"));
+      assertThat(multiValueHeaders(tg)).isEqualTo("true");
       assertThat(rules(listener).stream().filter(r -> "catalog".equals(routeOf(r))).findFirst().orElseThrow().actions().get(0))
           .satisfies(a -> assertThat(ListenerStep.forwardedTo(a)).containsExactly(tg));
     });
@@ -284,6 +291,14 @@ class RoutesIT {
       policy = "";
     }
     assertThat(policy).doesNotContain("lambda-ingress-");
+  }
+
+  private static final String MULTI_VALUE_HEADERS = "lambda.multi_value_headers.enabled";
+
+  /** The one attribute AWS lets a lambda target group take, as AWS reports it. */
+  private static String multiValueHeaders(String tg) {
+    return elb.describeTargetGroupAttributes(q -> q.targetGroupArn(tg)).attributes().stream()
+        .filter(a -> a.key().equals(MULTI_VALUE_HEADERS)).findFirst().orElseThrow().value();
   }
 
   private static String permissionOf(String functionArn, String tg) {
