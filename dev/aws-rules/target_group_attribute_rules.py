@@ -32,12 +32,9 @@ RULES = [
 
 
 def _target_group(call, arn):
-    parts = (arn or "").split(":")
-    account = parts[4] if len(parts) > 4 and parts[4] else "123456789012"
-    try:
-        return elbv2_backends[account][call.region].target_groups.get(arn)
-    except KeyError:
-        return None
+    """The group moto holds under this ARN (arn:aws:elasticloadbalancing:REGION:ACCOUNT:targetgroup/...), else None."""
+    fields = (arn or "").split(":")
+    return elbv2_backends[fields[4]][call.region].target_groups.get(arn) if len(fields) > 5 and fields[4] else None
 
 
 def before(call):
