@@ -54,6 +54,7 @@ import jsonpath_ng.ext  # noqa: E402
 jsonpath_ng.ext.parse = functools.lru_cache(maxsize=256)(jsonpath_ng.ext.parse)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import access_log_rules  # noqa: E402
 import cbor_cloudwatch  # noqa: E402
 import ecr_pull_rules  # noqa: E402
 import elb_arn_rules  # noqa: E402
@@ -145,7 +146,7 @@ RULES = [
      "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DeleteTargetGroup.html", None),
 ] + privatelink_rules.RULES + elb_lifecycle_rules.RULES + lambda_alias_rules.RULES + ecr_pull_rules.RULES + tls_rules.RULES \
     + elb_arn_rules.RULES + waf_rules.RULES + lambda_concurrency_rules.RULES + nlb_security_group_rules.RULES \
-    + target_group_attribute_rules.RULES
+    + target_group_attribute_rules.RULES + access_log_rules.RULES
 
 DEFAULT_KNOBS = {
     # Short enough to keep the suite fast, long enough that every reconcile meets the in-between state.
@@ -302,6 +303,7 @@ def before(call):
         tls_rules.before(call)
         nlb_security_group_rules.before(call)
         target_group_attribute_rules.before(call)
+        access_log_rules.before(call)
         waf_rules.before(call, now, WORLD.knob, created_at)
         lambda_alias_rules.before(call, call.function(), qualifier_of(call), WORLD.knob)
         lambda_concurrency_rules.before(call, now, WORLD.knob)

@@ -34,6 +34,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.wafv2.Wafv2Client;
 
 /**
@@ -79,7 +80,9 @@ class AwsParityIT {
     net = ArticlePrerequisites.create(w.awsRegion());
     clients = Map.of("elbv2", world.aws(ElasticLoadBalancingV2Client.builder()).build(), "lambda", world.aws(LambdaClient.builder()).build(),
         "ec2", world.aws(Ec2Client.builder()).build(), "ecr", world.aws(EcrClient.builder()).build(),
-        "wafv2", world.aws(Wafv2Client.builder()).build());
+        "wafv2", world.aws(Wafv2Client.builder()).build(),
+        // Path-style: the world's endpoint is an address, not a domain a bucket name could go in front of.
+        "s3", world.aws(S3Client.builder()).forcePathStyle(true).build());
     String repositoryUri = ((EcrClient) clients.get("ecr")).describeRepositories(r -> r.repositoryNames(net.repository()))
         .repositories().get(0).repositoryUri();
     given = new HashMap<>();
