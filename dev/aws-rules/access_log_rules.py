@@ -54,12 +54,10 @@ ENABLED, BUCKET, PREFIX = "access_logs.s3.enabled", "access_logs.s3.bucket", "ac
 
 
 def _balancer(arn, region):
-    parts = (arn or "").split(":")
-    account = parts[4] if len(parts) > 4 and parts[4] else "123456789012"
-    try:
-        return account, elbv2_backends[account][region].load_balancers.get(arn)
-    except KeyError:
-        return account, None
+    """(account, the load balancer moto holds under this ARN or None): arn:aws:elasticloadbalancing:REGION:ACCOUNT:..."""
+    fields = (arn or "").split(":")
+    account = fields[4] if len(fields) > 5 and fields[4] else None
+    return account, elbv2_backends[account][region].load_balancers.get(arn) if account else None
 
 
 def _attributes(call):
