@@ -34,6 +34,11 @@ public class AlbAttributesSpec {
       + "false (the operator then turns it off and deletes) or deletionPolicy is Retain.")
   private Boolean deletionProtection;
 
+  @JsonPropertyDescription("access_logs.s3.*: access logs to an S3 bucket. Set: turned on to that bucket and prefix, "
+      + "and kept so. Omitted while spec.alb.attributes is there: turned off (access_logs.s3.enabled false), the bucket and "
+      + "prefix AWS had left as they are; without spec.alb.attributes not managed. Changed in place.")
+  private AccessLogsSpec accessLogs;
+
   @Size(max = 20)
   @ValidationRule(value = "self.all(k, k in " + EXTRA_KEYS + ")",
       message = "spec.alb.attributes.extra takes only these keys: " + EXTRA_KEYS
@@ -65,6 +70,14 @@ public class AlbAttributesSpec {
 
   public void setDeletionProtection(Boolean deletionProtection) {
     this.deletionProtection = deletionProtection;
+  }
+
+  public AccessLogsSpec getAccessLogs() {
+    return accessLogs;
+  }
+
+  public void setAccessLogs(AccessLogsSpec accessLogs) {
+    this.accessLogs = accessLogs;
   }
 
   public Map<String, String> getExtra() {

@@ -1,6 +1,7 @@
 package io.lambdaingress.operator.kinds;
 
 import io.lambdaingress.operator.aws.Reason;
+import io.lambdaingress.operator.model.AccessLogBucketPolicy;
 import io.lambdaingress.operator.model.ChainModel;
 import io.lambdaingress.operator.aws.AwsFailure;
 import io.lambdaingress.operator.cache.ElbInventory;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateLoadBalancerRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerStateEnum;
@@ -198,10 +200,36 @@ public final class LoadBalancerStep {
       return;
     }
     MapDiff diff = MapDiff.attributes(inventory.loadBalancerAttributes(lb.loadBalancerArn()), wanted);
-    if (!diff.isEmpty()) {
-      writes.made("Updated", kind + " " + lb.loadBalancerName(), "attributes " + diff.set(),
-          () -> inventory.writes().setLoadBalancerAttributes(lb.loadBalancerArn(), diff.set()));
+    Map<String, String> others = diff.set().entrySet().stream().filter(e -> !AccessLogBucketPolicy.isAccessLogKey(e.getKey()))
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    if (!others.isEmpty()) {
+      writes.made("Updated", kind + " " + lb.loadBalancerName(), "attributes " + others,
+          () -> inventory.writes().setLoadBalancerAttributes(lb.loadBalancerArn(), others));
     }
+    // The access logs on their own: AWS refuses the whole call when the bucket's policy does not let ELB write there, and
+    // the other attributes need not wait for that. All three keys go together (AWS checks the bucket when they change).
+    if (diff.set().keySet().stream().anyMatch(AccessLogBucketPolicy::isAccessLogKey)) {
+      Map<String, String> accessLogs = wanted.entrySet().stream().filter(e -> AccessLogBucketPolicy.isAccessLogKey(e.getKey()))
+          .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+      try {
+        writes.made("Updated", kind + " " + lb.loadBalancerName(), "access logs " + accessLogs,
+            () -> inventory.writes().setLoadBalancerAttributes(lb.loadBalancerArn(), accessLogs));
+      } catch (AwsFailure e) {
+        throw accessLogsRefused(e, AccessLogBucketPolicy.of(accessLogs, lb.loadBalancerArn()));
+      }
+    }
+  }
+
+  /** A refusal of the access logs, naming the field and, when AWS could not write to the bucket, the statement its policy lacks. */
+  static AwsFailure accessLogsRefused(AwsFailure e, Optional<AccessLogBucketPolicy> policy) {
+    if (e.reason() != Reason.InvalidSpec) {
+      return e;
+    }
+    String aws = e.getCause() instanceof AwsServiceException ase && ase.awsErrorDetails() != null
+        ? ase.awsErrorDetails().errorCode() + ": " + ase.awsErrorDetails().errorMessage() : e.getMessage();
+    String message = policy.isPresent() && aws.contains("Access Denied for bucket") ? policy.get().refusal(aws)
+        : "spec.alb.attributes.accessLogs: " + e.getMessage();
+    return new AwsFailure(Reason.InvalidSpec, message, e.awsErrorCode(), e);
   }
 
   /** Makes the resource's tags the desired ones (see {@link MapDiff#tags}). */

@@ -183,8 +183,8 @@ public record ChainModel(LoadBalancerNames names, Map<String, String> ownerTags,
   public static final String DELETION_PROTECTION = "deletion_protection.enabled";
 
   /**
-   * The ALB attributes the spec manages, with spec.alb.attributes: deletion protection (false unless asked), the other
-   * typed fields and the extra keys when set (omitted, AWS's value stays). Without it none: the ALB's attributes are not
+   * The ALB attributes the spec manages, with spec.alb.attributes: deletion protection and access logs (off unless
+   * asked), the other typed fields and the extra keys when set (omitted, AWS's value stays). Without it none: the ALB's attributes are not
    * read (one call less per resync), and a deletion turns protection off unless the spec asks for it (ChainDeletion).
    */
   static Map<String, String> albAttributes(AlbAttributesSpec a) {
@@ -201,6 +201,12 @@ public record ChainModel(LoadBalancerNames names, Map<String, String> ownerTags,
     }
     if (a.getDropInvalidHeaderFields() != null) {
       attrs.put("routing.http.drop_invalid_header_fields.enabled", a.getDropInvalidHeaderFields().toString());
+    }
+    // Off when omitted (like deletion protection); the bucket and prefix AWS had then stay as they are, as AWS keeps them.
+    attrs.put(AccessLogBucketPolicy.ENABLED, Boolean.toString(a.getAccessLogs() != null));
+    if (a.getAccessLogs() != null) {
+      attrs.put(AccessLogBucketPolicy.BUCKET, a.getAccessLogs().getBucket());
+      attrs.put(AccessLogBucketPolicy.PREFIX, a.getAccessLogs().getPrefix() == null ? "" : a.getAccessLogs().getPrefix());
     }
     return Map.copyOf(attrs);
   }

@@ -203,4 +203,24 @@ class LoadBalancerStepTest {
     assertThat(log).isEmpty();
     assertThat(elb.has("nlb")).isTrue();
   }
+
+  @Test
+  void anAccessLogRefusalNamesTheFieldAndTheStatementWhenAwsCouldNotWriteToTheBucket() {
+    var aws = software.amazon.awssdk.services.elasticloadbalancingv2.model.ElasticLoadBalancingV2Exception.builder().statusCode(400)
+        .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder().errorCode("InvalidConfigurationRequest")
+            .errorMessage("Access Denied for bucket: my-logs. Please check S3bucket permission").build()).build();
+    AwsFailure refused = AwsFailure.of(aws, "set attributes of alb");
+    var policy = java.util.Optional.of(new io.lambdaingress.operator.model.AccessLogBucketPolicy("my-logs", "", "us-east-1", "111122223333"));
+
+    AwsFailure said = LoadBalancerStep.accessLogsRefused(refused, policy);
+    assertThat(said.reason()).isEqualTo(Reason.InvalidSpec);
+    assertThat(said.getMessage()).isEqualTo(policy.get().refusal(
+        "InvalidConfigurationRequest: Access Denied for bucket: my-logs. Please check S3bucket permission"));
+
+    AwsFailure throttled = new AwsFailure(Reason.AwsThrottled, "slow down");
+    assertThat(LoadBalancerStep.accessLogsRefused(throttled, policy)).as("not a refusal: as it was").isSameAs(throttled);
+    AwsFailure other = new AwsFailure(Reason.InvalidSpec, "set attributes of alb: ValidationError: bad prefix");
+    assertThat(LoadBalancerStep.accessLogsRefused(other, policy).getMessage())
+        .isEqualTo("spec.alb.attributes.accessLogs: set attributes of alb: ValidationError: bad prefix");
+  }
 }

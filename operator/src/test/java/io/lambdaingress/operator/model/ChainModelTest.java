@@ -177,8 +177,26 @@ class ChainModelTest {
         .replace("healthCheck: {path: /healthz}\n", "healthCheck: {path: /healthz}\n    attributes: {deletionProtection: true}\n")),
         "prod", "vpc-1");
     assertThat(m.alb().attributes()).containsOnly(Map.entry("idle_timeout.timeout_seconds", "120"),
-        Map.entry("routing.http2.enabled", "false"), Map.entry("deletion_protection.enabled", "false"));
-    assertThat(m.nlb().attributes()).containsEntry("deletion_protection.enabled", "true");
+        Map.entry("routing.http2.enabled", "false"), Map.entry("deletion_protection.enabled", "false"),
+        Map.entry("access_logs.s3.enabled", "false"));
+    assertThat(m.nlb().attributes()).containsEntry("deletion_protection.enabled", "true").doesNotContainKey("access_logs.s3.enabled");
     assertThat(m.inSlot(AlbSlot.SECOND).alb().attributes()).isEqualTo(m.alb().attributes());
+  }
+
+  @Test
+  void accessLogsAreTurnedOnToTheBucketAndPrefixAskedAndOffWhenOmitted() {
+    ChainModel logged = ChainModel.of(parse(ARTICLE.replace("listener: {port: 8080}\n", "listener: {port: 8080}\n"
+        + "    attributes: {accessLogs: {bucket: my-logs, prefix: prod/api}}\n")), "prod", "vpc-1");
+    assertThat(logged.alb().attributes()).contains(Map.entry("access_logs.s3.enabled", "true"),
+        Map.entry("access_logs.s3.bucket", "my-logs"), Map.entry("access_logs.s3.prefix", "prod/api"));
+
+    ChainModel root = ChainModel.of(parse(ARTICLE.replace("listener: {port: 8080}\n", "listener: {port: 8080}\n"
+        + "    attributes: {accessLogs: {bucket: my-logs}}\n")), "prod", "vpc-1");
+    assertThat(root.alb().attributes()).as("no prefix: the bucket's root").containsEntry("access_logs.s3.prefix", "");
+
+    ChainModel off = ChainModel.of(parse(ARTICLE.replace("listener: {port: 8080}\n", "listener: {port: 8080}\n"
+        + "    attributes: {idleTimeoutSeconds: 60}\n")), "prod", "vpc-1");
+    assertThat(off.alb().attributes()).as("omitted: off, the bucket AWS had left alone").containsEntry("access_logs.s3.enabled", "false")
+        .doesNotContainKeys("access_logs.s3.bucket", "access_logs.s3.prefix");
   }
 }

@@ -45,6 +45,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The drift table: one row per field the operator sets. Each row changes its field out of band with the AWS
@@ -111,6 +112,10 @@ class DriftTableIT {
   // The "tags" stack's web ACL (spec.alb.webAclArn), and another one rows associate out of band.
   private static String webAcl;
   private static String otherWebAcl;
+  // The "tags" stack's access logs go to logBucket (spec.alb.attributes.accessLogs); rows move them to otherLogBucket. Both
+  // policies let ELB write anywhere in them (the AWS rules layer refuses access logs to a bucket whose policy does not).
+  private static String logBucket;
+  private static String otherLogBucket;
 
   /** One converged article stack: names derived as the operator derives them, read back by name. */
   record Stack(String ns, String name, LoadBalancerNames names) {
@@ -210,13 +215,24 @@ class DriftTableIT {
       webAcl = ArticlePrerequisites.webAcl(waf, "drift-" + suffix);
       otherWebAcl = ArticlePrerequisites.webAcl(waf, "drift-other-" + suffix);
     }
+    logBucket = "logs-" + suffix;
+    otherLogBucket = "logs-other-" + suffix;
+    try (S3Client s3 = S3Client.builder().forcePathStyle(true).build()) {
+      for (String bucket : List.of(logBucket, otherLogBucket)) {
+        s3.createBucket(q -> q.bucket(bucket));
+        s3.putBucketPolicy(q -> q.bucket(bucket).policy("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+            + "\"Principal\":{\"Service\":\"logdelivery.elasticloadbalancing.amazonaws.com\"},\"Action\":\"s3:PutObject\","
+            + "\"Resource\":\"arn:aws:s3:::" + bucket + "/*\"}]}"));
+      }
+    }
     for (String name : List.of("lb", "fn", "tags")) {
       stacks.put(name, new Stack(ns, name, LoadBalancerNames.of(operator.clusterName(), ns, name)));
       String yaml = pre.articleStack(ns, name).replace("10.20.0.10", "10.20.0." + (ip++));
       if (name.equals("tags")) {
         yaml = yaml.replace("    listener:\n      port: 80\n  lambda:", "    listener:\n      port: 80\n    https:\n"
             + "      certificateArns: [" + httpsDefault + ", " + httpsSni + "]\n    attributes:\n      idleTimeoutSeconds: 120\n"
-            + "      dropInvalidHeaderFields: true\n      extra: {routing.http.xff_header_processing.mode: append}\n    webAclArn: " + webAcl + "\n  lambda:")
+            + "      dropInvalidHeaderFields: true\n      extra: {routing.http.xff_header_processing.mode: append}\n"
+            + "      accessLogs: {bucket: " + logBucket + ", prefix: drift}\n    webAclArn: " + webAcl + "\n  lambda:")
             .replace("      path: /healthz\n", "      path: /healthz\n    attributes:\n"
                 + "      extra: {dns_record.client_routing_policy: availability_zone_affinity}\n")
             // NLB security groups at creation, and the PrivateLink setting off (AWS's default is on).
@@ -507,6 +523,15 @@ class DriftTableIT {
     albAttrs.forEach((key, wanted) -> tags.add(row("ALB attribute " + key + " " + wanted + " -> " + albDrift.get(key), "tags",
         s -> elb.modifyLoadBalancerAttributes(q -> q.loadBalancerArn(s.alb().loadBalancerArn()).attributes(a -> a.key(key).value(albDrift.get(key)))),
         s -> assertThat(lbAttributes(s.alb().loadBalancerArn())).containsEntry(key, wanted))));
+    tags.add(row("ALB access logs turned off", "tags",
+        s -> elb.modifyLoadBalancerAttributes(q -> q.loadBalancerArn(s.alb().loadBalancerArn()).attributes(a -> a.key("access_logs.s3.enabled").value("false"))),
+        s -> assertThat(lbAttributes(s.alb().loadBalancerArn())).containsEntry("access_logs.s3.enabled", "true")
+            .containsEntry("access_logs.s3.bucket", logBucket).containsEntry("access_logs.s3.prefix", "drift")));
+    tags.add(row("ALB access logs moved to another bucket and prefix", "tags",
+        s -> elb.modifyLoadBalancerAttributes(q -> q.loadBalancerArn(s.alb().loadBalancerArn()).attributes(
+            a -> a.key("access_logs.s3.bucket").value(otherLogBucket), a -> a.key("access_logs.s3.prefix").value("moved"))),
+        s -> assertThat(lbAttributes(s.alb().loadBalancerArn())).containsEntry("access_logs.s3.enabled", "true")
+            .containsEntry("access_logs.s3.bucket", logBucket).containsEntry("access_logs.s3.prefix", "drift")));
     Map<String, String> nlbAttrs = Map.of("deletion_protection.enabled", "false", "dns_record.client_routing_policy", "availability_zone_affinity");
     Map<String, String> nlbDrift = Map.of("deletion_protection.enabled", "true", "dns_record.client_routing_policy", "any_availability_zone");
     nlbAttrs.forEach((key, wanted) -> tags.add(row("NLB attribute " + key + " " + wanted + " -> " + nlbDrift.get(key), "tags",

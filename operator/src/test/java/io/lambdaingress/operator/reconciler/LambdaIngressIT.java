@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetDescription;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
 
 /**
@@ -248,7 +249,7 @@ class LambdaIngressIT {
   }
 
   @Test
-  void portHealthPathEnvironmentAndTagsChangeInPlace() {
+  void portHealthPathEnvironmentTagsAndAccessLogsChangeInPlace() {
     String ns = operator.namespace(0);
     String yaml = ready(ns, "inplace", stack(ns, "inplace"));
     GenericKubernetesResource before = operator.get(ns, "inplace");
@@ -272,6 +273,51 @@ class LambdaIngressIT {
     assertThat(AwsInventory.tagsOf(elb, statusField(after, "alb", "arn"))).containsEntry("owner", "checkout").doesNotContainKey("team");
     assertThat(lambda.getFunction(q -> q.functionName(statusField(after, "lambda", "functionArn"))).tags())
         .containsEntry("owner", "checkout").doesNotContainKey("team");
+
+    accessLogsRefusedUntilTheBucketPolicyLetsElbWriteThenChangedAndRemoved(ns, changed, statusField(after, "alb", "arn"));
+  }
+
+  /**
+   * spec.alb.attributes.accessLogs on the converged stack: refused (InvalidSpec, naming the bucket and the statement its
+   * policy lacks) while the bucket's policy does not let ELB write, the other attributes set meanwhile; Ready once the
+   * statement of the message is in the policy; another bucket and prefix in place; removed, turned off.
+   */
+  private static void accessLogsRefusedUntilTheBucketPolicyLetsElbWriteThenChangedAndRemoved(String ns, String yaml, String albArn) {
+    String bucket = LocalWorld.uniqueName("logs");
+    String other = LocalWorld.uniqueName("logs");
+    // Path-style: the world's endpoint is an address, not a domain a bucket name could go in front of.
+    try (S3Client s3 = S3Client.builder().forcePathStyle(true).build()) {
+      s3.createBucket(q -> q.bucket(bucket));
+      s3.createBucket(q -> q.bucket(other));
+      s3.putBucketPolicy(q -> q.bucket(other).policy("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":"
+          + "{\"Service\":\"logdelivery.elasticloadbalancing.amazonaws.com\"},\"Action\":\"s3:PutObject\",\"Resource\":\"arn:aws:s3:::"
+          + other + "/*\"}]}"));
+      String logged = yaml.replace("    listener:\n      port: 80\n  lambda:", "    listener:\n      port: 80\n    attributes:\n"
+          + "      idleTimeoutSeconds: 90\n      accessLogs: {bucket: " + bucket + ", prefix: api}\n  lambda:");
+      assertThat(logged).contains("accessLogs");
+
+      String message = operator.applyAndAwaitNotReady(logged, "InvalidSpec", READY, "spec.alb.attributes.accessLogs",
+          "Access Denied for bucket: " + bucket + ".", "add this statement to the policy of bucket " + bucket + ": ");
+      assertThat(attributes(albArn)).as("the other attributes are not held back by the bucket")
+          .containsEntry("idle_timeout.timeout_seconds", "90").containsEntry("access_logs.s3.enabled", "false");
+      String statement = message.substring(message.indexOf("add this statement to the policy of bucket " + bucket + ": ")
+          + ("add this statement to the policy of bucket " + bucket + ": ").length());
+      assertThat(statement).contains("AWSLogs/123456789012/*");
+      s3.putBucketPolicy(q -> q.bucket(bucket).policy("{\"Version\":\"2012-10-17\",\"Statement\":[" + statement + "]}"));
+      operator.awaitReady(ns, "inplace", READY);
+      assertThat(attributes(albArn)).containsEntry("access_logs.s3.enabled", "true").containsEntry("access_logs.s3.bucket", bucket)
+          .containsEntry("access_logs.s3.prefix", "api");
+
+      operator.apply(logged.replace("{bucket: " + bucket + ", prefix: api}", "{bucket: " + other + ", prefix: edge/v2}"));
+      operator.awaitReady(ns, "inplace", READY);
+      assertThat(attributes(albArn)).containsEntry("access_logs.s3.enabled", "true").containsEntry("access_logs.s3.bucket", other)
+          .containsEntry("access_logs.s3.prefix", "edge/v2");
+
+      operator.apply(logged.replace("      accessLogs: {bucket: " + bucket + ", prefix: api}\n", ""));
+      operator.awaitReady(ns, "inplace", READY);
+      assertThat(attributes(albArn)).as("removed while spec.alb.attributes is there: off").containsEntry("access_logs.s3.enabled", "false")
+          .containsEntry("idle_timeout.timeout_seconds", "90");
+    }
   }
 
   /** An ACM certificate ISSUED at once (a private CA's, in the test world's ACM). */
