@@ -16,7 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.acm.AcmClient;
 import software.amazon.awssdk.services.wafv2.Wafv2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
@@ -320,14 +319,6 @@ class LambdaIngressIT {
     }
   }
 
-  /** An ACM certificate ISSUED at once (a private CA's, in the test world's ACM). */
-  private static String issuedCertificate(String domain) {
-    try (AcmClient acm = AcmClient.create()) {
-      return acm.requestCertificate(r -> r.domainName(domain)
-          .certificateAuthorityArn("arn:aws:acm-pca:" + region + ":123456789012:certificate-authority/lambda-ingress-it")).certificateArn();
-    }
-  }
-
   private static List<Listener> listeners(String lbArn) {
     return elb.describeListeners(q -> q.loadBalancerArn(lbArn)).listeners();
   }
@@ -344,9 +335,9 @@ class LambdaIngressIT {
   @Test
   void httpsOn443AndAWebAclAsAskedRedirectSniAndWebAclChangedInPlaceThenRemoved() {
     String ns = operator.namespace(1);
-    String first = issuedCertificate("api.example.com");
-    String second = issuedCertificate("api.example.org");
-    String third = issuedCertificate("api.example.net");
+    String first = ArticlePrerequisites.issuedCertificate(region, "api.example.com");
+    String second = ArticlePrerequisites.issuedCertificate(region, "api.example.org");
+    String third = ArticlePrerequisites.issuedCertificate(region, "api.example.net");
     String acl;
     String otherAcl;
     try (Wafv2Client waf = Wafv2Client.create()) {

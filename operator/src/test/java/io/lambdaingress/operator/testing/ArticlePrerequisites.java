@@ -3,6 +3,7 @@ package io.lambdaingress.operator.testing;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import software.amazon.awssdk.services.acm.AcmClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -96,6 +97,14 @@ public record ArticlePrerequisites(String vpcId, Map<String, String> subnets, St
           .replace("  name: sample\n  namespace: default\n", "  name: " + name + "\n  namespace: " + namespace + "\n");
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** An ACM certificate ISSUED at once: a private CA's, in the test world's ACM of {@code region}. */
+  public static String issuedCertificate(String region, String domain) {
+    try (AcmClient acm = AcmClient.create()) {
+      return acm.requestCertificate(r -> r.domainName(domain)
+          .certificateAuthorityArn("arn:aws:acm-pca:" + region + ":123456789012:certificate-authority/lambda-ingress-it")).certificateArn();
     }
   }
 

@@ -96,6 +96,12 @@ public record AwsRequest(String service, String action, Protocol protocol, boole
         case "GET /policy" -> "GetPolicy";
         case "POST /policy" -> "AddPermission";
         case "DELETE /policy/*" -> "RemovePermission";
+        case "GET /concurrency" -> "GetFunctionConcurrency";
+        case "PUT /concurrency" -> "PutFunctionConcurrency";
+        case "DELETE /concurrency" -> "DeleteFunctionConcurrency";
+        case "GET /provisioned-concurrency" -> "GetProvisionedConcurrencyConfig";
+        case "PUT /provisioned-concurrency" -> "PutProvisionedConcurrencyConfig";
+        case "DELETE /provisioned-concurrency" -> "DeleteProvisionedConcurrencyConfig";
         default -> method + " " + rest;
       };
     }

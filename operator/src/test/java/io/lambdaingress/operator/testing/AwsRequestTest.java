@@ -31,6 +31,11 @@ class AwsRequestTest {
       "lambda               | DELETE | /2015-03-31/functions/f/policy/lambda-ingress-1a2b3c4d      |                                                      | lambda:RemovePermission                            | true",
       "lambda               | POST   | /2017-03-31/tags/arn%3Aaws%3Alambda%3Aus-east-1%3A1%3Afunction%3Af |                                | lambda:TagResource                                 | true",
       "lambda               | DELETE | /2017-03-31/tags/arn%3Aaws%3Alambda%3Aus-east-1%3A1%3Afunction%3Af?tagKeys=team |                   | lambda:UntagResource                               | true",
+      "lambda               | PUT    | /2017-10-31/functions/f/concurrency                         |                                                      | lambda:PutFunctionConcurrency                      | true",
+      "lambda               | DELETE | /2017-10-31/functions/f/concurrency                         |                                                      | lambda:DeleteFunctionConcurrency                   | true",
+      "lambda               | PUT    | /2019-09-30/functions/f/provisioned-concurrency?Qualifier=live |                                                   | lambda:PutProvisionedConcurrencyConfig             | true",
+      "wafv2                | POST   | /                                                           | target:AWSWAF_20190729.AssociateWebACL               | wafv2:AssociateWebACL                              | true",
+      "wafv2                | POST   | /                                                           | target:AWSWAF_20190729.GetWebACLForResource          | wafv2:GetWebACLForResource                         | false",
       "lambda               | GET    | /2017-03-31/tags/arn%3Aaws%3Alambda%3Aus-east-1%3A1%3Afunction%3Af |                                | lambda:ListTags                                    | false",
   })
   void namesAndClassifiesEveryCallTheOperatorMakes(String service, String method, String path, String bodyOrTarget, String name, boolean write) {

@@ -84,7 +84,7 @@ public final class OwnedChain {
         .forEach(c.loadBalancers::add);
     account.targetGroups().stream()
         .filter(tg -> (vpcId != null && vpcId.equals(tg.vpcId())) || tg.targetGroupName().equals(names.albTargetGroup())
-            || tg.targetGroupName().equals(names.lambdaTargetGroup()))
+            || tg.targetGroupName().equals(names.lambdaTargetGroup()) || tg.targetGroupName().equals(names.albHttpsTargetGroup()))
         .forEach(c.targetGroups::add);
     for (LoadBalancer lb : c.loadBalancers) {
       c.tags.put(lb.loadBalancerArn(), account.tags().getOrDefault(lb.loadBalancerArn(), Map.of()));
@@ -114,23 +114,33 @@ public final class OwnedChain {
    * anything else in the account carrying them. Empty when the chain is exactly right.
    */
   public List<String> problems() {
+    return problems(false);
+  }
+
+  /**
+   * The same for a chain with spec.alb.https ({@code https}): a second alb target group (the HTTPS port's) and two
+   * listeners on each load balancer (the HTTPS one beside the HTTP one on the ALB, the HTTPS port's TCP one on the NLB).
+   */
+  public List<String> problems(boolean https) {
     List<String> problems = new ArrayList<>();
     exactlyOneLoadBalancer(names.nlb(), problems);
     exactlyOneLoadBalancer(names.alb(), problems);
-    exactlyOneTargetGroup(names.albTargetGroup(), problems);
-    exactlyOneTargetGroup(names.lambdaTargetGroup(), problems);
+    List<String> groups = https ? List.of(names.albTargetGroup(), names.albHttpsTargetGroup(), names.lambdaTargetGroup())
+        : List.of(names.albTargetGroup(), names.lambdaTargetGroup());
+    groups.forEach(g -> exactlyOneTargetGroup(g, problems));
     loadBalancers.stream().filter(lb -> !names.nlb().equals(lb.loadBalancerName()) && !names.alb().equals(lb.loadBalancerName()))
         .forEach(lb -> problems.add("load balancer " + lb.loadBalancerName() + " in the object's VPC is not one of its two"));
-    targetGroups.stream().filter(tg -> !names.albTargetGroup().equals(tg.targetGroupName()) && !names.lambdaTargetGroup().equals(tg.targetGroupName()))
-        .forEach(tg -> problems.add("target group " + tg.targetGroupName() + " in the object's VPC is not one of its two"));
+    targetGroups.stream().filter(tg -> !groups.contains(tg.targetGroupName()))
+        .forEach(tg -> problems.add("target group " + tg.targetGroupName() + " in the object's VPC is not one of its " + groups.size()));
     tags.forEach((arn, t) -> {
       if (!owned(t)) {
         problems.add("untagged: " + arn + " has tags " + t);
       }
     });
+    int listenersEach = https ? 2 : 1;
     listeners.forEach((arn, n) -> {
-      if (n != 1) {
-        problems.add(n + " listeners on " + arn + " (want 1)");
+      if (n != listenersEach) {
+        problems.add(n + " listeners on " + arn + " (want " + listenersEach + ")");
       }
     });
     targets.forEach((arn, n) -> {
@@ -151,8 +161,10 @@ public final class OwnedChain {
         problems.add("permission statements of " + functionName + " from " + sources + " (want exactly one, from " + lambdaTargetGroup + ")");
       }
     }
-    if (ownedByTags.size() != 5) {
-      problems.add(ownedByTags.size() + " resources carry the owner tags (want 5: NLB, ALB, 2 target groups, function): " + ownedByTags);
+    int owned = groups.size() + 3;
+    if (ownedByTags.size() != owned) {
+      problems.add(ownedByTags.size() + " resources carry the owner tags (want " + owned + ": NLB, ALB, " + groups.size()
+          + " target groups, function): " + ownedByTags);
     }
     return problems;
   }
