@@ -30,7 +30,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The chart rendered by Helm itself ({@code helm lint}, {@code helm template}): what it installs, with which
@@ -56,21 +55,26 @@ class ChartTest {
 
   /**
    * The image the README's and install.md's helm install runs is the one their build tags and pushes: image.tag
-   * left empty means the chart's appVersion, so the build must tag exactly that.
+   * left empty means the chart's appVersion, so the build must tag exactly that. (ChartOnNodeIT runs the README's.)
    */
   @ParameterizedTest
-  @ValueSource(strings = {"README.md", "docs/install.md"})
-  void theDocumentedInstallRunsTheImageTheDocumentedBuildPushes(String doc) throws IOException {
+  @CsvSource(delimiter = '|', value = {"README.md | ## Install on EKS", "docs/install.md | ## 4. Install the chart (EKS)"})
+  void theDocumentedInstallRunsTheImageTheDocumentedBuildPushes(String doc, String heading) throws IOException {
     String text = Files.readString(LocalWorld.repoRoot().resolve(doc));
-    String appVersion = java.util.regex.Pattern.compile("(?m)^appVersion: \"([^\"]+)\"$")
-        .matcher(Files.readString(ChartRender.CHART.resolve("Chart.yaml"))).results().findFirst().orElseThrow().group(1);
-    String install = text.substring(text.indexOf("helm install "), text.indexOf("\n\n", text.indexOf("helm install ")));
-    String repository = install.replaceAll("(?s).*--set image\\.repository=(\\S+).*", "$1");
-    String tag = install.contains("--set image.tag=") ? install.replaceAll("(?s).*--set image\\.tag=(\\S+).*", "$1") : appVersion;
-    String image = repository + ":" + tag;
+    String image = DocumentedInstall.under(doc, heading).image();
     assertThat(text).as(doc + ": builds, tags and pushes the image its helm install runs")
         .containsPattern("docker build --target operator -t " + java.util.regex.Pattern.quote(image) + " \\.")
         .contains("docker push " + image);
+  }
+
+  /** install.md's install on the local node runs the image dev/images.sh builds, from the node's containerd (no registry). */
+  @Test
+  void theLocalNodeInstallRunsTheImageDevImagesBuilds() throws IOException {
+    DocumentedInstall local = DocumentedInstall.under("docs/install.md", "## Try it on the local node");
+    String built = java.util.regex.Pattern.compile("(?m)^operator_image=(\\S+)$")
+        .matcher(Files.readString(LocalWorld.repoRoot().resolve("dev/images.sh"))).results().findFirst().orElseThrow().group(1);
+    assertThat(local.image()).isEqualTo(built);
+    assertThat(local.sets()).containsEntry("image.pullPolicy", "Never");
   }
 
   @Test
