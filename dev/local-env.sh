@@ -11,6 +11,8 @@
 #   dev/local-env.sh argocd   (re)start Argo CD in a world that is up, with the environment's ARGOCD_* knobs
 #   dev/local-env.sh argocd-down  stop Argo CD only (its CRDs and Applications stay in the API server)
 #   dev/local-env.sh import ARCHIVE...  load OCI image archives (dev/images.sh save) into the node's containerd
+#   dev/local-env.sh tag IMAGE NAME  give an imported image another name in the node's containerd (a registry's,
+#                             e.g. the README's ECR name): a pod naming it runs it, never pulled (IfNotPresent)
 #   dev/local-env.sh down     stop exactly what `up` started (recorded pids) and remove its state
 #   dev/local-env.sh status   say what runs; exit 0 when all is up, 3 when nothing is, 1 when partly
 #
@@ -287,7 +289,12 @@ case "${1:-}" in
     shift
     [ -d "$dir/node" ] && alive containerd || die "no node is up in $dir (dev/local-env.sh up --node)"
     node_import "$@" ;;
+  tag)
+    shift
+    [ $# -eq 2 ] || die "usage: $0 tag IMAGE NAME"
+    [ -d "$dir/node" ] && alive containerd || die "no node is up in $dir (dev/local-env.sh up --node)"
+    node_ctr images tag --force "$1" "$2" >&2 ;;
   down) down ;;
   status) status ;;
-  *) echo "usage: $0 up [--node] [--argocd]|argocd|argocd-down|import ARCHIVE...|down|status" >&2; exit 2 ;;
+  *) echo "usage: $0 up [--node] [--argocd]|argocd|argocd-down|import ARCHIVE...|tag IMAGE NAME|down|status" >&2; exit 2 ;;
 esac

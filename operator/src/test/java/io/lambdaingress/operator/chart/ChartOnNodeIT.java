@@ -34,12 +34,17 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.iam.IamClient;
 
 /**
- * {@code helm install} of the chart on the local node, the way users run it: the operator image (dev/images.sh)
- * as two pods whose probes decide readiness, one of them holding the Lease, in a namespace that enforces the
- * "restricted" Pod Security Standard, with AWS credentials the EKS way (IRSA: the role annotation, the env and
- * projected token amazon-eks-pod-identity-webhook would add, here through the chart's extraEnv/extraVolumes)
- * and moto on the node's bridge address. The operator finds the API server by in-cluster config (the
- * kubernetes Service, through kube-proxy).
+ * The README's {@code helm install} (its block under "## Install on EKS", read from README.md and run through Helm's
+ * library with its arguments unchanged) on the local node: the operator image (dev/images.sh, from the Dockerfile's
+ * operator target as the README's build) under the README's ECR name and tag, as two pods whose probes decide
+ * readiness, one of them holding the Lease. Added to the README's arguments only what EKS gives the cluster and what
+ * this machine needs, each said below: the kubeconfig, AWS credentials the EKS way (IRSA: the role annotation from
+ * the README's serviceAccount.roleArn, and the env and projected token amazon-eks-pod-identity-webhook would add, here
+ * through the chart's extraEnv/extraVolumes), moto on the node's bridge address for AWS's endpoints, the "restricted"
+ * Pod Security Standard enforced on the namespace, a CPU request for a busy 2-core machine; and the log values that
+ * {@link #theArticleStackConvergesWithIrsaCredentialsAndTheLogsAreStructured} examines. The operator finds the API
+ * server by in-cluster config (the kubernetes Service, through kube-proxy). The README's names are fixed (namespace,
+ * release, role, cluster): the class wants a world without them, as the one it starts is.
  */
 // Among the longest classes: started early, so that the short ones fill the end of the run instead of a long
 // one running alone there. JUnit's idle workers take classes from the front of its queue, in @Order order;
@@ -50,9 +55,9 @@ import software.amazon.awssdk.services.iam.IamClient;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChartOnNodeIT {
 
+  private static final DocumentedInstall README = DocumentedInstall.under("README.md", "## Install on EKS");
   private static final String AUDIENCE = "sts.amazonaws.com";
   private static final String TOKEN_DIR = "/var/run/secrets/eks.amazonaws.com/serviceaccount";
-  private static final String RELEASE = "lambda-ingress-operator";
   private static final String SELECTOR_LABEL = "app.kubernetes.io/name";
 
   private static LocalNode node;
@@ -60,44 +65,46 @@ class ChartOnNodeIT {
   private static String ns;
   private static String roleName;
   private static ArticlePrerequisites article;
+  /** Whether this class ran the install: a world that already held the README's release keeps it. */
+  private static boolean installed;
 
   @BeforeAll
   static void install(LocalNode localNode) throws IOException {
     node = localNode;
     LocalWorld world = node.world();
     admin = world.adminClient();
+    ns = README.namespace();
+    assertThat(admin.namespaces().withName(ns).get()).as("namespace " + ns + " already in this world (a former run's or a "
+        + "developer's install): dev/local-env.sh down, or delete its LambdaIngresses, the release, the namespace and the README's role").isNull();
+    assertThat(README.sets().get("aws.region")).as("the README's region is the local world's").isEqualTo(world.awsRegion());
+
+    // The image the README's build line tags and pushes (ChartTest: the same name as its helm install runs), built from
+    // the same Dockerfile target by dev/images.sh (no registry here) and given that name in the node's containerd:
+    // the kubelet finds it there as it would after the README's docker push, and pulls nothing (IfNotPresent).
     Path images = LocalWorld.repoRoot().resolve("target/node-images");
     run(LocalWorld.repoRoot().resolve("dev/images.sh").toString(), "save", images.toString());
     node.importImages(images.resolve("lambda-ingress-operator.tar"));
+    node.tagImage(OperatorImageIT.IMAGE, README.image());
 
-    ns = LocalWorld.uniqueName("chart-node");
+    // Not EKS's default (its Pod Security admission lets everything in), but what a platform team that enforces the
+    // "restricted" standard gives its namespaces: the chart's pods must pass it. Made before the install, whose
+    // --create-namespace then finds it.
     admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
         .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
         .addToLabels("pod-security.kubernetes.io/enforce-version", "latest").endMetadata().build()).create();
     article = ArticlePrerequisites.create(world);
-    roleName = LocalWorld.uniqueName("node-operator");
-    String roleArn = createOperatorRole(world);
+    String roleArn = createOperatorRole(world, README.sets().get("serviceAccount.roleArn"));
 
     Path values = Files.writeString(LocalWorld.repoRoot().resolve("target/node-chart-values.yaml"), """
-        clusterName: %s
-        aws: {region: %s}
-        resyncPeriodSeconds: 10
-        # For a log pipeline, with the frameworks' level apart from ours (theArticleStack...LogsAreStructured).
-        logFormat: json
-        logLevel: INFO
-        frameworkLogLevel: DEBUG
-        # A whole core each while the JVM starts: with the chart's 100m (cpu.shares 102) a busy 2-core machine
-        # starves it past the liveness probe's first failures.
-        resources: {requests: {cpu: "1", memory: 256Mi}, limits: {memory: 512Mi}}
-        image: {repository: localhost/lambda-ingress-operator, tag: dev, pullPolicy: Never}
-        serviceAccount: {roleArn: "%s"}
-        # What amazon-eks-pod-identity-webhook adds to a pod of a ServiceAccount with that annotation.
+        # What EKS adds for the README's serviceAccount.roleArn (the ServiceAccount's eks.amazonaws.com/role-arn):
+        # amazon-eks-pod-identity-webhook gives the pods of that ServiceAccount these variables and the projected token.
         extraEnv:
-          - {name: AWS_ENDPOINT_URL, value: "%s"}
           - {name: AWS_ROLE_ARN, value: "%s"}
           - {name: AWS_WEB_IDENTITY_TOKEN_FILE, value: %s/token}
           - {name: AWS_STS_REGIONAL_ENDPOINTS, value: regional}
           - {name: AWS_DEFAULT_REGION, value: %s}
+          # On EKS the SDK finds AWS's own endpoints; here AWS is moto behind the rules layer, on the node's bridge.
+          - {name: AWS_ENDPOINT_URL, value: "%s"}
         extraVolumes:
           - name: aws-iam-token
             projected:
@@ -105,16 +112,25 @@ class ChartOnNodeIT {
                 - serviceAccountToken: {audience: %s, expirationSeconds: 86400, path: token}
         extraVolumeMounts:
           - {name: aws-iam-token, mountPath: %s, readOnly: true}
-        """.formatted(LocalWorld.uniqueName("node"), world.awsRegion(), roleArn, world.awsEndpoint(), roleArn, TOKEN_DIR,
-        world.awsRegion(), AUDIENCE, TOKEN_DIR));
-    new Helm(ChartRender.CHART).install().withName(RELEASE).withNamespace(ns).withKubeConfig(world.kubeconfig())
-        .withValuesFile(values).waitReady().withTimeout(300).call();
+        # This machine: 2 cores busy with the rest of the suite. A whole core each while the JVM starts: with the
+        # chart's 100m (cpu.shares 102) the JVM is starved past the liveness probe's first failures.
+        resources: {requests: {cpu: "1", memory: 256Mi}, limits: {memory: 512Mi}}
+        # Not the install's: the values a log pipeline's owner sets (docs/install.md), for theArticleStack...LogsAreStructured.
+        logFormat: json
+        logLevel: INFO
+        frameworkLogLevel: DEBUG
+        """.formatted(roleArn, TOKEN_DIR, world.awsRegion(), world.awsEndpoint(), AUDIENCE, TOKEN_DIR));
+    // The kubeconfig: on EKS, aws eks update-kubeconfig's; here the local world's.
+    installed = true;
+    README.command().withKubeConfig(world.kubeconfig()).withValuesFile(values).waitReady().withTimeout(300).call();
   }
 
   @AfterAll
   static void uninstall() {
+    if (installed) {
+      Helm.uninstall(README.release()).withNamespace(ns).withKubeConfig(node.world().kubeconfig()).ignoreNotFound().call();
+    }
     if (admin != null) {
-      Helm.uninstall(RELEASE).withNamespace(ns).withKubeConfig(node.world().kubeconfig()).ignoreNotFound().call();
       admin.close();
     }
   }
@@ -125,6 +141,8 @@ class ChartOnNodeIT {
     List<Pod> pods = operatorPods();
     assertThat(pods).hasSize(2).allSatisfy(p -> {
       assertThat(p.getSpec().getNodeName()).isEqualTo(LocalNode.NAME);
+      // No registry is reachable from the node: Ready means the kubelet found the image under the README's name.
+      assertThat(p.getSpec().getContainers().get(0).getImage()).as("the README's image").isEqualTo(README.image());
       assertThat(p.getSpec().getContainers().get(0).getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
       assertThat(p.getStatus().getConditions()).anySatisfy(c -> {
         assertThat(c.getType()).isEqualTo("Ready");
@@ -244,20 +262,27 @@ class ChartOnNodeIT {
     return tasks.lines().filter(l -> l.startsWith(id)).map(l -> Long.parseLong(l.split("\\s+")[1])).findFirst().orElseThrow();
   }
 
-  /** An IAM role for the operator trusting the cluster's ServiceAccount tokens (docs/install.md step 3a), its policy inline. */
-  private static String createOperatorRole(LocalWorld world) throws IOException {
+  /**
+   * The IAM role the README's serviceAccount.roleArn names, trusting the cluster's ServiceAccount tokens, its policy
+   * docs/iam-policy.json inline (docs/install.md step 3a).
+   */
+  private static String createOperatorRole(LocalWorld world, String arn) throws IOException {
+    roleName = arn.substring(arn.lastIndexOf('/') + 1);
+    String path = arn.substring(arn.indexOf(":role/") + ":role".length(), arn.lastIndexOf('/') + 1);
     String issuer = world.kubeConfig().getMasterUrl().replaceFirst("^https://", "").replaceFirst("/$", "");
+    // The ServiceAccount is the chart's fullname: the release's name, which holds the chart's.
     String trust = """
         {"Version":"2012-10-17","Statement":[{"Effect":"Allow",
           "Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/%1$s"},
           "Action":"sts:AssumeRoleWithWebIdentity",
           "Condition":{"StringEquals":{"%1$s:sub":"system:serviceaccount:%2$s:%3$s","%1$s:aud":"%4$s"}}}]}"""
-        .formatted(issuer, ns, RELEASE, AUDIENCE);
+        .formatted(issuer, ns, README.release(), AUDIENCE);
     String policy = Files.readString(LocalWorld.repoRoot().resolve("docs/iam-policy.json"));
     try (IamClient iam = world.aws(IamClient.builder()).region(Region.AWS_GLOBAL).build()) {
-      String arn = iam.createRole(r -> r.roleName(roleName).assumeRolePolicyDocument(trust)).role().arn();
+      String created = iam.createRole(r -> r.roleName(roleName).path(path).assumeRolePolicyDocument(trust)).role().arn();
+      assertThat(created).as("the role the README names, in the local world's account").isEqualTo(arn);
       iam.putRolePolicy(r -> r.roleName(roleName).policyName("LambdaIngressOperator").policyDocument(policy));
-      return arn;
+      return created;
     }
   }
 

@@ -46,7 +46,8 @@ import org.junit.jupiter.api.Test;
 @WithLocalWorld
 class OperatorImageIT {
 
-  private static final String IMAGE = "localhost/lambda-ingress-operator:dev";
+  /** dev/images.sh's operator_image (ChartTest: install.md's local-node install runs the same). */
+  static final String IMAGE = "localhost/lambda-ingress-operator:dev";
   private static final String SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
   private static final String IRSA_TOKEN = "/var/run/secrets/eks.amazonaws.com/serviceaccount/token";
 

@@ -24,4 +24,15 @@ public record LocalNode(LocalWorld world) {
       throw new IllegalStateException("dev/local-env.sh import failed (exit " + rc + ")");
     }
   }
+
+  /**
+   * Gives an imported image another name in the node's containerd ({@code dev/local-env.sh tag}): the name a registry
+   * would serve it under, so that a pod naming that image runs it without a pull (pullPolicy IfNotPresent).
+   */
+  public void tagImage(String image, String name) {
+    int rc = LocalEnvScript.run(world.directory(), 1, "tag", image, name);
+    if (rc != 0) {
+      throw new IllegalStateException("dev/local-env.sh tag " + image + " " + name + " failed (exit " + rc + ")");
+    }
+  }
 }
