@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.lambdaingress.operator.api.HttpsSpec;
 import io.lambdaingress.operator.testing.ArticlePrerequisites;
 import io.lambdaingress.operator.testing.AwsFaultProxy;
 import io.lambdaingress.operator.testing.AwsFaultProxy.Crash;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -39,11 +41,13 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+import software.amazon.awssdk.services.wafv2.Wafv2Client;
 
 /**
  * The crash table: the operator process is killed (SIGKILL) exactly at its k-th AWS write, once right
  * before the write is sent and once right after AWS answered it (the answer never reaches the operator),
- * for every k of four scenarios of the article's stack — creation, an update of every mutable field, a
+ * for every k of four scenarios of the article's stack with the production entry point's fields (HTTPS, web ACL, NLB
+ * security group, attributes, reserved concurrency: {@link Spec}) — creation, an update of every mutable field, a
  * replacement (NLB subnet mapping), deletion — then started again. Each row asserts the object converged
  * (Ready at its generation, matching the spec; or gone), with exactly one of everything, nothing without
  * the owner tags, after deletion nothing left at all, and that the restarted operator wrote exactly the
@@ -72,21 +76,33 @@ import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 class CrashTableIT {
 
   private static final int RESYNC_SECONDS = 10;
+  private static final int RESERVED = 5;
+  private static final int HTTPS_PORT = 443;
   private static final Duration CONVERGE = Duration.ofSeconds(120);
   private static final long KILL_WAIT_SECONDS = 90;
   // A lane whose rows keep failing is broken (stuck object, dead world): its other rows fail fast.
   private static final int CONSECUTIVE_FAILURES_TO_GIVE_UP = 3;
   // Lanes per kind of scenario; each lane runs every CHAIN_LANES-th (EDIT_LANES-th) k of its scenarios, so
-  // together they run every row. An update row is two to three times a chain row (the operator waits for two
-  // function updates), so the updates take more lanes. Alone, rows mostly wait (on the operator's polls and
-  // AWS's in-between states); inside the suite, which keeps both cores busy, more lanes let the table end
-  // with the other classes instead of long after them (two lanes: the last 2-3 minutes of the run alone).
-  private static final int CHAIN_LANES = 2;
+  // together they run every row. Alone, an update row is two to three times a chain row (the operator waits for
+  // two function updates); inside the suite, which keeps both cores busy, 1.3 times (27 s against 21 s at bb4ef53),
+  // and the chain lanes, with create, replace and delete, had the most rows: 25 run against 18 (their longer lane
+  // 247 s of rows, the update lanes' 214, 141 and 138 s). The production entry point's fields (#22) added 13 chain
+  // rows and 4 update rows to run (60 in all, from 43), hence a third chain lane. Alone, rows mostly wait (on the operator's polls and AWS's
+  // in-between states); inside the suite more lanes let the table end with the other classes instead of long after
+  // them (two lanes: the last 2-3 minutes of the run alone).
+  private static final int CHAIN_LANES = 3;
   private static final int EDIT_LANES = 3;
 
   private static KubernetesClient client;
   private static ElasticLoadBalancingV2Client elb;
   private static LambdaClient lambda;
+  private static Wafv2Client waf;
+  // spec.alb.https's certificates (the first the default; the second SNI in spec A, the third in B) and the web ACL:
+  // the lanes share them (AWS lets any number of listeners use a certificate, and a web ACL protect any number of ALBs).
+  private static List<String> certificates;
+  private static String webAcl;
+  // spec.alb.attributes.accessLogs's bucket, shared the same way.
+  private static String logBucket;
   private static final List<Lane> lanes = new ArrayList<>();
   private static final Map<Scenario, List<String>> measuredByScenario = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -96,6 +112,11 @@ class CrashTableIT {
     OperatorHarness.installCrds(client);
     elb = ElasticLoadBalancingV2Client.create();
     lambda = LambdaClient.create();
+    waf = Wafv2Client.create();
+    certificates = Stream.of("crash.example.com", "crash.example.org", "crash.example.net")
+        .map(domain -> ArticlePrerequisites.issuedCertificate(world.awsRegion(), domain)).toList();
+    webAcl = ArticlePrerequisites.webAcl(waf, LocalWorld.uniqueName("crash-acl"));
+    logBucket = ArticlePrerequisites.accessLogBucket(LocalWorld.uniqueName("crash-logs"));
   }
 
   @AfterAll
@@ -106,6 +127,7 @@ class CrashTableIT {
     client.close();
     elb.close();
     lambda.close();
+    waf.close();
   }
 
   @TestFactory
@@ -212,6 +234,21 @@ class CrashTableIT {
    * (or by replacing a target group): NLB cross-zone, listener port and health-check path; ALB subnets,
    * security groups and listener port; the function's image, role, timeout, memory, environment and VPC;
    * multi-value headers; spec tags. Every change is a value swap, so A to B and B to A are the same writes.
+   *
+   * <p>Both specs have the production entry point's fields (#22: HTTPS, web ACL, NLB security group, attributes,
+   * reserved concurrency), so the creation writes each of them (the HTTPS listeners and the HTTPS port's alb target
+   * group, AddListenerCertificates, AssociateWebACL, the NLB's SetSecurityGroups, the ALB's
+   * ModifyLoadBalancerAttributes twice: its attributes, then its access logs in a call of their own,
+   * PutFunctionConcurrency), and the update what the fields above change of them (the
+   * HTTPS port's group: its tags and health-check path). B also swaps the SNI certificate (AddListenerCertificates
+   * and RemoveListenerCertificates, a removal only a change makes) and an NLB attribute (in the cross-zone change's
+   * ModifyLoadBalancerAttributes). The web ACL, the NLB's group and PrivateLink setting, the ALB's attributes and access
+   * logs and the reservation stay: changed in place they would take the creation's code and call again (WebAclStep,
+   * LoadBalancerStep, FunctionStep compare with what AWS has and write the same way), at two update rows each. Not
+   * here: removals, which a swap cannot make (DisassociateWebACL, DeleteFunctionConcurrency); the HTTPS listener's
+   * policy or default certificate, whose ModifyListener empties the certificate list in the test world (moto; AWS
+   * keeps it: docs/testing.md), so it would hide the RemoveListenerCertificates; provisioned concurrency, which needs a
+   * rollout, and then every update row would carry a canary of the new image (versions, alias weights, pauses).
    */
   enum Spec {
     A, B;
@@ -507,6 +544,7 @@ class CrashTableIT {
       y = swap(y, "- subnetId: " + a + "\n        privateIPv4Address: 10.20.0.10",
           m == 0 ? "- subnetId: " + a + "\n        privateIPv4Address: " + staticIps[0]
               : "- subnetId: " + b + "\n        privateIPv4Address: " + staticIps[1]);
+      y = entryPoint(y, s);
       if (s == Spec.B) {
         y = swap(y, "crossZoneLoadBalancing: true", "crossZoneLoadBalancing: false");
         y = swap(y, "      port: 80\n    healthCheck:\n      path: /healthz", "      port: 81\n    healthCheck:\n      path: /ready");
@@ -524,6 +562,37 @@ class CrashTableIT {
         y = swap(y, "team: payments", "team: orders");
       }
       return y;
+    }
+
+    /**
+     * The production entry point's fields (#22), on both specs: the NLB's security group with its PrivateLink setting
+     * off (AWS's default is on: SetSecurityGroups right after the creation) and an allow-listed NLB attribute; HTTPS
+     * with a default and an SNI certificate, the HTTP listener redirecting to it; ALB attributes and access logs; the
+     * web ACL; the function's reserved concurrency. B swaps the SNI certificate and the NLB attribute ({@link Spec}).
+     */
+    private String entryPoint(String y, Spec s) {
+      y = swap(y, "    crossZoneLoadBalancing: true\n", "    crossZoneLoadBalancing: true\n    securityGroups: [" + pre.albSecurityGroup()
+          + "]\n    enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: false\n");
+      y = swap(y, "      path: /healthz\n", "      path: /healthz\n    attributes:\n      extra: {dns_record.client_routing_policy: "
+          + nlbRoutingPolicy(s) + "}\n");
+      y = swap(y, "    listener:\n      port: 80\n  lambda:", "    listener:\n      port: 80\n    https:\n      certificateArns: ["
+          + certificates.get(0) + ", " + sniCertificate(s) + "]\n      redirectHttp: true\n    attributes:\n      idleTimeoutSeconds: 120\n"
+          + "      dropInvalidHeaderFields: true\n      extra: {routing.http.xff_header_processing.mode: preserve}\n"
+          + "      accessLogs: {bucket: " + logBucket + ", prefix: crash}\n    webAclArn: " + webAcl
+          + "\n  lambda:");
+      String reserved = y.replaceFirst("(\n      roleArn: [^\n]*\n)", "$1      reservedConcurrency: " + RESERVED + "\n");
+      if (reserved.equals(y)) {
+        throw new IllegalStateException("examples/article-stack.yaml changed: the function's roleArn is gone");
+      }
+      return reserved;
+    }
+
+    private static String sniCertificate(Spec s) {
+      return certificates.get(s == Spec.B ? 2 : 1);
+    }
+
+    private static String nlbRoutingPolicy(Spec s) {
+      return s == Spec.B ? "partial_availability_zone_affinity" : "availability_zone_affinity";
     }
 
     private static String swap(String yaml, String from, String to) {
@@ -604,7 +673,7 @@ class CrashTableIT {
     /** Duplicates, untagged pieces, and every field that differs from the spec last applied. */
     List<String> problemsAgainstSpec() {
       OwnedChain chain = read();
-      List<String> problems = new ArrayList<>(chain.problems());
+      List<String> problems = new ArrayList<>(chain.problems(true));
       if (!problems.isEmpty()) {
         return problems;
       }
@@ -616,14 +685,47 @@ class CrashTableIT {
       TargetGroup lambdaTargets = chain.targetGroup(chain.names().lambdaTargetGroup()).orElseThrow();
       expect(differs, "NLB subnet", subnetsOf(nlb),
           List.of(pre.subnets().get(mapping == 0 ? "a" : "b")));
-      expect(differs, "NLB cross-zone", attribute(nlb, "load_balancing.cross_zone.enabled"), b ? "false" : "true");
-      expect(differs, "NLB listener port", listenerPort(nlb), b ? 81 : 80);
+      Map<String, String> nlbAttributes = attributes(nlb);
+      expect(differs, "NLB cross-zone", nlbAttributes.get("load_balancing.cross_zone.enabled"), b ? "false" : "true");
+      expect(differs, "NLB client routing policy", nlbAttributes.get("dns_record.client_routing_policy"), nlbRoutingPolicy(spec));
+      expect(differs, "NLB security groups", nlb.securityGroups(), List.of(pre.albSecurityGroup()));
+      expect(differs, "NLB inbound rules on PrivateLink traffic", nlb.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic(), "off");
+      Listener nlbHttp = listenerBesides(nlb, HTTPS_PORT);
+      Listener nlbHttps = listenerOn(nlb, HTTPS_PORT);
+      expect(differs, "NLB listener port", nlbHttp == null ? null : nlbHttp.port(), b ? 81 : 80);
+      expect(differs, "NLB listener's group", action(nlbHttp), "forward to " + albTargets.targetGroupArn());
+      TargetGroup httpsAlbTargets = chain.targetGroup(chain.names().albHttpsTargetGroup()).orElseThrow();
+      expect(differs, "NLB HTTPS port's listener's group", action(nlbHttps), "forward to " + httpsAlbTargets.targetGroupArn());
       expect(differs, "ALB subnets", subnetsOf(alb), b ? sorted(pre.subnets().get("c"), pre.subnets().get("d"))
           : sorted(pre.subnets().get("b"), pre.subnets().get("c")));
       expect(differs, "ALB security groups", alb.securityGroups(), List.of(b ? pre.lambdaSecurityGroup() : pre.albSecurityGroup()));
-      expect(differs, "ALB listener port", listenerPort(alb), b ? 8080 : 80);
+      // The entry point's values differ from AWS's defaults (idle timeout 60, drop invalid headers false, xff append; the
+      // NLB's any_availability_zone, PrivateLink rules on), so a field left unset shows.
+      Map<String, String> albAttributes = attributes(alb);
+      expect(differs, "ALB idle timeout", albAttributes.get("idle_timeout.timeout_seconds"), "120");
+      expect(differs, "ALB drop invalid header fields", albAttributes.get("routing.http.drop_invalid_header_fields.enabled"), "true");
+      expect(differs, "ALB X-Forwarded-For processing", albAttributes.get("routing.http.xff_header_processing.mode"), "preserve");
+      expect(differs, "ALB access logs", albAttributes.get("access_logs.s3.enabled") + " to " + albAttributes.get("access_logs.s3.bucket") + "/"
+          + albAttributes.get("access_logs.s3.prefix"), "true to " + logBucket + "/crash");
+      expect(differs, "ALB web ACL", Optional.ofNullable(waf.getWebACLForResource(r -> r.resourceArn(alb.loadBalancerArn())).webACL())
+          .map(acl -> acl.arn()).orElse(null), webAcl);
+      Listener albHttp = listenerBesides(alb, HTTPS_PORT);
+      Listener albHttps = listenerOn(alb, HTTPS_PORT);
+      expect(differs, "ALB listener port", albHttp == null ? null : albHttp.port(), b ? 8080 : 80);
+      expect(differs, "ALB listener's action", action(albHttp), "redirect HTTP_301 to HTTPS:" + HTTPS_PORT);
+      expect(differs, "ALB HTTPS listener", albHttps == null ? null : albHttps.protocolAsString() + " " + action(albHttps) + " with "
+          + albHttps.sslPolicy() + " and default certificate " + albHttps.certificates().get(0).certificateArn(), "HTTPS forward to "
+          + lambdaTargets.targetGroupArn() + " with " + HttpsSpec.DEFAULT_SSL_POLICY + " and default certificate " + certificates.get(0));
+      expect(differs, "ALB HTTPS listener's SNI certificates", albHttps == null ? null : elb.describeListenerCertificates(r -> r.listenerArn(
+          albHttps.listenerArn())).certificates().stream().filter(c -> !Boolean.TRUE.equals(c.isDefault())).map(c -> c.certificateArn())
+          .toList(), List.of(sniCertificate(spec)));
       expect(differs, "alb target group port", albTargets.port(), b ? 8080 : 80);
-      expect(differs, "alb target group health check path", albTargets.healthCheckPath(), b ? "/ready" : "/healthz");
+      // The HTTP listener redirects: the NLB checks both ports' groups through HTTPS.
+      for (TargetGroup g : List.of(albTargets, httpsAlbTargets)) {
+        expect(differs, "health check of " + g.targetGroupName(), g.healthCheckProtocolAsString() + ":" + g.healthCheckPort() + g.healthCheckPath(),
+            "HTTPS:" + HTTPS_PORT + (b ? "/ready" : "/healthz"));
+      }
+      expect(differs, "alb target group of the HTTPS port: port", httpsAlbTargets.port(), HTTPS_PORT);
       expect(differs, "lambda target group multi-value headers", elb.describeTargetGroupAttributes(r -> r.targetGroupArn(
           lambdaTargets.targetGroupArn())).attributes().stream().filter(a -> a.key().equals("lambda.multi_value_headers.enabled"))
           .map(a -> a.value()).findFirst().orElse(null), b ? "true" : "false");
@@ -638,10 +740,13 @@ class CrashTableIT {
       expect(differs, "function security groups", fn.vpcConfig().securityGroupIds(), List.of(b ? pre.albSecurityGroup() : pre.lambdaSecurityGroup()));
       String image = chain.function().get().code().imageUri();
       expect(differs, "function image digest", image.substring(image.indexOf('@') + 1), b ? nextDigest : latestDigest);
-      for (String arn : List.of(nlb.loadBalancerArn(), alb.loadBalancerArn(), albTargets.targetGroupArn(), lambdaTargets.targetGroupArn())) {
+      for (String arn : List.of(nlb.loadBalancerArn(), alb.loadBalancerArn(), albTargets.targetGroupArn(), httpsAlbTargets.targetGroupArn(),
+          lambdaTargets.targetGroupArn())) {
         expect(differs, "tag team of " + arn, chain.tagsOf(arn).get("team"), b ? "orders" : "payments");
       }
       expect(differs, "function tag team", chain.function().get().tags().get("team"), b ? "orders" : "payments");
+      expect(differs, "function reserved concurrency", Optional.ofNullable(chain.function().get().concurrency())
+          .map(c -> c.reservedConcurrentExecutions()).orElse(null), RESERVED);
       return problems;
     }
 
@@ -659,13 +764,35 @@ class CrashTableIT {
       return lb.availabilityZones().stream().map(z -> z.subnetId()).sorted().toList();
     }
 
-    private static String attribute(LoadBalancer lb, String key) {
+    private static Map<String, String> attributes(LoadBalancer lb) {
       return elb.describeLoadBalancerAttributes(r -> r.loadBalancerArn(lb.loadBalancerArn())).attributes().stream()
-          .filter(a -> a.key().equals(key)).map(a -> a.value()).findFirst().orElse(null);
+          .collect(java.util.stream.Collectors.toMap(a -> a.key(), a -> a.value()));
     }
 
-    private static Integer listenerPort(LoadBalancer lb) {
-      return elb.describeListeners(r -> r.loadBalancerArn(lb.loadBalancerArn())).listeners().stream().map(Listener::port)
+    /** The load balancer's listener on the port (null: none). */
+    private static Listener listenerOn(LoadBalancer lb, int port) {
+      return elb.describeListeners(r -> r.loadBalancerArn(lb.loadBalancerArn())).listeners().stream().filter(l -> l.port() == port)
+          .findFirst().orElse(null);
+    }
+
+    /** A listener's one default action, as "forward to <group>" or "redirect <code> to <protocol>:<port>" (null: no listener). */
+    private static String action(Listener l) {
+      if (l == null) {
+        return null;
+      }
+      List<String> actions = l.defaultActions().stream().map(a -> switch (a.type()) {
+        case FORWARD -> "forward to " + (a.forwardConfig() != null && a.forwardConfig().hasTargetGroups() && !a.forwardConfig().targetGroups().isEmpty()
+            ? a.forwardConfig().targetGroups().stream().map(t -> t.targetGroupArn()).sorted().collect(java.util.stream.Collectors.joining(", "))
+            : a.targetGroupArn());
+        case REDIRECT -> "redirect " + a.redirectConfig().statusCodeAsString() + " to " + a.redirectConfig().protocol() + ":" + a.redirectConfig().port();
+        default -> a.typeAsString();
+      }).toList();
+      return actions.size() == 1 ? actions.get(0) : actions.toString();
+    }
+
+    /** Its listener on another port than this one: the HTTP one (null: none). */
+    private static Listener listenerBesides(LoadBalancer lb, int port) {
+      return elb.describeListeners(r -> r.loadBalancerArn(lb.loadBalancerArn())).listeners().stream().filter(l -> l.port() != port)
           .findFirst().orElse(null);
     }
 

@@ -7,6 +7,7 @@ import software.amazon.awssdk.services.acm.AcmClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * What the article's stack needs before a LambdaIngress can be applied, created fresh in moto for one
@@ -106,6 +107,21 @@ public record ArticlePrerequisites(String vpcId, Map<String, String> subnets, St
       return acm.requestCertificate(r -> r.domainName(domain)
           .certificateAuthorityArn("arn:aws:acm-pca:" + region + ":123456789012:certificate-authority/lambda-ingress-it")).certificateArn();
     }
+  }
+
+  /**
+   * An S3 bucket of that name whose policy lets ELB deliver an ALB's access logs to it (any prefix): what
+   * spec.alb.attributes.accessLogs needs, AWS checking the policy when the logs are turned on.
+   */
+  public static String accessLogBucket(String name) {
+    // Path-style: the world's endpoint is an address, not a domain a bucket name could go in front of.
+    try (S3Client s3 = S3Client.builder().forcePathStyle(true).build()) {
+      s3.createBucket(r -> r.bucket(name));
+      s3.putBucketPolicy(r -> r.bucket(name).policy("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":"
+          + "{\"Service\":\"logdelivery.elasticloadbalancing.amazonaws.com\"},\"Action\":\"s3:PutObject\",\"Resource\":\"arn:aws:s3:::"
+          + name + "/*\"}]}"));
+    }
+    return name;
   }
 
   /** A regional web ACL in the test world's AWS WAF (no rules: none would be evaluated here). */
