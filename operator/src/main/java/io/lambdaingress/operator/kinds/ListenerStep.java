@@ -47,7 +47,9 @@ public final class ListenerStep {
     List<Listener> listeners = inventory.listeners(loadBalancerArn);
     Optional<Listener> onPort = listeners.stream().filter(l -> l.port() == desired.port()).findFirst();
     // Ours on another port is the one a port change moved; recognised by its protocol and where it forwards (the
-    // ALB's HTTP and HTTPS listeners forward to the same group), or, for the HTTP one, by its redirect to HTTPS.
+    // ALB's HTTP and HTTPS listeners forward to the same group), or, for the HTTP one, by its redirect to HTTPS --
+    // whether or not the redirect is still wanted: a change of port that also turns redirectHttp off moves it and
+    // makes it forward again in one ModifyListener, instead of creating a second one and leaving the redirect.
     Optional<Listener> ours = onPort.or(() -> listeners.stream().filter(l -> recognises(desired, l)).findFirst());
     if (ours.isEmpty()) {
       beforeWrite.run();
@@ -90,7 +92,7 @@ public final class ListenerStep {
 
   private static boolean recognises(ListenerShape desired, Listener l) {
     return l.protocol() == desired.protocol()
-        && (forwardsTo(l, desired.targetGroupArn()) || (desired.redirects() && redirectsToHttps(l)));
+        && (forwardsTo(l, desired.targetGroupArn()) || (desired.protocol() == ProtocolEnum.HTTP && redirectsToHttps(l)));
   }
 
   /** The default action as we set it for redirectHttp: one redirect, 301, to HTTPS on that port. */

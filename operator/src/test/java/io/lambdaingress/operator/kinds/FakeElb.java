@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateListen
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateLoadBalancerRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.CreateTargetGroupRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ModifyListenerRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Rule;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleCondition;
@@ -215,6 +216,22 @@ final class FakeElb extends ElbV2Client {
     listeners.computeIfAbsent(request.loadBalancerArn(), k -> new ArrayList<>()).add(l);
     tags.put(l.listenerArn(), Map.copyOf(given));
     return l;
+  }
+
+  @Override
+  public Optional<Listener> modifyListener(ModifyListenerRequest request) {
+    log.add("ModifyListener " + request.listenerArn() + " " + request.protocolAsString() + ":" + request.port());
+    for (List<Listener> onLb : listeners.values()) {
+      for (int i = 0; i < onLb.size(); i++) {
+        Listener l = onLb.get(i);
+        if (l.listenerArn().equals(request.listenerArn())) {
+          Listener changed = l.toBuilder().protocol(request.protocol()).port(request.port()).defaultActions(request.defaultActions()).build();
+          onLb.set(i, changed);
+          return Optional.of(changed);
+        }
+      }
+    }
+    throw new IllegalStateException("no listener " + request.listenerArn());
   }
 
   @Override

@@ -145,4 +145,24 @@ class ListenerStepTest {
     assertThat(step.ensure("NLB", lb, ProtocolEnum.TCP, 8080, OLD_GROUP).listenerArn()).isEqualTo(created.listenerArn());
     assertThat(log).as("found again, nothing written").isEmpty();
   }
+  @Test
+  void aPortChangeThatAlsoEndsTheRedirectMovesTheRedirectingListenerInsteadOfAddingOne() {
+    // spec.alb.listener.port 80 -> 8080 and redirectHttp true -> false in one change: the HTTP listener redirecting
+    // on 80 is the one to move (and make forward again), not a stranger to leave behind.
+    List<String> log = new ArrayList<>();
+    FakeElb elb = new FakeElb(log);
+    String lb = elb.addLoadBalancer("alb", OWNER).loadBalancerArn();
+    ListenerStep step = new ListenerStep(new ElbInventory(elb, Duration.ofSeconds(5), Clock.systemUTC()), OWNER,
+        (action, resource, why) -> log.add(action + " " + resource));
+    Listener redirecting = step.ensure("ALB", lb, io.lambdaingress.operator.model.ListenerShape.redirect(80, 443, OLD_GROUP));
+    log.clear();
+
+    Listener moved = step.ensure("ALB", lb, ProtocolEnum.HTTP, 8080, OLD_GROUP);
+    assertThat(moved.listenerArn()).isEqualTo(redirecting.listenerArn());
+    assertThat(log).as("one change in place, nothing created").hasSize(2).allMatch(line -> line.startsWith("ModifyListener") || line.startsWith("Updated"));
+    assertThat(elb.listeners(lb)).singleElement().satisfies(l -> {
+      assertThat(l.port()).isEqualTo(8080);
+      assertThat(ListenerStep.forwardsOnlyTo(l, OLD_GROUP)).isTrue();
+    });
+  }
 }
