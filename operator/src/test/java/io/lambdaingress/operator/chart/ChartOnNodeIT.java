@@ -143,6 +143,8 @@ class ChartOnNodeIT {
       assertThat(p.getSpec().getNodeName()).isEqualTo(LocalNode.NAME);
       // No registry is reachable from the node: Ready means the kubelet found the image under the README's name.
       assertThat(p.getSpec().getContainers().get(0).getImage()).as("the README's image").isEqualTo(README.image());
+      assertThat(p.getStatus().getContainerStatuses().get(0).getImage()).as("the image the container runs, as the kubelet says")
+          .isEqualTo(README.image());
       assertThat(p.getSpec().getContainers().get(0).getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
       assertThat(p.getStatus().getConditions()).anySatisfy(c -> {
         assertThat(c.getType()).isEqualTo("Ready");
