@@ -72,7 +72,11 @@ public final class OrphanSweep implements AutoCloseable {
       try {
         sweep();
       } catch (AwsFailure f) {
-        log.atWarn().addKeyValue("reason", f.reason()).log("orphan sweep failed, next in one resync period: {}", f.getMessage());
+        // As for a reconcile's failed attempt (FailureReport): what heals by itself (the reasons table), throttling
+        // and AWS's own 5xx are INFO, the next sweep coming anyway; a WARN means a person should look.
+        boolean passing = f.reason().healsByItself() || f.isServerError();
+        (passing ? log.atInfo() : log.atWarn()).addKeyValue("reason", f.reason())
+            .log("orphan sweep failed, next in one resync period: {}", f.getMessage());
       } catch (RuntimeException e) {
         log.atWarn().setCause(e).log("orphan sweep failed, next in one resync period");
       }
