@@ -69,6 +69,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
   private final RolloutReport rollouts;
   private final ChangeIndex changeIndex = new ChangeIndex();
   private final AwsChangeEvents changeEvents;
+  private final FinalizerRelease finalizer;
   // The controller's cache of the objects, once JOSDK has registered the controller.
   private volatile IndexerResourceCache<LambdaIngress> primaries;
 
@@ -96,6 +97,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
         ownerTags, aws.counter());
     this.endpointServices = aws.endpointServices();
     this.rollouts = new RolloutReport(events);
+    this.finalizer = new FinalizerRelease(kubernetes);
     this.changeEvents = queue.enabled()
         ? new AwsChangeEvents(aws.sqs(), queue.queueUrl(), changeIndex, aws::accessKeyId, e -> chain.changedOutOfBand(e.keys()))
         : null;
@@ -268,7 +270,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
       ownerTags.markRetained(model, writes);
       events.normal(li, "Retained", "deletionPolicy Retain: the AWS resources stay (those it created tagged with this object's "
           + "owner tags, adopted ones without)");
-      return DeleteControl.defaultDelete();
+      return finalizer.release(li, context.getControllerConfiguration().getFinalizerName());
     }
     String waiting;
     try {
@@ -282,6 +284,7 @@ public class LambdaIngressReconciler implements Reconciler<LambdaIngress>, Clean
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(PROGRESS_POLL.toMillis());
     }
     changeIndex.remove(ResourceID.fromResource(li));
-    return DeleteControl.defaultDelete();
+    // Not JOSDK's defaultDelete: see FinalizerRelease (an object re-created under the same name at once).
+    return finalizer.release(li, context.getControllerConfiguration().getFinalizerName());
   }
 }

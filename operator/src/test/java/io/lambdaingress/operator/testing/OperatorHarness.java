@@ -81,6 +81,14 @@ public final class OperatorHarness implements AutoCloseable {
     return startWithEventQueue(world, resync, namespaceCount, EventQueueSettings.NONE);
   }
 
+  /**
+   * As {@link #start}, the operator using {@code operatorClient} (a client of the world's admin identity with, say, an
+   * interceptor of the test's); the harness closes it.
+   */
+  public static OperatorHarness start(LocalWorld world, Duration resync, int namespaceCount, KubernetesClient operatorClient) {
+    return startOn(operatorClient, world, resync, namespaceCount, EventQueueSettings.NONE, null);
+  }
+
   /** As {@link #start}, with the event queue {@code queue} names (EventsIT). */
   public static OperatorHarness startWithEventQueue(LocalWorld world, Duration resync, int namespaceCount, EventQueueSettings queue) {
     return startWithEventQueue(world, resync, namespaceCount, queue, null);
@@ -89,7 +97,11 @@ public final class OperatorHarness implements AutoCloseable {
   /** As {@link #startWithEventQueue}, the operator's metrics in {@code registry} (the scale benchmark counts the series). */
   public static OperatorHarness startWithEventQueue(LocalWorld world, Duration resync, int namespaceCount, EventQueueSettings queue,
       MeterRegistry registry) {
-    KubernetesClient client = world.adminClient();
+    return startOn(world.adminClient(), world, resync, namespaceCount, queue, registry);
+  }
+
+  private static OperatorHarness startOn(KubernetesClient client, LocalWorld world, Duration resync, int namespaceCount, EventQueueSettings queue,
+      MeterRegistry registry) {
     installCrds(client);
     List<String> namespaces = Stream.generate(() -> LocalWorld.uniqueName("li")).limit(namespaceCount).toList();
     namespaces.forEach(ns -> client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create());
@@ -107,6 +119,11 @@ public final class OperatorHarness implements AutoCloseable {
     OperatorHarness h = new OperatorHarness(client, aws, operator, settings, namespaces, credentials);
     h.reconciler = reconciler;
     return h;
+  }
+
+  /** The objects in the operator's own cache (its informer's view), now. */
+  public List<io.lambdaingress.operator.api.LambdaIngress> cachedObjects() {
+    return reconciler.cachedObjects();
   }
 
   /** The event queue's counts of this operator (started with one). */
