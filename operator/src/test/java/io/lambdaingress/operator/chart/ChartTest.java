@@ -158,6 +158,10 @@ class ChartTest {
     });
     assertThat(operator.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(operator.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http-metrics");
+    // The liveness probe waits for the start (up to 150 s on a slow node) instead of an initial delay.
+    assertThat(operator.getStartupProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(operator.getStartupProbe().getPeriodSeconds() * operator.getStartupProbe().getFailureThreshold()).isEqualTo(150);
+    assertThat(operator.getLivenessProbe().getInitialDelaySeconds()).isNull();
     assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(operator.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http-metrics");
     assertThat(operator.getResources().getRequests()).containsKeys("cpu", "memory");

@@ -33,6 +33,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -84,11 +85,12 @@ class OperatorImageIT {
       try (ContainerRun operator = ContainerRun.asThePodRuns(deployment, run.namespace(), world, secrets, Map.of(
           "AWS_ROLE_ARN", roleArn, "AWS_WEB_IDENTITY_TOKEN_FILE", IRSA_TOKEN))) {
         Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
-        // The probes as the kubelet would send them: each within its initial delay and failure budget.
+        // The probes as the kubelet would send them: each within its initial delay and failure budget (the startup
+        // probe's first: the kubelet holds the others until it succeeds).
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        for (Probe probe : List.of(container.getLivenessProbe(), container.getReadinessProbe())) {
+        for (Probe probe : List.of(container.getStartupProbe(), container.getLivenessProbe(), container.getReadinessProbe())) {
           URI uri = URI.create("http://127.0.0.1:" + port + probe.getHttpGet().getPath());
-          long budget = probe.getInitialDelaySeconds() + (long) probe.getPeriodSeconds() * probe.getFailureThreshold();
+          long budget = Optional.ofNullable(probe.getInitialDelaySeconds()).orElse(0) + (long) probe.getPeriodSeconds() * probe.getFailureThreshold();
           await().atMost(Duration.ofSeconds(budget)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
               .untilAsserted(() -> assertThat(http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(probe.getTimeoutSeconds()))
                   .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).as(uri + "\n" + operator.logs()).isEqualTo(200));
