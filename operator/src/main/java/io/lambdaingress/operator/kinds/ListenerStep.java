@@ -50,7 +50,10 @@ public final class ListenerStep {
     // ALB's HTTP and HTTPS listeners forward to the same group), or, for the HTTP one, by its redirect to HTTPS --
     // whether or not the redirect is still wanted: a change of port that also turns redirectHttp off moves it and
     // makes it forward again in one ModifyListener, instead of creating a second one and leaving the redirect.
-    Optional<Listener> ours = onPort.or(() -> listeners.stream().filter(l -> recognises(desired, l)).findFirst());
+    // The forward first: a redirecting listener is taken only when none forwards to our group.
+    Optional<Listener> ours = onPort
+        .or(() -> listeners.stream().filter(l -> l.protocol() == desired.protocol() && forwardsTo(l, desired.targetGroupArn())).findFirst())
+        .or(() -> listeners.stream().filter(l -> recognises(desired, l)).findFirst());
     if (ours.isEmpty()) {
       beforeWrite.run();
       return writes.made("Created", kind + " listener " + desired.protocol() + ":" + desired.port(), "missing",
@@ -90,9 +93,19 @@ public final class ListenerStep {
     return !desired.sslPolicy().equals(l.sslPolicy()) || !desired.defaultCertificate().equals(certificate);
   }
 
-  private static boolean recognises(ListenerShape desired, Listener l) {
-    return l.protocol() == desired.protocol()
-        && (forwardsTo(l, desired.targetGroupArn()) || (desired.protocol() == ProtocolEnum.HTTP && redirectsToHttps(l)));
+  private boolean recognises(ListenerShape desired, Listener l) {
+    if (l.protocol() != desired.protocol()) {
+      return false;
+    }
+    if (forwardsTo(l, desired.targetGroupArn())) {
+      return true;
+    }
+    if (desired.protocol() != ProtocolEnum.HTTP || !redirectsToHttps(l)) {
+      return false;
+    }
+    // A redirect no longer wanted: only our own (its owner tags, given at its creation), never someone's redirect
+    // listener on an adopted ALB.
+    return desired.redirects() || inventory.tags(l.listenerArn()).entrySet().containsAll(ownerTags.entrySet());
   }
 
   /** The default action as we set it for redirectHttp: one redirect, 301, to HTTPS on that port. */

@@ -165,4 +165,21 @@ class ListenerStepTest {
       assertThat(ListenerStep.forwardsOnlyTo(l, OLD_GROUP)).isTrue();
     });
   }
+  @Test
+  void someoneElsesRedirectingListenerIsNeverTakenForOurs() {
+    // An adopted ALB may carry someone's own HTTP listener redirecting to HTTPS on another port: while ours forwards,
+    // a port change moves ours.
+    List<String> log = new ArrayList<>();
+    FakeElb elb = new FakeElb(log);
+    String lb = elb.addLoadBalancer("alb", OWNER).loadBalancerArn();
+    ListenerStep step = new ListenerStep(new ElbInventory(elb, Duration.ofSeconds(5), Clock.systemUTC()), OWNER,
+        (action, resource, why) -> log.add(action + " " + resource));
+    Listener theirs = elb.createListener(io.lambdaingress.operator.model.ListenerShape.redirect(81, 443, FOREIGN_GROUP).create(lb, Map.of()));
+    Listener ours = step.ensure("ALB", lb, ProtocolEnum.HTTP, 80, OLD_GROUP);
+    assertThat(ours.listenerArn()).as("theirs, without our tags, is not taken for ours").isNotEqualTo(theirs.listenerArn());
+
+    assertThat(step.ensure("ALB", lb, ProtocolEnum.HTTP, 8080, OLD_GROUP).listenerArn()).isEqualTo(ours.listenerArn());
+    assertThat(elb.listeners(lb)).filteredOn(l -> l.listenerArn().equals(theirs.listenerArn())).singleElement()
+        .satisfies(l -> assertThat(l.port()).isEqualTo(81));
+  }
 }
