@@ -64,7 +64,7 @@ import software.amazon.awssdk.services.wafv2.Wafv2Client;
  * before-k row is reported skipped, saying so, instead of run again.
  *
  * <p>Cost: one operator start per row. Lanes run at once, each with its own namespace, operator process
- * and proxy, and each takes every n-th k of its scenarios: "chain" lanes create, replace and delete one
+ * and proxy, and each takes its share of the k's of its scenarios (split by the rows they run, see myKs): "chain" lanes create, replace and delete one
  * object in turn (each row leaves what the next one needs), "edits" lanes keep one object and flip it
  * between two specs; much of a row is waiting on the operator's progress polls (the function update),
  * which the other lanes use. A row's line with its real duration goes to stdout and
@@ -91,9 +91,9 @@ class CrashTableIT {
   // in-between states); inside the suite more lanes let the table end with the other classes instead of long after
   // them (two lanes: the last 2-3 minutes of the run alone).
   // Three of each (suite of ea20a1d, 2026-12-07 17:52: the table 505 s, suite 12:26, its lanes' rows 289, 350, 376 s
-  // (chain) and 340, 178, 196 s (update)). Four of each was tried (7e4acef: the table 572 s, suite 13:46): the
-  // machine's two cores are the limit, and the lanes split unevenly (5 to 13 rows run), since a lane takes every n-th
-  // k and the rows run rather than skipped cluster on some k's. Balancing lanes by rows run is left to do.
+  // (chain) and 340, 178, 196 s (update), each lane then taking every n-th k). Four of each was tried (7e4acef: the
+  // table 572 s, suite 13:46): the machine's two cores are the limit, and every n-th k split the rows run unevenly
+  // (5 to 13 a lane), the rows not run clustering on some k's; the k's are now split by rows run (myKs).
   private static final int CHAIN_LANES = 3;
   private static final int EDIT_LANES = 3;
 
@@ -109,6 +109,7 @@ class CrashTableIT {
   private static String logBucket;
   private static final List<Lane> lanes = new ArrayList<>();
   private static final Map<Scenario, List<String>> measuredByScenario = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<Scenario, Set<Integer>> skipPlanByScenario = new java.util.concurrent.ConcurrentHashMap<>();
 
   @BeforeAll
   static void setUp(LocalWorld world) {
@@ -288,7 +289,7 @@ class CrashTableIT {
     final String label;
     final LocalWorld world;
     final List<Scenario> scenarios;
-    // This lane runs the rows whose k is shard + 1, shard + 1 + shards, ...
+    // Which of the lanes of its kind this is: it runs the k's myKs gives it.
     final int shard;
     final int shards;
     final String ns;
@@ -420,7 +421,7 @@ class CrashTableIT {
     private List<Row> interleave(Map<Scenario, List<String>> measured, Map<Scenario, Set<Integer>> sameAsAfterPrevious) {
       int most = measured.values().stream().mapToInt(List::size).max().orElse(0);
       List<Row> table = new ArrayList<>();
-      for (int k = shard + 1; k <= most; k += shards) {
+      for (int k : myKs(measured, most)) {
         for (Crash when : Crash.values()) {
           for (Scenario s : scenarios) {
             addRow(table, measured, s, k, when, sameAsAfterPrevious.getOrDefault(s, Set.of()));
@@ -428,6 +429,41 @@ class CrashTableIT {
         }
       }
       return table;
+    }
+
+    /**
+     * The k's this lane runs. Every lane of a kind computes the same split from the same plan (the first of their dry
+     * runs to end: which before-rows are the same state as an after-row, so not run), and each k goes to exactly one
+     * lane: in order, to the lane with the fewest rows to run so far. Every n-th k split the rows run unevenly (5 to
+     * 13 a lane with four lanes), since the rows not run cluster on some k's.
+     */
+    private List<Integer> myKs(Map<Scenario, List<String>> measured, int most) {
+      Map<Scenario, Set<Integer>> plan = new java.util.HashMap<>();
+      for (Scenario s : scenarios) {
+        plan.put(s, skipPlanByScenario.get(s));
+      }
+      int[] load = new int[shards];
+      List<Integer> mine = new ArrayList<>();
+      for (int k = 1; k <= most; k++) {
+        int rows = 0;
+        for (Scenario s : scenarios) {
+          List<String> writes = measured.get(s);
+          if (writes != null && k <= writes.size()) {
+            rows += plan.get(s).contains(k) ? 1 : 2;
+          }
+        }
+        int lane = 0;
+        for (int i = 1; i < shards; i++) {
+          if (load[i] < load[lane]) {
+            lane = i;
+          }
+        }
+        load[lane] += rows;
+        if (lane == shard) {
+          mine.add(k);
+        }
+      }
+      return mine;
     }
 
     private static void addRow(List<Row> table, Map<Scenario, List<String>> measured, Scenario s, int k, Crash when, Set<Integer> same) {
@@ -451,6 +487,8 @@ class CrashTableIT {
         same.retainAll(sameBack);
       }
       sameAsAfterPrevious.put(s, same);
+      // The first lane of the scenario to get here sets the plan every lane splits its k's by (myKs).
+      skipPlanByScenario.putIfAbsent(s, Set.copyOf(same));
       // The lanes of a scenario share its k's between them: they must count the same writes, or some k
       // would run in no lane.
       assertThat(measuredByScenario.computeIfAbsent(s, x -> writes)).as(s.label + ": the same writes in every lane").isEqualTo(writes);
