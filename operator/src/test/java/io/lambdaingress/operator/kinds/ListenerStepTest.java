@@ -131,11 +131,11 @@ class ListenerStepTest {
   @Test
   void aListenerWeCreateCarriesOurOwnerTagsFromItsCreationOn() {
     // A load balancer adopted with no listener on the spec's port (not named li-*: only the tag lets later writes through).
-    List<String> log = new ArrayList<>();
-    FakeElb elb = new FakeElb(log);
-    String lb = elb.addLoadBalancer("nlb", OWNER).loadBalancerArn();
-    ListenerStep step = new ListenerStep(new ElbInventory(elb, Duration.ofSeconds(5), Clock.systemUTC()), OWNER,
-        (action, resource, why) -> log.add(action + " " + resource));
+    Fixture f = Fixture.of("nlb");
+    List<String> log = f.log();
+    FakeElb elb = f.elb();
+    String lb = f.lb();
+    ListenerStep step = f.step();
 
     Listener created = step.ensure("NLB", lb, ProtocolEnum.TCP, 8080, OLD_GROUP);
     assertThat(log).containsExactly("CreateListener TCP:8080 tags " + new TreeMap<>(OWNER), "Created NLB listener TCP:8080");
@@ -145,15 +145,16 @@ class ListenerStepTest {
     assertThat(step.ensure("NLB", lb, ProtocolEnum.TCP, 8080, OLD_GROUP).listenerArn()).isEqualTo(created.listenerArn());
     assertThat(log).as("found again, nothing written").isEmpty();
   }
+
   @Test
   void aPortChangeThatAlsoEndsTheRedirectMovesTheRedirectingListenerInsteadOfAddingOne() {
     // spec.alb.listener.port 80 -> 8080 and redirectHttp true -> false in one change: the HTTP listener redirecting
     // on 80 is the one to move (and make forward again), not a stranger to leave behind.
-    List<String> log = new ArrayList<>();
-    FakeElb elb = new FakeElb(log);
-    String lb = elb.addLoadBalancer("alb", OWNER).loadBalancerArn();
-    ListenerStep step = new ListenerStep(new ElbInventory(elb, Duration.ofSeconds(5), Clock.systemUTC()), OWNER,
-        (action, resource, why) -> log.add(action + " " + resource));
+    Fixture f = Fixture.of("alb");
+    List<String> log = f.log();
+    FakeElb elb = f.elb();
+    String lb = f.lb();
+    ListenerStep step = f.step();
     Listener redirecting = step.ensure("ALB", lb, io.lambdaingress.operator.model.ListenerShape.redirect(80, 443, OLD_GROUP));
     log.clear();
 
@@ -165,15 +166,16 @@ class ListenerStepTest {
       assertThat(ListenerStep.forwardsOnlyTo(l, OLD_GROUP)).isTrue();
     });
   }
+
   @Test
   void someoneElsesRedirectingListenerIsNeverTakenForOurs() {
     // An adopted ALB may carry someone's own HTTP listener redirecting to HTTPS on another port: while ours forwards,
     // a port change moves ours.
-    List<String> log = new ArrayList<>();
-    FakeElb elb = new FakeElb(log);
-    String lb = elb.addLoadBalancer("alb", OWNER).loadBalancerArn();
-    ListenerStep step = new ListenerStep(new ElbInventory(elb, Duration.ofSeconds(5), Clock.systemUTC()), OWNER,
-        (action, resource, why) -> log.add(action + " " + resource));
+    Fixture f = Fixture.of("alb");
+    List<String> log = f.log();
+    FakeElb elb = f.elb();
+    String lb = f.lb();
+    ListenerStep step = f.step();
     Listener theirs = elb.createListener(io.lambdaingress.operator.model.ListenerShape.redirect(81, 443, FOREIGN_GROUP).create(lb, Map.of()));
     Listener ours = step.ensure("ALB", lb, ProtocolEnum.HTTP, 80, OLD_GROUP);
     assertThat(ours.listenerArn()).as("theirs, without our tags, is not taken for ours").isNotEqualTo(theirs.listenerArn());
@@ -181,5 +183,16 @@ class ListenerStepTest {
     assertThat(step.ensure("ALB", lb, ProtocolEnum.HTTP, 8080, OLD_GROUP).listenerArn()).isEqualTo(ours.listenerArn());
     assertThat(elb.listeners(lb)).filteredOn(l -> l.listenerArn().equals(theirs.listenerArn())).singleElement()
         .satisfies(l -> assertThat(l.port()).isEqualTo(81));
+  }
+
+  /** A load balancer of ours on a FakeElb, and the step, logging each write it announces beside the fake's own lines. */
+  private record Fixture(List<String> log, FakeElb elb, String lb, ListenerStep step) {
+    static Fixture of(String name) {
+      List<String> log = new ArrayList<>();
+      FakeElb elb = new FakeElb(log);
+      return new Fixture(log, elb, elb.addLoadBalancer(name, OWNER).loadBalancerArn(),
+          new ListenerStep(new ElbInventory(elb, Duration.ofSeconds(5), Clock.systemUTC()), OWNER,
+              (action, resource, why) -> log.add(action + " " + resource)));
+    }
   }
 }
