@@ -46,14 +46,13 @@ public final class ListenerStep {
   public Listener ensure(String kind, String loadBalancerArn, ListenerShape desired, Runnable beforeWrite) {
     List<Listener> listeners = inventory.listeners(loadBalancerArn);
     Optional<Listener> onPort = listeners.stream().filter(l -> l.port() == desired.port()).findFirst();
-    // Ours on another port is the one a port change moved; recognised by its protocol and where it forwards (the
-    // ALB's HTTP and HTTPS listeners forward to the same group), or, for the HTTP one, by its redirect to HTTPS --
-    // whether or not the redirect is still wanted: a change of port that also turns redirectHttp off moves it and
-    // makes it forward again in one ModifyListener, instead of creating a second one and leaving the redirect.
-    // The forward first: a redirecting listener is taken only when none forwards to our group.
+    // Ours on another port is the one a port change moved: the listener of that protocol forwarding to our group (the
+    // ALB's HTTP and HTTPS listeners forward to the same one), else, for the HTTP one, our redirect to HTTPS -- also
+    // when the redirect is no longer wanted, so that a port change turning redirectHttp off moves it in one
+    // ModifyListener instead of leaving it beside a new one.
     Optional<Listener> ours = onPort
         .or(() -> listeners.stream().filter(l -> l.protocol() == desired.protocol() && forwardsTo(l, desired.targetGroupArn())).findFirst())
-        .or(() -> listeners.stream().filter(l -> recognises(desired, l)).findFirst());
+        .or(() -> listeners.stream().filter(l -> isOurRedirect(desired, l)).findFirst());
     if (ours.isEmpty()) {
       beforeWrite.run();
       return writes.made("Created", kind + " listener " + desired.protocol() + ":" + desired.port(), "missing",
@@ -93,14 +92,8 @@ public final class ListenerStep {
     return !desired.sslPolicy().equals(l.sslPolicy()) || !desired.defaultCertificate().equals(certificate);
   }
 
-  private boolean recognises(ListenerShape desired, Listener l) {
-    if (l.protocol() != desired.protocol()) {
-      return false;
-    }
-    if (forwardsTo(l, desired.targetGroupArn())) {
-      return true;
-    }
-    if (desired.protocol() != ProtocolEnum.HTTP || !redirectsToHttps(l)) {
+  private boolean isOurRedirect(ListenerShape desired, Listener l) {
+    if (desired.protocol() != ProtocolEnum.HTTP || l.protocol() != ProtocolEnum.HTTP || !redirectsToHttps(l)) {
       return false;
     }
     // A redirect no longer wanted: only our own (its owner tags, given at its creation), never someone's redirect
