@@ -571,6 +571,7 @@ def after(call, status, body, now):
             WORLD.nlb_addresses.pop(call.form.get("LoadBalancerArn"), None)
     body = elb_lifecycle_rules.after(call, body, now, WORLD.knob, created_at, function_active)
     body = nlb_security_group_rules.after(call, body)
+    body = tls_rules.after(call, body)
     if call.action in ("CreateLoadBalancer", "DescribeLoadBalancers", "DescribeTargetGroups"):
         return rewrite_elb(call, body, now)
     return body

@@ -6,6 +6,7 @@ PENDING_VALIDATION until ACM finds its validation record, which the test world, 
 Each follows the page it names (RULES); docs/testing.md has the same table.
 """
 from moto.acm.models import CertificateNotFound, acm_backends
+from moto.elbv2.models import elbv2_backends
 
 from refused import Refused
 
@@ -22,15 +23,28 @@ RULES = [
      "DNS or email validation; the test world publishes no validation record, so it stays pending (moto issues it after "
      "60 s); a certificate from a private CA is ISSUED at once",
      "https://docs.aws.amazon.com/acm/latest/userguide/domain-ownership-validation.html", None),
+    ("elb-modify-listener-keeps-certificate-list", "ModifyListener with Certificates replaces the listener's default "
+     "certificate only: the certificate list (the SNI certificates AddListenerCertificates added) stays, and "
+     "DescribeListenerCertificates answers the new default (IsDefault true) and the list as it was (moto replaces the whole "
+     "list with the new default, so the SNI certificates are gone)",
+     # "Replace the default certificate" (ModifyListener) and "Add certificates to the certificate list"
+     # (AddListenerCertificates) are separate updates of an HTTPS listener; the console even offers to add the previous
+     # default to the list. DescribeListenerCertificates: "the default certificate and the certificate list"; a default
+     # also in the list appears twice.
+     "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-update-certificates.html", None),
 ]
 
 CERTIFICATE_ACTIONS = ("CreateListener", "ModifyListener", "AddListenerCertificates")
 
 
 def before(call):
-    """elb-certificate-issued."""
+    """elb-certificate-issued; elb-modify-listener-keeps-certificate-list (the list as it is, kept on the call)."""
     if call.service != "elasticloadbalancing" or call.action not in CERTIFICATE_ACTIONS:
         return
+    if call.action == "ModifyListener" and call.members("Certificates"):
+        listener = _listener(call, call.form.get("ListenerArn"))
+        # moto keeps the default first, then the list: what is after the default is the list AWS keeps.
+        call.certificate_list = list(listener.certificates[1:]) if listener is not None else None
     for member in call.members("Certificates"):
         arn = member.get("CertificateArn") or ""
         if ":acm:" not in arn:
@@ -48,3 +62,23 @@ def before(call):
         if cert.status != "ISSUED":
             raise Refused(400, "UnsupportedCertificate", f"The certificate '{arn}' must have a fully-qualified domain name, "
                           "a supported signature, and a supported key size.")
+
+
+def after(call, body):
+    """elb-modify-listener-keeps-certificate-list: the list put back behind the new default moto set."""
+    kept = getattr(call, "certificate_list", None)
+    if call.action != "ModifyListener" or kept is None:
+        return body
+    listener = _listener(call, call.form.get("ListenerArn"))
+    if listener is not None:
+        listener.certificates = listener.certificates[:1] + kept
+    return body
+
+
+def _listener(call, arn):
+    parts = (arn or "").split(":")
+    account = parts[4] if len(parts) > 4 and parts[4] else "123456789012"
+    try:
+        return elbv2_backends[account][call.region].describe_listeners(load_balancer_arn=None, listener_arns=[arn])[0]
+    except Exception:
+        return None

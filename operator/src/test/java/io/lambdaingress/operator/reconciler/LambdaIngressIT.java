@@ -392,9 +392,8 @@ class LambdaIngressIT {
     assertThat(webAclOf(albArn)).isEqualTo(acl);
     assertThat(statusField(li, "alb", "webAclArn")).isEqualTo(acl);
 
-    // Another SNI certificate alone: the old one removed (RemoveListenerCertificates), the new one added. Alone,
-    // because moto's ModifyListener drops every SNI certificate when it sets the default one (AWS keeps them:
-    // docs/testing.md), so a change of policy in the same run would remove it for the operator.
+    // Another SNI certificate alone: the old one removed (RemoveListenerCertificates), the new one added. The policy
+    // change below keeps it (ModifyListener replaces the default certificate only: elb-modify-listener-keeps-certificate-list).
     String sniChanged = https.replace(first + ", " + second + "]", first + ", " + third + "]");
     assertThat(sniChanged).isNotEqualTo(https);
     operator.apply(sniChanged);

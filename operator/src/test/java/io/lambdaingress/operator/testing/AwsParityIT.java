@@ -30,6 +30,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import software.amazon.awssdk.core.SdkClient;
+import software.amazon.awssdk.services.acm.AcmClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
@@ -80,7 +81,7 @@ class AwsParityIT {
     net = ArticlePrerequisites.create(w.awsRegion());
     clients = Map.of("elbv2", world.aws(ElasticLoadBalancingV2Client.builder()).build(), "lambda", world.aws(LambdaClient.builder()).build(),
         "ec2", world.aws(Ec2Client.builder()).build(), "ecr", world.aws(EcrClient.builder()).build(),
-        "wafv2", world.aws(Wafv2Client.builder()).build(),
+        "wafv2", world.aws(Wafv2Client.builder()).build(), "acm", world.aws(AcmClient.builder()).build(),
         // Path-style: the world's endpoint is an address, not a domain a bucket name could go in front of.
         "s3", world.aws(S3Client.builder()).forcePathStyle(true).build());
     String repositoryUri = ((EcrClient) clients.get("ecr")).describeRepositories(r -> r.repositoryNames(net.repository()))

@@ -231,6 +231,32 @@ class AwsRulesIT {
   }
 
   @Test
+  @DisplayName("elb-modify-listener-keeps-certificate-list: ModifyListener replaces the default certificate, the SNI list stays")
+  void modifyListenerReplacesTheDefaultCertificateOnly() {
+    LoadBalancer alb = elb.createLoadBalancer(r -> r.name(name("alb")).type(LoadBalancerTypeEnum.APPLICATION)
+        .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a"), net.subnets().get("b"))).loadBalancers().get(0);
+    String ca = "arn:aws:acm-pca:" + world.awsRegion() + ":123456789012:certificate-authority/rules";
+    try (AcmClient acm = world.aws(AcmClient.builder()).build()) {
+      List<String> certs = java.util.stream.Stream.of("first", "sni", "next")
+          .map(d -> acm.requestCertificate(r -> r.domainName(d + ".example.com").certificateAuthorityArn(ca)).certificateArn()).toList();
+      // One listener modified through moto alone, one through the layer: each with a default and one SNI certificate.
+      java.util.function.Function<ElasticLoadBalancingV2Client, List<String>> modified = client -> {
+        String listener = elb.createListener(r -> r.loadBalancerArn(alb.loadBalancerArn()).protocol(ProtocolEnum.HTTPS)
+            .port(client == elb ? 443 : 8443).certificates(c -> c.certificateArn(certs.get(0)))
+            .defaultActions(a -> a.type(ActionTypeEnum.FIXED_RESPONSE).fixedResponseConfig(f -> f.statusCode("200"))))
+            .listeners().get(0).listenerArn();
+        elb.addListenerCertificates(r -> r.listenerArn(listener).certificates(c -> c.certificateArn(certs.get(1))));
+        client.modifyListener(r -> r.listenerArn(listener).certificates(c -> c.certificateArn(certs.get(2))));
+        return elb.describeListenerCertificates(r -> r.listenerArn(listener)).certificates().stream()
+            .map(c -> c.certificateArn() + (Boolean.TRUE.equals(c.isDefault()) ? " (default)" : "")).sorted().toList();
+      };
+
+      assertThat(modified.apply(motoElb)).as("moto alone").containsExactly(certs.get(2) + " (default)");
+      assertThat(modified.apply(elb)).as("through the layer").containsExactlyInAnyOrder(certs.get(2) + " (default)", certs.get(1));
+    }
+  }
+
+  @Test
   @DisplayName("elb-deletion-protection: a load balancer with deletion protection on cannot be deleted")
   void aProtectedLoadBalancerCannotBeDeleted() {
     String nlb = elb.createLoadBalancer(r -> r.name(name("nlb")).type(LoadBalancerTypeEnum.NETWORK)
