@@ -9,9 +9,10 @@ same table.
 import json
 from fnmatch import fnmatchcase
 
-from moto.elbv2.models import elbv2_backends
 from moto.s3.models import s3_backends
 
+from arn_lookup import account_of, load_balancer
+from policy_json import as_list
 from refused import Refused
 
 ALB_PAGE = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html"
@@ -53,13 +54,6 @@ RULES = [
 ENABLED, BUCKET, PREFIX = "access_logs.s3.enabled", "access_logs.s3.bucket", "access_logs.s3.prefix"
 
 
-def _balancer(arn, region):
-    """(account, the load balancer moto holds under this ARN or None): arn:aws:elasticloadbalancing:REGION:ACCOUNT:..."""
-    fields = (arn or "").split(":")
-    account = fields[4] if len(fields) > 5 and fields[4] else None
-    return account, elbv2_backends[account][region].load_balancers.get(arn) if account else None
-
-
 def _attributes(call):
     """The Attributes.member.N.Key/Value pairs of a ModifyLoadBalancerAttributes request."""
     return {m.get("Key"): m.get("Value", "") for m in call.members("Attributes") if m.get("Key")}
@@ -68,7 +62,8 @@ def _attributes(call):
 def before(call):
     if call.service != "elasticloadbalancing" or call.action not in ("ModifyLoadBalancerAttributes", "DescribeLoadBalancerAttributes"):
         return
-    account, lb = _balancer(call.form.get("LoadBalancerArn"), call.region)
+    arn = call.form.get("LoadBalancerArn")
+    account, lb = account_of(arn), load_balancer(call.region, arn)
     if lb is None:
         return  # moto answers LoadBalancerNotFound
     # elb-access-logs-reported: what AWS reports for a load balancer whose access logs were never set.
@@ -95,7 +90,7 @@ def _delivery_allowed(bucket_name, prefix, account, region, lb_type):
         statements = json.loads(bucket.policy.decode("utf-8")).get("Statement", [])
     except ValueError:
         return False
-    statements = statements if isinstance(statements, list) else [statements]
+    statements = as_list(statements)
     key = (prefix.strip("/") + "/" if prefix.strip("/") else "") + f"AWSLogs/{account}/ELBAccessLogTestFile"
     resource = f"arn:aws:s3:::{bucket_name}/{key}"
     if lb_type == "network":
@@ -111,19 +106,15 @@ def _delivery_allowed(bucket_name, prefix, account, region, lb_type):
     return any(st.get("Effect") == "Allow" for st in matching)
 
 
-def _as_list(value):
-    return value if isinstance(value, list) else [value] if value is not None else []
-
-
 def _applies(statement, principals, resource):
     principal = statement.get("Principal")
     if principal == "*":
         named = True
     elif isinstance(principal, dict):
-        named = any((kind, value) in principals or value == "*" for kind, values in principal.items() for value in _as_list(values))
+        named = any((kind, value) in principals or value == "*" for kind, values in principal.items() for value in as_list(values))
     else:
         named = False
-    actions = [a.lower() for a in _as_list(statement.get("Action"))]
+    actions = [a.lower() for a in as_list(statement.get("Action"))]
     acted = any(fnmatchcase("s3:putobject", a) for a in actions)
-    covered = any(fnmatchcase(resource, r) for r in _as_list(statement.get("Resource")))
+    covered = any(fnmatchcase(resource, r) for r in as_list(statement.get("Resource")))
     return named and acted and covered

@@ -55,6 +55,7 @@ jsonpath_ng.ext.parse = functools.lru_cache(maxsize=256)(jsonpath_ng.ext.parse)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import access_log_rules  # noqa: E402
+from arn_lookup import account_of, load_balancer  # noqa: E402
 import cbor_cloudwatch  # noqa: E402
 import ecr_pull_rules  # noqa: E402
 import elb_arn_rules  # noqa: E402
@@ -287,11 +288,6 @@ def resource_qualifier(resource):
     return parts[7] if len(parts) > 7 else None
 
 
-def account_of(arn, default="123456789012"):
-    parts = (arn or "").split(":")
-    return parts[4] if len(parts) > 4 and parts[4] else default
-
-
 # ------------------------------------------------------------------------------------------------- rules
 
 def before(call):
@@ -434,7 +430,7 @@ def set_rule_priorities(call):
 def existing_listener(call):
     """elb-listener-idempotent: one listener per port, and a create with the same settings returns it."""
     lb_arn = call.form.get("LoadBalancerArn", "")
-    lb = elbv2_backends[account_of(lb_arn)][call.region].load_balancers.get(lb_arn)
+    lb = load_balancer(call.region, lb_arn)
     if lb is None:
         return None
     port = int(call.form.get("Port") or 0)

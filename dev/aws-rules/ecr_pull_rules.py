@@ -19,6 +19,7 @@ from fnmatch import fnmatchcase
 
 from moto.ecr.models import ecr_backends
 
+from policy_json import as_list
 from refused import Refused
 
 PAGE = "https://docs.aws.amazon.com/lambda/latest/dg/images-create.html"
@@ -41,24 +42,20 @@ ECR_IMAGE = re.compile(r"^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com[^/]*/
 CREATE_FUNCTION = re.compile(r"^/2015-03-31/functions/?$")
 
 
-def _as_list(value):
-    return value if isinstance(value, list) else [value]
-
-
 def _lets_lambda_pull(policy_text):
     """Whether an Allow statement gives lambda.amazonaws.com both pull actions (wildcards as IAM reads them)."""
     try:
-        statements = _as_list(json.loads(policy_text).get("Statement", []))
+        statements = as_list(json.loads(policy_text).get("Statement", []))
     except (ValueError, AttributeError):
         return False
     allowed = set()
     for st in statements:
         principal = st.get("Principal")
-        services = _as_list(principal.get("Service", [])) if isinstance(principal, dict) else [principal]
+        services = as_list(principal.get("Service", [])) if isinstance(principal, dict) else [principal]
         if st.get("Effect") != "Allow" or not any(s in ("*", LAMBDA_PRINCIPAL) for s in services):
             continue
         for action in PULL_ACTIONS:
-            if any(fnmatchcase(action.lower(), a.lower()) for a in _as_list(st.get("Action", []))):
+            if any(fnmatchcase(action.lower(), a.lower()) for a in as_list(st.get("Action", []))):
                 allowed.add(action)
     return allowed == set(PULL_ACTIONS)
 
@@ -91,7 +88,7 @@ def before(call, knob):
                       "Lambda does not have permission to access the ECR image. Check the ECR permissions.")
     # What Lambda adds for a caller allowed to (statement id as AWS writes it: terraform-aws-modules/terraform-aws-ecr#34).
     document = json.loads(policy) if policy else {"Version": "2012-10-17", "Statement": []}
-    document["Statement"] = _as_list(document.get("Statement", [])) + [{
+    document["Statement"] = as_list(document.get("Statement", [])) + [{
         "Sid": "LambdaECRImageRetrievalPolicy", "Effect": "Allow", "Principal": {"Service": LAMBDA_PRINCIPAL},
         "Action": list(PULL_ACTIONS)}]
     backend.set_repository_policy(account, repository, json.dumps(document))

@@ -8,8 +8,7 @@ the same table.
 """
 import xml.etree.ElementTree as ET
 
-from moto.elbv2.models import elbv2_backends
-
+from arn_lookup import load_balancer
 from refused import Refused
 
 ELB_NS = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"
@@ -30,20 +29,11 @@ RULES = [
 ]
 
 
-def _balancer(call, arn):
-    parts = (arn or "").split(":")
-    account = parts[4] if len(parts) > 4 and parts[4] else "123456789012"
-    try:
-        return elbv2_backends[account][call.region].load_balancers.get(arn)
-    except KeyError:
-        return None
-
-
 def before(call):
     """elb-nlb-security-groups-at-creation."""
     if call.service != "elasticloadbalancing" or call.action != "SetSecurityGroups":
         return
-    lb = _balancer(call, call.form.get("LoadBalancerArn"))
+    lb = load_balancer(call.region, call.form.get("LoadBalancerArn"))
     if lb is None or lb.type != "network":
         return
     groups = [m.get(None) for m in call.members("SecurityGroups") if m.get(None)]
@@ -61,7 +51,7 @@ def after(call, body):
         return body
     root = ET.fromstring(body)
     if call.action == "SetSecurityGroups":
-        lb = _balancer(call, call.form.get("LoadBalancerArn"))
+        lb = load_balancer(call.region, call.form.get("LoadBalancerArn"))
         if lb is None or lb.type != "network":
             return body
         if call.form.get(ENFORCE) in ("on", "off"):
@@ -72,7 +62,7 @@ def after(call, body):
     changed = False
     for member in root.iter(f"{{{ELB_NS}}}member"):
         arn = member.find(f"{{{ELB_NS}}}LoadBalancerArn")
-        lb = _balancer(call, arn.text) if arn is not None else None
+        lb = load_balancer(call.region, arn.text) if arn is not None else None
         if lb is None or lb.type != "network" or not lb.security_groups or member.find(f"{{{ELB_NS}}}{ENFORCE}") is not None:
             continue
         ET.SubElement(member, f"{{{ELB_NS}}}{ENFORCE}").text = getattr(lb, "aws_rules_enforce_private_link", "on")

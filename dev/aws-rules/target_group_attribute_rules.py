@@ -6,7 +6,7 @@ values" and cannot be modified; a `lambda` group takes only lambda.multi_value_h
 ModifyTargetGroupAttributes sends (it refuses only deregistration_delay.timeout_seconds on a lambda group, with its own
 message, left to it here). Each rule follows the page it names (RULES); docs/testing.md has the same table.
 """
-from moto.elbv2.models import elbv2_backends
+from arn_lookup import target_group
 
 from refused import Refused
 
@@ -31,17 +31,11 @@ RULES = [
 ]
 
 
-def _target_group(call, arn):
-    """The group moto holds under this ARN (arn:aws:elasticloadbalancing:REGION:ACCOUNT:targetgroup/...), else None."""
-    fields = (arn or "").split(":")
-    return elbv2_backends[fields[4]][call.region].target_groups.get(arn) if len(fields) > 5 and fields[4] else None
-
-
 def before(call):
     """elb-alb-target-group-attributes, elb-lambda-target-group-attributes."""
     if call.service != "elasticloadbalancing" or call.action != "ModifyTargetGroupAttributes":
         return
-    tg = _target_group(call, call.form.get("TargetGroupArn"))
+    tg = target_group(call.region, call.form.get("TargetGroupArn"))
     if tg is None:
         return
     keys = {m.get("Key") for m in call.members("Attributes") if m.get("Key")}
