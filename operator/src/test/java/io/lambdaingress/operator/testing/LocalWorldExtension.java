@@ -3,6 +3,8 @@ package io.lambdaingress.operator.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -69,6 +71,10 @@ public final class LocalWorldExtension implements BeforeAllCallback, ParameterRe
         session = new Session(repo, LocalEnvScript.up(repo.resolve("target/it-env"), UP_TIMEOUT_MINUTES), true);
       }
       session.world.exportAwsSettingsToSystemProperties();
+      // Awaitility's default is a poll every 100 ms: a class waiting on a resync (10 to 20 s) sent a hundred or more
+      // reads, many of them listings of the whole account (AwsInventory), to a world the concurrent classes share on
+      // 2 CPU-bound cores. Half a second costs a wait at most that much; waits that need faster polls say so.
+      Awaitility.setDefaultPollInterval(Duration.ofMillis(500));
       return session;
     }
 
