@@ -8,6 +8,7 @@ Each follows the page it names (RULES); docs/testing.md has the same table.
 from moto.acm.models import CertificateNotFound, acm_backends
 from moto.elbv2.models import elbv2_backends
 
+from arn_lookup import account_of
 from refused import Refused
 
 RULES = [
@@ -76,9 +77,7 @@ def after(call, body):
 
 
 def _listener(call, arn):
-    parts = (arn or "").split(":")
-    account = parts[4] if len(parts) > 4 and parts[4] else "123456789012"
     try:
-        return elbv2_backends[account][call.region].describe_listeners(load_balancer_arn=None, listener_arns=[arn])[0]
+        return elbv2_backends[account_of(arn)][call.region].describe_listeners(load_balancer_arn=None, listener_arns=[arn])[0]
     except Exception:
         return None
