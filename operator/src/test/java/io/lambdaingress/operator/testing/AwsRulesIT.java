@@ -73,6 +73,17 @@ class AwsRulesIT {
     return name;
   }
 
+  /** A new internal ALB in two zones, through the layer. */
+  private static LoadBalancer internalAlb() {
+    return elb.createLoadBalancer(r -> r.name(name("alb")).type(LoadBalancerTypeEnum.APPLICATION)
+        .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a"), net.subnets().get("b"))).loadBalancers().get(0);
+  }
+
+  /** A private CA's ARN: ACM issues its certificates at once (acm-pending-until-validated). */
+  private static String privateCa() {
+    return "arn:aws:acm-pca:" + world.awsRegion() + ":123456789012:certificate-authority/rules";
+  }
+
   @AfterAll
   static void close() {
     System.out.println("AwsRulesIT: what the tests made: " + AwsSweep.deleteNamed(elb, lambda, ec2, n -> names.stream().anyMatch(n::startsWith)));
@@ -179,8 +190,7 @@ class AwsRulesIT {
   @Test
   @DisplayName("elb-alb-needs-listener: an ALB joins an alb target group only with a listener on its port")
   void anAlbJoinsOnlyWithAListenerOnThePort() {
-    LoadBalancer alb = elb.createLoadBalancer(r -> r.name(name("alb")).type(LoadBalancerTypeEnum.APPLICATION)
-        .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a"), net.subnets().get("b"))).loadBalancers().get(0);
+    LoadBalancer alb = internalAlb();
     String albTargets = elb.createTargetGroup(r -> r.name(name("tg")).targetType(TargetTypeEnum.ALB)
         .protocol(ProtocolEnum.TCP).port(80).vpcId(net.vpcId())).targetGroups().get(0).targetGroupArn();
     TargetDescription target = TargetDescription.builder().id(alb.loadBalancerArn()).port(80).build();
@@ -198,9 +208,8 @@ class AwsRulesIT {
   @Test
   @DisplayName("elb-certificate-issued and acm-pending-until-validated: a listener takes an ISSUED certificate of its region only")
   void aListenerTakesOnlyAnIssuedCertificateOfItsRegion() {
-    LoadBalancer alb = elb.createLoadBalancer(r -> r.name(name("alb")).type(LoadBalancerTypeEnum.APPLICATION)
-        .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a"), net.subnets().get("b"))).loadBalancers().get(0);
-    String ca = "arn:aws:acm-pca:" + world.awsRegion() + ":123456789012:certificate-authority/rules";
+    LoadBalancer alb = internalAlb();
+    String ca = privateCa();
     try (AcmClient acm = world.aws(AcmClient.builder()).build();
         AcmClient westAcm = world.aws(AcmClient.builder()).region(software.amazon.awssdk.regions.Region.US_WEST_2).build()) {
       String issued = acm.requestCertificate(r -> r.domainName("issued.example.com").certificateAuthorityArn(ca)).certificateArn();
@@ -233,9 +242,8 @@ class AwsRulesIT {
   @Test
   @DisplayName("elb-modify-listener-keeps-certificate-list: ModifyListener replaces the default certificate, the SNI list stays")
   void modifyListenerReplacesTheDefaultCertificateOnly() {
-    LoadBalancer alb = elb.createLoadBalancer(r -> r.name(name("alb")).type(LoadBalancerTypeEnum.APPLICATION)
-        .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a"), net.subnets().get("b"))).loadBalancers().get(0);
-    String ca = "arn:aws:acm-pca:" + world.awsRegion() + ":123456789012:certificate-authority/rules";
+    LoadBalancer alb = internalAlb();
+    String ca = privateCa();
     try (AcmClient acm = world.aws(AcmClient.builder()).build()) {
       List<String> certs = java.util.stream.Stream.of("first", "sni", "next")
           .map(d -> acm.requestCertificate(r -> r.domainName(d + ".example.com").certificateAuthorityArn(ca)).certificateArn()).toList();
@@ -288,8 +296,7 @@ class AwsRulesIT {
       assertThatThrownBy(() -> waf.associateWebACL(r -> r.webACLArn(first).resourceArn(gone)))
           .satisfies(e -> assertAwsError(e, 400, "WAFNonexistentItemException", "your resource doesn"));
 
-      LoadBalancer alb = elb.createLoadBalancer(r -> r.name(name("alb")).type(LoadBalancerTypeEnum.APPLICATION)
-          .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(net.subnets().get("a"), net.subnets().get("b"))).loadBalancers().get(0);
+      LoadBalancer alb = internalAlb();
       assertThatThrownBy(() -> waf.associateWebACL(r -> r.webACLArn(first).resourceArn(alb.loadBalancerArn())))
           .as("just created: WAF does not see it yet").satisfies(e -> assertAwsError(e, 400, "WAFUnavailableEntityException", "retrieve"));
       waitFor(() -> {
