@@ -149,10 +149,11 @@ EOF
 }
 
 ensure_moto() {
-  # Pinned to 5.2.x: the AWS rules layer (dev/aws-rules) reads moto's backends, whose shape may change.
-  if ! python3 -c 'import moto, moto.server, flask, flask_cors; assert moto.__version__.startswith("5.2.")' >/dev/null 2>&1; then
-    say "installing moto[server] 5.2.x (pip)"
-    python3 -m pip install --quiet 'moto[server]>=5.2,<5.3' >&2 || die "pip install 'moto[server]>=5.2,<5.3' failed"
+  # Pinned to 5.2.x: the AWS rules layer (dev/aws-rules) reads moto's backends, whose shape may change. waitress: the
+  # layer's HTTP server (keep-alive; aws_rules.py says why), pinned like the rest.
+  if ! python3 -c 'import moto, moto.server, flask, flask_cors, waitress; assert moto.__version__.startswith("5.2.")' >/dev/null 2>&1; then
+    say "installing moto[server] 5.2.x and waitress (pip)"
+    python3 -m pip install --quiet 'moto[server]>=5.2,<5.3' 'waitress==3.0.2' >&2 || die "pip install 'moto[server]>=5.2,<5.3' 'waitress==3.0.2' failed"
   fi
 }
 

@@ -43,7 +43,7 @@ from moto.events.models import events_backends  # noqa: E402
 from moto.iam.models import get_account_id_from  # noqa: E402
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: E402
 from moto import backends as moto_backends  # noqa: E402
-from werkzeug.serving import WSGIRequestHandler, make_server  # noqa: E402
+from waitress.server import create_server  # noqa: E402
 import functools  # noqa: E402
 import jsonpath_ng.ext  # noqa: E402
 
@@ -1081,13 +1081,32 @@ class CallStats:
 CALL_STATS = CallStats()
 
 
-class QuietRequestHandler(WSGIRequestHandler):
-    """werkzeug's request log, for the calls that failed only: a line per request (and its colouring) was about a
-    tenth of this server's busy time in the suite (py-spy, 120 s, 2026-12-07), and the call log is /_rules/stats."""
+class FailureLog:
+    """A line on stderr for each call answered with an error, none for the others: a line per request was about a tenth
+    of the old server's busy time in the suite (py-spy, 120 s, 2026-12-07), and the call log is /_rules/stats."""
 
-    def log_request(self, code="-", size="-"):
-        if isinstance(code, int) and code >= 400 or str(code)[:1] in ("4", "5"):
-            super().log_request(code, size)
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        def start(status, headers, exc_info=None):
+            if status[:1] in ("4", "5"):
+                print(f'{environ.get("REMOTE_ADDR", "-")} "{environ.get("REQUEST_METHOD")} {environ.get("PATH_INFO")}" '
+                      f'{status[:3]}', file=sys.stderr, flush=True)
+            return start_response(status, headers, exc_info)
+        return self.app(environ, start)
+
+
+def server(host, port, app, threads):
+    """A WSGI server that keeps connections open between requests (HTTP/1.1 keep-alive), with a pool of threads.
+    werkzeug's development server closes the connection after every answer ("Connection: close", by design): every AWS
+    call of the suite opened a TCP connection and started a server thread for one request (about 28 connections a
+    second while the crash table ran; thread starts were about a tenth of the server's samples, py-spy 2026-12-07).
+    Idle connections are never closed from this side within a run (the clients close theirs: the SDK's after 60 s idle),
+    so no client sends a request on a connection the server has just closed; poll(), not select(), for more than 1024
+    of them."""
+    return create_server(FailureLog(app), host=host, port=port, threads=threads, connection_limit=4000,
+                         channel_timeout=24 * 3600, asyncore_use_poll=True, ident="aws_rules")
 
 
 def speed_patches():
@@ -1135,14 +1154,15 @@ def main():
     moto_backends.list_of_moto_modules = lambda: installed
     speed_patches()
     moto = DomainDispatcherApplication(create_backend_app)
-    servers = [make_server(args.host, args.port, RulesApp(moto), threaded=True, request_handler=QuietRequestHandler),
-               make_server(args.host, args.moto_port, moto, threaded=True, request_handler=QuietRequestHandler)]
+    # Threads: requests at once (an SQS long poll holds one for up to 20 s; the suite's operators and tests send a few
+    # dozen at most at a time).
+    servers = [server(args.host, args.port, RulesApp(moto), 48), server(args.host, args.moto_port, moto, 8)]
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     for s in servers[1:]:
-        threading.Thread(target=s.serve_forever, daemon=True).start()
+        threading.Thread(target=s.run, daemon=True).start()
     print(f"aws_rules: rules on {args.host}:{args.port}, moto alone on {args.host}:{args.moto_port}", flush=True)
     try:
-        servers[0].serve_forever()
+        servers[0].run()
     except (KeyboardInterrupt, SystemExit):
         pass
 
