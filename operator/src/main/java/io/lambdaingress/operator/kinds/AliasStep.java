@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.services.lambda.model.AliasConfiguration;
+import software.amazon.awssdk.services.lambda.model.CreateFunctionRequest;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 
 /**
@@ -41,13 +42,23 @@ public final class AliasStep {
    * The version running {@code digest}: the newest of {@code published}, or, for the digest $LATEST runs
    * ({@code latestDigest}), $LATEST published now. A digest that has no version and is not $LATEST's any more
    * fails: nothing can bring its code back.
+   *
+   * <p>For $LATEST's digest a version counts only with $LATEST's configuration ({@code latest}: the spec's role, timeout,
+   * memory, environment, VPC, which $LATEST has once the function step is done): a version is a snapshot of both, and the
+   * alias serves what the version holds. Matched by code alone, a change of the configuration alone (memory, say) reached
+   * $LATEST but never the alias, which kept serving the version published before it. Such a change is published at
+   * once and the alias moved to it; only a new image goes through the canary's steps. An older digest keeps the
+   * configuration it was published with (its code cannot be published again with another).
    */
-  public String versionRunning(String functionName, List<FunctionConfiguration> published, String digest, String latestDigest) {
+  public String versionRunning(String functionName, List<FunctionConfiguration> published, String digest, String latestDigest,
+      CreateFunctionRequest latest) {
     String sha = digest.startsWith("sha256:") ? digest.substring("sha256:".length()) : digest;
+    boolean isLatest = digest.equals(latestDigest);
     return published.stream().filter(v -> sha.equals(v.codeSha256()))
+        .filter(v -> !isLatest || FunctionStep.configurationChange(latest, v) == null)
         .max(Comparator.comparingLong(v -> Long.parseLong(v.version()))).map(FunctionConfiguration::version)
         .orElseGet(() -> {
-          if (!digest.equals(latestDigest)) {
+          if (!isLatest) {
             throw new AwsFailure(Reason.AwsError, "function " + functionName + " has no version of " + digest
                 + " any more (deleted out of band?); the rollout cannot send traffic back to it");
           }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import software.amazon.awssdk.services.lambda.model.CreateFunctionRequest;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 
 /**
@@ -49,16 +50,19 @@ final class CanaryStep {
     this.provisioned = new ProvisionedConcurrencyStep(versions, writes);
   }
 
-  /** @param digest the digest $LATEST runs now (the function is not busy) */
-  Result apply(String functionName, String digest, Input in) {
+  /**
+   * @param digest the digest $LATEST runs now (the function is not busy)
+   * @param latest the configuration $LATEST has now (the spec's: the function step is done)
+   */
+  Result apply(String functionName, String digest, CreateFunctionRequest latest, Input in) {
     List<String> watched = in.spec().getAlarms() == null ? List.of() : in.spec().getAlarms();
     // Alarms matter only while a canary takes traffic: no read otherwise.
     Set<String> alarming = in.state().progressing() ? alarms.inAlarm(watched) : Set.of();
     Decision d = RolloutMachine.next(in.state(), in.spec().getSteps(), digest, in.now(), alarming, in.retryToken());
     List<FunctionConfiguration> published = aliases.versions(functionName);
-    String stable = aliases.versionRunning(functionName, published, d.traffic().primaryDigest(), digest);
+    String stable = aliases.versionRunning(functionName, published, d.traffic().primaryDigest(), digest, latest);
     String canary = d.traffic().canaryDigest() == null ? null
-        : aliases.versionRunning(functionName, published, d.traffic().canaryDigest(), digest);
+        : aliases.versionRunning(functionName, published, d.traffic().canaryDigest(), digest, latest);
     State next = d.next().withVersions(stable, canary);
     String aliasArn = shift(functionName, stable, canary, d.traffic().weight());
     ProvisionedConcurrencyStatus pc = provisioned.ensure(functionName, in.provisionedConcurrency(), stable, weighted(stable, canary,

@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
+import software.amazon.awssdk.services.lambda.model.CreateFunctionRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth;
 
 /**
@@ -134,11 +135,13 @@ public final class ChainReconciler {
         alb.lambdaTargetGroupAttributes(), replaced -> listeners.detach(ownership, "ALB", alb.name(), replaced));
     String functionArn;
     String digest = null;
+    CreateFunctionRequest functionRequest = null;
     if (desired.function().isPresent()) {
       ChainModel.ManagedFunction fn = desired.function().get();
       PinnedImage image = pin(fn.image());
       digest = image.digest();
-      FunctionStep.Result result = functions.ensureManaged(fn.request(image.uri()), fn.reservedConcurrency());
+      functionRequest = fn.request(image.uri());
+      FunctionStep.Result result = functions.ensureManaged(functionRequest, fn.reservedConcurrency());
       functionArn = result.functionArn();
       if (result.busy()) {
         return new Outcome(ChainStatus.partial(null, null, null, null, lambdaTargets, functionArn, digest, desired), "function " + fn.name() + " is being updated by AWS",
@@ -152,7 +155,7 @@ public final class ChainReconciler {
     InvokePermission permission = new InvokePermission(functions, canarySide, desired.permissionStatementId(), "");
     String target = functionArn;
     if (viaAlias) {
-      rollout = canarySide.apply(desired.function().get().name(), digest, canary);
+      rollout = canarySide.apply(desired.function().get().name(), digest, functionRequest, canary);
       target = rollout.aliasArn();
     }
     boolean justPermitted = permission.grant(functionArn, viaAlias, lambdaTargets.targetGroupArn());

@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Rule;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthStateEnum;
+import software.amazon.awssdk.services.lambda.model.CreateFunctionRequest;
 
 /**
  * The routes of one object, after the chain converged (their rules go on its ALB listener): per route its
@@ -98,11 +99,13 @@ final class RouteStep {
       s.setTargetGroupArn(tg.targetGroupArn());
       wanted.add(tg.targetGroupArn());
       String functionArn;
+      CreateFunctionRequest functionRequest = null;
       if (route.function().isPresent()) {
         ChainModel.ManagedFunction fn = route.function().get();
         PinnedImage image = pin.apply(fn.image());
         s.setImageDigest(image.digest());
-        FunctionStep.Result result = functions.ensureManaged(fn.request(image.uri()), fn.reservedConcurrency());
+        functionRequest = fn.request(image.uri());
+        FunctionStep.Result result = functions.ensureManaged(functionRequest, fn.reservedConcurrency());
         functionArn = result.functionArn();
         s.setFunctionArn(functionArn);
         wanted.add(functionArn);
@@ -116,7 +119,7 @@ final class RouteStep {
       }
       String target = functionArn;
       if (canary != null) {
-        CanaryStep.Result rollout = canaries.apply(route.function().get().name(), s.getImageDigest(), canary);
+        CanaryStep.Result rollout = canaries.apply(route.function().get().name(), s.getImageDigest(), functionRequest, canary);
         results.put(route.name(), rollout);
         target = rollout.aliasArn();
       }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.lambda.model.CreateFunctionRequest;
 
 /** The alias and the operator's versions, against a fake of Lambda's versions and aliases: each write said once AWS accepted it. */
 class AliasStepTest {
@@ -17,23 +18,41 @@ class AliasStepTest {
   private final List<String> log = new ArrayList<>();
   private final FakeVersions lambda = new FakeVersions(log);
   private final AliasStep step = new AliasStep(lambda, (action, resource, why) -> log.add(action + " " + resource));
+  // $LATEST's configuration, the same as every version's unless a test says otherwise.
+  private static final CreateFunctionRequest LATEST = FakeVersions.settings(FakeVersions.DEFAULT_MEMORY);
 
   @Test
   void aDigestWithAVersionReusesTheNewestAndLatestIsPublishedOnce() {
     lambda.addVersion("1", "aaa", true);
     lambda.addVersion("2", "aaa", true);
     lambda.latest("bbb");
-    assertThat(step.versionRunning("fn", lambda.versions("fn"), "sha256:aaa", "sha256:bbb")).isEqualTo("2");
+    assertThat(step.versionRunning("fn", lambda.versions("fn"), "sha256:aaa", "sha256:bbb", LATEST)).isEqualTo("2");
     assertThat(log).as("no write for a version already published").isEmpty();
 
-    assertThat(step.versionRunning("fn", lambda.versions("fn"), "sha256:bbb", "sha256:bbb")).isEqualTo("3");
+    assertThat(step.versionRunning("fn", lambda.versions("fn"), "sha256:bbb", "sha256:bbb", LATEST)).isEqualTo("3");
     assertThat(log).containsExactly("PublishVersion fn", "Published version of function fn");
+  }
+
+  @Test
+  void aConfigurationChangeAloneIsPublishedForLatestsDigestButNotForAnOlderOne() {
+    lambda.addVersion("1", "aaa", true);
+    lambda.addVersion("2", "bbb", true);
+    lambda.latest("bbb", 1024);
+    CreateFunctionRequest moreMemory = FakeVersions.settings(1024);
+    // $LATEST's digest: version 2 has its code but not its memory any more, so the alias would serve the old one.
+    assertThat(step.versionRunning("fn", lambda.versions("fn"), "sha256:bbb", "sha256:bbb", moreMemory)).isEqualTo("3");
+    assertThat(log).containsExactly("PublishVersion fn", "Published version of function fn");
+    // Published once: the next run finds it.
+    assertThat(step.versionRunning("fn", lambda.versions("fn"), "sha256:bbb", "sha256:bbb", moreMemory)).isEqualTo("3");
+    // An older digest (a canary's stable side) keeps the version it has, whatever $LATEST's configuration.
+    assertThat(step.versionRunning("fn", lambda.versions("fn"), "sha256:aaa", "sha256:bbb", moreMemory)).isEqualTo("1");
+    assertThat(log).hasSize(2);
   }
 
   @Test
   void aDigestWithNoVersionThatLatestNoLongerRunsFailsWithoutAWrite() {
     lambda.latest("bbb");
-    assertThatThrownBy(() -> step.versionRunning("fn", lambda.versions("fn"), "sha256:aaa", "sha256:bbb"))
+    assertThatThrownBy(() -> step.versionRunning("fn", lambda.versions("fn"), "sha256:aaa", "sha256:bbb", LATEST))
         .isInstanceOfSatisfying(AwsFailure.class, f -> assertThat(f.getMessage()).contains("has no version of sha256:aaa any more"));
     assertThat(log).isEmpty();
   }

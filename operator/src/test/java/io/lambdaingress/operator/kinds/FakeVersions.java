@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.HashSet;
 import software.amazon.awssdk.services.lambda.model.AliasConfiguration;
+import software.amazon.awssdk.services.lambda.model.CreateFunctionRequest;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 import software.amazon.awssdk.services.lambda.model.GetProvisionedConcurrencyConfigResponse;
 
@@ -34,16 +35,46 @@ final class FakeVersions implements LambdaVersions {
     this.log = log;
   }
 
+  /**
+   * The configuration of every version here and of $LATEST, as {@link #settings} describes it: role, timeout, environment
+   * the same for all, the memory given.
+   */
+  static CreateFunctionRequest settings(int memoryMiB) {
+    return CreateFunctionRequest.builder().role("arn:aws:iam::123456789012:role/fn").timeout(30).memorySize(memoryMiB)
+        .environment(e -> e.variables(Map.of("MODE", "live"))).build();
+  }
+
+  private static FunctionConfiguration.Builder configured(int memoryMiB) {
+    CreateFunctionRequest c = settings(memoryMiB);
+    return FunctionConfiguration.builder().role(c.role()).timeout(c.timeout()).memorySize(c.memorySize())
+        .environment(e -> e.variables(c.environment().variables()));
+  }
+
   /** A published version running {@code sha}; {@code ours}: with the description the operator gives its versions. */
   void addVersion(String version, String sha, boolean ours) {
-    versions.add(FunctionConfiguration.builder().version(version).codeSha256(sha)
+    addVersion(version, sha, ours, DEFAULT_MEMORY);
+  }
+
+  /** The same, published while $LATEST had {@code memoryMiB}. */
+  void addVersion(String version, String sha, boolean ours, int memoryMiB) {
+    versions.add(configured(memoryMiB).version(version).codeSha256(sha)
         .description(ours ? AliasStep.DESCRIPTION + "sha256:" + sha : "published by hand").build());
   }
 
+  static final int DEFAULT_MEMORY = 512;
+
   /** What $LATEST runs: what PublishVersion publishes. */
   void latest(String sha) {
-    latestSha = sha;
+    latest(sha, DEFAULT_MEMORY);
   }
+
+  /** The same, with $LATEST's memory. */
+  void latest(String sha, int memoryMiB) {
+    latestSha = sha;
+    latestMemory = memoryMiB;
+  }
+
+  private int latestMemory = DEFAULT_MEMORY;
 
   /** Another alias (not ours) points at this version: AWS refuses its deletion. */
   void inUse(String version) {
@@ -71,7 +102,7 @@ final class FakeVersions implements LambdaVersions {
       throw new AwsFailure(io.lambdaingress.operator.aws.Reason.AwsError, "CodeSha256 does not match", "PreconditionFailedException", null);
     }
     String version = String.valueOf(versions.stream().mapToLong(v -> Long.parseLong(v.version())).max().orElse(0) + 1);
-    FunctionConfiguration v = FunctionConfiguration.builder().version(version).codeSha256(codeSha256).description(description).build();
+    FunctionConfiguration v = configured(latestMemory).version(version).codeSha256(codeSha256).description(description).build();
     versions.add(v);
     return v;
   }

@@ -219,6 +219,33 @@ class RolloutIT {
 
   @Test
   @Order(5)
+  void aConfigurationChangeAloneReachesWhatTheAliasServes() {
+    // Memory only, the same image: $LATEST has it at once, and so must the version the alias serves (a version is a
+    // snapshot of code and configuration): a new version, the alias on it at once (no canary: no new code to try).
+    String stable = stableVersion();
+    String digest = (String) rollout(operator.get(ns, NAME)).get("stableDigest");
+    String moreMemory = stack(true).replace("memoryMiB: 512", "memoryMiB: 1024");
+    assertThat(moreMemory).isNotEqualTo(stack(true));
+    operator.apply(moreMemory);
+    GenericKubernetesResource moved = awaitRollout(r -> !stable.equals(r.get("stableVersion")));
+    String v = (String) rollout(moved).get("stableVersion");
+    assertThat(rollout(moved)).containsEntry("stableDigest", digest).containsEntry("result", "Succeeded");
+    assertThat(lambda.getAlias(r -> r.functionName(functionName).name("live")).functionVersion()).isEqualTo(v);
+    assertThat(lambda.getFunctionConfiguration(r -> r.functionName(functionName).qualifier(v)).memorySize()).isEqualTo(1024);
+    operator.awaitReady(ns, NAME, WAIT);
+    // Back: the same again, and the version before it pruned like any the operator published.
+    operator.apply(stack(true));
+    GenericKubernetesResource back = awaitRollout(r -> !v.equals(r.get("stableVersion")));
+    String w = (String) rollout(back).get("stableVersion");
+    assertThat(lambda.getFunctionConfiguration(r -> r.functionName(functionName).qualifier(w)).memorySize()).isEqualTo(512);
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> assertThat(
+        lambda.listVersionsByFunction(r -> r.functionName(functionName)).versions()).extracting(c -> c.version())
+        .containsExactlyInAnyOrder("$LATEST", w));
+    operator.awaitReady(ns, NAME, WAIT);
+  }
+
+  @Test
+  @Order(6)
   void anAlarmRollsBackAndTheDigestWaitsForTheAnnotation() {
     String stable = stableVersion();
     String bad = pre.pushImage("latest");
@@ -244,7 +271,7 @@ class RolloutIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aRoutesFunctionRollsOutThroughItsSteps() {
     String mainWeights = weights();
     pre.pushImage("route");
@@ -269,7 +296,7 @@ class RolloutIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void switchingRolloutOffAndOnKeepsAnInvocableTarget() {
     GenericKubernetesResource before = operator.get(ns, NAME);
     String listener = field(before, "alb", "listenerArn");
@@ -323,7 +350,7 @@ class RolloutIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void deletingTheObjectLeavesNoGroupOfEitherTarget() {
     String routeFunctionArn = (String) awaitRoute(r -> true).get("functionArn");
     assertThat(AwsInventory.ownedBy(operator.clusterName(), ns, NAME)).as("NLB, ALB, the alb group, both alias groups, both functions")
