@@ -132,18 +132,13 @@ class ListenerStepTest {
   void aListenerWeCreateCarriesOurOwnerTagsFromItsCreationOn() {
     // A load balancer adopted with no listener on the spec's port (not named li-*: only the tag lets later writes through).
     Fixture f = Fixture.of("nlb");
-    List<String> log = f.log();
-    FakeElb elb = f.elb();
-    String lb = f.lb();
-    ListenerStep step = f.step();
+    Listener created = f.step().ensure("NLB", f.lb(), ProtocolEnum.TCP, 8080, OLD_GROUP);
+    assertThat(f.log()).containsExactly("CreateListener TCP:8080 tags " + new TreeMap<>(OWNER), "Created NLB listener TCP:8080");
+    assertThat(f.elb().tags(List.of(created.listenerArn()))).containsEntry(created.listenerArn(), OWNER);
 
-    Listener created = step.ensure("NLB", lb, ProtocolEnum.TCP, 8080, OLD_GROUP);
-    assertThat(log).containsExactly("CreateListener TCP:8080 tags " + new TreeMap<>(OWNER), "Created NLB listener TCP:8080");
-    assertThat(elb.tags(List.of(created.listenerArn()))).containsEntry(created.listenerArn(), OWNER);
-
-    log.clear();
-    assertThat(step.ensure("NLB", lb, ProtocolEnum.TCP, 8080, OLD_GROUP).listenerArn()).isEqualTo(created.listenerArn());
-    assertThat(log).as("found again, nothing written").isEmpty();
+    f.log().clear();
+    assertThat(f.step().ensure("NLB", f.lb(), ProtocolEnum.TCP, 8080, OLD_GROUP).listenerArn()).isEqualTo(created.listenerArn());
+    assertThat(f.log()).as("found again, nothing written").isEmpty();
   }
 
   @Test
@@ -151,17 +146,13 @@ class ListenerStepTest {
     // spec.alb.listener.port 80 -> 8080 and redirectHttp true -> false in one change: the HTTP listener redirecting
     // on 80 is the one to move (and make forward again), not a stranger to leave behind.
     Fixture f = Fixture.of("alb");
-    List<String> log = f.log();
-    FakeElb elb = f.elb();
-    String lb = f.lb();
-    ListenerStep step = f.step();
-    Listener redirecting = step.ensure("ALB", lb, io.lambdaingress.operator.model.ListenerShape.redirect(80, 443, OLD_GROUP));
-    log.clear();
+    Listener redirecting = f.step().ensure("ALB", f.lb(), io.lambdaingress.operator.model.ListenerShape.redirect(80, 443, OLD_GROUP));
+    f.log().clear();
 
-    Listener moved = step.ensure("ALB", lb, ProtocolEnum.HTTP, 8080, OLD_GROUP);
+    Listener moved = f.step().ensure("ALB", f.lb(), ProtocolEnum.HTTP, 8080, OLD_GROUP);
     assertThat(moved.listenerArn()).isEqualTo(redirecting.listenerArn());
-    assertThat(log).as("one change in place, nothing created").hasSize(2).allMatch(line -> line.startsWith("ModifyListener") || line.startsWith("Updated"));
-    assertThat(elb.listeners(lb)).singleElement().satisfies(l -> {
+    assertThat(f.log()).as("one change in place, nothing created").hasSize(2).allMatch(line -> line.startsWith("ModifyListener") || line.startsWith("Updated"));
+    assertThat(f.elb().listeners(f.lb())).singleElement().satisfies(l -> {
       assertThat(l.port()).isEqualTo(8080);
       assertThat(ListenerStep.forwardsOnlyTo(l, OLD_GROUP)).isTrue();
     });
@@ -172,16 +163,12 @@ class ListenerStepTest {
     // An adopted ALB may carry someone's own HTTP listener redirecting to HTTPS on another port: while ours forwards,
     // a port change moves ours.
     Fixture f = Fixture.of("alb");
-    List<String> log = f.log();
-    FakeElb elb = f.elb();
-    String lb = f.lb();
-    ListenerStep step = f.step();
-    Listener theirs = elb.createListener(io.lambdaingress.operator.model.ListenerShape.redirect(81, 443, FOREIGN_GROUP).create(lb, Map.of()));
-    Listener ours = step.ensure("ALB", lb, ProtocolEnum.HTTP, 80, OLD_GROUP);
+    Listener theirs = f.elb().createListener(io.lambdaingress.operator.model.ListenerShape.redirect(81, 443, FOREIGN_GROUP).create(f.lb(), Map.of()));
+    Listener ours = f.step().ensure("ALB", f.lb(), ProtocolEnum.HTTP, 80, OLD_GROUP);
     assertThat(ours.listenerArn()).as("theirs, without our tags, is not taken for ours").isNotEqualTo(theirs.listenerArn());
 
-    assertThat(step.ensure("ALB", lb, ProtocolEnum.HTTP, 8080, OLD_GROUP).listenerArn()).isEqualTo(ours.listenerArn());
-    assertThat(elb.listeners(lb)).filteredOn(l -> l.listenerArn().equals(theirs.listenerArn())).singleElement()
+    assertThat(f.step().ensure("ALB", f.lb(), ProtocolEnum.HTTP, 8080, OLD_GROUP).listenerArn()).isEqualTo(ours.listenerArn());
+    assertThat(f.elb().listeners(f.lb())).filteredOn(l -> l.listenerArn().equals(theirs.listenerArn())).singleElement()
         .satisfies(l -> assertThat(l.port()).isEqualTo(81));
   }
 
