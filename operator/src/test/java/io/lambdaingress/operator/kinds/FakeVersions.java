@@ -22,6 +22,8 @@ import software.amazon.awssdk.services.lambda.model.GetProvisionedConcurrencyCon
 final class FakeVersions implements LambdaVersions {
 
   static final String ARN = "arn:aws:lambda:eu-west-1:123456789012:function:";
+  // The memory of every version and of $LATEST unless a test gives another.
+  static final int DEFAULT_MEMORY = 512;
 
   private final List<String> log;
   private final List<FunctionConfiguration> versions = new ArrayList<>();
@@ -29,6 +31,7 @@ final class FakeVersions implements LambdaVersions {
   private final Set<String> inUse = new HashSet<>();
   private final Map<String, GetProvisionedConcurrencyConfigResponse> provisioned = new HashMap<>();
   private String latestSha;
+  private int latestMemory = DEFAULT_MEMORY;
   private AwsFailure refusal;
 
   FakeVersions(List<String> log) {
@@ -61,8 +64,6 @@ final class FakeVersions implements LambdaVersions {
         .description(ours ? AliasStep.DESCRIPTION + "sha256:" + sha : "published by hand").build());
   }
 
-  static final int DEFAULT_MEMORY = 512;
-
   /** What $LATEST runs: what PublishVersion publishes. */
   void latest(String sha) {
     latest(sha, DEFAULT_MEMORY);
@@ -74,7 +75,6 @@ final class FakeVersions implements LambdaVersions {
     latestMemory = memoryMiB;
   }
 
-  private int latestMemory = DEFAULT_MEMORY;
 
   /** Another alias (not ours) points at this version: AWS refuses its deletion. */
   void inUse(String version) {
