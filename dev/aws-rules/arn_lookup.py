@@ -14,23 +14,18 @@ def account_of(arn, default=DEFAULT_ACCOUNT):
 
 def load_balancer(region, arn):
     """The load balancer moto holds under this ARN in the region, else None."""
-    return _elbv2(region, arn).load_balancers.get(arn) if arn else None
+    backend = _elbv2(region, arn)
+    return backend.load_balancers.get(arn) if backend is not None and arn else None
 
 
 def target_group(region, arn):
     """The target group moto holds under this ARN in the region, else None."""
-    return _elbv2(region, arn).target_groups.get(arn) if arn else None
+    backend = _elbv2(region, arn)
+    return backend.target_groups.get(arn) if backend is not None and arn else None
 
 
 def _elbv2(region, arn):
     try:
         return elbv2_backends[account_of(arn)][region]
     except KeyError:  # a region moto does not serve: nothing is held there
-        return _NOTHING
-
-
-class _Nothing:
-    load_balancers = target_groups = {}
-
-
-_NOTHING = _Nothing()
+        return None
