@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.lambdaingress.operator.api.HttpsSpec;
+import io.lambdaingress.operator.kinds.AliasStep;
 import io.lambdaingress.operator.testing.ArticlePrerequisites;
 import io.lambdaingress.operator.testing.AwsFaultProxy;
 import io.lambdaingress.operator.testing.AwsFaultProxy.Crash;
@@ -41,6 +42,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+import software.amazon.awssdk.services.lambda.model.ProvisionedConcurrencyConfigNotFoundException;
 import software.amazon.awssdk.services.wafv2.Wafv2Client;
 
 /**
@@ -49,7 +51,7 @@ import software.amazon.awssdk.services.wafv2.Wafv2Client;
  * for every k of four scenarios of the article's stack with the production entry point's fields (HTTPS, web ACL, NLB
  * security group, attributes, reserved concurrency: {@link Spec}) — creation, an update of every mutable field (and
  * the removal of the web ACL and the reservation, put back by the next update), a replacement (NLB subnet mapping),
- * deletion — then started again. Each row asserts the object converged
+ * deletion, and on a stack with a rollout provisioned concurrency removed and put back — then started again. Each row asserts the object converged
  * (Ready at its generation, matching the spec; or gone), with exactly one of everything, nothing without
  * the owner tags, after deletion nothing left at all, and that the restarted operator wrote exactly the
  * rest of the sequence: the killed write again only if it never reached AWS, nothing else twice.
@@ -80,6 +82,8 @@ class CrashTableIT {
   // polls and retries are rescheduled on their own; a resync would only list the shared world's account again.
   private static final int RESYNC_SECONDS = 60;
   private static final int RESERVED = 5;
+  // The provisioned lane's spec A (B: none).
+  private static final int PROVISIONED = 2;
   private static final int HTTPS_PORT = 443;
   // Spec B's HTTPS policy (A has the default, HttpsSpec.DEFAULT_SSL_POLICY).
   private static final String B_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-3-2021-06";
@@ -151,6 +155,7 @@ class CrashTableIT {
     for (int shard = 0; shard < EDIT_LANES; shard++) {
       lanes.add(new Lane(world, "edits", 40 + shard, List.of(Scenario.UPDATE), shard, EDIT_LANES));
     }
+    lanes.add(new Lane(world, "provisioned", 60, List.of(Scenario.PROVISION_OFF, Scenario.PROVISION_ON), 0, 1));
     // The first operator started with the quick-start flags dumps the class archive the later ones share,
     // when its lane closes it after the dry runs: a chain lane's, which are the shorter.
     lanes.forEach(Lane::ensureOperator);
@@ -196,6 +201,9 @@ class CrashTableIT {
         lane.apply(lane.spec, 1 - lane.mapping);
       }
     },
+    /** The provisioned lane's (its stack: {@link Lane#canaryYaml}): provisioned concurrency removed, A to B, and put back. */
+    PROVISION_OFF("provisioned off", Spec.A),
+    PROVISION_ON("provisioned on", Spec.B),
     DELETE("delete") {
       @Override
       void prepare(Lane lane) {
@@ -220,15 +228,28 @@ class CrashTableIT {
 
     final String label;
     final boolean flips;
+    // A scenario that goes one way only: from this spec to the other (null: it overrides prepare and act).
+    private final Spec from;
 
     Scenario(String label) {
-      this.label = label;
-      this.flips = label.equals("update") || label.equals("replace");
+      this(label, null);
     }
 
-    abstract void prepare(Lane lane);
+    Scenario(String label, Spec from) {
+      this.label = label;
+      this.flips = label.equals("update") || label.equals("replace");
+      this.from = from;
+    }
 
-    abstract void act(Lane lane);
+    /** The starting state the rows of the scenario expect. */
+    void prepare(Lane lane) {
+      lane.ensureReadyAt(from);
+    }
+
+    /** The change whose writes are counted. */
+    void act(Lane lane) {
+      lane.apply(from.other(), lane.mapping);
+    }
 
     /** Converged: Ready at the object's generation (deletion: gone). */
     void awaitConverged(Lane lane) {
@@ -257,10 +278,13 @@ class CrashTableIT {
    * reservation: their removal is a write of its own (DisassociateWebACL, DeleteFunctionConcurrency), and B to A puts
    * them back with the inverse writes at the same places ({@link #back}); another web ACL or reservation would only call
    * the creation's code again (WebAclStep, FunctionStep write the same way), at two update rows each. The NLB's group
-   * and PrivateLink setting and the ALB's attributes and access logs stay, for that reason (LoadBalancerStep). Not
-   * here: provisioned concurrency, which the CRD allows only with a rollout (Lambda provisions an alias, never $LATEST),
-   * and then every update row would carry a canary of the new image (versions, alias weights, a pause: ten-odd rows
-   * more).
+   * and PrivateLink setting and the ALB's attributes and access logs stay, for that reason (LoadBalancerStep).
+   *
+   * <p>Provisioned concurrency has a lane of its own, on another stack ({@link Lane#canaryYaml}): the CRD allows it only
+   * with a rollout (Lambda provisions an alias, never $LATEST), and on this stack every update row would then carry a
+   * canary of the new image (versions, alias weights, a pause: ten-odd rows more). There A has it and B not, and nothing
+   * else differs: its two scenarios, each one way, write PutProvisionedConcurrencyConfig and
+   * DeleteProvisionedConcurrencyConfig, each row killing before and after.
    */
   enum Spec {
     A, B;
@@ -336,6 +360,9 @@ class CrashTableIT {
     final String latestDigest;
     final String nextDigest;
     final String[] staticIps;
+    // The provisioned lane's stack: the article's with a rollout and (A) provisioned concurrency, none of the entry
+    // point's fields (canaryYaml).
+    final boolean canary;
     final Map<Scenario, CompletableFuture<List<String>>> dryRuns = new java.util.EnumMap<>(Scenario.class);
     final CompletableFuture<List<Row>> rows = new CompletableFuture<>();
     final Map<Row, CompletableFuture<Outcome>> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
@@ -349,6 +376,7 @@ class CrashTableIT {
     Lane(LocalWorld world, String kind, int ipOctet, List<Scenario> scenarios, int shard, int shards) throws Exception {
       this.world = world;
       this.label = shards == 1 ? kind : kind + "-" + (shard + 1) + "of" + shards;
+      this.canary = scenarios.contains(Scenario.PROVISION_OFF);
       this.scenarios = scenarios;
       this.shard = shard;
       this.shards = shards;
@@ -622,6 +650,9 @@ class CrashTableIT {
     }
 
     String yaml(Spec s, int m) {
+      if (canary) {
+        return canaryYaml(s);
+      }
       String y = pre.articleStack(ns, name);
       String a = pre.subnets().get("a");
       String b = pre.subnets().get("b");
@@ -649,6 +680,16 @@ class CrashTableIT {
         y = swap(y, "team: payments", "team: orders");
       }
       return y;
+    }
+
+    /**
+     * The provisioned lane's stack: the article's, the ALB invoking the function's alias (a rollout), and on A provisioned
+     * concurrency on that alias. No image change ever comes, so no canary: the rows write the concurrency alone.
+     */
+    String canaryYaml(Spec s) {
+      String y = swap(pre.articleStack(ns, name), "privateIPv4Address: 10.20.0.10", "privateIPv4Address: " + staticIps[0]);
+      return swap(y, "    multiValueHeaders: false", (s == Spec.A ? "      provisionedConcurrency: " + PROVISIONED + "\n" : "")
+          + "      rollout:\n        steps:\n          - {weight: 10, pauseSeconds: 2}\n    multiValueHeaders: false");
     }
 
     /**
@@ -758,6 +799,14 @@ class CrashTableIT {
       awaitReady();
     }
 
+    /** The object Ready at spec {@code s}: applied first if it has the other one (the provisioned lane's scenarios). */
+    void ensureReadyAt(Spec s) {
+      if (spec != s) {
+        apply(s, mapping);
+      }
+      ensureReady();
+    }
+
     void ensureAbsent() {
       if (get() != null) {
         delete();
@@ -771,6 +820,9 @@ class CrashTableIT {
 
     /** Duplicates, untagged pieces, and every field that differs from the spec last applied. */
     List<String> problemsAgainstSpec() {
+      if (canary) {
+        return provisionedProblems();
+      }
       OwnedChain chain = read();
       List<String> problems = new ArrayList<>(chain.problems(true));
       if (!problems.isEmpty()) {
@@ -846,6 +898,25 @@ class CrashTableIT {
       expect(differs, "function tag team", chain.function().get().tags().get("team"), b ? "orders" : "payments");
       expect(differs, "function reserved concurrency", Optional.ofNullable(chain.function().get().concurrency())
           .map(c -> c.reservedConcurrentExecutions()).orElse(null), b ? null : RESERVED);
+      return problems;
+    }
+
+    /** The provisioned lane's: the alias-served chain exactly right, and the alias's provisioned concurrency as the spec says. */
+    private List<String> provisionedProblems() {
+      OwnedChain chain = read();
+      List<String> problems = new ArrayList<>(chain.problems(false, true));
+      if (!problems.isEmpty()) {
+        return problems;
+      }
+      String function = chain.function().orElseThrow().configuration().functionName();
+      Integer requested;
+      try {
+        requested = lambda.getProvisionedConcurrencyConfig(r -> r.functionName(function).qualifier(AliasStep.ALIAS))
+            .requestedProvisionedConcurrentExecutions();
+      } catch (ProvisionedConcurrencyConfigNotFoundException e) {
+        requested = null;
+      }
+      expect(problems::add, "provisioned concurrency on alias " + AliasStep.ALIAS, requested, spec == Spec.A ? PROVISIONED : null);
       return problems;
     }
 

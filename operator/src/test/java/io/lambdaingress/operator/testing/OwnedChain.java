@@ -2,6 +2,7 @@ package io.lambdaingress.operator.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lambdaingress.operator.kinds.AliasStep;
 import io.lambdaingress.operator.model.LoadBalancerNames;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -84,7 +85,8 @@ public final class OwnedChain {
         .forEach(c.loadBalancers::add);
     account.targetGroups().stream()
         .filter(tg -> (vpcId != null && vpcId.equals(tg.vpcId())) || tg.targetGroupName().equals(names.albTargetGroup())
-            || tg.targetGroupName().equals(names.lambdaTargetGroup()) || tg.targetGroupName().equals(names.albHttpsTargetGroup()))
+            || tg.targetGroupName().equals(names.lambdaTargetGroup()) || tg.targetGroupName().equals(names.albHttpsTargetGroup())
+            || tg.targetGroupName().equals(names.lambdaAliasTargetGroup()))
         .forEach(c.targetGroups::add);
     for (LoadBalancer lb : c.loadBalancers) {
       c.tags.put(lb.loadBalancerArn(), account.tags().getOrDefault(lb.loadBalancerArn(), Map.of()));
@@ -95,16 +97,23 @@ public final class OwnedChain {
       c.targets.put(tg.targetGroupArn(), elb.describeTargetHealth(r -> r.targetGroupArn(tg.targetGroupArn())).targetHealthDescriptions().size());
     }
     if (fn.isPresent()) {
-      try {
-        String policy = lambda.getPolicy(r -> r.functionName(functionName)).policy();
-        JSON.readTree(policy).path("Statement").forEach(c.statements::add);
-      } catch (ResourceNotFoundException e) {
-        // no policy at all: reported below as a missing permission
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
+      // The function's own policy, and its alias's: with a rollout the ALB invokes the alias, and the permission is the
+      // alias's (a policy of its own in Lambda).
+      c.readStatements(lambda, null);
+      c.readStatements(lambda, AliasStep.ALIAS);
     }
     return c;
+  }
+
+  private void readStatements(LambdaClient lambda, String qualifier) {
+    try {
+      String policy = lambda.getPolicy(r -> r.functionName(functionName).qualifier(qualifier)).policy();
+      JSON.readTree(policy).path("Statement").forEach(statements::add);
+    } catch (ResourceNotFoundException e) {
+      // no policy (or no alias) at all: reported by problems() as a missing permission where one is wanted
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /**
@@ -122,11 +131,21 @@ public final class OwnedChain {
    * listeners on each load balancer (the HTTPS one beside the HTTP one on the ALB, the HTTPS port's TCP one on the NLB).
    */
   public List<String> problems(boolean https) {
+    return problems(https, false);
+  }
+
+  /**
+   * The same for a chain whose ALB invokes the function's alias ({@code servedByAlias}: spec.lambda.rollout): its lambda
+   * target group is the alias's ({@code lta}) instead of the function's ({@code ltg}), and the one permission statement,
+   * from that group, is on the alias.
+   */
+  public List<String> problems(boolean https, boolean servedByAlias) {
     List<String> problems = new ArrayList<>();
     exactlyOneLoadBalancer(names.nlb(), problems);
     exactlyOneLoadBalancer(names.alb(), problems);
-    List<String> groups = https ? List.of(names.albTargetGroup(), names.albHttpsTargetGroup(), names.lambdaTargetGroup())
-        : List.of(names.albTargetGroup(), names.lambdaTargetGroup());
+    String lambdaGroup = servedByAlias ? names.lambdaAliasTargetGroup() : names.lambdaTargetGroup();
+    List<String> groups = https ? List.of(names.albTargetGroup(), names.albHttpsTargetGroup(), lambdaGroup)
+        : List.of(names.albTargetGroup(), lambdaGroup);
     groups.forEach(g -> exactlyOneTargetGroup(g, problems));
     loadBalancers.stream().filter(lb -> !names.nlb().equals(lb.loadBalancerName()) && !names.alb().equals(lb.loadBalancerName()))
         .forEach(lb -> problems.add("load balancer " + lb.loadBalancerName() + " in the object's VPC is not one of its two"));
@@ -154,7 +173,7 @@ public final class OwnedChain {
       if (!owned(function.get().tags() == null ? Map.of() : function.get().tags())) {
         problems.add("untagged: function " + functionName + " has tags " + function.get().tags());
       }
-      String lambdaTargetGroup = targetGroups.stream().filter(tg -> tg.targetGroupName().equals(names.lambdaTargetGroup()))
+      String lambdaTargetGroup = targetGroups.stream().filter(tg -> tg.targetGroupName().equals(lambdaGroup))
           .map(TargetGroup::targetGroupArn).findFirst().orElse(null);
       List<String> sources = statements.stream().map(s -> s.path("Condition").path("ArnLike").path("AWS:SourceArn").asText()).toList();
       if (statements.size() != 1 || !Objects.equals(sources.get(0), lambdaTargetGroup)) {
