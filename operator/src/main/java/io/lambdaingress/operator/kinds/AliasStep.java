@@ -6,6 +6,7 @@ import io.lambdaingress.operator.aws.Reason;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.lambda.model.AliasConfiguration;
 import software.amazon.awssdk.services.lambda.model.CreateFunctionRequest;
@@ -24,6 +25,7 @@ public final class AliasStep {
   public static final String DESCRIPTION = "lambdaingress.io rollout of ";
   // AWS refuses to delete a version another alias (not ours) still points at.
   private static final String IN_USE = "ResourceConflictException";
+  private static final Comparator<FunctionConfiguration> NEWEST = Comparator.comparingLong(v -> Long.parseLong(v.version()));
 
   private final LambdaVersions versions;
   private final Announcer writes;
@@ -52,19 +54,42 @@ public final class AliasStep {
    */
   public String versionRunning(String functionName, List<FunctionConfiguration> published, String digest, String latestDigest,
       CreateFunctionRequest latest) {
-    String sha = digest.startsWith("sha256:") ? digest.substring("sha256:".length()) : digest;
+    String sha = sha(digest);
     boolean isLatest = digest.equals(latestDigest);
-    return published.stream().filter(v -> sha.equals(v.codeSha256()))
-        .filter(v -> !isLatest || FunctionStep.configurationChange(latest, v) == null)
-        .max(Comparator.comparingLong(v -> Long.parseLong(v.version()))).map(FunctionConfiguration::version)
-        .orElseGet(() -> {
-          if (!isLatest) {
-            throw new AwsFailure(Reason.AwsError, "function " + functionName + " has no version of " + digest
-                + " any more (deleted out of band?); the rollout cannot send traffic back to it");
-          }
-          return writes.made("Published", "version of function " + functionName, digest,
-              () -> versions.publish(functionName, sha, DESCRIPTION + digest).version());
-        });
+    Optional<String> found = isLatest ? latestsVersion(published, latestDigest, latest)
+        : published.stream().filter(v -> sha.equals(v.codeSha256())).max(NEWEST).map(FunctionConfiguration::version);
+    return found.orElseGet(() -> {
+      if (!isLatest) {
+        throw new AwsFailure(Reason.AwsError, "function " + functionName + " has no version of " + digest
+            + " any more (deleted out of band?); the rollout cannot send traffic back to it");
+      }
+      FunctionConfiguration answer = writes.made("Published", "version of function " + functionName, digest,
+          () -> versions.publish(functionName, sha, DESCRIPTION + digest));
+      // Lambda publishes no version of a $LATEST unchanged since its last one, and answers with an existing version
+      // instead: when that one was deleted, the answer can be a version of other code. Never send traffic to it.
+      if (!sha.equals(answer.codeSha256())) {
+        throw new AwsFailure(Reason.AwsError, "function " + functionName + ": PublishVersion of " + digest + " answered version "
+            + answer.version() + ", which runs sha256:" + answer.codeSha256() + " ($LATEST unchanged since a version of it that was "
+            + "deleted out of band?); any change to the function's configuration lets Lambda publish it again");
+      }
+      return answer.version();
+    });
+  }
+
+  /**
+   * The version Lambda holds of $LATEST as it is now ({@code latestDigest} and configuration {@code latest}), if any: the
+   * newest such. Kept by {@link #prune}: Lambda publishes no version of a $LATEST unchanged since its last version and
+   * answers with that one, so a version of $LATEST deleted while $LATEST stays (a canary rolled back) could not be
+   * published again.
+   */
+  public static Optional<String> latestsVersion(List<FunctionConfiguration> published, String latestDigest, CreateFunctionRequest latest) {
+    String sha = sha(latestDigest);
+    return published.stream().filter(v -> sha.equals(v.codeSha256())).filter(v -> FunctionStep.configurationChange(latest, v) == null)
+        .max(NEWEST).map(FunctionConfiguration::version);
+  }
+
+  private static String sha(String digest) {
+    return digest.startsWith("sha256:") ? digest.substring("sha256:".length()) : digest;
   }
 
   /**

@@ -70,7 +70,11 @@ final class CanaryStep {
     Set<String> keep = new HashSet<>();
     keep.add(stable);
     keep.add(Objects.requireNonNullElse(canary, stable));
-    aliases.prune(functionName, aliases.versions(functionName), keep, "neither stable nor canary");
+    List<FunctionConfiguration> now = aliases.versions(functionName);
+    // $LATEST's own version stays too (a canary rolled back, waiting for the retry annotation): Lambda would not publish
+    // it again while $LATEST is unchanged (AliasStep#latestsVersion).
+    AliasStep.latestsVersion(now, digest, latest).ifPresent(keep::add);
+    aliases.prune(functionName, now, keep, "neither stable nor canary nor $LATEST's");
     return new Result(aliasArn, new Decision(next, d.traffic(), d.change(), d.wakeAt()), pc);
   }
 

@@ -58,6 +58,30 @@ class AliasStepTest {
   }
 
   @Test
+  void aPublishAnsweredWithAVersionOfOtherCodeFailsAndSendsNoTrafficToIt() {
+    // $LATEST's version was deleted (out of band) and $LATEST is unchanged since: Lambda answers with version 1, older code.
+    lambda.addVersion("1", "aaa", true);
+    lambda.latest("bbb");
+    lambda.unchangedSince("1");
+    assertThatThrownBy(() -> step.versionRunning("fn", lambda.versions("fn"), "sha256:bbb", "sha256:bbb", LATEST))
+        .isInstanceOfSatisfying(AwsFailure.class, f -> assertThat(f.getMessage())
+            .contains("PublishVersion of sha256:bbb answered version 1, which runs sha256:aaa"));
+    assertThat(log).containsExactly("PublishVersion fn", "Published version of function fn");
+  }
+
+  @Test
+  void latestsVersionIsTheNewestWithItsCodeAndConfiguration() {
+    lambda.addVersion("1", "aaa", true);
+    lambda.addVersion("2", "bbb", true);
+    lambda.addVersion("3", "bbb", true, 1024);
+    lambda.addVersion("4", "bbb", true);
+    lambda.addVersion("5", "ccc", true);
+    assertThat(AliasStep.latestsVersion(lambda.versions("fn"), "sha256:bbb", LATEST)).contains("4");
+    assertThat(AliasStep.latestsVersion(lambda.versions("fn"), "sha256:bbb", FakeVersions.settings(1024))).contains("3");
+    assertThat(AliasStep.latestsVersion(lambda.versions("fn"), "sha256:ddd", LATEST)).isEmpty();
+  }
+
+  @Test
   void theAliasIsCreatedThenUpdatedOnlyWhenItDiffers() {
     String arn = step.ensure("fn", "1", Map.of(), "version 1");
     assertThat(arn).isEqualTo(FakeVersions.ARN + "fn:live");

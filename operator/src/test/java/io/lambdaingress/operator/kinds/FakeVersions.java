@@ -33,6 +33,8 @@ final class FakeVersions implements LambdaVersions {
   private String latestSha;
   private int latestMemory = DEFAULT_MEMORY;
   private AwsFailure refusal;
+  // The version PublishVersion answers without publishing ($LATEST unchanged since its last version); null: it publishes.
+  private String unchangedAnswer;
 
   FakeVersions(List<String> log) {
     this.log = log;
@@ -62,6 +64,11 @@ final class FakeVersions implements LambdaVersions {
   void addVersion(String version, String sha, boolean ours, int memoryMiB) {
     versions.add(configured(memoryMiB).version(version).codeSha256(sha)
         .description(ours ? AliasStep.DESCRIPTION + "sha256:" + sha : "published by hand").build());
+  }
+
+  /** $LATEST unchanged since its last version: PublishVersion answers with {@code version} and publishes nothing. */
+  void unchangedSince(String version) {
+    unchangedAnswer = version;
   }
 
   /** What $LATEST runs: what PublishVersion publishes. */
@@ -100,6 +107,10 @@ final class FakeVersions implements LambdaVersions {
     write("PublishVersion " + functionName);
     if (!codeSha256.equals(latestSha)) {
       throw new AwsFailure(io.lambdaingress.operator.aws.Reason.AwsError, "CodeSha256 does not match", "PreconditionFailedException", null);
+    }
+    if (unchangedAnswer != null) {
+      // Lambda publishes nothing for a $LATEST unchanged since its last version and answers with an existing one.
+      return versions.stream().filter(v -> v.version().equals(unchangedAnswer)).findFirst().orElseThrow();
     }
     String version = String.valueOf(versions.stream().mapToLong(v -> Long.parseLong(v.version())).max().orElse(0) + 1);
     FunctionConfiguration v = configured(latestMemory).version(version).codeSha256(codeSha256).description(description).build();
