@@ -664,7 +664,10 @@ def after_lambda(call, body, now):
             image = None
         if image:
             with WORLD.lock:
-                WORLD.version_images[(name, doc.get("Version"))] = image
+                # Only a version just made takes $LATEST's image: moto answers a publish of an unchanged $LATEST with an
+                # existing version (AWS does too: "Lambda doesn't publish a version if the function's configuration and code
+                # haven't changed since the last version"), whose code is the one it was published with.
+                WORLD.version_images.setdefault((name, doc.get("Version")), image)
     if not isinstance(doc, dict):
         return body
     if lambda_concurrency_rules.reserved_reported(call, doc) is not None:

@@ -267,7 +267,12 @@ class RolloutIT {
           r.getMetadata().setAnnotations(Map.of("lambdaingress.io/retry-rollout", "1"));
           return r;
         });
-    awaitStable(bad);
+    // The retried digest is what the alias serves at the end: a version of its code. (The abort had deleted its version
+    // while $LATEST stayed as it was; Lambda publishes no version of an unchanged $LATEST but answers with an existing
+    // one, which ran the old code: the status said the new digest while the alias served the old one.)
+    String v = (String) rollout(awaitStable(bad)).get("stableVersion");
+    assertThat(lambda.getAlias(r -> r.functionName(functionName).name("live")).functionVersion()).isEqualTo(v);
+    assertThat(lambda.getFunction(r -> r.functionName(functionName).qualifier(v)).code().imageUri()).endsWith("@" + bad);
   }
 
   @Test
