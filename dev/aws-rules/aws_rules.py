@@ -196,7 +196,7 @@ class World:
         self.fn_update_failed = {}  # function name -> (LastUpdateStatusReasonCode, LastUpdateStatusReason) of its last update
         self.permission_added = {}  # (function name, statement id) -> time
         self.nlb_addresses = {}    # load balancer arn -> {subnet id: private IPv4}
-        self.version_images = {}   # (function name, version) -> ImageUri when the version was published
+        self.version_images = {}   # (function name, version) -> ImageUri when the version was published (None: a zip)
         self.version_max = {}      # function name -> highest version number published
 
     def knob(self, name):
@@ -662,12 +662,12 @@ def after_lambda(call, body, now):
             image = lambda_backends["123456789012"][call.region].get_function(name).code.get("ImageUri")
         except Exception:
             image = None
-        if image:
-            with WORLD.lock:
-                # Only a version just made takes $LATEST's image: moto answers a publish of an unchanged $LATEST with an
-                # existing version (AWS does too: "Lambda doesn't publish a version if the function's configuration and code
-                # haven't changed since the last version"), whose code is the one it was published with.
-                WORLD.version_images.setdefault((name, doc.get("Version")), image)
+        with WORLD.lock:
+            # Only a version just made takes $LATEST's image: moto answers a publish of an unchanged $LATEST with an
+            # existing version (AWS does too: "Lambda doesn't publish a version if the function's configuration and code
+            # haven't changed since the last version"), whose code is the one it was published with. Every version is
+            # recorded, a zip function's with no image, so that renumber_new_version knows an existing one.
+            WORLD.version_images.setdefault((name, doc.get("Version")), image)
     if not isinstance(doc, dict):
         return body
     if lambda_concurrency_rules.reserved_reported(call, doc) is not None:
