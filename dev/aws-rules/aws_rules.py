@@ -67,6 +67,7 @@ import refused  # noqa: E402
 import privatelink_rules  # noqa: E402  (after the environment above: it imports moto)
 import tls_rules  # noqa: E402
 import waf_rules  # noqa: E402
+from xml_answer import XmlAnswer  # noqa: E402
 import lambda_concurrency_rules  # noqa: E402
 
 ELB_NS = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"
@@ -546,9 +547,10 @@ def after(call, status, body, now):
         return after_lambda(call, body, now)
     if call.service != "elasticloadbalancing":
         return body
+    # Every ELB rule below reads and changes one parse of the answer; written once, at the end, if one changed it.
+    answer = XmlAnswer(body)
     if call.action == "CreateLoadBalancer":
-        root = ET.fromstring(body)
-        for lb in root.iter(f"{{{ELB_NS}}}LoadBalancerArn"):
+        for lb in answer.root.iter(f"{{{ELB_NS}}}LoadBalancerArn"):
             mapped = {m.get("SubnetId"): m.get("PrivateIPv4Address") for m in call.members("SubnetMappings")
                       if m.get("PrivateIPv4Address")}
             with WORLD.lock:
@@ -557,20 +559,19 @@ def after(call, status, body, now):
                 if mapped:
                     WORLD.nlb_addresses.setdefault(lb.text, mapped)
     elif call.action == "CreateTargetGroup":
-        root = ET.fromstring(body)
-        for arn in root.iter(f"{{{ELB_NS}}}TargetGroupArn"):
+        for arn in answer.root.iter(f"{{{ELB_NS}}}TargetGroupArn"):
             with WORLD.lock:
                 WORLD.created.setdefault(("tg", arn.text), now)
                 WORLD.created.setdefault(("tg", call.form.get("Name")), now)
     elif call.action == "DeleteLoadBalancer":
         with WORLD.lock:
             WORLD.nlb_addresses.pop(call.form.get("LoadBalancerArn"), None)
-    body = elb_lifecycle_rules.after(call, body, now, WORLD.knob, created_at, function_active)
-    body = nlb_security_group_rules.after(call, body)
-    body = tls_rules.after(call, body)
+    elb_lifecycle_rules.after(call, answer, now, WORLD.knob, created_at, function_active)
+    nlb_security_group_rules.after(call, answer)
+    tls_rules.after(call)
     if call.action in ("CreateLoadBalancer", "DescribeLoadBalancers", "DescribeTargetGroups"):
-        return rewrite_elb(call, body, now)
-    return body
+        rewrite_elb(call, answer, now)
+    return answer.written()
 
 
 def created_at(arn):
@@ -584,11 +585,9 @@ def function_active(name):
         return WORLD.fn_pending.get(name, 0) <= time.time()
 
 
-def rewrite_elb(call, body, now):
-    root = ET.fromstring(body)
-    changed = False
-    # elb-static-ip-reported
-    for lb in root.iter(f"{{{ELB_NS}}}member"):
+def rewrite_elb(call, answer, now):
+    # elb-static-ip-reported (a target group's answer has no load balancer in it: not parsed for this rule)
+    for lb in answer.root.iter(f"{{{ELB_NS}}}member") if call.action != "DescribeTargetGroups" else ():
         arn = lb.find(f"{{{ELB_NS}}}LoadBalancerArn")
         with WORLD.lock:
             mapped = WORLD.nlb_addresses.get(arn.text) if arn is not None else None
@@ -600,18 +599,17 @@ def rewrite_elb(call, body, now):
                 continue
             addresses = ET.SubElement(az, f"{{{ELB_NS}}}LoadBalancerAddresses")
             ET.SubElement(ET.SubElement(addresses, f"{{{ELB_NS}}}member"), f"{{{ELB_NS}}}PrivateIPv4Address").text = mapped[subnet.text]
-            changed = True
+            answer.changed = True
     # eventual-consistency: a listing does not show what was just created
     if call.action in ("DescribeLoadBalancers", "DescribeTargetGroups") and WORLD.knob("consistencySeconds") > 0:
         kind, arn_tag, list_tag = (("lb", "LoadBalancerArn", "LoadBalancers") if call.action == "DescribeLoadBalancers"
                                    else ("tg", "TargetGroupArn", "TargetGroups"))
-        for container in root.iter(f"{{{ELB_NS}}}{list_tag}"):
+        for container in answer.root.iter(f"{{{ELB_NS}}}{list_tag}"):
             for member in list(container):
                 arn = member.find(f"{{{ELB_NS}}}{arn_tag}")
                 if arn is not None and recently_created(kind, arn.text, now):
                     container.remove(member)
-                    changed = True
-    return ET.tostring(root, encoding="utf-8", xml_declaration=False) if changed else body
+                    answer.changed = True
 
 
 def after_lambda(call, body, now):

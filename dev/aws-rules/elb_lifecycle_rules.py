@@ -172,10 +172,11 @@ def _owner_of(backend, listener_or_rule_arn):
     return None
 
 
-def after(call, body, now, knob, created_at, function_active):
-    """Records registrations and deregistrations; shows states as AWS reports them at this moment."""
+def after(call, answer, now, knob, created_at, function_active):
+    """Records registrations and deregistrations; shows states as AWS reports them at this moment (in answer, an
+    XmlAnswer)."""
     if call.service != "elasticloadbalancing":
-        return body
+        return
     backend = _backend(call)
     if call.action in ("RegisterTargets", "DeregisterTargets"):
         tg = backend.target_groups.get(call.form.get("TargetGroupArn", ""))
@@ -191,18 +192,15 @@ def after(call, body, now, knob, created_at, function_active):
                         delay = knob("deregistrationDelaySeconds")
                         if delay > 0:
                             _draining[key] = now + delay
-        return body
+        return
     if call.action in ("CreateLoadBalancer", "DescribeLoadBalancers") and knob("loadBalancerProvisioningSeconds") > 0:
-        return _show_provisioning(body, now, knob("loadBalancerProvisioningSeconds"), created_at)
-    if call.action == "DescribeTargetHealth":
-        return _show_target_health(call, backend, body, now, knob, function_active)
-    return body
+        _show_provisioning(answer, now, knob("loadBalancerProvisioningSeconds"), created_at)
+    elif call.action == "DescribeTargetHealth":
+        _show_target_health(call, backend, answer, now, knob, function_active)
 
 
-def _show_provisioning(body, now, seconds, created_at):
-    root = ET.fromstring(body)
-    changed = False
-    for lb in root.iter(f"{{{NS}}}member"):
+def _show_provisioning(answer, now, seconds, created_at):
+    for lb in answer.root.iter(f"{{{NS}}}member"):
         arn = lb.find(f"{{{NS}}}LoadBalancerArn")
         code = lb.find(f"{{{NS}}}State/{{{NS}}}Code")
         if arn is None or code is None:
@@ -211,8 +209,7 @@ def _show_provisioning(body, now, seconds, created_at):
         state = "provisioning" if at is not None and now - at < seconds else "active"
         if code.text != state:
             code.text = state
-            changed = True
-    return ET.tostring(root, encoding="utf-8", xml_declaration=False) if changed else body
+            answer.changed = True
 
 
 def _health(backend, region, tg, target_id, port, now, seconds, function_active):
@@ -245,16 +242,16 @@ def _function_active(region, fn_arn, function_active):
     return function_active(fn.function_name)
 
 
-def _show_target_health(call, backend, body, now, knob, function_active):
+def _show_target_health(call, backend, answer, now, knob, function_active):
     tg = backend.target_groups.get(call.form.get("TargetGroupArn", ""))
     seconds = knob("targetHealthCheckSeconds")
     draining = _draining_targets(tg.arn, now) if tg is not None else {}
     if tg is None or (not draining and (tg.target_type != "alb" or seconds <= 0)):
-        return body
-    root = ET.fromstring(body)
-    container = root.find(f".//{{{NS}}}TargetHealthDescriptions")
+        return
+    container = answer.root.find(f".//{{{NS}}}TargetHealthDescriptions")
     if container is None:
-        return body
+        return
+    answer.changed = True  # written again whether or not a target's health changes, as it always was
     asked = {(m.get("Id"), _port(m, tg)) for m in call.members("Targets")}
     shown = set()
     for member in list(container):
@@ -275,7 +272,6 @@ def _show_target_health(call, backend, body, now, knob, function_active):
         ET.SubElement(target, f"{{{NS}}}Port").text = str(port)
         ET.SubElement(member, f"{{{NS}}}HealthCheckPort").text = str(tg.health_check_port or "traffic-port")
         _set_health(member, "draining", "Target.DeregistrationInProgress", "Target deregistration is in progress")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=False)
 
 
 def _set_health(member, state, reason, description):

@@ -45,26 +45,25 @@ def before(call):
                       "created with security groups.")
 
 
-def after(call, body):
-    """elb-nlb-private-link-inbound-rules: kept from an accepted SetSecurityGroups, shown in the answers that carry it."""
+def after(call, answer):
+    """elb-nlb-private-link-inbound-rules: kept from an accepted SetSecurityGroups, shown in the answers that carry it
+    (answer: an XmlAnswer)."""
     if call.service != "elasticloadbalancing" or call.action not in ("SetSecurityGroups", "CreateLoadBalancer", "DescribeLoadBalancers"):
-        return body
-    root = ET.fromstring(body)
+        return
     if call.action == "SetSecurityGroups":
         lb = load_balancer(call.region, call.form.get("LoadBalancerArn"))
         if lb is None or lb.type != "network":
-            return body
+            return
         if call.form.get(ENFORCE) in ("on", "off"):
             lb.aws_rules_enforce_private_link = call.form.get(ENFORCE)
-        for result in root.iter(f"{{{ELB_NS}}}SetSecurityGroupsResult"):
+        for result in answer.root.iter(f"{{{ELB_NS}}}SetSecurityGroupsResult"):
             ET.SubElement(result, f"{{{ELB_NS}}}{ENFORCE}").text = getattr(lb, "aws_rules_enforce_private_link", "on")
-        return ET.tostring(root, encoding="utf-8", xml_declaration=False)
-    changed = False
-    for member in root.iter(f"{{{ELB_NS}}}member"):
+        answer.changed = True
+        return
+    for member in answer.root.iter(f"{{{ELB_NS}}}member"):
         arn = member.find(f"{{{ELB_NS}}}LoadBalancerArn")
         lb = load_balancer(call.region, arn.text) if arn is not None else None
         if lb is None or lb.type != "network" or not lb.security_groups or member.find(f"{{{ELB_NS}}}{ENFORCE}") is not None:
             continue
         ET.SubElement(member, f"{{{ELB_NS}}}{ENFORCE}").text = getattr(lb, "aws_rules_enforce_private_link", "on")
-        changed = True
-    return ET.tostring(root, encoding="utf-8", xml_declaration=False) if changed else body
+        answer.changed = True

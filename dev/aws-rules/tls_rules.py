@@ -65,15 +65,14 @@ def before(call):
                           "a supported signature, and a supported key size.")
 
 
-def after(call, body):
+def after(call):
     """elb-modify-listener-keeps-certificate-list: the list put back behind the new default moto set."""
     kept = getattr(call, "certificate_list", None)
     if call.action != "ModifyListener" or kept is None:
-        return body
+        return
     listener = _listener(call, call.form.get("ListenerArn"))
     if listener is not None:
         listener.certificates = listener.certificates[:1] + kept
-    return body
 
 
 def _listener(call, arn):
