@@ -24,6 +24,7 @@ import signal
 import sys
 import threading
 import time
+import types
 import urllib.parse
 import xml.etree.ElementTree as ET
 from fnmatch import fnmatchcase
@@ -68,6 +69,7 @@ import privatelink_rules  # noqa: E402  (after the environment above: it imports
 import tls_rules  # noqa: E402
 import waf_rules  # noqa: E402
 from xml_answer import XmlAnswer  # noqa: E402
+import xml_writer  # noqa: E402
 import lambda_concurrency_rules  # noqa: E402
 
 ELB_NS = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"
@@ -1116,7 +1118,7 @@ def speed_patches():
     each object's creation time back from its own string (cProfile of DescribeLoadBalancers over 60 load balancers:
     the value picker 40 %, the timestamps 9 %). Both are pure functions of what they are keyed on here: the picker's
     candidate names of a (class of object, field, model shape) and a timestamp's conversion of one value."""
-    from moto.core import serialize
+    from moto.core import responses, serialize
 
     candidates = {}
     find_candidates = serialize.XFormedAttributePicker.get_possible_keys
@@ -1134,6 +1136,11 @@ def speed_patches():
 
     serialize.XFormedAttributePicker.get_possible_keys = get_possible_keys
     serialize.parse_to_aware_datetime = functools.lru_cache(maxsize=4096)(serialize.parse_to_aware_datetime)
+    # The XML of every Query and REST-XML answer (ELB, EC2, ...): the same bytes, a third of the time (xml_writer.py).
+    serialize.xmltodict = types.SimpleNamespace(unparse=xml_writer.unparse)
+    # Which actions a service's response class has (inspect.getmembers of the class, for every request): the classes
+    # and their methods are all defined, and patched, before the first request.
+    responses.method_names_from_class = functools.lru_cache(maxsize=None)(responses.method_names_from_class)
     return candidates
 
 
