@@ -1135,6 +1135,32 @@ def speed_patches():
         return iter(found)
 
     serialize.XFormedAttributePicker.get_possible_keys = get_possible_keys
+
+    # The picker then tried every response transformer of the service (ELB's, EC2's) on every field, by the suffix of
+    # its key path: which one applies (the first, in the map's order) is a pure function of the path and of the map's
+    # keys, which moto only ever adds to (Response._include_in_response, ...): kept per (map, its size, path).
+    transformer_paths = {}
+
+    def pick(self, context):
+        obj = context.obj
+        for possible_key in self.get_possible_keys(context):
+            value = serialize.get_value(obj, possible_key, serialize.MISSING)
+            if value is not serialize.MISSING:
+                break
+        else:
+            value = None
+        transformers = self.response_transformers
+        if transformers:
+            key_path = f"{context.key_path}.{context.key}"
+            key = (id(transformers), len(transformers), key_path)
+            path = transformer_paths.get(key, serialize.MISSING)
+            if path is serialize.MISSING:
+                path = transformer_paths[key] = next((p for p in transformers if key_path.endswith(p)), None)
+            if path is not None:
+                value = transformers[path](value)
+        return value
+
+    serialize.AttributePicker.__call__ = pick
     serialize.parse_to_aware_datetime = functools.lru_cache(maxsize=4096)(serialize.parse_to_aware_datetime)
     # The XML of every Query and REST-XML answer (ELB, EC2, ...): the same bytes, a third of the time (xml_writer.py).
     serialize.xmltodict = types.SimpleNamespace(unparse=xml_writer.unparse)
