@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
@@ -37,6 +38,8 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
  * Lease expired, so it promotes the version the old leader published), never from step 1 again (a restart
  * of the rollout would show its 10 % and a new start time). The one Lease wait serves both.
  */
+// The same (EventsIT): 64 s, mostly waiting for a Lease to expire, among the last to end unordered.
+@Order(3)
 @WithLocalWorld
 class LeaderElectionIT {
 
