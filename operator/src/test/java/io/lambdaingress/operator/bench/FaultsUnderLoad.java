@@ -74,7 +74,7 @@ final class FaultsUnderLoad {
 
           List<String> problems = new ArrayList<>();
           // One snapshot of the account for all n: a sweep per object made the check take longer than the run.
-          AwsInventory.Snapshot account = AwsInventory.Snapshot.read(elb, lambda);
+          AwsInventory.Snapshot account = AwsInventory.Snapshot.read(elb);
           for (int i = 0; i < n; i++) {
             String name = "s" + i;
             OwnedChain.read(elb, lambda, cluster, ns, name, name + "-" + ns, null, account).problems()
@@ -90,7 +90,7 @@ final class FaultsUnderLoad {
           int gone = awaitAllGone(client, ns, n);
           double deleteSeconds = (System.nanoTime() - deleteStart) / 1e9;
           List<String> left = new ArrayList<>();
-          AwsInventory.Snapshot after = AwsInventory.Snapshot.read(elb, lambda);
+          AwsInventory.Snapshot after = AwsInventory.Snapshot.read(elb);
           for (int i = 0; i < n; i++) {
             String name = "s" + i;
             OwnedChain.read(elb, lambda, cluster, ns, name, name + "-" + ns, null, after).leftovers().forEach(l -> left.add(name + ": " + l));

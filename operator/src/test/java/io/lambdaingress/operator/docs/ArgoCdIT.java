@@ -35,7 +35,6 @@ import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
-import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
  * A real Argo CD (dev/argocd.sh: application controller + repo server built from the pinned module) syncs
@@ -342,8 +341,8 @@ class ArgoCdIT {
 
   /** Every load balancer, target group and function whose owner tag names this cluster. */
   private static List<String> taggedFor(String cluster) {
-    try (ElasticLoadBalancingV2Client elb = ElasticLoadBalancingV2Client.create(); LambdaClient lambda = LambdaClient.create()) {
-      return AwsInventory.Snapshot.read(elb, lambda).tags().entrySet().stream()
+    try (ElasticLoadBalancingV2Client elb = ElasticLoadBalancingV2Client.create()) {
+      return AwsInventory.Snapshot.read(elb).tags().entrySet().stream()
           .filter(e -> cluster.equals(e.getValue().get("lambdaingress.io/cluster"))).map(Map.Entry::getKey).toList();
     }
   }

@@ -82,7 +82,6 @@ final class FakeVersions implements LambdaVersions {
     latestMemory = memoryMiB;
   }
 
-
   /** Another alias (not ours) points at this version: AWS refuses its deletion. */
   void inUse(String version) {
     inUse.add(version);

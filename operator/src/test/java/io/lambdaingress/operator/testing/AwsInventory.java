@@ -12,7 +12,6 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TagDescription;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupNotFoundException;
-import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient;
 
 /** Test-side reads of AWS: which resources carry a LambdaIngress's owner tags (to prove nothing leaked). */
@@ -22,8 +21,8 @@ public final class AwsInventory {
 
   /** ARNs of every load balancer, target group and function tagged as owned by cluster/namespace/name. */
   public static List<String> ownedBy(String cluster, String namespace, String name) {
-    try (ElasticLoadBalancingV2Client elb = ElasticLoadBalancingV2Client.create(); LambdaClient lambda = LambdaClient.create()) {
-      return Snapshot.read(elb, lambda).ownedBy(cluster, namespace, name);
+    try (ElasticLoadBalancingV2Client elb = ElasticLoadBalancingV2Client.create()) {
+      return Snapshot.read(elb).ownedBy(cluster, namespace, name);
     }
   }
 
@@ -33,7 +32,7 @@ public final class AwsInventory {
    */
   public record Snapshot(List<LoadBalancer> loadBalancers, List<TargetGroup> targetGroups, Map<String, Map<String, String>> tags) {
 
-    public static Snapshot read(ElasticLoadBalancingV2Client elb, LambdaClient lambda) {
+    public static Snapshot read(ElasticLoadBalancingV2Client elb) {
       List<LoadBalancer> lbs = elb.describeLoadBalancersPaginator(r -> r.pageSize(400)).loadBalancers().stream().toList();
       List<TargetGroup> tgs = elb.describeTargetGroupsPaginator(r -> r.pageSize(400)).targetGroups().stream().toList();
       List<String> arns = new ArrayList<>();
@@ -50,25 +49,16 @@ public final class AwsInventory {
       // Functions only: moto lists load balancers and target groups lazily from its live maps, page after page; when
       // another thread creates or deletes one meanwhile, that page fails and its retry ends the listing early, silently
       // (a crash-table run missed functions listed after them). Its functions are a list taken when their part begins.
-      tagging().getResourcesPaginator(r -> r.resourceTypeFilters("lambda:function").resourcesPerPage(100).tagsPerPage(500))
+      Tagging.CLIENT.getResourcesPaginator(r -> r.resourceTypeFilters("lambda:function").resourcesPerPage(100).tagsPerPage(500))
           .resourceTagMappingList().forEach(m -> tags.put(m.resourceARN(), m.tags().stream().collect(Collectors.toMap(
               software.amazon.awssdk.services.resourcegroupstaggingapi.model.Tag::key,
               software.amazon.awssdk.services.resourcegroupstaggingapi.model.Tag::value))));
       return new Snapshot(lbs, tgs, tags);
     }
 
-    private static volatile ResourceGroupsTaggingApiClient tagging;
-
-    /** One client for the test JVM (thread-safe; the world's endpoint and region from the environment, as every client's). */
-    private static ResourceGroupsTaggingApiClient tagging() {
-      if (tagging == null) {
-        synchronized (Snapshot.class) {
-          if (tagging == null) {
-            tagging = ResourceGroupsTaggingApiClient.create();
-          }
-        }
-      }
-      return tagging;
+    /** One client for the test JVM, made at its first use (thread-safe; the world's endpoint and region from the environment). */
+    private static final class Tagging {
+      static final ResourceGroupsTaggingApiClient CLIENT = ResourceGroupsTaggingApiClient.create();
     }
 
     /** ARNs whose tags name this owner. */

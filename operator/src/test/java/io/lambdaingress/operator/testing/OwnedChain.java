@@ -58,7 +58,7 @@ public final class OwnedChain {
     // read. That is someone else's deletion, not ours: read again.
     for (int attempt = 1; ; attempt++) {
       try {
-        return read(elb, lambda, cluster, namespace, name, functionName, vpcId, AwsInventory.Snapshot.read(elb, lambda));
+        return read(elb, lambda, cluster, namespace, name, functionName, vpcId, AwsInventory.Snapshot.read(elb));
       } catch (software.amazon.awssdk.awscore.exception.AwsServiceException e) {
         if (e.statusCode() != 404 && !String.valueOf(e.awsErrorDetails().errorCode()).endsWith("NotFound") || attempt == 5) {
           throw e;
